@@ -1,0 +1,66 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from apps.accounts.models import ApiKey, Organization
+from apps.core.api.serializers import StrictSerializer
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "name_en", "code", "kind", "is_active"]
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.EmailField()
+    role = serializers.CharField(allow_null=True)
+    organization = OrganizationSerializer(allow_null=True)
+    authenticated_by = serializers.CharField()
+
+
+class ApiKeySerializer(serializers.ModelSerializer):
+    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ApiKey
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "organization",
+            "status",
+            "created_by",
+            "created_at",
+            "expires_at",
+            "allowed_ips",
+            "revoked_at",
+            "revoke_reason",
+            "last_used_at",
+        ]
+        read_only_fields = fields
+
+
+class ApiKeyCreateSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=100)
+    expires_at = serializers.DateTimeField(required=False)
+    allowed_ips = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, max_length=50
+    )
+
+
+class ApiKeyCreatedSerializer(ApiKeySerializer):
+    key = serializers.CharField(
+        read_only=True, help_text=_("The secret. Shown only in this response; store it now.")
+    )
+
+    class Meta(ApiKeySerializer.Meta):
+        fields = [*ApiKeySerializer.Meta.fields, "key"]
+        read_only_fields = fields
+
+
+class RevokeSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)

@@ -1,0 +1,56 @@
+"""DRF authentication: `Authorization: Bearer <key>` for machines, sessions for people."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from apps.accounts.services import ApiKeyError, api_key_authenticate
+from apps.core.net import client_ip
+
+
+class ApiKeyFailed(exceptions.AuthenticationFailed):
+    def __init__(self, error: ApiKeyError):
+        super().__init__(detail=error.message, code=error.code)
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        scheme, _sep, token = header.partition(" ")
+        if scheme.lower() != self.keyword.lower():
+            return None
+        token = token.strip()
+        if not token or " " in token:
+            raise exceptions.AuthenticationFailed(
+                _("Malformed Authorization header."), code="api_key_invalid"
+            )
+        try:
+            key = api_key_authenticate(raw_key=token, ip=client_ip(request))
+        except ApiKeyError as error:
+            request._request.api_key_denial = error.code
+            raise ApiKeyFailed(error) from None
+        # The key acts for its organization through the person who created it.
+        user = key.created_by
+        request._request.api_key = key
+        return user, key
+
+    def authenticate_header(self, request):
+        return f'{self.keyword} realm="api"'
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """Session auth that refuses a regulator who has not passed the second factor."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, auth = result
+        if user.requires_two_factor and not user.is_verified():
+            raise exceptions.AuthenticationFailed(
+                _("Two-factor verification is required."), code="otp_required"
+            )
+        return user, auth

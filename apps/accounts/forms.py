@@ -1,0 +1,55 @@
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True})
+    )
+
+
+class OtpTokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("6-digit code"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("Enter the 6 digits shown by your authenticator app.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    expires_in_days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, initial=lambda: settings.API_KEY_DEFAULT_DAYS
+    )
+    allowed_ips = forms.CharField(
+        label=_("Allowed IP addresses or networks"),
+        required=False,
+        help_text=_("One per line, e.g. 203.0.113.7 or 10.0.0.0/24. Empty: any address."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_expires_in_days(self):
+        days = self.cleaned_data["expires_in_days"]
+        if days > settings.API_KEY_MAX_DAYS:
+            raise forms.ValidationError(
+                _("A key may live at most %(days)d days.") % {"days": settings.API_KEY_MAX_DAYS}
+            )
+        return days
+
+    def expires_at(self):
+        return timezone.now() + timedelta(days=self.cleaned_data["expires_in_days"])
+
+    def ip_list(self) -> list[str]:
+        return [
+            line.strip() for line in self.cleaned_data["allowed_ips"].splitlines() if line.strip()
+        ]
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)

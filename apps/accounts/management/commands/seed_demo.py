@@ -1,0 +1,111 @@
+"""Demo organizations, users and API keys. Idempotent: running it twice changes nothing."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from apps.accounts import services
+from apps.accounts.choices import OrganizationKind as Kind
+from apps.accounts.choices import Role
+from apps.accounts.models import ApiKey, Organization, User
+
+ORGANIZATIONS = [
+    # code, kind, Chinese name, English name, [(username, role)]
+    (
+        "data-bureau",
+        Kind.REGULATOR,
+        "省数据局",
+        "Provincial Data Administration",
+        [("regulator", Role.ADMIN)],
+    ),
+    (
+        "market-regulation",
+        Kind.PROVIDER,
+        "省市场监督管理局",
+        "Market Regulation Administration",
+        [("provider-market", Role.ADMIN)],
+    ),
+    (
+        "transport",
+        Kind.PROVIDER,
+        "省交通运输厅",
+        "Department of Transport",
+        [("provider-transport", Role.ADMIN)],
+    ),
+    (
+        "data-operator",
+        Kind.OPERATOR,
+        "省公共数据运营有限公司",
+        "Provincial Public Data Operation Co.",
+        [("operator", Role.ADMIN), ("operator-reviewer", Role.REVIEWER)],
+    ),
+    (
+        "merchant-a",
+        Kind.MERCHANT,
+        "星图数据科技有限公司",
+        "Startrace Data Technology Ltd.",
+        [("merchant-a", Role.ADMIN)],
+    ),
+    (
+        "merchant-b",
+        Kind.MERCHANT,
+        "惠民征信服务有限公司",
+        "Huimin Credit Services Ltd.",
+        [("merchant-b", Role.ADMIN)],
+    ),
+]
+KEYED_ORGS = ("data-operator", "merchant-a", "merchant-b")
+
+
+class Command(BaseCommand):
+    help = "Create demo organizations, users and API keys (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=None, help="password for new demo users")
+        parser.add_argument("--force", action="store_true", help="allow outside DEBUG/test")
+
+    @transaction.atomic
+    def handle(self, *args, password=None, force=False, **options):
+        if not settings.DEBUG and not force and "test" not in settings.SETTINGS_MODULE:
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG off; pass --force if you mean it"
+            )
+        password = password or settings.DEMO_PASSWORD
+        logins, new_keys = [], []
+        for code, kind, name, name_en, people in ORGANIZATIONS:
+            org = Organization.objects.filter(code=code).first() or services.organization_create(
+                name=name, kind=kind, code=code, name_en=name_en
+            )
+            for username, role in people:
+                if not User.objects.filter(username=username).exists():
+                    services.user_create(
+                        username=username,
+                        password=password,
+                        organization=org,
+                        role=role,
+                        email=f"{username}@example.org",
+                    )
+                logins.append((username, org.name, kind.label, role.label))
+            if (
+                code in KEYED_ORGS
+                and not ApiKey.objects.filter(organization=org, name="demo").exists()
+            ):
+                admin = User.objects.get(username=people[0][0])
+                _key, raw = services.api_key_create(organization=org, created_by=admin, name="demo")
+                new_keys.append((org.name, raw))
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@example.org", password)
+        self._report(logins, new_keys, password)
+
+    def _report(self, logins, new_keys, password):
+        out = self.stdout
+        out.write(self.style.SUCCESS("Demo data ready."))
+        out.write(f"Demo users (password for newly created users: {password}):")
+        for username, org, kind, role in logins:
+            out.write(f"  {username:<20} {org} · {kind} · {role}")
+        out.write("  admin                Django admin superuser (TOTP enrolment on first sign-in)")
+        out.write("Regulators and superusers enrol a TOTP authenticator at first sign-in.")
+        if new_keys:
+            out.write("New API keys (shown once):")
+            for org, raw in new_keys:
+                out.write(f"  {org}: {raw}")

@@ -1,0 +1,26 @@
+from django.shortcuts import redirect
+from django.urls import reverse
+
+# Paths a regulator may reach before passing the second factor.
+_OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/readyz", "/api/", "/jsi18n/")
+
+
+class RegulatorTwoFactorMiddleware:
+    """Sends a signed-in regulator (or superuser) who has not passed TOTP to enrol or verify first.
+
+    The API is excluded here because VerifiedSessionAuthentication answers 401 there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.requires_two_factor
+            and not user.is_verified()
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
+            return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
+        return self.get_response(request)

@@ -1,0 +1,166 @@
+import hashlib
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.choices import OrganizationKind, Role
+from apps.core.permissions import MANAGE
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_regulator:
+            return self
+        if action == MANAGE or user.organization_id is None:
+            return self.none()
+        return self.filter(pk=user.organization_id)
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person. Belongs to at most one organization through `membership`."""
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @cached_property
+    def _membership(self):
+        return Membership.objects.select_related("organization").filter(user=self).first()
+
+    @property
+    def organization(self) -> Organization | None:
+        return self._membership.organization if self._membership else None
+
+    @property
+    def organization_id(self) -> int | None:
+        return self._membership.organization_id if self._membership else None
+
+    @property
+    def role(self) -> str | None:
+        return self._membership.role if self._membership else None
+
+    @property
+    def org_kind(self) -> str | None:
+        org = self.organization
+        return org.kind if org else None
+
+    @property
+    def is_regulator(self) -> bool:
+        return self.org_kind == OrganizationKind.REGULATOR
+
+    @property
+    def requires_two_factor(self) -> bool:
+        """Regulators and superusers must pass TOTP before anything else."""
+        return self.is_regulator or self.is_superuser
+
+    @property
+    def is_org_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class Membership(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.role})"
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """Regulators see and revoke every key; an organization's admins manage its keys."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_regulator:
+            return self
+        if user.organization_id is None:
+            return self.none()
+        own = self.filter(organization_id=user.organization_id)
+        if action == MANAGE and not user.is_org_admin:
+            return self.none()
+        return own
+
+
+class ApiKey(models.Model):
+    """A machine credential. Only a SHA-256 of the secret is stored; the prefix is visible."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    allowed_ips = models.JSONField(_("allowed IP networks"), default=list, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoke_reason = models.CharField(max_length=500, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_secret(raw_key: str) -> str:
+        # Keys are 256-bit random strings, so a fast hash is safe (no dictionary to attack).
+        return hashlib.sha256(raw_key.encode()).hexdigest()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def status(self) -> str:
+        if self.is_revoked:
+            return "revoked"
+        return "expired" if self.is_expired else "active"

@@ -1,0 +1,67 @@
+"""One JSON error shape for the whole API: {"code", "message", "details"}."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from apps.core.exceptions import DomainError
+
+# DRF's own codes, renamed where a client benefits from a more precise word.
+_CODE_NAMES = {
+    "parse_error": "malformed_json",
+    "not_authenticated": "not_authenticated",
+    "authentication_failed": "authentication_failed",
+    "invalid": "validation_error",
+    "not_found": "not_found",
+    "method_not_allowed": "method_not_allowed",
+    "unsupported_media_type": "unsupported_media_type",
+    "throttled": "throttled",
+    "permission_denied": "permission_denied",
+}
+
+
+def error_body(code: str, message, details=None) -> dict:
+    return {"code": code, "message": force_str(message), "details": details or {}}
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return force_str(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else None
+    if isinstance(exc, exceptions.ValidationError):
+        code = "validation_error"
+        details = (
+            _flatten(detail) if isinstance(detail, dict) else {"non_field_errors": _flatten(detail)}
+        )
+        unknown = details.pop("unknown_fields", None) if isinstance(details, dict) else None
+        if unknown:
+            code = "unknown_field"
+            details["unknown_fields"] = unknown
+        message = _("Unknown field in request body.") if unknown else _("The input is not valid.")
+        response.data = error_body(code, message, details)
+    else:
+        raw_code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        code = raw_code if isinstance(raw_code, str) else "error"
+        response.data = error_body(_CODE_NAMES.get(code, code), force_str(detail or exc))
+    if response.status_code == status.HTTP_401_UNAUTHORIZED:
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response

@@ -1,0 +1,26 @@
+"""Role-aware navigation: each entry says who may see it."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+NAV = [
+    # (label, url name, predicate on the user)
+    (_("Overview"), "portal:home", lambda u: not u.is_regulator),
+    (_("API keys"), "portal:api_keys", lambda u: u.organization_id is not None),
+    (_("Console"), "console:home", lambda u: u.is_regulator),
+    (_("Organizations"), "console:organizations", lambda u: u.is_regulator),
+    (_("API docs"), "api-docs", lambda u: True),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    current = request.path
+    items = []
+    for label, name, allowed in NAV:
+        if allowed(user):
+            url = reverse(name)
+            items.append({"label": label, "url": url, "active": current.startswith(url)})
+    return {"nav_items": items}

@@ -1,0 +1,49 @@
+"""Request id for tracing and a hard body-size limit on the API."""
+
+import re
+import uuid
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
+from apps.core.api.errors import error_body
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Takes a sane X-Request-ID from the client or makes one, and echoes it back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class ApiBodySizeLimitMiddleware:
+    """Refuses oversized API bodies with 413 before anything reads them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = -1
+            limit = settings.API_MAX_BODY_BYTES
+            if length < 0 or length > limit:
+                body = error_body(
+                    "request_too_large",
+                    _("The request body is larger than %(limit)d bytes.") % {"limit": limit},
+                    {"max_bytes": limit},
+                )
+                return JsonResponse(body, status=413)
+        return self.get_response(request)
