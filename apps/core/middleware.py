@@ -47,3 +47,27 @@ class ApiBodySizeLimitMiddleware:
                 )
                 return JsonResponse(body, status=413)
         return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """Maps a DomainError escaping a web view to an error page with its status.
+
+    The API maps the same exceptions in apps.core.api.errors; forms catch them earlier
+    when they can show the message next to a field.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from apps.core.exceptions import DomainError
+
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        template = "errors/403.html" if exception.status == 403 else "errors/400.html"
+        return render(request, template, {"message": exception.message}, status=exception.status)

@@ -20,3 +20,6 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "test-media"
 LANGUAGE_CODE = "zh-hans"
+# Serve static files from the app folders (no collectstatic before tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the whole platform on the embedded default: SQLite, filesystem broker, demo data.
+# Web on http://127.0.0.1:8000 plus a Celery worker with embedded beat.
+source "$(dirname "$0")/venv.sh"
+cd "$ROOT"
+ensure_venv requirements/base.txt
+export DJANGO_SETTINGS_MODULE=config.settings.local
+PORT="${PORT:-8000}"
+PY="$ROOT/.venv/bin/python"
+
+"$PY" manage.py migrate --noinput -v0
+"$PY" manage.py seed_demo
+
+echo "==> starting Celery worker + beat (embedded broker under var/broker)"
+"$PY" -m celery -A config worker -B -Q approvals,ingest,default -c 2 -l WARNING \
+  --schedule "$ROOT/var/celerybeat-schedule" &
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null; wait $WORKER 2>/dev/null' EXIT INT TERM
+
+cat <<MSG
+
+  Platform running:    http://127.0.0.1:$PORT/
+  Operator portal:     http://127.0.0.1:$PORT/portal/
+  Regulator console:   http://127.0.0.1:$PORT/console/
+  API docs:            http://127.0.0.1:$PORT/api/docs/
+  Demo logins are listed above (password: ${DEMO_PASSWORD:-demo-pass-2026}). Ctrl-C stops everything.
+
+MSG
+"$PY" manage.py runserver "127.0.0.1:$PORT" --noreload

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The whole test suite on PostgreSQL + Redis with a real Celery worker and Chromium.
+# Starts PostgreSQL/Redis when they are installed but stopped; fails clearly otherwise.
+source "$(dirname "$0")/venv.sh"
+cd "$ROOT"
+PGHOST_="${PGHOST:-127.0.0.1}"; PGPORT_="${PGPORT:-5432}"
+REDIS_HOST_="${REDIS_HOST:-127.0.0.1}"; REDIS_PORT_="${REDIS_PORT:-6379}"
+
+ensure_venv requirements/dev.txt
+PY="$ROOT/.venv/bin/python"
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing Debian's chromium for the browser tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "ERROR: chromium is missing; install it with: sudo apt-get install chromium" >&2
+    exit 1
+  fi
+fi
+
+tcp_open() { "$PY" -c "import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 2)" "$1" "$2" 2>/dev/null; }
+
+if ! tcp_open "$PGHOST_" "$PGPORT_"; then
+  if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+    echo "==> starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+    for _ in $(seq 1 30); do tcp_open "$PGHOST_" "$PGPORT_" && break; sleep 1; done
+  fi
+  tcp_open "$PGHOST_" "$PGPORT_" || { echo "ERROR: PostgreSQL is not reachable at $PGHOST_:$PGPORT_ (set TEST_DATABASE_URL)" >&2; exit 1; }
+fi
+if ! tcp_open "$REDIS_HOST_" "$REDIS_PORT_"; then
+  if command -v redis-server >/dev/null 2>&1; then
+    echo "==> starting Redis"
+    redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT_" --save "" --appendonly no >/dev/null
+    for _ in $(seq 1 20); do tcp_open "$REDIS_HOST_" "$REDIS_PORT_" && break; sleep 0.5; done
+  fi
+  tcp_open "$REDIS_HOST_" "$REDIS_PORT_" || { echo "ERROR: Redis is not reachable at $REDIS_HOST_:$REDIS_PORT_ (set TEST_REDIS_URL)" >&2; exit 1; }
+fi
+
+export DJANGO_SETTINGS_MODULE=config.settings.test
+echo "==> ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "==> migrations are committed"
+"$PY" manage.py makemigrations --check --dry-run
+echo "==> pytest"
+exec .venv/bin/pytest "$@"

@@ -1,0 +1,93 @@
+"""Regulator accounts must enrol and use TOTP; other accounts are not asked."""
+
+import time
+
+import pytest
+from django_otp.oath import totp
+
+from tests.conftest import current_totp, login_web
+from tests.factories import PASSWORD, totp_device
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client, user):
+    return client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+
+
+def test_a_regulator_with_only_a_password_cannot_reach_the_console(web, regulator):
+    sign_in(web, regulator)
+    response = web.get("/console/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/otp/")
+
+
+def test_a_regulator_without_a_device_must_enrol_first(web, regulator):
+    regulator.totpdevice_set.all().delete()
+    sign_in(web, regulator)
+    page = web.get("/accounts/otp/")
+    assert page.context["enrolling"] is True
+    assert "<svg" in page.content.decode()
+    device = regulator.totpdevice_set.get(confirmed=False)
+    wrong = web.post("/accounts/otp/", {"token": "000000"})
+    assert wrong.context["form"].errors
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
+    # a wrong code throttles the next attempt for a moment, and the page says so
+    throttled = web.post("/accounts/otp/", {"token": code})
+    assert "Wait" in str(throttled.context["form"].errors) or "等待" in str(
+        throttled.context["form"].errors
+    )
+    time.sleep(1.1)
+    assert web.post("/accounts/otp/", {"token": code}).status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert web.get("/console/").status_code == 200
+
+
+def test_a_wrong_code_keeps_the_console_closed(web, regulator):
+    sign_in(web, regulator)
+    response = web.post("/accounts/otp/", {"token": "12345"})
+    assert response.context["form"].errors
+    assert web.get("/console/").status_code == 302
+
+
+def test_the_right_code_opens_the_console(web, regulator):
+    sign_in(web, regulator)
+    response = web.post(
+        "/accounts/otp/?next=/console/organizations/", {"token": current_totp(regulator)}
+    )
+    assert response.url == "/console/organizations/"
+    assert web.get("/console/").status_code == 200
+
+
+def test_the_api_refuses_an_unverified_regulator_session(web, regulator):
+    sign_in(web, regulator)
+    response = web.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "otp_required"
+    web.post("/accounts/otp/", {"token": current_totp(regulator)})
+    assert web.get("/api/v1/me/").status_code == 200
+
+
+def test_an_operator_is_not_asked_for_a_code(web, operator_admin):
+    login_web(web, operator_admin)
+    assert web.get("/portal/").status_code == 200
+
+
+def test_the_next_parameter_cannot_redirect_off_site(web, regulator):
+    sign_in(web, regulator)
+    response = web.post(
+        "/accounts/otp/?next=https://evil.example/", {"token": current_totp(regulator)}
+    )
+    assert response.url == "/"
+
+
+def test_superusers_also_need_the_second_factor_for_the_admin(web, db):
+    from apps.accounts.models import User
+
+    admin = User.objects.create_superuser("root", "root@example.org", PASSWORD)
+    totp_device(admin)
+    sign_in(web, admin)
+    assert web.get("/admin/").status_code == 302
+    web.post("/accounts/otp/", {"token": current_totp(admin)})
+    assert web.get("/admin/").status_code == 200

@@ -1,0 +1,72 @@
+"""Every API error is JSON: {"code", "message", "details"} with a stable code."""
+
+import pytest
+from django.test import override_settings
+
+from apps.accounts.models import ApiKey
+from tests.conftest import api_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unauthenticated_call_gets_401_json_with_bearer_challenge(api):
+    response = api.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_malformed_json_gets_a_clear_code_and_writes_nothing(operator_admin):
+    client = api_for(operator_admin)
+    before = ApiKey.objects.count()
+    response = client.post(
+        "/api/v1/api-keys/", data='{"name": "x",', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_json"
+    assert ApiKey.objects.count() == before
+
+
+def test_unknown_fields_are_refused_not_ignored(operator_admin):
+    client = api_for(operator_admin)
+    response = client.post("/api/v1/api-keys/", {"name": "x", "scope": "all"}, format="json")
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "unknown_field"
+    assert "scope" in body["details"]["unknown_fields"][0]
+
+
+def test_field_errors_are_reported_per_field(operator_admin):
+    response = api_for(operator_admin).post("/api/v1/api-keys/", {}, format="json")
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "validation_error"
+    assert "name" in body["details"]
+
+
+@override_settings(API_MAX_BODY_BYTES=1000)
+def test_oversized_body_is_refused_with_413_before_parsing(operator_admin):
+    client = api_for(operator_admin)
+    before = ApiKey.objects.count()
+    response = client.post("/api/v1/api-keys/", {"name": "x" * 2000}, format="json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert ApiKey.objects.count() == before
+
+
+def test_unknown_api_path_answers_json_404(api):
+    response = api.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_wrong_method_answers_json_405(operator_admin):
+    response = api_for(operator_admin).delete("/api/v1/me/")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+
+
+def test_every_response_carries_a_request_id(api):
+    response = api.get("/healthz", HTTP_X_REQUEST_ID="client-chosen-id-123")
+    assert response["X-Request-ID"] == "client-chosen-id-123"
+    assert len(api.get("/healthz", HTTP_X_REQUEST_ID="bad id!")["X-Request-ID"]) == 32

@@ -1,0 +1,141 @@
+"""Settings in each mode, read by fresh interpreters with controlled environments."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
+    "'broker': settings.CELERY_BROKER_URL, 'debug': settings.DEBUG}))"
+)
+SECRET = "x" * 20 + "-a-long-random-production-secret-value-0123456789"
+
+
+def clean_env(**extra) -> dict:
+    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "SYSTEMROOT"}}
+    return {**keep, **extra}
+
+
+def run(args, env, timeout=60):
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_embedded_default_needs_no_variable_and_uses_sqlite_and_a_filesystem_broker(tmp_path):
+    result = run(
+        ["-c", PROBE],
+        clean_env(DJANGO_SETTINGS_MODULE="config.settings.local", DATA_DIR=str(tmp_path)),
+    )
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout)
+    assert probe["engine"] == "django.db.backends.sqlite3"
+    assert probe["broker"] == "filesystem://"
+    assert (tmp_path / "broker" / "queue").is_dir()
+
+
+def test_database_and_redis_urls_switch_to_postgresql_and_redis(tmp_path):
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DATA_DIR=str(tmp_path),
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+    )
+    probe = json.loads(run(["-c", PROBE], env).stdout)
+    assert probe["engine"] == "django.db.backends.postgresql"
+    assert probe["broker"] == "redis://127.0.0.1:6379/3"
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY"), ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS")],
+)
+def test_production_refuses_to_start_without_secret_or_hosts(tmp_path, missing, message):
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DATA_DIR=str(tmp_path),
+        DJANGO_SECRET_KEY=SECRET,
+        DJANGO_ALLOWED_HOSTS="data.example.gov.cn",
+        DATABASE_URL="postgres://app@db/platform",
+        REDIS_URL="redis://redis:6379/0",
+    )
+    env.pop(missing)
+    result = run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_check_deploy_under_production_settings_prints_no_warnings(tmp_path):
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DATA_DIR=str(tmp_path),
+        DJANGO_SECRET_KEY=SECRET,
+        DJANGO_ALLOWED_HOSTS="data.example.gov.cn",
+        DATABASE_URL="postgres://app@db/platform",
+        REDIS_URL="redis://redis:6379/0",
+    )
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.worker
+def test_embedded_default_runs_a_task_through_the_filesystem_broker_on_sqlite(tmp_path):
+    # given a fresh embedded platform: SQLite and the filesystem broker under DATA_DIR
+    env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.local", DATA_DIR=str(tmp_path))
+    assert run(["manage.py", "migrate", "--noinput", "-v0"], env, timeout=180).returncode == 0
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            "default",
+            "-c",
+            "1",
+            "--pool",
+            "solo",
+            "-l",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        # when a task is sent
+        sent = run(
+            [
+                "manage.py",
+                "shell",
+                "-c",
+                "from apps.core.tasks import heartbeat; heartbeat.delay('embedded')",
+            ],
+            env,
+        )
+        assert sent.returncode == 0, sent.stderr
+        # then the worker runs it and writes to the SQLite database
+        query = (
+            "from apps.core.models import WorkerHeartbeat as W; "
+            "print(W.objects.filter(name='embedded').exists())"
+        )
+        deadline = time.monotonic() + 30
+        seen = False
+        while time.monotonic() < deadline and not seen:
+            seen = run(["manage.py", "shell", "-c", query], env).stdout.split()[-1:] == ["True"]
+            time.sleep(0.5)
+        assert seen, "the embedded worker did not run the task"
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
