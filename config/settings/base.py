@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "axes",
     "apps.core",
     "apps.accounts",
+    "apps.catalog",
     "apps.portal",
     "apps.console",
 ]

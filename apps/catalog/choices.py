@@ -1,0 +1,106 @@
+"""Vocabularies of the catalog and the registration transition table."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Classification(models.TextChoices):
+    """GB/T 43697-2024 levels. Core data is never authorized."""
+
+    CORE = "core", _("Core data")
+    IMPORTANT = "important", _("Important data")
+    GENERAL = "general", _("General data")
+
+
+class OpenType(models.TextChoices):
+    UNCONDITIONAL = "unconditional", _("Unconditionally open")
+    CONDITIONAL = "conditional", _("Conditionally open")
+    PROHIBITED = "prohibited", _("Not open")
+
+
+class UpdateFrequency(models.TextChoices):
+    REALTIME = "realtime", _("Real time")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
+    IRREGULAR = "irregular", _("Irregular")
+
+
+class DataFormat(models.TextChoices):
+    TABLE = "table", _("Table")
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+    JSONL = "jsonl", _("JSON Lines")
+    API = "api", _("API")
+
+
+class FieldType(models.TextChoices):
+    STRING = "string", _("Text")
+    INTEGER = "integer", _("Integer")
+    DECIMAL = "decimal", _("Decimal")
+    BOOLEAN = "boolean", _("Boolean")
+    DATE = "date", _("Date")
+    DATETIME = "datetime", _("Date and time")
+
+
+class PersonalInfo(models.TextChoices):
+    NONE = "none", _("Not personal information")
+    PERSONAL = "personal", _("Personal information")
+    SENSITIVE = "sensitive", _("Sensitive personal information")
+
+
+class MaskingRule(models.TextChoices):
+    NONE = "none", _("No masking")
+    PARTIAL = "partial", _("Keep first and last characters")
+    ID_NUMBER = "id_number", _("ID number: keep first 6 and last 4")
+    MOBILE = "mobile", _("Mobile number: keep first 3 and last 4")
+    NAME = "name", _("Name: keep the family name")
+    ADDRESS = "address", _("Address: keep the first 6 characters")
+    HASH = "hash", _("Replace with a keyed hash")
+    REDACT = "redact", _("Remove entirely")
+
+
+class RegistrationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    UNDER_REVIEW = "under_review", _("Under review")
+    PUBLIC_NOTICE = "public_notice", _("Public notice")
+    REGISTERED = "registered", _("Registered")
+    DEREGISTERED = "deregistered", _("Deregistered")
+    EXPIRED = "expired", _("Expired")
+
+
+class RegistrationKind(models.TextChoices):
+    INITIAL = "initial", _("Initial registration")
+    CHANGE = "change", _("Change registration")
+    CORRECTION = "correction", _("Correction registration")
+    RENEWAL = "renewal", _("Renewal")
+    DEREGISTRATION = "deregistration", _("Deregistration")
+
+
+S = RegistrationStatus
+
+# Which status may follow which. Services check every move against this table.
+REGISTRATION_TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.SUBMITTED},
+    S.RETURNED: {S.SUBMITTED},
+    S.SUBMITTED: {S.UNDER_REVIEW, S.RETURNED, S.DRAFT},
+    S.UNDER_REVIEW: {S.PUBLIC_NOTICE, S.RETURNED, S.REGISTERED, S.DEREGISTERED},
+    S.PUBLIC_NOTICE: {S.REGISTERED, S.UNDER_REVIEW},
+    S.REGISTERED: {S.SUBMITTED, S.EXPIRED},
+    S.EXPIRED: {S.SUBMITTED},
+    S.DEREGISTERED: set(),
+}
+
+# Statuses in which a resource holds a valid registry entry (usable downstream).
+IN_REGISTRY = {S.REGISTERED}
+
+
+class IngestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")

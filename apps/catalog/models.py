@@ -1,0 +1,333 @@
+"""Data resources, their fields, registration history, objections and dataset versions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Organization
+from apps.catalog.choices import (
+    IN_REGISTRY,
+    Classification,
+    DataFormat,
+    FieldType,
+    IngestStatus,
+    MaskingRule,
+    OpenType,
+    PersonalInfo,
+    RegistrationKind,
+    RegistrationStatus,
+    UpdateFrequency,
+)
+from apps.core.permissions import MANAGE
+
+
+class Theme(models.Model):
+    """EU data theme vocabulary (used by DCAT-AP), with Chinese names."""
+
+    code = models.CharField(max_length=8, primary_key=True)
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=80)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DataResourceQuerySet(models.QuerySet):
+    def public(self):
+        """What anonymous visitors may see: metadata of registered resources."""
+        return self.filter(status__in=IN_REGISTRY)
+
+    def restrict(self, user, action: str = "view"):
+        """Regulators see all; providers their own; everyone signed in sees the registry."""
+        if not getattr(user, "is_authenticated", False):
+            return self.public() if action != MANAGE else self.none()
+        if user.is_regulator:
+            return self
+        own = Q(provider_id=user.organization_id) if user.organization_id else Q(pk__in=[])
+        if action == MANAGE:
+            return self.filter(own)
+        return self.filter(own | Q(status__in=IN_REGISTRY))
+
+
+class DataResource(models.Model):
+    provider = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="resources", verbose_name=_("provider")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("English description"), blank=True)
+    source_system = models.CharField(_("source system"), max_length=200, blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="resources")
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    update_frequency = models.CharField(
+        _("update frequency"),
+        max_length=20,
+        choices=UpdateFrequency.choices,
+        default=UpdateFrequency.IRREGULAR,
+    )
+    spatial_coverage = models.CharField(_("spatial coverage"), max_length=200, blank=True)
+    temporal_start = models.DateField(_("temporal coverage from"), null=True, blank=True)
+    temporal_end = models.DateField(_("temporal coverage to"), null=True, blank=True)
+    data_format = models.CharField(
+        _("format"), max_length=10, choices=DataFormat.choices, default=DataFormat.TABLE
+    )
+    classification = models.CharField(
+        _("classification"),
+        max_length=10,
+        choices=Classification.choices,
+        default=Classification.GENERAL,
+    )
+    general_grade = models.PositiveSmallIntegerField(
+        _("general data grade"), null=True, blank=True, help_text=_("1 to 4, general data only")
+    )
+    open_type = models.CharField(
+        _("open type"), max_length=15, choices=OpenType.choices, default=OpenType.CONDITIONAL
+    )
+    in_operation_scope = models.BooleanField(_("in scope for authorized operation"), default=True)
+    contact_name = models.CharField(_("contact"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+
+    status = models.CharField(
+        _("registration status"),
+        max_length=20,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.DRAFT,
+        db_index=True,
+    )
+    registration_kind = models.CharField(
+        _("registration kind"),
+        max_length=20,
+        choices=RegistrationKind.choices,
+        default=RegistrationKind.INITIAL,
+    )
+    registry_code = models.CharField(
+        _("registry code"), max_length=40, unique=True, null=True, blank=True
+    )
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("registration expires at"), null=True, blank=True)
+    notice_ends_at = models.DateTimeField(_("public notice ends at"), null=True, blank=True)
+    metadata_version = models.PositiveIntegerField(default=1)
+    current_version = models.ForeignKey(
+        "DatasetVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Application-built search terms (CJK bigrams, words): see apps.catalog.search.
+    search_terms = models.TextField(blank=True, default="")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DataResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("data resource")
+        verbose_name_plural = _("data resources")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(general_grade__isnull=True)
+                | Q(classification="general", general_grade__gte=1, general_grade__lte=4),
+                name="catalog_grade_only_for_general_1_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_authorizable(self) -> bool:
+        """Core data and prohibited resources can be registered but never authorized."""
+        return (
+            self.classification != Classification.CORE
+            and self.open_type != OpenType.PROHIBITED
+            and self.in_operation_scope
+        )
+
+    @property
+    def is_in_registry(self) -> bool:
+        return self.status in IN_REGISTRY
+
+
+class ResourceField(models.Model):
+    resource = models.ForeignKey(DataResource, on_delete=models.CASCADE, related_name="fields")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("field name"), max_length=64)
+    label = models.CharField(_("label"), max_length=100)
+    data_type = models.CharField(
+        _("type"), max_length=10, choices=FieldType.choices, default=FieldType.STRING
+    )
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    nullable = models.BooleanField(_("may be empty"), default=True)
+    personal_info = models.CharField(
+        _("personal information"),
+        max_length=10,
+        choices=PersonalInfo.choices,
+        default=PersonalInfo.NONE,
+    )
+    masking = models.CharField(
+        _("default masking"), max_length=12, choices=MaskingRule.choices, default=MaskingRule.NONE
+    )
+
+    class Meta:
+        ordering = ["resource", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "name"], name="catalog_field_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.label})"
+
+
+class RegistrationEvent(models.Model):
+    """History of the registration life cycle: one row per transition."""
+
+    resource = models.ForeignKey(DataResource, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(max_length=20, choices=RegistrationKind.choices)
+    from_status = models.CharField(max_length=20, choices=RegistrationStatus.choices)
+    to_status = models.CharField(max_length=20, choices=RegistrationStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id}: {self.from_status} → {self.to_status}"
+
+
+class MetadataVersion(models.Model):
+    """A snapshot of a resource's metadata and fields each time they change."""
+
+    resource = models.ForeignKey(
+        DataResource, on_delete=models.CASCADE, related_name="metadata_versions"
+    )
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["resource", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "version"], name="catalog_metadata_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} metadata v{self.version}"
+
+
+class Objection(models.Model):
+    """Lodged during public notice by any signed-in organization; sends it back to review."""
+
+    resource = models.ForeignKey(DataResource, on_delete=models.CASCADE, related_name="objections")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"objection to {self.resource_id} by {self.organization_id}"
+
+
+class ReminderSent(models.Model):
+    """Makes expiry reminders idempotent: one row per resource, expiry and lead time."""
+
+    resource = models.ForeignKey(DataResource, on_delete=models.CASCADE, related_name="+")
+    expires_at = models.DateTimeField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "expires_at", "days_before"], name="catalog_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} reminded {self.days_before} days before"
+
+
+class DatasetUpload(models.Model):
+    """One upload and its ingestion job: progress while it runs, the report afterwards."""
+
+    resource = models.ForeignKey(DataResource, on_delete=models.CASCADE, related_name="uploads")
+    file_path = models.CharField(max_length=500)
+    original_name = models.CharField(max_length=255)
+    size_bytes = models.BigIntegerField()
+    detected_format = models.CharField(max_length=10, blank=True)
+    detected_encoding = models.CharField(max_length=20, blank=True)
+    status = models.CharField(
+        max_length=10, choices=IngestStatus.choices, default=IngestStatus.PENDING, db_index=True
+    )
+    bytes_processed = models.BigIntegerField(default=0)
+    rows_processed = models.BigIntegerField(default=0)
+    problem_count = models.BigIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)  # first N: row, column, value, reason
+    error = models.TextField(blank=True)
+    version = models.OneToOneField(
+        "DatasetVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="upload"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"upload {self.pk} of {self.resource_id} ({self.status})"
+
+    @property
+    def progress(self) -> float:
+        if self.status == IngestStatus.SUCCEEDED:
+            return 1.0
+        return min(self.bytes_processed / self.size_bytes, 0.99) if self.size_bytes else 0.0
+
+
+class DatasetVersion(models.Model):
+    """An immutable Parquet file: the record of one dataset version."""
+
+    resource = models.ForeignKey(DataResource, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    parquet_path = models.CharField(max_length=500)
+    row_count = models.BigIntegerField()
+    byte_size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    schema = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["resource", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "number"], name="catalog_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} v{self.number}"
