@@ -84,19 +84,32 @@ class RegistrationKind(models.TextChoices):
 S = RegistrationStatus
 
 # Which status may follow which. Services check every move against this table.
+# A resource keeps its registry entry while a change, correction, renewal or
+# deregistration is under way; only deregistration and expiry end it.
 REGISTRATION_TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED},
-    S.RETURNED: {S.SUBMITTED},
-    S.SUBMITTED: {S.UNDER_REVIEW, S.RETURNED, S.DRAFT},
-    S.UNDER_REVIEW: {S.PUBLIC_NOTICE, S.RETURNED, S.REGISTERED, S.DEREGISTERED},
-    S.PUBLIC_NOTICE: {S.REGISTERED, S.UNDER_REVIEW},
+    S.SUBMITTED: {S.UNDER_REVIEW, S.RETURNED, S.DRAFT, S.REGISTERED, S.EXPIRED},
+    S.RETURNED: {S.SUBMITTED, S.REGISTERED, S.EXPIRED},
+    S.UNDER_REVIEW: {S.PUBLIC_NOTICE, S.RETURNED, S.REGISTERED, S.DEREGISTERED, S.EXPIRED},
+    S.PUBLIC_NOTICE: {S.REGISTERED, S.UNDER_REVIEW, S.EXPIRED},
     S.REGISTERED: {S.SUBMITTED, S.EXPIRED},
     S.EXPIRED: {S.SUBMITTED},
     S.DEREGISTERED: set(),
 }
 
-# Statuses in which a resource holds a valid registry entry (usable downstream).
+# The settled status of a resource in the registry.
 IN_REGISTRY = {S.REGISTERED}
+# A registry entry ends only with these statuses.
+OUT_OF_REGISTRY = {S.DEREGISTERED, S.EXPIRED}
+# Kinds that go through public notice after review approval.
+NOTICE_KINDS = {RegistrationKind.INITIAL, RegistrationKind.CHANGE, RegistrationKind.CORRECTION}
+# Kinds a provider may open on a resource that holds a registry entry.
+FOLLOW_UP_KINDS = {
+    RegistrationKind.CHANGE,
+    RegistrationKind.CORRECTION,
+    RegistrationKind.RENEWAL,
+    RegistrationKind.DEREGISTRATION,
+}
 
 
 class IngestStatus(models.TextChoices):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organization
 from apps.catalog.choices import (
-    IN_REGISTRY,
+    OUT_OF_REGISTRY,
     Classification,
     DataFormat,
     FieldType,
@@ -40,19 +40,23 @@ class Theme(models.Model):
 
 class DataResourceQuerySet(models.QuerySet):
     def public(self):
-        """What anonymous visitors may see: metadata of registered resources."""
-        return self.filter(status__in=IN_REGISTRY)
+        """What anonymous visitors may see: metadata of resources in the registry."""
+        return self.filter(registry_code__isnull=False).exclude(status__in=OUT_OF_REGISTRY)
 
     def restrict(self, user, action: str = "view"):
-        """Regulators see all; providers their own; everyone signed in sees the registry."""
+        """Regulators see all; a provider manages its own; everyone may see what is in
+        the registry or under public notice (so that anyone can object)."""
+        visible = (Q(registry_code__isnull=False) & ~Q(status__in=OUT_OF_REGISTRY)) | Q(
+            status=RegistrationStatus.PUBLIC_NOTICE
+        )
         if not getattr(user, "is_authenticated", False):
-            return self.public() if action != MANAGE else self.none()
+            return self.filter(visible) if action != MANAGE else self.none()
         if user.is_regulator:
             return self
         own = Q(provider_id=user.organization_id) if user.organization_id else Q(pk__in=[])
         if action == MANAGE:
             return self.filter(own)
-        return self.filter(own | Q(status__in=IN_REGISTRY))
+        return self.filter(own | visible)
 
 
 class DataResource(models.Model):
@@ -155,7 +159,7 @@ class DataResource(models.Model):
 
     @property
     def is_in_registry(self) -> bool:
-        return self.status in IN_REGISTRY
+        return bool(self.registry_code) and self.status not in OUT_OF_REGISTRY
 
 
 class ResourceField(models.Model):
@@ -210,13 +214,19 @@ class RegistrationEvent(models.Model):
 
 
 class MetadataVersion(models.Model):
-    """A snapshot of a resource's metadata and fields each time they change."""
+    """A snapshot of a resource's metadata and fields each time they change.
+
+    For a resource already in the registry, a change or correction is kept here as a
+    *pending* snapshot and applied only when the registration of that change completes,
+    so the public record never shows unapproved metadata.
+    """
 
     resource = models.ForeignKey(
         DataResource, on_delete=models.CASCADE, related_name="metadata_versions"
     )
     version = models.PositiveIntegerField()
     snapshot = models.JSONField()
+    pending = models.BooleanField(default=False)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -234,3 +234,15 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 
 # Password given to demo users by `manage.py seed_demo` (demo data only, never production).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-pass-2026")
+
+# Catalog: registration rules (2025 Interim Measures for Public Data Resource Registration).
+CATALOG_REGISTRY_PREFIX = env.str("CATALOG_REGISTRY_PREFIX", default="GJSJ")
+CATALOG_NOTICE_DAYS = env.int("CATALOG_NOTICE_DAYS", default=5)
+CATALOG_REGISTRATION_YEARS = env.int("CATALOG_REGISTRATION_YEARS", default=3)
+CATALOG_REMINDER_DAYS = [
+    int(d) for d in env.list("CATALOG_REMINDER_DAYS", default=["90", "30", "7"])
+]
+CELERY_BEAT_SCHEDULE["catalog-registration-timers"] = {
+    "task": "catalog.registration_timers",
+    "schedule": env.float("CATALOG_TIMER_SECONDS", default=300.0),
+}

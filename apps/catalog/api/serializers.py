@@ -1,0 +1,162 @@
+from rest_framework import serializers
+
+from apps.catalog.choices import (
+    Classification,
+    DataFormat,
+    FieldType,
+    MaskingRule,
+    OpenType,
+    PersonalInfo,
+    RegistrationKind,
+    UpdateFrequency,
+)
+from apps.catalog.models import DataResource, Objection, RegistrationEvent, ResourceField
+from apps.core.api.serializers import StrictSerializer
+
+
+class FieldSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=64)
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    data_type = serializers.ChoiceField(FieldType.choices, default=FieldType.STRING)
+    description = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    unit = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    nullable = serializers.BooleanField(default=True)
+    personal_info = serializers.ChoiceField(PersonalInfo.choices, default=PersonalInfo.NONE)
+    masking = serializers.ChoiceField(MaskingRule.choices, default=MaskingRule.NONE)
+
+
+class ResourceWriteSerializer(StrictSerializer):
+    """The metadata a provider writes. Business rules live in apps.catalog.validation."""
+
+    name = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    description_en = serializers.CharField(required=False, allow_blank=True)
+    source_system = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    themes = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, max_length=30
+    )
+    update_frequency = serializers.ChoiceField(UpdateFrequency.choices, required=False)
+    spatial_coverage = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    temporal_start = serializers.DateField(required=False, allow_null=True)
+    temporal_end = serializers.DateField(required=False, allow_null=True)
+    data_format = serializers.ChoiceField(DataFormat.choices, required=False)
+    classification = serializers.ChoiceField(Classification.choices, required=False)
+    general_grade = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=4
+    )
+    open_type = serializers.ChoiceField(OpenType.choices, required=False)
+    in_operation_scope = serializers.BooleanField(required=False)
+    contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    fields = FieldSerializer(many=True, required=False)
+
+
+class ResourceFieldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResourceField
+        fields = [
+            "name",
+            "label",
+            "data_type",
+            "description",
+            "unit",
+            "nullable",
+            "personal_info",
+            "masking",
+        ]
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    provider = serializers.SerializerMethodField()
+    themes = serializers.SerializerMethodField()
+    fields = ResourceFieldSerializer(many=True, read_only=True)
+    is_authorizable = serializers.BooleanField(read_only=True)
+    is_in_registry = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = DataResource
+        fields = [
+            "id",
+            "registry_code",
+            "status",
+            "registration_kind",
+            "provider",
+            "name",
+            "name_en",
+            "description",
+            "description_en",
+            "source_system",
+            "themes",
+            "tags",
+            "update_frequency",
+            "spatial_coverage",
+            "temporal_start",
+            "temporal_end",
+            "data_format",
+            "classification",
+            "general_grade",
+            "open_type",
+            "in_operation_scope",
+            "is_authorizable",
+            "is_in_registry",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "registered_at",
+            "expires_at",
+            "notice_ends_at",
+            "metadata_version",
+            "fields",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_provider(self, obj) -> dict:
+        return {"id": obj.provider_id, "name": obj.provider.name, "code": obj.provider.code}
+
+    def get_themes(self, obj) -> list[str]:
+        return [t.code for t in obj.themes.all()]
+
+
+class NoteSerializer(StrictSerializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class FollowUpSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(
+        [k for k in RegistrationKind.choices if k[0] != RegistrationKind.INITIAL]
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    # The changed metadata (for change and correction), validated like a PATCH body.
+    data = serializers.DictField(required=False)
+
+    def validate_data(self, value):
+        inner = ResourceWriteSerializer(data=value, partial=True)
+        inner.is_valid(raise_exception=True)
+        return inner.validated_data
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    organization = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = Objection
+        fields = ["id", "organization", "reason", "created_at", "resolved_at", "resolution"]
+        read_only_fields = fields
+
+
+class ObjectionCreateSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class HistorySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = RegistrationEvent
+        fields = ["id", "kind", "from_status", "to_status", "actor", "note", "created_at"]
+        read_only_fields = fields

@@ -1,0 +1,101 @@
+"""Periodic registration work: close notices, expire registrations, send reminders."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.choices import Role
+from apps.accounts.models import User
+from apps.catalog import services
+from apps.catalog.choices import OUT_OF_REGISTRY
+from apps.catalog.choices import RegistrationStatus as S
+from apps.catalog.models import DataResource, ReminderSent
+
+
+def run(now=None) -> dict:
+    now = now or timezone.now()
+    due_notices = DataResource.objects.filter(status=S.PUBLIC_NOTICE, notice_ends_at__lte=now)
+    closed = [
+        services.resource_close_notice(resource_id=pk, now=now)
+        for pk in due_notices.values_list("pk", flat=True)
+    ]
+    due_expiry = DataResource.objects.filter(
+        registry_code__isnull=False, expires_at__lte=now
+    ).exclude(status__in=OUT_OF_REGISTRY)
+    expired = [
+        services.resource_expire(resource_id=pk, now=now)
+        for pk in due_expiry.values_list("pk", flat=True)
+    ]
+    reminded = send_reminders(now)
+    return {
+        "closed_notices": sum(1 for r in closed if r),
+        "expired": sum(1 for r in expired if r),
+        "reminders": reminded,
+    }
+
+
+def send_reminders(now) -> int:
+    """One reminder per lead time (90/30/7 days): the nearest one due, never twice."""
+    days = sorted(settings.CATALOG_REMINDER_DAYS)
+    horizon = now + timedelta(days=max(days))
+    candidates = (
+        DataResource.objects.filter(
+            registry_code__isnull=False, expires_at__gt=now, expires_at__lte=horizon
+        )
+        .exclude(status__in=OUT_OF_REGISTRY)
+        .select_related("provider")
+    )
+    sent = 0
+    for resource in candidates:
+        due = [d for d in days if resource.expires_at <= now + timedelta(days=d)]
+        if _claim_reminder(resource, due):
+            _notify_expiry(resource, min(due))
+            sent += 1
+    return sent
+
+
+def _claim_reminder(resource: DataResource, due: list[int]) -> bool:
+    """Marks every lead time already reached; True only when the nearest is new."""
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(
+                resource=resource, expires_at=resource.expires_at, days_before=min(due)
+            )
+    except IntegrityError:
+        return False
+    ReminderSent.objects.bulk_create(
+        [
+            ReminderSent(resource=resource, expires_at=resource.expires_at, days_before=d)
+            for d in due
+        ],
+        ignore_conflicts=True,
+    )
+    return True
+
+
+def _notify_expiry(resource: DataResource, days: int) -> None:
+    recipients = list(
+        User.objects.filter(
+            membership__organization=resource.provider, membership__role=Role.ADMIN, is_active=True
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return
+    subject = _("Registration of %(name)s expires in %(days)d days") % {
+        "name": resource.name,
+        "days": days,
+    }
+    body = _(
+        "The registration %(code)s of %(name)s expires on %(date)s. Apply for renewal before then."
+    ) % {
+        "code": resource.registry_code,
+        "name": resource.name,
+        "date": f"{resource.expires_at:%Y-%m-%d}",
+    }
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
