@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.portal import views
+from apps.portal import resource_views, views
 
 app_name = "portal"
 
@@ -8,4 +8,21 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("api-keys/", views.api_keys, name="api_keys"),
     path("api-keys/<int:pk>/revoke/", views.api_key_revoke, name="api_key_revoke"),
+]
+
+urlpatterns += [
+    path("resources/", resource_views.resource_list, name="resources"),
+    path("resources/new/", resource_views.resource_create, name="resource_create"),
+    path("resources/<int:pk>/", resource_views.resource_detail, name="resource_detail"),
+    path("resources/<int:pk>/edit/", resource_views.resource_edit, name="resource_edit"),
+    path("resources/<int:pk>/submit/", resource_views.resource_submit, name="resource_submit"),
+    path(
+        "resources/<int:pk>/withdraw/", resource_views.resource_withdraw, name="resource_withdraw"
+    ),
+    path(
+        "resources/<int:pk>/follow-up/",
+        resource_views.resource_follow_up,
+        name="resource_follow_up",
+    ),
+    path("resources/<int:pk>/object/", resource_views.resource_object, name="resource_object"),
 ]

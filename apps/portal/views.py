@@ -11,6 +11,7 @@ from apps.accounts import selectors, services
 from apps.accounts.forms import ApiKeyForm, RevokeForm
 from apps.accounts.models import ApiKey
 from apps.core.exceptions import DomainError
+from apps.core.forms import add_domain_error
 from apps.core.permissions import MANAGE, get_object_for
 
 
@@ -34,11 +35,7 @@ def api_keys(request):
                 allowed_ips=form.ip_list(),
             )
         except DomainError as error:
-            for field, errors in error.details.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-            if not error.details:
-                form.add_error(None, error.message)
+            add_domain_error(form, error)
         else:
             # Rendered in this response only (never_cache), never stored or redirected with.
             created = {"key": key, "raw": raw}

@@ -1,0 +1,59 @@
+"""Regulator review of resource registrations."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.catalog import metadata, selectors, services
+from apps.catalog.models import DataResource
+from apps.console.views import regulator_required
+from apps.core.exceptions import DomainError
+from apps.core.permissions import get_object_for
+from apps.portal.resource_forms import NoteForm
+
+
+@regulator_required
+def queue(request):
+    return render(
+        request,
+        "console/registrations/queue.html",
+        {"resources": selectors.review_queue(user=request.user)},
+    )
+
+
+@regulator_required
+def review(request, pk: int):
+    resource = get_object_for(request.user, DataResource, pk)
+    pending = resource.metadata_versions.filter(pending=True).first()
+    proposal = metadata.diff(metadata.snapshot(resource), pending.snapshot) if pending else None
+    context = {
+        "resource": resource,
+        "fields": resource.fields.all(),
+        "history": resource.history.select_related("actor"),
+        "objections": selectors.objection_list(user=request.user, resource=resource),
+        "proposal": proposal,
+        "note_form": NoteForm(),
+    }
+    return render(request, "console/registrations/review.html", context)
+
+
+ACTIONS = {
+    "start": lambda r, u, note: services.resource_start_review(resource=r, reviewer=u),
+    "approve": lambda r, u, note: services.resource_approve(resource=r, reviewer=u, note=note),
+    "return": lambda r, u, note: services.resource_return(resource=r, reviewer=u, note=note),
+}
+
+
+@require_POST
+@regulator_required
+def decide(request, pk: int, decision: str):
+    resource = get_object_for(request.user, DataResource, pk)
+    if decision not in ACTIONS:
+        return redirect("console:registration_review", pk=pk)
+    try:
+        ACTIONS[decision](resource, request.user, request.POST.get("note", ""))
+        messages.success(request, _("Done."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("console:registration_review", pk=pk)

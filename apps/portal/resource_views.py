@@ -1,0 +1,151 @@
+"""Provider pages for describing and registering data resources."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.catalog import metadata, selectors, services
+from apps.catalog.models import DataResource
+from apps.core.exceptions import DomainError
+from apps.core.forms import add_domain_error
+from apps.core.permissions import MANAGE, get_object_for
+from apps.portal.resource_forms import (
+    FieldFormSet,
+    FollowUpForm,
+    NoteForm,
+    ObjectionForm,
+    ResourceForm,
+    fields_from,
+)
+
+
+@login_required
+def resource_list(request):
+    resources = selectors.resource_list(user=request.user, mine=True)
+    return render(request, "portal/resources/list.html", {"resources": resources})
+
+
+def _edit(request, resource: DataResource | None):
+    """Create (resource None) or edit; a registered resource's edit is a change proposal."""
+    follow_up = (
+        resource is not None
+        and resource.is_in_registry
+        and request.GET.get("kind") in ("change", "correction")
+    )
+    if resource is None:
+        initial, field_rows = {}, []
+    else:
+        pending = resource.metadata_versions.filter(pending=True).first()
+        snap = pending.snapshot if pending else metadata.snapshot(resource)
+        initial, field_rows = ResourceForm.initial_from(snap), snap["fields"]
+    form = ResourceForm(request.POST or None, initial=initial)
+    formset = FieldFormSet(request.POST or None, initial=field_rows, prefix="fields")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {**form.to_data(), "fields": fields_from(formset)}
+        try:
+            if resource is None:
+                resource = services.resource_create(user=request.user, data=data)
+            elif follow_up:
+                services.resource_open_follow_up(
+                    resource=resource, user=request.user, kind=request.GET["kind"], data=data
+                )
+            else:
+                services.resource_update(resource=resource, user=request.user, data=data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("portal:resource_detail", pk=resource.pk)
+    context = {"form": form, "formset": formset, "resource": resource, "follow_up": follow_up}
+    return render(request, "portal/resources/edit.html", context)
+
+
+@login_required
+def resource_create(request):
+    return _edit(request, None)
+
+
+@login_required
+def resource_edit(request, pk: int):
+    return _edit(request, get_object_for(request.user, DataResource, pk, MANAGE))
+
+
+@login_required
+def resource_detail(request, pk: int):
+    resource = get_object_for(request.user, DataResource, pk)
+    context = {
+        "resource": resource,
+        "fields": resource.fields.all(),
+        "history": resource.history.select_related("actor"),
+        "objections": selectors.objection_list(user=request.user, resource=resource),
+        "can_manage": DataResource.objects.restrict(request.user, MANAGE).filter(pk=pk).exists(),
+        "note_form": NoteForm(),
+        "follow_up_form": FollowUpForm(),
+        "objection_form": ObjectionForm(),
+    }
+    return render(request, "portal/resources/detail.html", context)
+
+
+def _act(request, pk: int, call, action: str = MANAGE):
+    resource = get_object_for(request.user, DataResource, pk, action)
+    try:
+        call(resource)
+        messages.success(request, _("Done."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("portal:resource_detail", pk=pk)
+
+
+@require_POST
+@login_required
+def resource_submit(request, pk: int):
+    note = request.POST.get("note", "")
+    return _act(
+        request, pk, lambda r: services.resource_submit(resource=r, user=request.user, note=note)
+    )
+
+
+@require_POST
+@login_required
+def resource_withdraw(request, pk: int):
+    note = request.POST.get("note", "")
+    return _act(
+        request, pk, lambda r: services.resource_withdraw(resource=r, user=request.user, note=note)
+    )
+
+
+@require_POST
+@login_required
+def resource_follow_up(request, pk: int):
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a registration kind."))
+        return redirect("portal:resource_detail", pk=pk)
+    kind, note = form.cleaned_data["kind"], form.cleaned_data["note"]
+    if kind in ("change", "correction"):
+        return redirect(f"/portal/resources/{pk}/edit/?kind={kind}")
+    return _act(
+        request,
+        pk,
+        lambda r: services.resource_open_follow_up(
+            resource=r, user=request.user, kind=kind, note=note
+        ),
+    )
+
+
+@require_POST
+@login_required
+def resource_object(request, pk: int):
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the objection."))
+        return redirect("portal:resource_detail", pk=pk)
+    reason = form.cleaned_data["reason"]
+    return _act(
+        request,
+        pk,
+        lambda r: services.resource_object(resource=r, user=request.user, reason=reason),
+        "view",
+    )

@@ -1,0 +1,131 @@
+"""Provider pages for resources and the regulator's review pages, through the same services."""
+
+import pytest
+
+from apps.catalog import services
+from apps.catalog.models import DataResource
+from tests.catalog.conftest import payload, register
+from tests.conftest import login_web
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**overrides):
+    data = {
+        "name": "交通流量",
+        "name_en": "Traffic flow",
+        "update_frequency": "daily",
+        "data_format": "csv",
+        "classification": "general",
+        "general_grade": "1",
+        "open_type": "conditional",
+        "in_operation_scope": "on",
+        "themes": ["TRAN"],
+        "tags": "交通, 流量",
+        "fields-TOTAL_FORMS": "3",
+        "fields-INITIAL_FORMS": "0",
+        "fields-0-name": "road_id",
+        "fields-0-label": "路段编号",
+        "fields-0-data_type": "string",
+        "fields-0-personal_info": "none",
+        "fields-0-masking": "none",
+        "fields-1-name": "plate_no",
+        "fields-1-label": "车牌号",
+        "fields-1-data_type": "string",
+        "fields-1-personal_info": "personal",
+        "fields-1-masking": "none",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_provider_describes_a_resource_on_the_web(web, provider):
+    login_web(web, provider)
+    response = web.post("/portal/resources/new/", form_data())
+    resource = DataResource.objects.get(name="交通流量")
+    assert response.url == f"/portal/resources/{resource.pk}/"
+    assert resource.tags == ["交通", "流量"]
+    assert resource.fields.get(name="plate_no").masking == "partial"
+    assert "交通流量" in web.get("/portal/resources/").content.decode()
+
+
+def test_business_rule_errors_show_on_the_form_and_save_nothing(web, provider):
+    login_web(web, provider)
+    response = web.post(
+        "/portal/resources/new/", form_data(**{"fields-1-name": "road_id", "classification": "important"})
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "general_grade" in form.errors
+    assert "road_id" in str(form.non_field_errors())
+    assert not DataResource.objects.exists()
+
+
+def test_a_provider_submits_and_the_regulator_approves_on_the_web(web, client, provider, regulator):
+    resource = services.resource_create(user=provider, data=payload())
+    login_web(web, provider)
+    web.post(f"/portal/resources/{resource.pk}/submit/")
+    resource.refresh_from_db()
+    assert resource.status == "submitted"
+    login_web(client, regulator)
+    assert resource.name in client.get("/console/registrations/").content.decode()
+    client.post(f"/console/registrations/{resource.pk}/start/")
+    client.post(f"/console/registrations/{resource.pk}/approve/", {"note": "通过"})
+    resource.refresh_from_db()
+    assert resource.status == "public_notice"
+
+
+def test_the_regulator_must_say_why_when_returning(client, provider, regulator):
+    resource = services.resource_create(user=provider, data=payload())
+    services.resource_submit(resource=resource, user=provider)
+    login_web(client, regulator)
+    response = client.post(f"/console/registrations/{resource.pk}/return/", {"note": ""}, follow=True)
+    resource.refresh_from_db()
+    assert resource.status == "submitted"
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+
+
+def test_another_organization_objects_during_public_notice_on_the_web(web, provider, regulator, merchant):
+    resource = services.resource_create(user=provider, data=payload())
+    services.resource_submit(resource=resource, user=provider)
+    services.resource_start_review(resource=resource, reviewer=regulator)
+    services.resource_approve(resource=resource, reviewer=regulator)
+    login_web(web, merchant)
+    page = web.get(f"/portal/resources/{resource.pk}/").content.decode()
+    assert "/object/" in page
+    web.post(f"/portal/resources/{resource.pk}/object/", {"reason": "涉及个人信息"})
+    resource.refresh_from_db()
+    assert resource.status == "under_review"
+
+
+def test_a_registered_resource_is_changed_through_a_proposal(web, provider, regulator):
+    resource = register(services.resource_create(user=provider, data=payload()), provider, regulator)
+    login_web(web, provider)
+    web.post(f"/portal/resources/{resource.pk}/follow-up/", {"kind": "change"})
+    response = web.post(
+        f"/portal/resources/{resource.pk}/edit/?kind=change",
+        form_data(name="企业登记信息（新）", **{"fields-TOTAL_FORMS": "2"}),
+    )
+    assert response.status_code == 302
+    resource.refresh_from_db()
+    assert resource.name == "企业登记信息" and resource.registration_kind == "change"
+    assert resource.metadata_versions.get(pending=True).snapshot["name"] == "企业登记信息（新）"
+
+
+def test_outsiders_get_404_on_drafts_and_403_on_the_console(web, provider, outsider):
+    resource = services.resource_create(user=provider, data=payload())
+    login_web(web, outsider)
+    for url in [f"/portal/resources/{resource.pk}/", f"/portal/resources/{resource.pk}/edit/"]:
+        assert web.get(url).status_code == 404, url
+    for action in ["submit", "withdraw", "follow-up", "object"]:
+        assert web.post(f"/portal/resources/{resource.pk}/{action}/", {"kind": "renewal", "reason": "x"}).status_code == 404
+    assert web.get("/console/registrations/").status_code == 403
+    assert web.post(f"/console/registrations/{resource.pk}/approve/").status_code == 403
+    resource.refresh_from_db()
+    assert resource.status == "draft"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_for_resource_pages(web, provider):
+    resource = services.resource_create(user=provider, data=payload())
+    for url in ["/portal/resources/", "/portal/resources/new/", f"/portal/resources/{resource.pk}/", "/console/registrations/"]:
+        assert web.get(url).status_code == 302, url
