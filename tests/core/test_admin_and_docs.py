@@ -39,7 +39,7 @@ def test_the_seed_is_idempotent(django_capture_on_commit_callbacks):
     counts = (Organization.objects.count(), User.objects.count(), ApiKey.objects.count())
     call_command("seed_demo")
     assert (Organization.objects.count(), User.objects.count(), ApiKey.objects.count()) == counts
-    assert counts[0] == 6
+    assert counts[0] == 8
     assert set(Organization.objects.values_list("kind", flat=True)) == {
         "regulator",
         "provider",

@@ -52,7 +52,8 @@ def test_a_provider_describes_a_resource_on_the_web(web, provider):
 def test_business_rule_errors_show_on_the_form_and_save_nothing(web, provider):
     login_web(web, provider)
     response = web.post(
-        "/portal/resources/new/", form_data(**{"fields-1-name": "road_id", "classification": "important"})
+        "/portal/resources/new/",
+        form_data(**{"fields-1-name": "road_id", "classification": "important"}),
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -79,13 +80,17 @@ def test_the_regulator_must_say_why_when_returning(client, provider, regulator):
     resource = services.resource_create(user=provider, data=payload())
     services.resource_submit(resource=resource, user=provider)
     login_web(client, regulator)
-    response = client.post(f"/console/registrations/{resource.pk}/return/", {"note": ""}, follow=True)
+    response = client.post(
+        f"/console/registrations/{resource.pk}/return/", {"note": ""}, follow=True
+    )
     resource.refresh_from_db()
     assert resource.status == "submitted"
     assert any(m.level_tag == "error" for m in response.context["messages"])
 
 
-def test_another_organization_objects_during_public_notice_on_the_web(web, provider, regulator, merchant):
+def test_another_organization_objects_during_public_notice_on_the_web(
+    web, provider, regulator, merchant
+):
     resource = services.resource_create(user=provider, data=payload())
     services.resource_submit(resource=resource, user=provider)
     services.resource_start_review(resource=resource, reviewer=regulator)
@@ -99,7 +104,9 @@ def test_another_organization_objects_during_public_notice_on_the_web(web, provi
 
 
 def test_a_registered_resource_is_changed_through_a_proposal(web, provider, regulator):
-    resource = register(services.resource_create(user=provider, data=payload()), provider, regulator)
+    resource = register(
+        services.resource_create(user=provider, data=payload()), provider, regulator
+    )
     login_web(web, provider)
     web.post(f"/portal/resources/{resource.pk}/follow-up/", {"kind": "change"})
     response = web.post(
@@ -118,7 +125,12 @@ def test_outsiders_get_404_on_drafts_and_403_on_the_console(web, provider, outsi
     for url in [f"/portal/resources/{resource.pk}/", f"/portal/resources/{resource.pk}/edit/"]:
         assert web.get(url).status_code == 404, url
     for action in ["submit", "withdraw", "follow-up", "object"]:
-        assert web.post(f"/portal/resources/{resource.pk}/{action}/", {"kind": "renewal", "reason": "x"}).status_code == 404
+        assert (
+            web.post(
+                f"/portal/resources/{resource.pk}/{action}/", {"kind": "renewal", "reason": "x"}
+            ).status_code
+            == 404
+        )
     assert web.get("/console/registrations/").status_code == 403
     assert web.post(f"/console/registrations/{resource.pk}/approve/").status_code == 403
     resource.refresh_from_db()
@@ -127,5 +139,10 @@ def test_outsiders_get_404_on_drafts_and_403_on_the_console(web, provider, outsi
 
 def test_anonymous_visitors_are_sent_to_sign_in_for_resource_pages(web, provider):
     resource = services.resource_create(user=provider, data=payload())
-    for url in ["/portal/resources/", "/portal/resources/new/", f"/portal/resources/{resource.pk}/", "/console/registrations/"]:
+    for url in [
+        "/portal/resources/",
+        "/portal/resources/new/",
+        f"/portal/resources/{resource.pk}/",
+        "/console/registrations/",
+    ]:
         assert web.get(url).status_code == 302, url

@@ -33,6 +33,20 @@ ORGANIZATIONS = [
         [("provider-transport", Role.ADMIN)],
     ),
     (
+        "environment",
+        Kind.PROVIDER,
+        "省生态环境厅",
+        "Department of Ecology and Environment",
+        [("provider-environment", Role.ADMIN)],
+    ),
+    (
+        "health",
+        Kind.PROVIDER,
+        "省卫生健康委员会",
+        "Health Commission",
+        [("provider-health", Role.ADMIN)],
+    ),
+    (
         "data-operator",
         Kind.OPERATOR,
         "省公共数据运营有限公司",
@@ -96,6 +110,9 @@ class Command(BaseCommand):
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.org", password)
         self._report(logins, new_keys, password)
+        from apps.catalog import demo as catalog_demo
+
+        catalog_demo.seed(stdout=self.stdout)
 
     def _report(self, logins, new_keys, password):
         out = self.stdout

@@ -1,0 +1,154 @@
+"""Demo catalog for `manage.py seed_demo`: realistic resources, registered through the
+real services (and, where a dataset generator exists, ingested the real way)."""
+
+from django.db import transaction
+
+from apps.accounts.models import Organization, User
+from apps.catalog import services
+from apps.catalog.models import DataResource
+
+
+def F(name, label, data_type="string", **extra):
+    return {"name": name, "label": label, "data_type": data_type, **extra}
+
+
+RESOURCES = [
+    {
+        "provider": "market-regulation",
+        "rows": "enterprise_rows",
+        "name": "企业登记信息",
+        "name_en": "Enterprise registration records",
+        "description": "全省市场主体登记基本信息，包括统一社会信用代码、企业名称、法定代表人、注册资本和住所。",
+        "description_en": "Registration details of market entities: credit code, name, legal representative, capital, address.",
+        "themes": ["ECON"],
+        "tags": ["企业", "市场主体", "登记", "enterprise"],
+        "update_frequency": "daily",
+        "classification": "general",
+        "general_grade": 3,
+        "open_type": "conditional",
+        "data_format": "csv",
+        "spatial_coverage": "广西壮族自治区",
+        "source_system": "市场主体登记系统",
+        "fields": [
+            F("credit_code", "统一社会信用代码", nullable=False),
+            F("company_name", "企业名称", nullable=False),
+            F("legal_rep", "法定代表人", personal_info="personal", masking="name"),
+            F("legal_rep_id", "法定代表人身份证号", personal_info="sensitive", masking="id_number"),
+            F("reg_capital", "注册资本", "decimal", unit="万元"),
+            F("established", "成立日期", "date"),
+            F("address", "住所", personal_info="personal", masking="address"),
+            F("phone", "联系电话", personal_info="personal", masking="mobile"),
+        ],
+    },
+    {
+        "provider": "transport",
+        "rows": "traffic_rows",
+        "name": "道路交通流量监测",
+        "name_en": "Road traffic flow",
+        "description": "主要道路监测站每五分钟的车流量和平均车速。",
+        "description_en": "Vehicle counts and average speed from road traffic stations every five minutes.",
+        "themes": ["TRAN"],
+        "tags": ["交通", "流量", "traffic"],
+        "update_frequency": "realtime",
+        "classification": "general",
+        "general_grade": 1,
+        "open_type": "unconditional",
+        "data_format": "csv",
+        "fields": [
+            F("station_id", "监测站编号", nullable=False),
+            F("road_name", "道路名称"),
+            F("observed_at", "观测时间", "datetime", nullable=False),
+            F("vehicle_count", "车流量", "integer", unit="辆"),
+            F("avg_speed", "平均车速", "decimal", unit="km/h"),
+        ],
+    },
+    {
+        "provider": "environment",
+        "rows": "air_rows",
+        "name": "空气质量日报",
+        "name_en": "Daily air quality",
+        "description": "各监测站空气质量指数及PM2.5、PM10日均浓度。",
+        "description_en": "Daily AQI, PM2.5 and PM10 by monitoring station.",
+        "themes": ["ENVI"],
+        "tags": ["空气质量", "环境", "air quality"],
+        "update_frequency": "daily",
+        "classification": "general",
+        "general_grade": 1,
+        "open_type": "unconditional",
+        "data_format": "csv",
+        "fields": [
+            F("station_name", "监测站", nullable=False),
+            F("day", "日期", "date", nullable=False),
+            F("aqi", "空气质量指数", "integer"),
+            F("pm25", "PM2.5", "decimal", unit="μg/m³"),
+            F("pm10", "PM10", "decimal", unit="μg/m³"),
+        ],
+    },
+    {
+        "provider": "health",
+        "rows": "hospital_rows",
+        "name": "医疗机构名录",
+        "name_en": "Medical institutions",
+        "description": "全省医疗机构执业登记信息：机构代码、名称、等级、地址、床位数。",
+        "description_en": "Licensed medical institutions: code, name, level, address, beds.",
+        "themes": ["HEAL"],
+        "tags": ["医疗", "医院", "hospital"],
+        "update_frequency": "monthly",
+        "classification": "general",
+        "general_grade": 2,
+        "open_type": "conditional",
+        "data_format": "csv",
+        "fields": [
+            F("institution_code", "机构代码", nullable=False),
+            F("institution_name", "机构名称", nullable=False),
+            F("level", "医院等级"),
+            F("address", "地址"),
+            F("beds", "床位数", "integer", unit="张"),
+            F("director", "负责人", personal_info="personal", masking="name"),
+            F("phone", "联系电话", personal_info="personal", masking="mobile"),
+        ],
+    },
+    {
+        "provider": "health",
+        "rows": None,
+        "name": "居民电子病历",
+        "name_en": "Electronic medical records",
+        "description": "居民就诊电子病历。属于核心数据，仅登记，不得授权运营。",
+        "description_en": "Electronic medical records. Core data: registered, never authorized.",
+        "themes": ["HEAL"],
+        "tags": ["病历", "核心数据"],
+        "update_frequency": "realtime",
+        "classification": "core",
+        "open_type": "prohibited",
+        "in_operation_scope": False,
+        "fields": [
+            F("patient_id", "患者身份证号", personal_info="sensitive", masking="redact"),
+            F("diagnosis", "诊断", personal_info="sensitive", masking="redact"),
+        ],
+    },
+]
+
+
+@transaction.atomic
+def seed(*, stdout) -> list[DataResource]:
+    regulator = User.objects.get(username="regulator")
+    seeded = []
+    for spec in RESOURCES:
+        spec = dict(spec)
+        org = Organization.objects.get(code=spec.pop("provider"))
+        spec.pop("rows")
+        resource = DataResource.objects.filter(provider=org, name=spec["name"]).first()
+        if resource is None:
+            provider_admin = User.objects.get(
+                membership__organization=org, membership__role="admin"
+            )
+            resource = services.resource_create(user=provider_admin, data=spec)
+            services.resource_submit(resource=resource, user=provider_admin)
+            services.resource_start_review(resource=resource, reviewer=regulator)
+            resource = services.resource_approve(resource=resource, reviewer=regulator)
+            resource = services.resource_close_notice(
+                resource_id=resource.pk, now=resource.notice_ends_at
+            )
+        seeded.append(resource)
+    stdout.write(f"Catalog: {len(seeded)} registered resources.")
+    return seeded
