@@ -117,3 +117,8 @@ class IngestStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
+
+
+FOLLOW_UP_KIND_CHOICES = [
+    (k, label) for k, label in RegistrationKind.choices if k in FOLLOW_UP_KINDS
+]

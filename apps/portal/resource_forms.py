@@ -5,13 +5,13 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.choices import (
+    FOLLOW_UP_KIND_CHOICES,
     Classification,
     DataFormat,
     FieldType,
     MaskingRule,
     OpenType,
     PersonalInfo,
-    RegistrationKind,
     UpdateFrequency,
 )
 from apps.catalog.metadata import FIELD_KEYS
@@ -98,9 +98,7 @@ def fields_from(formset) -> list[dict]:
 class FollowUpForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("registration kind"),
-        choices=[
-            (k, label) for k, label in RegistrationKind.choices if k != RegistrationKind.INITIAL
-        ],
+        choices=FOLLOW_UP_KIND_CHOICES,
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})

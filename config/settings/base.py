@@ -182,6 +182,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name per choice set, so generated clients get stable enum types.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "apps.accounts.choices.OrganizationKind.choices",
+        "RoleEnum": "apps.accounts.choices.Role.choices",
+        "RegistrationKindEnum": "apps.catalog.choices.RegistrationKind.choices",
+        "RegistrationStatusEnum": "apps.catalog.choices.RegistrationStatus.choices",
+        "FollowUpKindEnum": "apps.catalog.choices.FOLLOW_UP_KIND_CHOICES",
+    },
 }
 
 # Celery. Embedded default: kombu's filesystem transport under DATA_DIR (no server).

@@ -46,3 +46,9 @@ def test_the_seed_is_idempotent(django_capture_on_commit_callbacks):
         "operator",
         "merchant",
     }
+
+
+def test_the_openapi_schema_is_valid_and_generates_without_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")

@@ -1,13 +1,13 @@
 from rest_framework import serializers
 
 from apps.catalog.choices import (
+    FOLLOW_UP_KIND_CHOICES,
     Classification,
     DataFormat,
     FieldType,
     MaskingRule,
     OpenType,
     PersonalInfo,
-    RegistrationKind,
     UpdateFrequency,
 )
 from apps.catalog.models import DataResource, Objection, RegistrationEvent, ResourceField
@@ -127,9 +127,7 @@ class NoteSerializer(StrictSerializer):
 
 
 class FollowUpSerializer(StrictSerializer):
-    kind = serializers.ChoiceField(
-        [k for k in RegistrationKind.choices if k[0] != RegistrationKind.INITIAL]
-    )
+    kind = serializers.ChoiceField(FOLLOW_UP_KIND_CHOICES)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     # The changed metadata (for change and correction), validated like a PATCH body.
     data = serializers.DictField(required=False)
