@@ -1,5 +1,6 @@
 """A small public catalog: three registered resources of two providers, plus drafts."""
 
+import importlib
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from apps.accounts.choices import OrganizationKind
-from apps.catalog.models import DataResource, DatasetVersion, ResourceField
+from apps.catalog.models import DataResource, DatasetVersion, ResourceField, Theme
 from tests.factories import member
 
 SECRET_VALUE = "SENTINEL-ROW-VALUE-4242"
@@ -29,8 +30,16 @@ def make_resource(provider, **fields) -> DataResource:
     return resource
 
 
+def ensure_themes() -> None:
+    """Seeded by a data migration, which a transactional (live server) test's flush removes."""
+    seeded = importlib.import_module("apps.catalog.migrations.0002_themes").THEMES
+    for code, name, name_en in seeded:
+        Theme.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})
+
+
 @pytest.fixture
 def catalog(provider, tmp_path):
+    ensure_themes()
     other = member(OrganizationKind.PROVIDER, username="provider_two")
     drafter = member(OrganizationKind.PROVIDER, username="provider_drafts_only")
     enterprise = make_resource(
