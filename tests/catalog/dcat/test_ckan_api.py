@@ -169,3 +169,13 @@ def test_search_query_count_does_not_grow_with_rows(
             client, "/api/3/action/", "package_search", rows=50, **{"facet.field": '["tags"]'}
         )
     assert body["result"]["count"] == 23
+
+
+def test_signed_in_owner_still_sees_only_the_public_catalog(client, catalog, provider):
+    from tests.conftest import login_web
+
+    login_web(client, provider)
+    names = get(client, "/api/3/action/", "package_list")["result"]
+    assert len(names) == 3
+    get(client, "/api/3/action/", "package_show", status=404, id=str(catalog["draft"].pk))
+    assert "草稿秘密资源" not in client.get("/catalog/dcat.ttl").content.decode()
