@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("apps.accounts.urls")),
+    path("", include("apps.catalog.public_urls")),
     path("portal/", include("apps.portal.urls")),
     path("console/", include("apps.console.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

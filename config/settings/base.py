@@ -151,6 +151,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 
+# Public catalog (DCAT-AP, CKAN API). Absolute URIs start with CATALOG_BASE_URI; empty means
+# the requesting host. Set it in production so identifiers do not depend on the host name used.
+CATALOG_BASE_URI = env.str("CATALOG_BASE_URI", default="")
+CATALOG_PUBLISHER_NAME = env.str("CATALOG_PUBLISHER_NAME", default="公共数据主管部门")
+CATALOG_PUBLISHER_NAME_EN = env.str("CATALOG_PUBLISHER_NAME_EN", default="Public data authority")
+# CKAN package_search: the most rows one page may ask for (CKAN's search.rows_max).
+CKAN_ROWS_MAX = env.int("CKAN_ROWS_MAX", default=1000)
+
 # API keys: lifetime when none is asked for, and the longest allowed.
 API_KEY_DEFAULT_DAYS = env.int("API_KEY_DEFAULT_DAYS", default=90)
 API_KEY_MAX_DAYS = env.int("API_KEY_MAX_DAYS", default=365)

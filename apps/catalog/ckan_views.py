@@ -1,0 +1,61 @@
+"""CKAN's action endpoint: GET with query parameters or POST with a JSON body.
+
+Answers in CKAN's envelope rather than the platform's `{code, message, details}` shape,
+because CKAN clients (ckanapi, harvesters) read `success`, `result` and `error.__type`.
+Anonymous and read-only, hence no CSRF check; the /api/ body-size cap still applies.
+"""
+
+import json
+
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from apps.catalog.ckan import ACTIONS, CkanError
+from apps.catalog.ckan_query import SearchQueryError
+from apps.catalog.publication import base_uri
+
+
+def _request_data(request) -> dict:
+    if request.method == "GET":
+        # A repeated parameter becomes a list, as in CKAN.
+        return {
+            key: values[0] if len(values) == 1 else values for key, values in request.GET.lists()
+        }
+    if not request.body:
+        return {}
+    try:
+        data = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CkanError(f"Bad request - JSON Error: {exc}") from None
+    if not isinstance(data, dict):
+        raise CkanError("Bad request - Request data JSON decoded to a non-dictionary")
+    return data
+
+
+def _envelope(help_url: str, status: int, **body) -> JsonResponse:
+    return JsonResponse(
+        {"help": help_url, **body}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def action(request, action: str):
+    base = base_uri(request)
+    help_url = f"{base}/api/3/action/help_show?name={action}"
+    function = ACTIONS.get(action)
+    try:
+        if function is None:
+            raise CkanError(f"Bad request - Action name not known: {action}")
+        result = function(_request_data(request), base)
+    except CkanError as exc:
+        if exc.fields:
+            error = {**exc.fields, "__type": exc.type_name}
+        else:
+            error = {"__type": exc.type_name, "message": exc.message}
+        return _envelope(help_url, exc.status, success=False, error=error)
+    except SearchQueryError as exc:
+        error = {"__type": "Search Query Error", "message": f"Search Query is invalid: {exc}"}
+        return _envelope(help_url, 400, success=False, error=error)
+    return _envelope(help_url, 200, success=True, result=result)
