@@ -26,6 +26,22 @@ from tests.factories import member, totp_device
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Vocabulary rows seeded by data migrations are wiped by a transactional test's
+    flush; put them back for any test that uses the database."""
+    if not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db" if "live_server" in request.fixturenames else "db")
+    from apps.catalog.models import Theme
+
+    if not Theme.objects.exists():
+        import importlib
+
+        seeded = importlib.import_module("apps.catalog.migrations.0002_themes").THEMES
+        Theme.objects.bulk_create(Theme(code=c, name=n, name_en=e) for c, n, e in seeded)
+
+
 @pytest.fixture
 def regulator(db):
     user = member(OrganizationKind.REGULATOR, username="regulator")
