@@ -1,10 +1,14 @@
 """Facet counts of a search result in one statement.
 
 The result set is written once as a CTE and grouped six ways with UNION ALL, so the
-matching (the expensive part) runs once instead of once per facet, on PostgreSQL and on
-SQLite alike. Labels come from the choices and from two small lookups.
+matching runs once instead of once per facet, on PostgreSQL and on SQLite alike. The CTE
+stops at CATALOG_FACET_LIMIT matches: exact counts of a broad query over a large catalog
+would visit every matching row, and a search page must cost the same at any size. Past
+the limit the counts describe that many matches and the answer says so (exact: false).
+Labels come from the choices and from two small lookups.
 """
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
@@ -31,8 +35,10 @@ CHOICES = {
 KEYS = ["provider", "theme", "classification", "open_type", "format", "update_frequency"]
 
 
-def _grouped_sql(queryset: QuerySet) -> tuple[str, tuple]:
-    inner, params = queryset.order_by().values("id", *COLUMNS.values()).query.sql_with_params()
+def _grouped_sql(queryset: QuerySet, limit: int) -> tuple[str, tuple]:
+    # Unordered LIMIT: the scan stops after `limit` matches, so cost has a ceiling.
+    sample = queryset.order_by().values("id", *COLUMNS.values())[:limit]
+    inner, params = sample.query.sql_with_params()
     through = DataResource.themes.through._meta.db_table
     # Only fixed column and table names are formatted in; values stay parameters.
     parts = [
@@ -40,16 +46,24 @@ def _grouped_sql(queryset: QuerySet) -> tuple[str, tuple]:
         for key, column in COLUMNS.items()
     ]
     parts.append(
-        f"SELECT 'theme', t.theme_id, COUNT(*) FROM m JOIN {through} t "  # noqa: S608
-        "ON t.dataresource_id = m.id GROUP BY t.theme_id"
+        f"SELECT 'theme', theme_id, COUNT(*) FROM {through} "  # noqa: S608
+        "WHERE dataresource_id IN (SELECT id FROM m) GROUP BY theme_id"
     )
+    parts.append("SELECT 'total', NULL, COUNT(*) FROM m")
     return f"WITH m AS ({inner}) " + " UNION ALL ".join(parts), params
 
 
-def count(queryset: QuerySet) -> dict[str, list[dict]]:
-    result: dict[str, list[dict]] = {key: [] for key in KEYS}
+class FacetCounts(dict):
+    """{facet key: [{value, label, count}]}; `exact` is False when counted over a sample."""
+
+    exact = True
+
+
+def count(queryset: QuerySet, limit: int | None = None) -> FacetCounts:
+    limit = limit or settings.CATALOG_FACET_LIMIT
+    result = FacetCounts({key: [] for key in KEYS})
     try:
-        sql, params = _grouped_sql(queryset)
+        sql, params = _grouped_sql(queryset, limit + 1)
     except EmptyResultSet:
         return result
     with connection.cursor() as cursor:
@@ -58,6 +72,9 @@ def count(queryset: QuerySet) -> dict[str, list[dict]]:
     english = (get_language() or "").startswith("en")
     labels = _labels(rows, english)
     for key, value, n in rows:
+        if key == "total":
+            result.exact = n <= limit
+            continue
         if value is None:
             continue
         label = labels.get((key, value), value)

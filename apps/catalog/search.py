@@ -74,18 +74,20 @@ def _unique(terms) -> str:
     return " ".join(dict.fromkeys(terms))
 
 
+def build_search_terms(name_texts: list[str], other_texts: list[str]) -> str:
+    """Builds " <name terms> | <other terms> ", each part without repeats."""
+    name = [t for text in name_texts for t in index_terms(text)]
+    rest = [t for text in other_texts for t in index_terms(text)]
+    return f" {_unique(name)} {NAME_SEPARATOR} {_unique(rest)} "
+
+
 def resource_search_terms(resource) -> str:
     """The indexed text of a resource: name terms, a separator, then every other term."""
-    name = index_terms(f"{resource.name} {resource.name_en}")
-    rest: list[str] = []
-    for tag in resource.tags or []:
-        rest += index_terms(str(tag))
-    for theme in resource.themes.all():
-        rest += index_terms(f"{theme.name} {theme.name_en}")
-    for field in resource.fields.all():
-        rest += index_terms(f"{field.name} {field.label} {field.description}")
-    rest += index_terms(f"{resource.description} {resource.description_en}")
-    return f" {_unique(name)} {NAME_SEPARATOR} {_unique(rest)} "
+    other = [str(tag) for tag in resource.tags or []]
+    other += [f"{theme.name} {theme.name_en}" for theme in resource.themes.all()]
+    other += [f"{f.name} {f.label} {f.description}" for f in resource.fields.all()]
+    other += [resource.description, resource.description_en]
+    return build_search_terms([resource.name, resource.name_en], other)
 
 
 def resource_reindex(*, resource) -> str:

@@ -109,9 +109,13 @@ def resource_search_page(
     return page, paging.encode_cursor(rows[size - 1][0], page[-1].pk) if more else None
 
 
-def resource_facets(*, queryset: QuerySet) -> dict[str, list[dict]]:
-    """Counts per provider, theme, classification, open type, format and update frequency."""
-    return facets.count(queryset)
+def resource_facets(*, queryset: QuerySet, limit: int | None = None) -> facets.FacetCounts:
+    """Counts per provider, theme, classification, open type, format and update frequency.
+
+    Exact up to `limit` (setting CATALOG_FACET_LIMIT) matches; past it they are counted
+    over that many matches and the result's `.exact` is False.
+    """
+    return facets.count(queryset, limit)
 
 
 def resource_detail(*, user, pk) -> DataResource:

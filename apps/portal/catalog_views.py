@@ -63,6 +63,7 @@ def resource_list(request):
         "q": q,
         "page": page,
         "facet_groups": groups,
+        "facets_exact": facets.exact,
         "filters": filters,
         "next_url": _link(request.GET, cursor=cursor) if cursor else None,
         "first_url": _link(request.GET) if data.get("cursor") else None,

@@ -71,3 +71,6 @@ class SearchResponseSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     results = SearchResultSerializer(many=True)
     facets = FacetsSerializer()
+    facets_exact = serializers.BooleanField(
+        help_text="False when a broad query's facets were counted over its first matches only."
+    )

@@ -36,9 +36,11 @@ class CatalogSearchView(APIView):
         next_url = None
         if cursor:
             next_url = replace_query_param(request.build_absolute_uri(), "cursor", cursor)
+        facets = selectors.resource_facets(queryset=queryset)
         body = {
             "next": next_url,
             "results": s.SearchResultSerializer(page, many=True).data,
-            "facets": selectors.resource_facets(queryset=queryset),
+            "facets": facets,
+            "facets_exact": facets.exact,
         }
         return Response(body)

@@ -146,3 +146,11 @@ def test_drafts_are_seen_only_by_their_provider_and_regulators(provider, regulat
             e["count"]
             for e in resource_facets(queryset=resource_search(user=user, q="企业"))["provider"]
         ) == len(expected)
+
+
+def test_facets_past_the_limit_are_counted_over_a_sample_and_say_so(catalog):
+    queryset = resource_search(user=AnonymousUser())
+    sampled = resource_facets(queryset=queryset, limit=2)
+    assert sampled.exact is False
+    assert sum(e["count"] for e in sampled["format"]) == 3  # limit + 1 rows are read
+    assert resource_facets(queryset=queryset, limit=3).exact is True
