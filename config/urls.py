@@ -9,6 +9,7 @@ from apps.core import views as core_views
 api_v1 = [
     path("", include("apps.accounts.api.urls")),
     path("catalog/", include("apps.catalog.api.urls")),
+    path("catalog/", include("apps.catalog.api.search_urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.catalog.public_urls")),
     path("portal/", include("apps.portal.urls")),
+    path("catalog/", include("apps.portal.catalog_urls")),
     path("console/", include("apps.console.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -22,6 +22,7 @@ from apps.catalog.choices import (
 )
 from apps.catalog.choices import RegistrationStatus as S
 from apps.catalog.models import DataResource, MetadataVersion, Objection, RegistrationEvent
+from apps.catalog.search import resource_reindex
 from apps.catalog.validation import clean_metadata
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 
@@ -78,10 +79,6 @@ def _record_version(resource: DataResource, user: User | None, *, pending: bool 
 
 
 def _reindex(resource: DataResource) -> None:
-    try:
-        from apps.catalog.search import resource_reindex
-    except ImportError:  # search index lands separately
-        return
     resource_reindex(resource=resource)
 
 

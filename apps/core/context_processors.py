@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 NAV = [
     # (label, url name, predicate on the user)
     (_("Overview"), "portal:home", lambda u: not u.is_regulator),
+    (_("Catalog"), "catalog:list", lambda u: True),
     (_("My resources"), "portal:resources", lambda u: u.org_kind == "provider"),
     (_("API keys"), "portal:api_keys", lambda u: u.organization_id is not None),
     (_("Console"), "console:home", lambda u: u.is_regulator),

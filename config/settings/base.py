@@ -163,6 +163,9 @@ CKAN_ROWS_MAX = env.int("CKAN_ROWS_MAX", default=1000)
 API_KEY_DEFAULT_DAYS = env.int("API_KEY_DEFAULT_DAYS", default=90)
 API_KEY_MAX_DAYS = env.int("API_KEY_MAX_DAYS", default=365)
 
+# Catalog search: facets are counted over at most this many matches (then marked inexact).
+CATALOG_FACET_LIMIT = env.int("CATALOG_FACET_LIMIT", default=2000)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apps.accounts.authentication.ApiKeyAuthentication",
