@@ -36,20 +36,16 @@ _FIELD_CLAUSE = re.compile(r'^[+-]?([A-Za-z_.]+):("[^"]*"|\[[^\]]*\]|\S+)$')
 
 
 def match_text(queryset: QuerySet[DataResource], text: str) -> QuerySet[DataResource]:
-    """Free-text part of q: every word must appear in a name, description, tag or code.
+    """Free-text part of q through the catalog's search index (Chinese bigrams, words),
+    or a registry code."""
+    from django.contrib.auth.models import AnonymousUser
 
-    A plain case-insensitive match for now; the ranked catalog search can replace the body.
-    """
-    for word in text.split():
-        queryset = queryset.filter(
-            Q(name__icontains=word)
-            | Q(name_en__icontains=word)
-            | Q(description__icontains=word)
-            | Q(description_en__icontains=word)
-            | Q(registry_code__icontains=word)
-            | Q(tags__icontains=word)
-        )
-    return queryset
+    from apps.catalog.selectors import resource_search
+
+    if not text.strip():
+        return queryset
+    found = resource_search(user=AnonymousUser(), q=text).values("pk")
+    return queryset.filter(Q(pk__in=found) | Q(registry_code__icontains=text.strip()))
 
 
 def _split_q(q: str) -> tuple[Q, str]:

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from apps.accounts.choices import OrganizationKind
 from apps.catalog.models import DataResource, DatasetVersion, ResourceField, Theme
+from apps.catalog.search import resource_reindex
 from tests.factories import member
 
 SECRET_VALUE = "SENTINEL-ROW-VALUE-4242"
@@ -27,6 +28,7 @@ def make_resource(provider, **fields) -> DataResource:
     }
     resource = DataResource.objects.create(**{**defaults, **fields})
     resource.themes.set(themes)
+    resource_reindex(resource=resource)
     return resource
 
 
