@@ -19,8 +19,10 @@ from apps.catalog.choices import (
     RegistrationStatus,
     UpdateFrequency,
 )
-from apps.core.permissions import MANAGE
+from apps.core.permissions import MANAGE, VIEW
 
+# Seeing rows of a dataset (masked): only the resource's provider and regulators.
+PREVIEW = "preview"
 
 class Theme(models.Model):
     """EU data theme vocabulary (used by DCAT-AP), with Chinese names."""
@@ -46,11 +48,11 @@ class DataResourceQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
         """Regulators see all; providers their own; everyone signed in sees the registry."""
         if not getattr(user, "is_authenticated", False):
-            return self.public() if action != MANAGE else self.none()
+            return self.public() if action not in (MANAGE, PREVIEW) else self.none()
         if user.is_regulator:
             return self
         own = Q(provider_id=user.organization_id) if user.organization_id else Q(pk__in=[])
-        if action == MANAGE:
+        if action in (MANAGE, PREVIEW):
             return self.filter(own)
         return self.filter(own | Q(status__in=IN_REGISTRY))
 
@@ -271,6 +273,18 @@ class ReminderSent(models.Model):
         return f"{self.resource_id} reminded {self.days_before} days before"
 
 
+class DatasetUploadQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = VIEW):
+        """Uploads and their reports belong to the provider; regulators may look at them."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_regulator and action == VIEW:
+            return self
+        if not user.organization_id:
+            return self.none()
+        return self.filter(resource__provider_id=user.organization_id)
+
+
 class DatasetUpload(models.Model):
     """One upload and its ingestion job: progress while it runs, the report afterwards."""
 
@@ -297,6 +311,8 @@ class DatasetUpload(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DatasetUploadQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

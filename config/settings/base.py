@@ -151,6 +151,20 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 
+# Dataset ingestion (apps.catalog.ingest): upload cap, report size, batch sizes, job limit.
+CATALOG_MAX_UPLOAD_BYTES = env.int("CATALOG_MAX_UPLOAD_BYTES", default=2 * 1024**3)
+CATALOG_MAX_REPORTED_PROBLEMS = env.int("CATALOG_MAX_REPORTED_PROBLEMS", default=1000)
+CATALOG_INGEST_BATCH_ROWS = env.int("CATALOG_INGEST_BATCH_ROWS", default=50_000)
+CATALOG_INGEST_BLOCK_BYTES = env.int("CATALOG_INGEST_BLOCK_BYTES", default=8 * 1024 * 1024)
+CATALOG_INGEST_TIME_LIMIT = env.int("CATALOG_INGEST_TIME_LIMIT", default=3600)
+CATALOG_PREVIEW_ROWS = env.int("CATALOG_PREVIEW_ROWS", default=20)
+# /api/ paths allowed a larger body than API_MAX_BODY_BYTES: (regex, limit in bytes).
+# The margin leaves room for the multipart envelope, so the service can answer with
+# its own `file_too_large` error rather than a bare 413.
+API_LARGE_BODY_PATHS = [
+    (r"^/api/v1/catalog/resources/\d+/uploads/$", CATALOG_MAX_UPLOAD_BYTES + 1024 * 1024),
+]
+
 # API keys: lifetime when none is asked for, and the longest allowed.
 API_KEY_DEFAULT_DAYS = env.int("API_KEY_DEFAULT_DAYS", default=90)
 API_KEY_MAX_DAYS = env.int("API_KEY_MAX_DAYS", default=365)
