@@ -12,7 +12,8 @@ from apps.catalog.choices import MaskingRule
 STAR = "*"
 # Two-character family names; every other Chinese name keeps its first character.
 COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 南宫 西门".split()
+    {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容"}
+    | {"长孙", "宇文", "司徒", "夏侯", "令狐", "端木", "独孤", "南宫", "西门"}
 )
 
 

@@ -24,6 +24,7 @@ from apps.core.permissions import MANAGE, VIEW
 # Seeing rows of a dataset (masked): only the resource's provider and regulators.
 PREVIEW = "preview"
 
+
 class Theme(models.Model):
     """EU data theme vocabulary (used by DCAT-AP), with Chinese names."""
 
