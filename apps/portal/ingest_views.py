@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from apps.catalog.api.ingest_views import private_resource
 from apps.catalog.choices import IngestStatus
 from apps.catalog.ingest import selectors, services
 from apps.catalog.ingest.validate import REASONS
@@ -69,6 +68,6 @@ def upload_status(request, pk: int):
 
 @login_required
 def preview(request, pk: int):
-    resource = private_resource(request.user, pk)
+    resource = selectors.resource_for_preview(user=request.user, pk=pk)
     data = selectors.dataset_preview(resource=resource, user=request.user)
     return render(request, "portal/ingest/preview.html", {"resource": resource, **data})

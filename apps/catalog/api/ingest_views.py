@@ -1,6 +1,5 @@
 """API of dataset ingestion: upload a file, poll its job, preview the current version."""
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -10,17 +9,8 @@ from rest_framework.views import APIView
 
 from apps.catalog.api import ingest_serializers as s
 from apps.catalog.ingest import selectors, services
-from apps.catalog.models import PREVIEW, DataResource, DatasetUpload
-from apps.core.exceptions import PermissionDeniedError
+from apps.catalog.models import DataResource, DatasetUpload
 from apps.core.permissions import MANAGE, get_object_for
-
-
-def private_resource(user, pk) -> DataResource:
-    """Uploads and rows are the provider's: others get 404 even where metadata is public."""
-    try:
-        return get_object_for(user, DataResource, pk, PREVIEW)
-    except PermissionDeniedError:
-        raise Http404 from None
 
 
 class ResourceUploadsView(ListAPIView):
@@ -28,7 +18,7 @@ class ResourceUploadsView(ListAPIView):
     parser_classes = [MultiPartParser]
 
     def get_queryset(self):
-        resource = private_resource(self.request.user, self.kwargs["pk"])
+        resource = selectors.resource_for_preview(user=self.request.user, pk=self.kwargs["pk"])
         return selectors.upload_list(resource=resource, user=self.request.user)
 
     @extend_schema(
@@ -57,6 +47,6 @@ class UploadDetailView(APIView):
 class PreviewView(APIView):
     @extend_schema(responses=s.PreviewSerializer)
     def get(self, request, pk):
-        resource = private_resource(request.user, pk)
+        resource = selectors.resource_for_preview(user=request.user, pk=pk)
         preview = selectors.dataset_preview(resource=resource, user=request.user)
         return Response(s.PreviewSerializer(preview).data)

@@ -7,11 +7,21 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import Http404
 
 from apps.catalog.choices import MaskingRule
 from apps.catalog.masking import mask_value
 from apps.catalog.models import PREVIEW, DataResource, DatasetUpload
 from apps.core.exceptions import PermissionDeniedError
+from apps.core.permissions import get_object_for
+
+
+def resource_for_preview(*, user, pk) -> DataResource:
+    """Uploads and rows are the provider's: others get 404 even where metadata is public."""
+    try:
+        return get_object_for(user, DataResource, pk, PREVIEW)
+    except PermissionDeniedError:
+        raise Http404 from None
 
 
 def upload_list(*, resource: DataResource, user) -> QuerySet[DatasetUpload]:
