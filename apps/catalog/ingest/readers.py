@@ -79,31 +79,35 @@ class Source:
         def on_invalid(row) -> str:
             # `row.number` is the physical line number, the header being line 1.
             gaps.append(row.number)
-            self._ragged(row.number, width, row.actual_columns, row.text)
+            try:
+                text = row.text
+            except UnicodeDecodeError:  # undecodable bytes: the conversion reports them
+                text = None
+            self._ragged(row.number, width, row.actual_columns, text)
             return "skip"
 
         names = [f"c{i}" for i in range(width)]
-        stream = pa.OSFile(str(self.path))
-        reader = pacsv.open_csv(
-            stream,
-            read_options=pacsv.ReadOptions(
-                skip_rows=1,
-                column_names=names,
-                block_size=self.block_bytes,
-                use_threads=False,
-                encoding="utf8" if self.codec.startswith("utf") else self.codec,
-            ),
-            parse_options=pacsv.ParseOptions(
-                newlines_in_values=True, invalid_row_handler=on_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
         first = 2
+        stream = pa.OSFile(str(self.path))
         try:
+            reader = pacsv.open_csv(
+                stream,
+                read_options=pacsv.ReadOptions(
+                    skip_rows=1,
+                    column_names=names,
+                    block_size=self.block_bytes,
+                    use_threads=False,
+                    encoding="utf8" if self.codec.startswith("utf") else self.codec,
+                ),
+                parse_options=pacsv.ParseOptions(
+                    newlines_in_values=True, invalid_row_handler=on_invalid
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
             for record_batch in reader:
                 rows = RowNumbers(first, [gap for gap in gaps if gap >= first])
                 if record_batch.num_rows:
