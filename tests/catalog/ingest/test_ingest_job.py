@@ -49,11 +49,12 @@ def test_a_second_upload_becomes_version_2(provider, resource, data_dir):
 
 
 def test_a_failed_ingestion_leaves_the_previous_version_current_and_no_file(
-    provider, resource, data_dir
+    provider, resource, data_dir, settings
 ):
     first = ingest(resource, provider, csv_bytes(ROWS))
+    settings.CATALOG_INGEST_BLOCK_BYTES = 4096  # many small batches
     # an invalid value far into the file, after whole batches were already written
-    rows = [ROWS[0]] * 500 + [[*ROWS[0][:4], "old"] + ROWS[0][5:]]
+    rows = [ROWS[0]] * 500 + [[*ROWS[0][:4], "old", *ROWS[0][5:]]]
 
     failed = ingest(resource, provider, csv_bytes(rows))
     resource.refresh_from_db()

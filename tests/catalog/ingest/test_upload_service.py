@@ -1,5 +1,6 @@
 """dataset_upload_create: who may upload, what is refused, and the job queued on commit."""
 
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -70,7 +71,7 @@ def test_the_upload_is_stored_and_its_job_queued_after_commit(
     assert (upload.status, upload.detected_format, upload.detected_encoding) == (
         "pending", "csv", "utf-8"
     )  # fmt: skip
-    assert open(upload.file_path, "rb").read() == csv_bytes(ROWS)
+    assert Path(upload.file_path).read_bytes() == csv_bytes(ROWS)
 
 
 def test_the_task_is_routed_to_the_ingest_queue():
