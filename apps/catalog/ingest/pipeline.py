@@ -56,7 +56,7 @@ def ingest_file(
     fmt: str = "",
     encoding: str = "",
     batch_rows: int = 50_000,
-    block_bytes: int = 8 << 20,
+    block_bytes: int = 1 << 20,
     max_problems: int = 1000,
     on_progress: Progress | None = None,
 ) -> IngestResult:

@@ -64,6 +64,8 @@ class Source:
         self.report.add(row, None, text, "ragged", reason)
 
     # CSV: Arrow's streaming reader, every column read as text and typed by validate.
+    # Arrow reads up to 32 blocks ahead of the consumer, so memory is about 32 x
+    # block_bytes: keep blocks small (1 MiB) rather than batches large.
     def _csv(self) -> Iterator[Batch]:
         with open(self.path, encoding=self.codec, newline="") as handle:
             try:
