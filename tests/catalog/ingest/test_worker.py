@@ -40,4 +40,7 @@ def test_an_api_upload_is_ingested_by_the_worker(celery_worker_process, provider
     finally:
         # The worker writes under its own DATA_DIR; leave nothing behind.
         if upload.version:
-            Path(upload.version.parquet_path).unlink(missing_ok=True)
+            path = Path(upload.version.parquet_path)
+            path.unlink(missing_ok=True)
+            if not any(path.parent.iterdir()):
+                path.parent.rmdir()
