@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("apps.accounts.api.urls")),
     path("catalog/", include("apps.catalog.api.urls")),
     path("catalog/", include("apps.catalog.api.search_urls")),
+    path("catalog/", include("apps.catalog.api.ingest_urls")),
 ]
 
 urlpatterns = [

@@ -19,7 +19,10 @@ from apps.catalog.choices import (
     RegistrationStatus,
     UpdateFrequency,
 )
-from apps.core.permissions import MANAGE
+from apps.core.permissions import MANAGE, VIEW
+
+# Seeing rows of a dataset (masked): only the resource's provider and regulators.
+PREVIEW = "preview"
 
 
 class Theme(models.Model):
@@ -44,17 +47,18 @@ class DataResourceQuerySet(models.QuerySet):
         return self.filter(registry_code__isnull=False).exclude(status__in=OUT_OF_REGISTRY)
 
     def restrict(self, user, action: str = "view"):
-        """Regulators see all; a provider manages its own; everyone may see what is in
-        the registry or under public notice (so that anyone can object)."""
+        """Regulators see (and preview) all but manage none; a provider manages its own;
+        everyone may see what is in the registry or under public notice (so that anyone
+        can object)."""
         visible = (Q(registry_code__isnull=False) & ~Q(status__in=OUT_OF_REGISTRY)) | Q(
             status=RegistrationStatus.PUBLIC_NOTICE
         )
         if not getattr(user, "is_authenticated", False):
-            return self.filter(visible) if action != MANAGE else self.none()
-        if user.is_regulator:
+            return self.filter(visible) if action not in (MANAGE, PREVIEW) else self.none()
+        if user.is_regulator and action != MANAGE:
             return self
         own = Q(provider_id=user.organization_id) if user.organization_id else Q(pk__in=[])
-        if action == MANAGE:
+        if action in (MANAGE, PREVIEW):
             return self.filter(own)
         return self.filter(own | visible)
 
@@ -281,6 +285,18 @@ class ReminderSent(models.Model):
         return f"{self.resource_id} reminded {self.days_before} days before"
 
 
+class DatasetUploadQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = VIEW):
+        """Uploads and their reports belong to the provider; regulators may look at them."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_regulator and action == VIEW:
+            return self
+        if not user.organization_id:
+            return self.none()
+        return self.filter(resource__provider_id=user.organization_id)
+
+
 class DatasetUpload(models.Model):
     """One upload and its ingestion job: progress while it runs, the report afterwards."""
 
@@ -307,6 +323,8 @@ class DatasetUpload(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DatasetUploadQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

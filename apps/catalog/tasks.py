@@ -1,6 +1,11 @@
+"""Celery tasks of the catalog (autodiscovered from this module)."""
+
 from celery import shared_task
 
 from apps.catalog import timers
+from apps.catalog.ingest.tasks import dataset_ingest
+
+__all__ = ["dataset_ingest", "registration_timers"]
 
 
 @shared_task(name="catalog.registration_timers")

@@ -27,7 +27,10 @@ class RequestIdMiddleware:
 
 
 class ApiBodySizeLimitMiddleware:
-    """Refuses oversized API bodies with 413 before anything reads them."""
+    """Refuses oversized API bodies with 413 before anything reads them.
+
+    Upload endpoints listed in API_LARGE_BODY_PATHS get their own, larger limit.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,7 +41,14 @@ class ApiBodySizeLimitMiddleware:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = -1
-            limit = settings.API_MAX_BODY_BYTES
+            limit = next(
+                (
+                    size
+                    for pattern, size in getattr(settings, "API_LARGE_BODY_PATHS", [])
+                    if re.match(pattern, request.path)
+                ),
+                settings.API_MAX_BODY_BYTES,
+            )
             if length < 0 or length > limit:
                 body = error_body(
                     "request_too_large",

@@ -158,6 +158,19 @@ CATALOG_PUBLISHER_NAME = env.str("CATALOG_PUBLISHER_NAME", default="公共数据
 CATALOG_PUBLISHER_NAME_EN = env.str("CATALOG_PUBLISHER_NAME_EN", default="Public data authority")
 # CKAN package_search: the most rows one page may ask for (CKAN's search.rows_max).
 CKAN_ROWS_MAX = env.int("CKAN_ROWS_MAX", default=1000)
+# Dataset ingestion (apps.catalog.ingest): upload cap, report size, batch sizes, job limit.
+CATALOG_MAX_UPLOAD_BYTES = env.int("CATALOG_MAX_UPLOAD_BYTES", default=2 * 1024**3)
+CATALOG_MAX_REPORTED_PROBLEMS = env.int("CATALOG_MAX_REPORTED_PROBLEMS", default=1000)
+CATALOG_INGEST_BATCH_ROWS = env.int("CATALOG_INGEST_BATCH_ROWS", default=50_000)
+CATALOG_INGEST_BLOCK_BYTES = env.int("CATALOG_INGEST_BLOCK_BYTES", default=1024 * 1024)
+CATALOG_INGEST_TIME_LIMIT = env.int("CATALOG_INGEST_TIME_LIMIT", default=3600)
+CATALOG_PREVIEW_ROWS = env.int("CATALOG_PREVIEW_ROWS", default=20)
+# /api/ paths allowed a larger body than API_MAX_BODY_BYTES: (regex, limit in bytes).
+# The margin leaves room for the multipart envelope, so the service can answer with
+# its own `file_too_large` error rather than a bare 413.
+API_LARGE_BODY_PATHS = [
+    (r"^/api/v1/catalog/resources/\d+/uploads/$", CATALOG_MAX_UPLOAD_BYTES + 1024 * 1024),
+]
 
 # API keys: lifetime when none is asked for, and the longest allowed.
 API_KEY_DEFAULT_DAYS = env.int("API_KEY_DEFAULT_DAYS", default=90)
@@ -200,6 +213,7 @@ SPECTACULAR_SETTINGS = {
         "RegistrationKindEnum": "apps.catalog.choices.RegistrationKind.choices",
         "RegistrationStatusEnum": "apps.catalog.choices.RegistrationStatus.choices",
         "FollowUpKindEnum": "apps.catalog.choices.FOLLOW_UP_KIND_CHOICES",
+        "IngestStatusEnum": "apps.catalog.choices.IngestStatus.choices",
     },
 }
 

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from apps.catalog.api import ingest_views as views
+
+urlpatterns = [
+    path(
+        "resources/<int:pk>/uploads/",
+        views.ResourceUploadsView.as_view(),
+        name="catalog-resource-uploads",
+    ),
+    path(
+        "resources/<int:pk>/preview/", views.PreviewView.as_view(), name="catalog-resource-preview"
+    ),
+    path("uploads/<int:pk>/", views.UploadDetailView.as_view(), name="catalog-upload-detail"),
+]

@@ -1,0 +1,244 @@
+"""Streaming readers: each yields batches of text columns, never the whole file.
+
+A reader yields `Batch(columns, rows, bytes_done)`: `columns` maps the file's header
+names to Arrow string arrays, `rows` maps a record's index to its row number in the
+file, `bytes_done` is how far into the file the reader is (for progress).
+"""
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from django.utils.translation import gettext_lazy as _
+
+from apps.catalog.ingest.detect import CSV, JSONL, XLSX, python_codec
+from apps.catalog.ingest.errors import IngestError
+from apps.catalog.ingest.report import Report, RowNumbers
+from apps.catalog.ingest.validate import REASONS
+
+
+@dataclass
+class Batch:
+    columns: dict[str, pa.Array]
+    rows: RowNumbers
+    bytes_done: int
+
+    @property
+    def num_rows(self) -> int:
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+
+class Source:
+    """Opens a file of a detected format; `header` first, then `batches()`."""
+
+    def __init__(
+        self,
+        path: Path,
+        fmt: str,
+        encoding: str,
+        report: Report,
+        *,
+        field_names: list[str],
+        batch_rows: int,
+        block_bytes: int,
+    ):
+        self.path, self.fmt, self.codec = path, fmt, python_codec(encoding or "utf-8")
+        self.report, self.field_names = report, field_names
+        self.batch_rows, self.block_bytes = batch_rows, block_bytes
+        self.size = path.stat().st_size
+        self.header: list[str] = []
+
+    def batches(self) -> Iterator:
+        """Yields the header (a list of names) first, then `Batch`es."""
+        readers = {CSV: self._csv, XLSX: self._xlsx, JSONL: self._jsonl}
+        return readers[self.fmt]()
+
+    def _ragged(self, row: int | None, expected: int, actual: int, text) -> None:
+        reason = f"Expected {expected} columns, found {actual}."
+        self.report.add(row, None, text, "ragged", reason)
+
+    # CSV: Arrow's streaming reader, every column read as text and typed by validate.
+    # Arrow reads up to 32 blocks ahead of the consumer, so memory is about 32 x
+    # block_bytes: keep blocks small (1 MiB) rather than batches large.
+    def _csv(self) -> Iterator[Batch]:
+        with open(self.path, encoding=self.codec, newline="") as handle:
+            try:
+                self.header = [name.strip().lstrip("\ufeff") for name in next(csv.reader(handle))]
+            except (StopIteration, UnicodeDecodeError):
+                raise IngestError(
+                    _("The file has no readable header row."), code="bad_header"
+                ) from None
+        yield self.header
+        width = len(self.header)
+        gaps: list[int] = []
+
+        def on_invalid(row) -> str:
+            # `row.number` is the physical line number, the header being line 1.
+            gaps.append(row.number)
+            try:
+                text = row.text
+            except UnicodeDecodeError:  # undecodable bytes: the conversion reports them
+                text = None
+            self._ragged(row.number, width, row.actual_columns, text)
+            return "skip"
+
+        names = [f"c{i}" for i in range(width)]
+        first = 2
+        stream = pa.OSFile(str(self.path))
+        try:
+            reader = pacsv.open_csv(
+                stream,
+                read_options=pacsv.ReadOptions(
+                    skip_rows=1,
+                    column_names=names,
+                    block_size=self.block_bytes,
+                    use_threads=False,
+                    encoding="utf8" if self.codec.startswith("utf") else self.codec,
+                ),
+                parse_options=pacsv.ParseOptions(
+                    newlines_in_values=True, invalid_row_handler=on_invalid
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            for record_batch in reader:
+                rows = RowNumbers(first, [gap for gap in gaps if gap >= first])
+                if record_batch.num_rows:
+                    first = rows([record_batch.num_rows - 1])[0] + 1
+                gaps[:] = [gap for gap in gaps if gap >= first]
+                columns = dict(zip(self.header, record_batch.columns, strict=True))
+                yield Batch(columns, rows, stream.tell())
+        except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+            raise IngestError(
+                _("The file could not be read past row %(row)d: %(error)s")
+                % {"row": first, "error": str(error)[:300]},
+                code="unreadable",
+            ) from None
+        finally:
+            stream.close()
+
+    def _python_batches(self, records) -> Iterator[Batch]:
+        """Groups (row number, list of cell texts or dict) into Arrow batches."""
+        names = self.header
+        buffer: dict[str, list] = {name: [] for name in names}
+        rows: list[int] = []
+        for row, cells, bytes_done in records:
+            rows.append(row)
+            for name in names:
+                buffer[name].append(cells.get(name))
+            if len(rows) >= self.batch_rows:
+                yield self._to_batch(buffer, rows, bytes_done)
+                buffer, rows = {name: [] for name in names}, []
+        if rows:
+            yield self._to_batch(buffer, rows, self.size)
+
+    @staticmethod
+    def _to_batch(buffer, rows, bytes_done) -> Batch:
+        columns = {name: pa.array(values, pa.string()) for name, values in buffer.items()}
+        return Batch(columns, RowNumbers(explicit=rows), bytes_done)
+
+    # XLSX: openpyxl's read-only mode streams the sheet XML row by row.
+    def _xlsx(self) -> Iterator[Batch]:
+        from openpyxl import load_workbook
+
+        # Formulas are kept as text (not their cached value) so they can be refused.
+        book = load_workbook(self.path, read_only=True, data_only=False)
+        try:
+            sheet = book.worksheets[0]
+            total = sheet.max_row or 0
+            lines = sheet.iter_rows(values_only=True)
+            header_row = 0
+            for values in lines:
+                header_row += 1
+                texts = _trim([cell_text(value) for value in values])
+                if texts:
+                    self.header = [name.strip() for name in texts]
+                    break
+            else:
+                raise IngestError(_("The workbook's first sheet is empty."), code="bad_header")
+            yield self.header
+            yield from self._python_batches(self._xlsx_records(lines, header_row, total))
+        finally:
+            book.close()
+
+    def _xlsx_records(self, lines, header_row: int, total: int):
+        width = len(self.header)
+        for number, values in enumerate(lines, start=header_row + 1):
+            texts = _trim([cell_text(value) for value in values])
+            if not texts:
+                continue  # blank rows are common at the end of sheets
+            if len(texts) > width:
+                self._ragged(number, width, len(texts), ",".join(texts))
+                continue
+            done = int(self.size * number / total) if total else 0
+            yield number, dict(zip(self.header, texts, strict=False)), done
+
+    # JSON Lines: one object per line; keys are field names, missing keys are empty.
+    def _jsonl(self) -> Iterator[Batch]:
+        self.header = list(self.field_names)
+        yield self.header
+        yield from self._python_batches(self._jsonl_records())
+
+    def _jsonl_records(self):
+        known = set(self.header)
+        done = 0
+        with open(self.path, "rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                done += len(line)
+                try:
+                    text = line.decode(self.codec).strip().lstrip("\ufeff")
+                except UnicodeDecodeError:
+                    raise IngestError(
+                        _("Line %(row)d is not valid %(encoding)s text.")
+                        % {"row": number, "encoding": self.codec},
+                        code="unreadable",
+                    ) from None
+                if not text:
+                    continue
+                try:
+                    record = json.loads(text)
+                except ValueError:
+                    self.report.add(number, None, text, "json", REASONS["json"])
+                    continue
+                if not isinstance(record, dict):
+                    self.report.add(number, None, text, "json_object", REASONS["json_object"])
+                    continue
+                for key in record.keys() - known:
+                    self.report.add(
+                        number, key, record[key], "unknown_column", REASONS["unknown_column"]
+                    )
+                yield number, {key: cell_text(value) for key, value in record.items()}, done
+
+
+def _trim(texts: list[str]) -> list[str]:
+    while texts and texts[-1] == "":
+        texts.pop()
+    return texts
+
+
+def cell_text(value) -> str:
+    """A cell of XLSX or a JSON value as the text the validator expects."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date | dt.time | Decimal):
+        return str(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

@@ -1,0 +1,59 @@
+"""The validation report: the first N problems in full plus a total count."""
+
+from dataclasses import dataclass, field
+
+MAX_VALUE_CHARS = 200
+
+
+class RowNumbers:
+    """Maps a record's index in a batch to its row number in the file.
+
+    Rows skipped by the reader (ragged rows, blank lines) leave gaps in the numbering;
+    only the few failing rows are ever mapped, so this stays a plain loop.
+    """
+
+    def __init__(self, first: int = 0, gaps: list[int] | None = None, explicit=None):
+        self.first, self.gaps, self.explicit = first, sorted(gaps or []), explicit
+
+    def __call__(self, indexes: list[int]) -> list[int]:
+        if self.explicit is not None:
+            return [self.explicit[i] for i in indexes]
+        rows = []
+        for index in indexes:
+            row = self.first + index
+            for gap in self.gaps:
+                if gap > row:
+                    break
+                row += 1
+            rows.append(row)
+        return rows
+
+
+@dataclass
+class Report:
+    limit: int = 1000
+    problems: list[dict] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.total == 0
+
+    def add(self, row: int | None, column: str | None, value, code: str, reason: str) -> None:
+        self.total += 1
+        if len(self.problems) < self.limit:
+            self.problems.append(_problem(row, column, value, code, reason))
+
+    def add_many(self, rows: list, column: str, values: list, code: str, reason: str) -> None:
+        """Adds problems already cut to the room left (see validate._report)."""
+        self.total += len(rows)
+        for row, value in zip(rows, values, strict=True):
+            self.problems.append(_problem(row, column, value, code, reason))
+
+
+def _problem(row, column, value, code: str, reason: str) -> dict:
+    if value is not None and not isinstance(value, str):
+        value = value.as_py() if hasattr(value, "as_py") else str(value)
+    if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+        value = value[:MAX_VALUE_CHARS] + "…"
+    return {"row": row, "column": column, "value": value, "code": code, "reason": reason}

@@ -1,0 +1,83 @@
+"""Reads of dataset ingestion, scoped to the user: uploads and the masked preview."""
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+
+from apps.catalog.choices import MaskingRule
+from apps.catalog.masking import mask_value
+from apps.catalog.models import PREVIEW, DataResource, DatasetUpload
+from apps.core.exceptions import PermissionDeniedError
+from apps.core.permissions import get_object_for
+
+
+def resource_for_preview(*, user, pk) -> DataResource:
+    """Uploads and rows are the provider's: others get 404 even where metadata is public."""
+    try:
+        return get_object_for(user, DataResource, pk, PREVIEW)
+    except PermissionDeniedError:
+        raise Http404 from None
+
+
+def upload_list(*, resource: DataResource, user) -> QuerySet[DatasetUpload]:
+    return (
+        DatasetUpload.objects.restrict(user)
+        .filter(resource=resource)
+        .select_related("version", "uploaded_by")
+    )
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def dataset_preview(*, resource: DataResource, user, limit: int | None = None) -> dict:
+    """The first rows of the current version, masked by each field's default rule.
+
+    Columns whose rule is `redact` are left out, and so are columns whose field no
+    longer exists in the catalog (their rule is unknown, so they are treated as redacted).
+    """
+    if not DataResource.objects.restrict(user, PREVIEW).filter(pk=resource.pk).exists():
+        raise PermissionDeniedError()
+    limit = min(limit or settings.CATALOG_PREVIEW_ROWS, 100)
+    version = resource.current_version
+    if version is None:
+        return {"version": None, "columns": [], "rows": []}
+    rules = {f.name: f for f in resource.fields.all()}
+    columns = [
+        column
+        for column in version.schema
+        if column["name"] in rules and rules[column["name"]].masking != MaskingRule.REDACT
+    ]
+    names = [column["name"] for column in columns]
+    parquet = pq.ParquetFile(Path(version.parquet_path))
+    batch = next(parquet.iter_batches(batch_size=limit, columns=names), None)
+    records = batch.to_pylist() if batch is not None else []
+    key = settings.SECRET_KEY
+    rows = [
+        [mask_value(rules[name].masking, _text(record[name]), key=key) for name in names]
+        for record in records[:limit]
+    ]
+    return {
+        "version": version,
+        "columns": [
+            {"name": name, "label": rules[name].label, "masking": rules[name].masking}
+            for name in names
+        ],
+        "rows": rows,
+    }
