@@ -3,9 +3,9 @@
 from celery import shared_task
 
 from apps.catalog import timers
-from apps.catalog.ingest.tasks import dataset_ingest
+from apps.catalog.ingest.tasks import dataset_ingest, dataset_ingest_sweeper
 
-__all__ = ["dataset_ingest", "registration_timers"]
+__all__ = ["dataset_ingest", "dataset_ingest_sweeper", "registration_timers"]
 
 
 @shared_task(name="catalog.registration_timers")

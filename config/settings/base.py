@@ -165,6 +165,8 @@ CATALOG_INGEST_BATCH_ROWS = env.int("CATALOG_INGEST_BATCH_ROWS", default=50_000)
 CATALOG_INGEST_BLOCK_BYTES = env.int("CATALOG_INGEST_BLOCK_BYTES", default=1024 * 1024)
 CATALOG_INGEST_TIME_LIMIT = env.int("CATALOG_INGEST_TIME_LIMIT", default=3600)
 CATALOG_PREVIEW_ROWS = env.int("CATALOG_PREVIEW_ROWS", default=20)
+# An upload still pending this long is re-enqueued by the sweeper (its message was lost).
+CATALOG_INGEST_SWEEP_AFTER_SECONDS = env.int("CATALOG_INGEST_SWEEP_AFTER_SECONDS", default=120)
 # /api/ paths allowed a larger body than API_MAX_BODY_BYTES: (regex, limit in bytes).
 # The margin leaves room for the multipart envelope, so the service can answer with
 # its own `file_too_large` error rather than a bare 413.
@@ -279,3 +281,4 @@ CELERY_BEAT_SCHEDULE["catalog-registration-timers"] = {
     "task": "catalog.registration_timers",
     "schedule": env.float("CATALOG_TIMER_SECONDS", default=300.0),
 }
+CELERY_BEAT_SCHEDULE["catalog-ingest-sweep"] = {"task": "catalog.ingest.sweep", "schedule": 60.0}

@@ -94,13 +94,30 @@ def _enqueue(upload_id: int) -> None:
     dataset_ingest.delay(upload_id)
 
 
+def _claimable(now) -> Q:
+    stale = now - timedelta(seconds=settings.CATALOG_INGEST_TIME_LIMIT + 60)
+    return Q(status=IngestStatus.PENDING) | Q(status=IngestStatus.RUNNING, started_at__lt=stale)
+
+
+def dataset_ingest_sweep(*, now=None) -> list[int]:
+    """Beat: the database is the truth. Re-enqueues uploads whose message was lost (Redis
+    keeps nothing on disk) or whose worker died; the claim makes a duplicate harmless."""
+    now = now or timezone.now()
+    quiet = now - timedelta(seconds=settings.CATALOG_INGEST_SWEEP_AFTER_SECONDS)
+    stuck = list(
+        DatasetUpload.objects.filter(_claimable(now))
+        .filter(Q(started_at__isnull=True, created_at__lt=quiet) | Q(started_at__isnull=False))
+        .values_list("pk", flat=True)
+    )
+    for upload_id in stuck:
+        _enqueue(upload_id)
+    return stuck
+
+
 def _claim(upload_id: int) -> bool:
     """Compare-and-swap pending → running; a job dead past its time limit is re-claimed."""
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.CATALOG_INGEST_TIME_LIMIT + 60)
-    claimable = Q(status=IngestStatus.PENDING) | Q(
-        status=IngestStatus.RUNNING, started_at__lt=stale
-    )
+    claimable = _claimable(now)
     return bool(
         DatasetUpload.objects.filter(claimable, pk=upload_id).update(
             status=IngestStatus.RUNNING, started_at=now, bytes_processed=0, rows_processed=0

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from apps.catalog.ingest.services import dataset_ingest_run
+from apps.catalog.ingest.services import dataset_ingest_run, dataset_ingest_sweep
 
 
 @shared_task(
@@ -14,3 +14,8 @@ from apps.catalog.ingest.services import dataset_ingest_run
 )
 def dataset_ingest(upload_id: int) -> None:
     dataset_ingest_run(upload_id=upload_id)
+
+
+@shared_task(name="catalog.ingest.sweep")
+def dataset_ingest_sweeper() -> list[int]:
+    return dataset_ingest_sweep()

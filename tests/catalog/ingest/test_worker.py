@@ -44,3 +44,42 @@ def test_an_api_upload_is_ingested_by_the_worker(celery_worker_process, provider
             path.unlink(missing_ok=True)
             if not any(path.parent.iterdir()):
                 path.parent.rmdir()
+
+
+def test_an_upload_whose_message_was_lost_is_recovered_by_the_sweeper(
+    celery_worker_process, provider, monkeypatch
+):
+    # given an upload recorded in the database whose queue message never reached Redis
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.catalog.ingest import services
+
+    resource = make_resource(provider)
+    upload_file = SimpleUploadedFile("lost.csv", csv_bytes(ROWS))
+    original_enqueue = services._enqueue
+    services._enqueue = lambda upload_id: None  # the broker "loses" the message
+    try:
+        upload = services.dataset_upload_create(
+            resource=resource, uploaded_file=upload_file, user=provider
+        )
+    finally:
+        services._enqueue = original_enqueue
+    DatasetUpload.objects.filter(pk=upload.pk).update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
+    # when the beat sweeper runs
+    assert services.dataset_ingest_sweep() == [upload.pk]
+    # then a real worker ingests it
+    done = wait_for(
+        lambda: (
+            DatasetUpload.objects.filter(pk=upload.pk, status="succeeded")
+            .select_related("version")
+            .first()
+        ),
+        timeout=60,
+    )
+    assert done.version.row_count == len(ROWS)
+    assert services.dataset_ingest_sweep() == []
+    Path(done.version.parquet_path).unlink(missing_ok=True)
