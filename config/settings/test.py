@@ -1,9 +1,14 @@
 """Test settings: PostgreSQL and Redis for real (see scripts/test.sh)."""
 
 from .base import *  # noqa: F403
-from .base import DATA_DIR, env
+from pathlib import Path
+
+from .base import BASE_DIR, env
 
 DEBUG = False
+# Datasets, uploads and keys written by tests (and their worker) stay apart from `make run`.
+DATA_DIR = Path(env.str("TEST_DATA_DIR", default=str(BASE_DIR / "var" / "test")))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="test-only-insecure-key")
 DATABASES = {
     "default": env.db("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/platform"),

@@ -34,12 +34,16 @@ def test_the_seed_is_idempotent(django_capture_on_commit_callbacks):
     from django.core.management import call_command
 
     from apps.accounts.models import ApiKey, Organization, User
+    from apps.catalog.models import DataResource
 
     call_command("seed_demo")
     counts = (Organization.objects.count(), User.objects.count(), ApiKey.objects.count())
     call_command("seed_demo")
     assert (Organization.objects.count(), User.objects.count(), ApiKey.objects.count()) == counts
     assert counts[0] == 8
+    assert (
+        DataResource.objects.filter(status="registered", current_version__isnull=False).count() == 4
+    )
     assert set(Organization.objects.values_list("kind", flat=True)) == {
         "regulator",
         "provider",
