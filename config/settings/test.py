@@ -1,8 +1,8 @@
 """Test settings: PostgreSQL and Redis for real (see scripts/test.sh)."""
 
-from .base import *  # noqa: F403
 from pathlib import Path
 
+from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
 DEBUG = False
