@@ -22,7 +22,16 @@ def test_the_compiled_catalog_matches_the_source():
     catalog = polib.pofile(str(LOCALE / "django.po"))
     with open(LOCALE / "django.mo", "rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [e.msgid for e in catalog if e.msgid and compiled.gettext(e.msgid) != e.msgstr]
+    stale = [
+        e.msgid
+        for e in catalog
+        if e.msgid
+        and (
+            compiled.ngettext(e.msgid, e.msgid_plural, 2) != e.msgstr_plural[0]
+            if e.msgid_plural
+            else compiled.gettext(e.msgid) != e.msgstr
+        )
+    ]
     assert stale == [], "run `make messages` to recompile locale/"
 
 

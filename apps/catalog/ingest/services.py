@@ -10,7 +10,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.choices import IngestStatus, RegistrationStatus
@@ -126,7 +126,16 @@ def _claim(upload_id: int) -> bool:
 
 
 def dataset_ingest_run(*, upload_id: int) -> DatasetUpload | None:
-    """The ingestion job. Safe to run twice: only the run that claims the upload works."""
+    """The ingestion job. Safe to run twice: only the run that claims the upload works.
+
+    The report is stored in English whatever language is active (a worker, a management
+    command or a test); pages translate it from each problem's code when they show it.
+    """
+    with translation.override("en"):
+        return _run(upload_id)
+
+
+def _run(upload_id: int) -> DatasetUpload | None:
     if not _claim(upload_id):
         return None
     upload = DatasetUpload.objects.select_related("resource").get(pk=upload_id)
