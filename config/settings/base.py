@@ -265,3 +265,4 @@ CELERY_BEAT_SCHEDULE["operators-timers"] = {
     "task": "operators.timers",
     "schedule": env.float("OPERATORS_TIMER_SECONDS", default=3600.0),
 }
+OPERATORS_NUMBER_PREFIX = env.str("OPERATORS_NUMBER_PREFIX", default="SQYY")
