@@ -107,9 +107,7 @@ def make_effective(agreement, user, regulator):
 
 @pytest.fixture
 def draft_agreement(profile, operator_admin, regulator, resources):
-    return services.agreement_create(
-        user=operator_admin, data=agreement_data(regulator, resources)
-    )
+    return services.agreement_create(user=operator_admin, data=agreement_data(regulator, resources))
 
 
 @pytest.fixture

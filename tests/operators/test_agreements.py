@@ -132,7 +132,9 @@ def test_return_needs_a_reason_and_allows_resubmission(draft_agreement, operator
     )
 
 
-def test_objection_during_notice_sends_it_back(draft_agreement, operator_admin, regulator, merchant):
+def test_objection_during_notice_sends_it_back(
+    draft_agreement, operator_admin, regulator, merchant
+):
     services.agreement_submit(agreement=draft_agreement, user=operator_admin)
     agreement = services.agreement_approve(agreement=draft_agreement, reviewer=regulator)
     services.agreement_object(agreement=agreement, user=merchant, reason="范围过宽")
@@ -240,7 +242,9 @@ def test_notice_closing_rechecks_the_guards(draft_agreement, operator_admin, reg
     services.agreement_submit(agreement=draft_agreement, user=operator_admin)
     agreement = services.agreement_approve(agreement=draft_agreement, reviewer=regulator)
     services.qualification_suspend(profile=profile, reviewer=regulator, reason="检查")
-    agreement = services.agreement_close_notice(agreement_id=agreement.pk, now=agreement.notice_ends_at)
+    agreement = services.agreement_close_notice(
+        agreement_id=agreement.pk, now=agreement.notice_ends_at
+    )
     assert agreement.status == A.UNDER_REVIEW
 
 

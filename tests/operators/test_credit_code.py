@@ -9,9 +9,7 @@ chars = st.text(alphabet=ALPHABET, min_size=1, max_size=1)
 body = st.text(alphabet=ALPHABET, min_size=9, max_size=9)
 
 
-@pytest.mark.parametrize(
-    "code", ["91350100M000100Y43", "91110000802100433B", "91440300708461136T"]
-)
+@pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000802100433B", "91440300708461136T"])
 def test_real_codes_are_valid(code):
     assert validate_credit_code(code)
 

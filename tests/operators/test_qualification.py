@@ -10,12 +10,18 @@ def test_operator_goes_from_draft_to_qualified_with_history(profile):
     assert profile.status == Q.QUALIFIED
     assert profile.qualified_at and profile.last_reviewed_at
     moves = [(e.from_status, e.to_status) for e in profile.history.all()]
-    assert moves == [("draft", "applied"), ("applied", "under_review"), ("under_review", "qualified")]
+    assert moves == [
+        ("draft", "applied"),
+        ("applied", "under_review"),
+        ("under_review", "qualified"),
+    ]
 
 
 def test_invalid_credit_code_is_refused(operator_admin):
     with pytest.raises(InvalidInput) as error:
-        services.profile_save(user=operator_admin, data=profile_data(credit_code="91350100M000100Y44"))
+        services.profile_save(
+            user=operator_admin, data=profile_data(credit_code="91350100M000100Y44")
+        )
     assert error.value.code == "invalid_credit_code"
 
 
