@@ -9,6 +9,8 @@ from apps.core import views as core_views
 api_v1 = [
     path("", include("apps.accounts.api.urls")),
     path("catalog/", include("apps.catalog.api.urls")),
+    path("operators/", include("apps.operators.api.urls")),
+    path("disclosure/", include("apps.operators.api.disclosure_urls")),
 ]
 
 urlpatterns = [

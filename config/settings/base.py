@@ -183,6 +183,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "QualificationStatusEnum": "apps.operators.choices.QualificationStatus",
+        "AgreementStatusEnum": "apps.operators.choices.AgreementStatus",
+        "ReportStatusEnum": "apps.operators.choices.ReportStatus",
+        "DocumentKindEnum": "apps.operators.choices.DocumentKind",
+        "RegistrationStatusEnum": "apps.catalog.choices.RegistrationStatus",
+    },
 }
 
 # Celery. Embedded default: kombu's filesystem transport under DATA_DIR (no server).
