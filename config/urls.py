@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("portal/", include("apps.portal.urls")),
     path("console/", include("apps.console.urls")),
+    path("disclosure/", include("apps.portal.disclosure_urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -189,6 +189,8 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "apps.operators.choices.ReportStatus",
         "DocumentKindEnum": "apps.operators.choices.DocumentKind",
         "RegistrationStatusEnum": "apps.catalog.choices.RegistrationStatus",
+        "RegistrationKindEnum": "apps.catalog.choices.RegistrationKind",
+        "OrganizationKindEnum": "apps.accounts.choices.OrganizationKind",
     },
 }
 

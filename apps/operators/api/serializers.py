@@ -152,7 +152,7 @@ class AgreementEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
+class AgreementObjectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgreementObjection
         fields = ["id", "agreement", "reason", "created_at"]

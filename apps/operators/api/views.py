@@ -244,7 +244,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             lambda a, r: services.agreement_return(agreement=a, reviewer=request.user, reason=r),
         )
 
-    @extend_schema(request=s.ReasonSerializer, responses={201: s.ObjectionSerializer})
+    @extend_schema(request=s.ReasonSerializer, responses={201: s.AgreementObjectionSerializer})
     @action(detail=True, methods=["post"])
     def object(self, request, pk=None):
         """Objection during public notice: the agreement goes back to review (and may
@@ -252,7 +252,9 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         agreement = self._get()
         reason = _valid(s.ReasonSerializer, request)["reason"]
         objection = services.agreement_object(agreement=agreement, user=request.user, reason=reason)
-        return Response(s.ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.AgreementObjectionSerializer(objection).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=s.ReasonSerializer, responses=s.AgreementSerializer)
     @action(detail=True, methods=["post"])
