@@ -1,6 +1,7 @@
 """Reads of apps.operators, scoped to what the user may see."""
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.operators.choices import AgreementStatus as A
@@ -51,7 +52,10 @@ def agreement_review_queue(*, user: User) -> QuerySet:
 def disclosed_agreements() -> QuerySet:
     """Public: only agreements effective today (suspended ones are not in force)."""
     return (
-        AuthorizationAgreement.objects.filter(status=A.EFFECTIVE)
+        # Until the hourly timer expires it, an agreement past its end is not shown.
+        AuthorizationAgreement.objects.filter(
+            status=A.EFFECTIVE, term_end__gte=timezone.localdate()
+        )
         .select_related("operator", "authority")
         .prefetch_related(_SCOPE)
         .order_by("operator__name", "number")

@@ -4,6 +4,7 @@ One function per transition; each locks the row, checks AGREEMENT_TRANSITIONS an
 writes an AgreementEvent in the same transaction (see cascade_ops.agreement_move).
 """
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -93,7 +94,7 @@ def agreement_create(*, user: User, data: dict) -> AuthorizationAgreement:
             raise InvalidInput(details={"authority": [_("Choose the authorizing body.")]})
     scope = rules.clean_scope(data.get("scope") or [])
     agreement = AuthorizationAgreement(
-        number=f"pending-{timezone.now().timestamp()}",
+        number=f"pending-{uuid.uuid4().hex}",
         authority=authority,
         operator=operator,
         created_by=user,
