@@ -11,6 +11,8 @@ api_v1 = [
     path("catalog/", include("apps.catalog.api.urls")),
     path("catalog/", include("apps.catalog.api.search_urls")),
     path("catalog/", include("apps.catalog.api.ingest_urls")),
+    path("operators/", include("apps.operators.api.urls")),
+    path("disclosure/", include("apps.operators.api.disclosure_urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +26,7 @@ urlpatterns = [
     path("portal/", include("apps.portal.urls")),
     path("catalog/", include("apps.portal.catalog_urls")),
     path("console/", include("apps.console.urls")),
+    path("disclosure/", include("apps.portal.disclosure_urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

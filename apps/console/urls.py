@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.console import registration_views, views
+from apps.console import operator_views, registration_views, views
 
 app_name = "console"
 
@@ -16,5 +16,26 @@ urlpatterns += [
         "registrations/<int:pk>/<str:decision>/",
         registration_views.decide,
         name="registration_decide",
+    ),
+]
+
+urlpatterns += [
+    path("operators/", operator_views.operator_queue, name="operators"),
+    path("operators/<int:pk>/", operator_views.operator_review, name="operator_review"),
+    path(
+        "operators/<int:pk>/<str:decision>/", operator_views.operator_decide, name="operator_decide"
+    ),
+    path("agreements/", operator_views.agreement_queue, name="agreements"),
+    path("agreements/<int:pk>/", operator_views.agreement_review, name="agreement_review"),
+    path(
+        "agreements/<int:pk>/<str:decision>/",
+        operator_views.agreement_decide,
+        name="agreement_decide",
+    ),
+    path("annual-reports/", operator_views.reports, name="operator_reports"),
+    path(
+        "annual-reports/<int:pk>/<str:decision>/",
+        operator_views.report_decide,
+        name="report_decide",
     ),
 ]

@@ -8,10 +8,17 @@ NAV = [
     (_("Overview"), "portal:home", lambda u: not u.is_regulator),
     (_("Catalog"), "catalog:list", lambda u: True),
     (_("My resources"), "portal:resources", lambda u: u.org_kind == "provider"),
+    (_("Operator profile"), "portal:operator_profile", lambda u: u.org_kind == "operator"),
+    (_("Agreements"), "portal:agreements", lambda u: u.org_kind == "operator"),
+    (_("Annual reports"), "portal:operator_reports", lambda u: u.org_kind == "operator"),
     (_("API keys"), "portal:api_keys", lambda u: u.organization_id is not None),
     (_("Console"), "console:home", lambda u: u.is_regulator),
     (_("Registrations"), "console:registrations", lambda u: u.is_regulator),
+    (_("Operators"), "console:operators", lambda u: u.is_regulator),
+    (_("Agreement review"), "console:agreements", lambda u: u.is_regulator),
+    (_("Annual report review"), "console:operator_reports", lambda u: u.is_regulator),
     (_("Organizations"), "console:organizations", lambda u: u.is_regulator),
+    (_("Disclosure"), "disclosure", lambda u: True),
     (_("API docs"), "api-docs", lambda u: True),
 ]
 

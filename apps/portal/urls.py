@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.portal import ingest_views, resource_views, views
+from apps.portal import ingest_views, operator_views, resource_views, views
 
 app_name = "portal"
 
@@ -28,4 +28,23 @@ urlpatterns += [
         name="resource_follow_up",
     ),
     path("resources/<int:pk>/object/", resource_views.resource_object, name="resource_object"),
+]
+
+urlpatterns += [
+    path("operator/profile/", operator_views.profile, name="operator_profile"),
+    path("operator/documents/", operator_views.document_upload, name="operator_document_upload"),
+    path(
+        "operator/profile/<str:action>/",
+        operator_views.profile_action,
+        name="operator_profile_action",
+    ),
+    path("agreements/", operator_views.agreement_list, name="agreements"),
+    path("agreements/new/", operator_views.agreement_create, name="agreement_create"),
+    path("agreements/<int:pk>/", operator_views.agreement_detail, name="agreement_detail"),
+    path(
+        "agreements/<int:pk>/<str:action>/",
+        operator_views.agreement_action,
+        name="agreement_action",
+    ),
+    path("reports/", operator_views.reports, name="operator_reports"),
 ]

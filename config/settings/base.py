@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.catalog",
+    "apps.operators",
     "apps.portal",
     "apps.console",
 ]
@@ -216,6 +217,10 @@ SPECTACULAR_SETTINGS = {
         "RegistrationStatusEnum": "apps.catalog.choices.RegistrationStatus.choices",
         "FollowUpKindEnum": "apps.catalog.choices.FOLLOW_UP_KIND_CHOICES",
         "IngestStatusEnum": "apps.catalog.choices.IngestStatus.choices",
+        "QualificationStatusEnum": "apps.operators.choices.QualificationStatus",
+        "AgreementStatusEnum": "apps.operators.choices.AgreementStatus",
+        "ReportStatusEnum": "apps.operators.choices.ReportStatus",
+        "DocumentKindEnum": "apps.operators.choices.DocumentKind",
     },
 }
 
@@ -282,3 +287,22 @@ CELERY_BEAT_SCHEDULE["catalog-registration-timers"] = {
     "schedule": env.float("CATALOG_TIMER_SECONDS", default=300.0),
 }
 CELERY_BEAT_SCHEDULE["catalog-ingest-sweep"] = {"task": "catalog.ingest.sweep", "schedule": 60.0}
+
+# Operators and authorization agreements (2025 Implementation Norms, trial).
+OPERATORS_MAX_AGREEMENT_YEARS = env.int("OPERATORS_MAX_AGREEMENT_YEARS", default=5)
+OPERATORS_NOTICE_DAYS = env.int("OPERATORS_NOTICE_DAYS", default=7)
+OPERATORS_REMINDER_DAYS = [
+    int(d) for d in env.list("OPERATORS_REMINDER_DAYS", default=["90", "30", "7"])
+]
+# Days before 31 March on which operators are reminded of the annual report.
+OPERATORS_REPORT_REMINDER_DAYS = [
+    int(d) for d in env.list("OPERATORS_REPORT_REMINDER_DAYS", default=["30", "7"])
+]
+OPERATORS_REREVIEW_DAYS = env.int("OPERATORS_REREVIEW_DAYS", default=365)
+OPERATORS_DOCUMENT_MAX_BYTES = env.int("OPERATORS_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
+OPERATORS_FILES_DIR = DATA_DIR / "operators"
+CELERY_BEAT_SCHEDULE["operators-timers"] = {
+    "task": "operators.timers",
+    "schedule": env.float("OPERATORS_TIMER_SECONDS", default=3600.0),
+}
+OPERATORS_NUMBER_PREFIX = env.str("OPERATORS_NUMBER_PREFIX", default="SQYY")

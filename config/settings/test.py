@@ -24,6 +24,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "test-media"
+OPERATORS_FILES_DIR = DATA_DIR / "test-media" / "operators"
 LANGUAGE_CODE = "zh-hans"
 # Serve static files from the app folders (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True

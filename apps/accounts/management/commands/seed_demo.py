@@ -113,6 +113,9 @@ class Command(BaseCommand):
         from apps.catalog import demo as catalog_demo
 
         catalog_demo.seed(stdout=self.stdout)
+        from apps.operators import demo as operators_demo
+
+        operators_demo.seed(stdout=self.stdout)
 
     def _report(self, logins, new_keys, password):
         out = self.stdout

@@ -1,0 +1,137 @@
+"""Regulator pages: qualification queue, agreement review, suspension and revocation
+(each with a mandatory reason), annual reports. All through apps.operators.services."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.console.views import regulator_required
+from apps.core.exceptions import DomainError
+from apps.core.permissions import get_object_for
+from apps.operators import selectors, services
+from apps.operators.diff import agreement_diff
+from apps.operators.models import AnnualReport, AuthorizationAgreement, OperatorProfile
+
+
+def _run(request, call) -> None:
+    if call is None:
+        messages.error(request, _("Unknown action."))
+        return
+    try:
+        call()
+        messages.success(request, _("Done."))
+    except DomainError as error:
+        messages.error(request, error.message)
+
+
+@regulator_required
+def operator_queue(request):
+    context = {
+        "queue": selectors.qualification_queue(user=request.user),
+        "profiles": selectors.profile_list(user=request.user),
+    }
+    return render(request, "console/operators/queue.html", context)
+
+
+@regulator_required
+def operator_review(request, pk: int):
+    profile = get_object_for(request.user, OperatorProfile, pk)
+    context = {
+        "profile": profile,
+        "documents": profile.documents.all(),
+        "history": profile.history.select_related("actor"),
+        "agreements": selectors.agreement_list(user=request.user).filter(
+            operator_id=profile.organization_id
+        ),
+    }
+    return render(request, "console/operators/review.html", context)
+
+
+@require_POST
+@regulator_required
+def operator_decide(request, pk: int, decision: str):
+    profile = get_object_for(request.user, OperatorProfile, pk)
+    text, me = request.POST.get("reason", ""), request.user
+    calls = {
+        "start": lambda: services.qualification_start_review(profile=profile, reviewer=me),
+        "approve": lambda: services.qualification_approve(profile=profile, reviewer=me, note=text),
+        "return": lambda: services.qualification_return(profile=profile, reviewer=me, reason=text),
+        "suspend": lambda: services.qualification_suspend(
+            profile=profile, reviewer=me, reason=text
+        ),
+        "reinstate": lambda: services.qualification_reinstate(
+            profile=profile, reviewer=me, note=text
+        ),
+        "revoke": lambda: services.qualification_revoke(profile=profile, reviewer=me, reason=text),
+        "rereview": lambda: services.qualification_rereview(
+            profile=profile, reviewer=me, note=text
+        ),
+    }
+    _run(request, calls.get(decision))
+    return redirect("console:operator_review", pk=pk)
+
+
+@regulator_required
+def agreement_queue(request):
+    context = {
+        "queue": selectors.agreement_review_queue(user=request.user),
+        "agreements": selectors.agreement_list(user=request.user),
+    }
+    return render(request, "console/operators/agreements.html", context)
+
+
+@regulator_required
+def agreement_review(request, pk: int):
+    agreement = get_object_for(request.user, AuthorizationAgreement, pk)
+    context = {
+        "agreement": agreement,
+        "scope": agreement.scope.select_related("resource"),
+        "history": agreement.history.select_related("actor"),
+        "objections": agreement.objections.select_related("organization"),
+        "diff": agreement_diff(agreement.amends, agreement) if agreement.amends_id else None,
+    }
+    return render(request, "console/operators/agreement_review.html", context)
+
+
+@require_POST
+@regulator_required
+def agreement_decide(request, pk: int, decision: str):
+    agreement = get_object_for(request.user, AuthorizationAgreement, pk)
+    text, me = request.POST.get("reason", ""), request.user
+    calls = {
+        "approve": lambda: services.agreement_approve(agreement=agreement, reviewer=me, note=text),
+        "return": lambda: services.agreement_return(agreement=agreement, reviewer=me, reason=text),
+        "suspend": lambda: services.agreement_suspend(
+            agreement=agreement, reviewer=me, reason=text
+        ),
+        "resume": lambda: services.agreement_resume(agreement=agreement, reviewer=me, note=text),
+        "revoke": lambda: services.agreement_revoke(agreement=agreement, reviewer=me, reason=text),
+        "terminate": lambda: services.agreement_terminate(
+            agreement=agreement, user=me, reason=text
+        ),
+    }
+    _run(request, calls.get(decision))
+    return redirect("console:agreement_review", pk=pk)
+
+
+@regulator_required
+def reports(request):
+    return render(
+        request,
+        "console/operators/reports.html",
+        {"reports": selectors.report_list(user=request.user)},
+    )
+
+
+@require_POST
+@regulator_required
+def report_decide(request, pk: int, decision: str):
+    report = get_object_for(request.user, AnnualReport, pk)
+    text, me = request.POST.get("reason", ""), request.user
+    calls = {
+        "accept": lambda: services.report_accept(report=report, reviewer=me, note=text),
+        "return": lambda: services.report_return(report=report, reviewer=me, reason=text),
+    }
+    _run(request, calls.get(decision))
+    return redirect("console:operator_reports")

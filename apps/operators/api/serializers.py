@@ -1,0 +1,228 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.core.api.serializers import StrictSerializer
+from apps.operators.choices import AgreementMode, DocumentKind, ProtectionLevel
+from apps.operators.models import (
+    AgreementEvent,
+    AgreementObjection,
+    AgreementScope,
+    AnnualReport,
+    AuthorizationAgreement,
+    OperatorProfile,
+    QualificationDocument,
+    QualificationEvent,
+)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "code": {"type": "string"},
+        },
+    }
+)
+class OrgField(serializers.Field):
+    def to_representation(self, org):
+        return {"id": org.pk, "name": org.name, "code": org.code}
+
+
+class ProfileWriteSerializer(StrictSerializer):
+    credit_code = serializers.CharField(max_length=30)
+    legal_representative = serializers.CharField(max_length=100)
+    registered_address = serializers.CharField(max_length=300)
+    protection_level = serializers.ChoiceField(
+        ProtectionLevel.choices, required=False, allow_blank=True
+    )
+    protection_expires_on = serializers.DateField(required=False, allow_null=True)
+    crypto_assessed = serializers.BooleanField(required=False)
+    crypto_expires_on = serializers.DateField(required=False, allow_null=True)
+    security_officer_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    security_officer_contact = serializers.CharField(
+        max_length=100, required=False, allow_blank=True
+    )
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    organization = OrgField(read_only=True)
+
+    class Meta:
+        model = OperatorProfile
+        fields = "__all__"
+        read_only_fields = [f.name for f in OperatorProfile._meta.fields]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QualificationDocument
+        fields = [
+            "id",
+            "kind",
+            "original_name",
+            "content_type",
+            "size_bytes",
+            "sha256",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DocumentUploadSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(DocumentKind.choices)
+    file = serializers.FileField()
+
+
+class QualificationEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = QualificationEvent
+        fields = ["id", "from_status", "to_status", "actor", "reason", "created_at"]
+        read_only_fields = fields
+
+
+class OperatorNoteSerializer(StrictSerializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ReasonSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class ScopeRowSerializer(StrictSerializer):
+    resource = serializers.IntegerField()
+    fields = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, allow_null=True, default=None
+    )
+
+
+class AgreementWriteSerializer(StrictSerializer):
+    number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    operator = serializers.IntegerField(required=False, help_text="regulators only")
+    authority = serializers.IntegerField(required=False, help_text="operators only")
+    title = serializers.CharField(max_length=200)
+    mode = serializers.ChoiceField(AgreementMode.choices)
+    domain = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    term_start = serializers.DateField()
+    term_end = serializers.DateField()
+    max_revenue = serializers.DecimalField(16, 2, required=False, allow_null=True, min_value=0)
+    price_cap = serializers.DecimalField(14, 2, required=False, allow_null=True, min_value=0)
+    security_obligations = serializers.CharField(required=False, allow_blank=True)
+    allowed_scenarios = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=50
+    )
+    prohibited_uses = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=50
+    )
+    scope = ScopeRowSerializer(many=True, required=False)
+
+
+class ScopeSerializer(serializers.ModelSerializer):
+    resource = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AgreementScope
+        fields = ["resource", "fields"]
+
+    def get_resource(self, obj) -> dict:
+        r = obj.resource
+        return {"id": r.pk, "name": r.name, "registry_code": r.registry_code}
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    operator = OrgField(read_only=True)
+    authority = OrgField(read_only=True)
+    scope = ScopeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AuthorizationAgreement
+        exclude = ["document_path", "created_by"]
+        read_only_fields = [f.name for f in AuthorizationAgreement._meta.fields]
+
+
+class AgreementEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = AgreementEvent
+        fields = ["id", "from_status", "to_status", "actor", "note", "created_at"]
+        read_only_fields = fields
+
+
+class AgreementObjectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgreementObjection
+        fields = ["id", "agreement", "reason", "created_at"]
+        read_only_fields = fields
+
+
+class DiffRowSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+
+class ScopeCheckSerializer(StrictSerializer):
+    resource = serializers.IntegerField()
+    fields = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
+    scenario = serializers.CharField(max_length=100, required=False)
+    on = serializers.DateField(required=False)
+
+
+class ScopeDecisionSerializer(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    reason_code = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class DocumentOnlySerializer(StrictSerializer):
+    file = serializers.FileField()
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    operator = OrgField(read_only=True)
+    filed_by = serializers.CharField(source="filed_by.username", read_only=True)
+
+    class Meta:
+        model = AnnualReport
+        exclude = ["attachment_path", "reviewed_by"]
+        read_only_fields = [f.name for f in AnnualReport._meta.fields]
+
+
+class ReportWriteSerializer(StrictSerializer):
+    year = serializers.IntegerField(required=False, min_value=2000)
+    content = serializers.CharField(max_length=100_000)
+    attachment = serializers.FileField(required=False)
+
+
+class DisclosureSerializer(serializers.ModelSerializer):
+    """What the public sees: who, over what, for how long, at what caps."""
+
+    operator = serializers.CharField(source="operator.name")
+    authority = serializers.CharField(source="authority.name")
+    scope = ScopeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AuthorizationAgreement
+        fields = [
+            "number",
+            "version",
+            "title",
+            "operator",
+            "authority",
+            "mode",
+            "domain",
+            "term_start",
+            "term_end",
+            "max_revenue",
+            "price_cap",
+            "allowed_scenarios",
+            "prohibited_uses",
+            "scope",
+            "effective_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OperatorsConfig(AppConfig):
+    name = "apps.operators"
+    verbose_name = "Operating entities and authorization agreements"

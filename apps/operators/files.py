@@ -1,0 +1,75 @@
+"""Stores uploaded documents under OPERATORS_FILES_DIR, sniffing their real type."""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from apps.core.exceptions import InvalidInput
+
+# Decided by the first bytes, not by the name or the client's Content-Type.
+SIGNATURES = {
+    b"%PDF-": ("application/pdf", ".pdf"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
+    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
+}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: str  # relative to OPERATORS_FILES_DIR
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    for magic, kind in SIGNATURES.items():
+        if head.startswith(magic):
+            return kind
+    return None
+
+
+def store(upload, *, folder: str, field: str = "file") -> StoredFile:
+    """Checks size and type, writes the file and returns its SHA-256."""
+    limit = settings.OPERATORS_DOCUMENT_MAX_BYTES
+    if upload is None:
+        raise InvalidInput(_("Attach a file."), details={field: [_("This field is required.")]})
+    if upload.size > limit:
+        raise InvalidInput(
+            _("The file is larger than %(limit)d bytes.") % {"limit": limit},
+            code="file_too_large",
+            details={field: [_("At most %(limit)d bytes.") % {"limit": limit}]},
+        )
+    upload.seek(0)
+    kind = sniff(upload.read(16))
+    if kind is None:
+        raise InvalidInput(
+            _("Only PDF, PNG and JPEG files are accepted."),
+            code="unsupported_file_type",
+            details={field: [_("Only PDF, PNG and JPEG files are accepted.")]},
+        )
+    content_type, suffix = kind
+    relative = Path(folder) / f"{uuid.uuid4().hex}{suffix}"
+    target = Path(settings.OPERATORS_FILES_DIR) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    upload.seek(0)
+    with open(target, "wb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    name = Path(getattr(upload, "name", "") or "upload").name[:255]
+    return StoredFile(str(relative), name, content_type, upload.size, digest.hexdigest())
+
+
+def open_stored(relative: str):
+    base = Path(settings.OPERATORS_FILES_DIR).resolve()
+    path = (base / relative).resolve()
+    if base not in path.parents:
+        raise FileNotFoundError(relative)
+    return open(path, "rb")

@@ -1,0 +1,278 @@
+"""Operator profiles and the qualification life cycle. One function per transition."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.choices import OrganizationKind
+from apps.accounts.models import User
+from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
+from apps.operators import files
+from apps.operators.choices import (
+    PROFILE_EDITABLE,
+    QUALIFICATION_TRANSITIONS,
+    DocumentKind,
+    SuspensionKind,
+)
+from apps.operators.choices import QualificationStatus as Q
+from apps.operators.credit_code import credit_code_problem
+from apps.operators.models import (
+    OperatorProfile,
+    QualificationDocument,
+    QualificationEvent,
+    Suspension,
+)
+from apps.operators.services import cascade_ops
+from apps.operators.services.common import move, require_reason, require_regulator
+
+PROFILE_FIELDS = (
+    "credit_code",
+    "legal_representative",
+    "registered_address",
+    "protection_level",
+    "protection_expires_on",
+    "crypto_assessed",
+    "crypto_expires_on",
+    "security_officer_name",
+    "security_officer_contact",
+)
+REQUIRED = ("credit_code", "legal_representative", "registered_address")
+
+
+def _lock(profile: OperatorProfile) -> OperatorProfile:
+    return OperatorProfile.objects.select_for_update().get(pk=profile.pk)
+
+
+def _move(profile: OperatorProfile, to: str, *, actor: User | None, reason: str = "") -> None:
+    def history(**kw):
+        QualificationEvent.objects.create(
+            profile=profile,
+            from_status=kw["from_status"],
+            to_status=kw["to_status"],
+            actor=kw["actor"],
+            reason=kw["note"],
+        )
+
+    move(
+        profile,
+        to,
+        table=QUALIFICATION_TRANSITIONS,
+        labels=Q,
+        history=history,
+        actor=actor,
+        note=reason,
+    )
+    # audit: operators.qualification.<to>
+
+
+def _require_member(profile: OperatorProfile, user: User) -> None:
+    if user.organization_id != profile.organization_id:
+        raise PermissionDeniedError(_("Only the operator itself may do this."))
+
+
+def clean_profile(data: dict) -> dict:
+    clean = {k: data[k] for k in PROFILE_FIELDS if k in data}
+    if "credit_code" in clean:
+        code = (clean["credit_code"] or "").strip().upper().replace(" ", "")
+        problem = credit_code_problem(code)
+        if problem:
+            raise InvalidInput(
+                _("The unified social credit code is not valid: %(problem)s.")
+                % {"problem": problem},
+                code="invalid_credit_code",
+                details={"credit_code": [_("Not a valid unified social credit code.")]},
+            )
+        clean["credit_code"] = code
+    return clean
+
+
+@transaction.atomic
+def profile_save(*, user: User, data: dict) -> OperatorProfile:
+    """An operator creates or edits its own profile (not while under review)."""
+    org = user.organization
+    if org is None or org.kind != OrganizationKind.OPERATOR:
+        raise PermissionDeniedError(_("Only operating entities keep an operator profile."))
+    clean = clean_profile(data)
+    profile = OperatorProfile.objects.select_for_update().filter(organization=org).first()
+    if profile is None:
+        missing = [k for k in REQUIRED if not clean.get(k)]
+        if missing:
+            raise InvalidInput(details={k: [_("This field is required.")] for k in missing})
+        profile = OperatorProfile(organization=org)
+    elif profile.status not in PROFILE_EDITABLE:
+        raise TransitionNotAllowed(_("The profile cannot be changed in its current state."))
+    taken = OperatorProfile.objects.filter(credit_code=clean.get("credit_code")).exclude(
+        pk=profile.pk
+    )
+    if clean.get("credit_code") and taken.exists():
+        raise InvalidInput(
+            _("Another operator already uses this credit code."),
+            code="duplicate_credit_code",
+            details={"credit_code": [_("Already registered.")]},
+        )
+    for key, value in clean.items():
+        setattr(profile, key, value)
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def document_upload(
+    *, profile: OperatorProfile, user: User, kind: str, upload
+) -> QualificationDocument:
+    _require_member(profile, user)
+    if kind not in DocumentKind.values:
+        raise InvalidInput(details={"kind": [_("Unknown document kind.")]})
+    stored = files.store(upload, folder=f"profiles/{profile.pk}")
+    return QualificationDocument.objects.create(
+        profile=profile,
+        kind=kind,
+        original_name=stored.name,
+        file_path=stored.path,
+        content_type=stored.content_type,
+        size_bytes=stored.size,
+        sha256=stored.sha256,
+        uploaded_by=user,
+    )
+
+
+@transaction.atomic
+def qualification_apply(*, profile: OperatorProfile, user: User, note: str = "") -> OperatorProfile:
+    """The operator applies (again, after a return) with its profile and documents."""
+    _require_member(profile, user)
+    profile = _lock(profile)
+    if not profile.documents.exists():
+        raise InvalidInput(
+            _("Upload at least one qualification document before applying."),
+            code="documents_missing",
+        )
+    _move(profile, Q.APPLIED, actor=user, reason=note)
+    profile.save(update_fields=["status", "updated_at"])
+    return profile
+
+
+@transaction.atomic
+def qualification_start_review(*, profile: OperatorProfile, reviewer: User) -> OperatorProfile:
+    require_regulator(reviewer)
+    profile = _lock(profile)
+    _move(profile, Q.UNDER_REVIEW, actor=reviewer)
+    profile.save(update_fields=["status", "updated_at"])
+    return profile
+
+
+@transaction.atomic
+def qualification_approve(
+    *, profile: OperatorProfile, reviewer: User, note: str = ""
+) -> OperatorProfile:
+    require_regulator(reviewer)
+    profile = _lock(profile)
+    _move(profile, Q.QUALIFIED, actor=reviewer, reason=note)
+    profile.qualified_at = profile.last_reviewed_at = timezone.now()
+    profile.rereview_due = False
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def qualification_return(
+    *, profile: OperatorProfile, reviewer: User, reason: str
+) -> OperatorProfile:
+    require_regulator(reviewer)
+    reason = require_reason(reason)
+    profile = _lock(profile)
+    _move(profile, Q.RETURNED, actor=reviewer, reason=reason)
+    profile.save(update_fields=["status", "updated_at"])
+    return profile
+
+
+@transaction.atomic
+def qualification_suspend(*, profile: OperatorProfile, reviewer: User, reason: str) -> Suspension:
+    """Suspends the operator and, in the same transaction, its agreements in force and
+    everything that hangs on them. The Suspension row remembers exactly what it took."""
+    require_regulator(reviewer)
+    reason = require_reason(reason)
+    profile = _lock(profile)
+    _move(profile, Q.SUSPENDED, actor=reviewer, reason=reason)
+    profile.save(update_fields=["status", "updated_at"])
+    suspension = Suspension.objects.create(
+        kind=SuspensionKind.SUSPEND, profile=profile, reason=reason, created_by=reviewer
+    )
+    cascade_ops.take_down_operator(profile, suspension, actor=reviewer)
+    return suspension
+
+
+@transaction.atomic
+def qualification_reinstate(
+    *, profile: OperatorProfile, reviewer: User, note: str = ""
+) -> OperatorProfile:
+    """Lifts the operator's suspension: restores exactly what it took down."""
+    require_regulator(reviewer)
+    profile = _lock(profile)
+    _move(profile, Q.QUALIFIED, actor=reviewer, reason=note)
+    profile.save(update_fields=["status", "updated_at"])
+    for suspension in Suspension.objects.select_for_update().filter(
+        profile=profile, closed_at__isnull=True
+    ):
+        cascade_ops.lift(suspension, actor=reviewer, note=note)
+    return profile
+
+
+def _end(profile: OperatorProfile, to: str, *, actor: User, reason: str) -> OperatorProfile:
+    profile = _lock(profile)
+    _move(profile, to, actor=actor, reason=reason)
+    profile.save(update_fields=["status", "updated_at"])
+    cascade_ops.end_operator(profile, to, actor=actor, reason=reason)
+    return profile
+
+
+@transaction.atomic
+def qualification_revoke(
+    *, profile: OperatorProfile, reviewer: User, reason: str
+) -> OperatorProfile:
+    """Revokes the qualification; every agreement of the operator is revoked with it."""
+    require_regulator(reviewer)
+    return _end(profile, Q.REVOKED, actor=reviewer, reason=require_reason(reason))
+
+
+@transaction.atomic
+def qualification_exit(*, profile: OperatorProfile, user: User, reason: str) -> OperatorProfile:
+    """The operator leaves (or the regulator records its exit); agreements terminate."""
+    if not user.is_regulator:
+        _require_member(profile, user)
+        if not user.is_org_admin:
+            raise PermissionDeniedError(_("Only an administrator of the operator may exit."))
+    return _end(profile, Q.EXITED, actor=user, reason=require_reason(reason))
+
+
+@transaction.atomic
+def qualification_rereview(
+    *, profile: OperatorProfile, reviewer: User, note: str = ""
+) -> OperatorProfile:
+    """The annual re-review is done: clears the flag the timer set."""
+    require_regulator(reviewer)
+    profile = _lock(profile)
+    if profile.status not in (Q.QUALIFIED, Q.SUSPENDED):
+        raise TransitionNotAllowed(_("Only a qualified operator is re-reviewed."))
+    profile.last_reviewed_at = timezone.now()
+    profile.rereview_due = False
+    profile.save(update_fields=["last_reviewed_at", "rereview_due", "updated_at"])
+    QualificationEvent.objects.create(
+        profile=profile,
+        from_status=profile.status,
+        to_status=profile.status,
+        actor=reviewer,
+        reason=note or _("Annual re-review completed."),
+    )
+    return profile
+
+
+def rereview_flag(*, now=None) -> int:
+    """Timer: flags qualified operators whose last review is older than the period."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.OPERATORS_REREVIEW_DAYS)
+    return OperatorProfile.objects.filter(
+        status__in=[Q.QUALIFIED, Q.SUSPENDED], rereview_due=False, last_reviewed_at__lte=cutoff
+    ).update(rereview_due=True)

@@ -1,0 +1,140 @@
+"""Periodic operator work: close notices, expire agreements, remind, flag re-reviews."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.choices import Role
+from apps.accounts.models import User
+from apps.operators.choices import IN_FORCE, ReminderSubject, ReportStatus
+from apps.operators.choices import AgreementStatus as A
+from apps.operators.choices import QualificationStatus as Q
+from apps.operators.models import (
+    AnnualReport,
+    AuthorizationAgreement,
+    OperatorProfile,
+    OperatorReminder,
+)
+from apps.operators.services import agreements
+from apps.operators.services.qualification import rereview_flag
+
+
+def run(now=None) -> dict:
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    due = AuthorizationAgreement.objects.filter(status=A.PUBLIC_NOTICE, notice_ends_at__lte=now)
+    closed = [
+        agreements.agreement_close_notice(agreement_id=pk, now=now)
+        for pk in due.values_list("pk", flat=True)
+    ]
+    ending = AuthorizationAgreement.objects.filter(status__in=IN_FORCE, term_end__lt=today)
+    expired = [
+        agreements.agreement_expire(agreement_id=pk, today=today)
+        for pk in ending.values_list("pk", flat=True)
+    ]
+    return {
+        "closed_notices": sum(1 for a in closed if a and a.status == A.EFFECTIVE),
+        "expired": sum(1 for a in expired if a),
+        "reminders": send_reminders(today),
+        "rereview_flagged": rereview_flag(now=now),
+    }
+
+
+def _claim(subject: str, object_id: int, due_on: date, due: list[int]) -> bool:
+    """Marks every lead time already reached; True only when the nearest one is new."""
+    try:
+        with transaction.atomic():
+            OperatorReminder.objects.create(
+                subject=subject, object_id=object_id, due_on=due_on, days_before=min(due)
+            )
+    except IntegrityError:
+        return False
+    OperatorReminder.objects.bulk_create(
+        [
+            OperatorReminder(subject=subject, object_id=object_id, due_on=due_on, days_before=d)
+            for d in due
+        ],
+        ignore_conflicts=True,
+    )
+    return True
+
+
+def _remind(subject, object_id, due_on: date, today: date, days: list[int], org_id, text) -> int:
+    due = [d for d in days if due_on <= today + timedelta(days=d)]
+    if not due or due_on < today or not _claim(subject, object_id, due_on, due):
+        return 0
+    _notify(org_id, text % {"days": (due_on - today).days, "date": due_on.isoformat()})
+    return 1
+
+
+def send_reminders(today: date) -> int:
+    days = sorted(settings.OPERATORS_REMINDER_DAYS)
+    horizon = today + timedelta(days=max(days))
+    sent = 0
+    for a in AuthorizationAgreement.objects.filter(
+        status__in=IN_FORCE, term_end__gte=today, term_end__lte=horizon
+    ):
+        text = _("Agreement %(number)s ends on %%(date)s (in %%(days)d days).") % {
+            "number": a.number
+        }
+        sent += _remind(
+            ReminderSubject.AGREEMENT_END, a.pk, a.term_end, today, days, a.operator_id, text
+        )
+    live = OperatorProfile.objects.filter(status__in=[Q.QUALIFIED, Q.SUSPENDED])
+    for p in live.filter(protection_expires_on__gte=today, protection_expires_on__lte=horizon):
+        text = _("The classified protection certificate expires on %(date)s (in %(days)d days).")
+        sent += _remind(
+            ReminderSubject.PROTECTION,
+            p.pk,
+            p.protection_expires_on,
+            today,
+            days,
+            p.organization_id,
+            text,
+        )
+    for p in live.filter(crypto_expires_on__gte=today, crypto_expires_on__lte=horizon):
+        text = _("The cryptography assessment expires on %(date)s (in %(days)d days).")
+        sent += _remind(
+            ReminderSubject.CRYPTO, p.pk, p.crypto_expires_on, today, days, p.organization_id, text
+        )
+    return sent + _report_reminders(today, live)
+
+
+def _report_reminders(today: date, live) -> int:
+    """Before 31 March: operators without a filed or accepted report for last year."""
+    deadline = date(today.year, 3, 31)
+    if today > deadline:
+        return 0
+    done = AnnualReport.objects.filter(year=today.year - 1).exclude(status=ReportStatus.RETURNED)
+    text = _("The annual report for the previous year is due on %(date)s (in %(days)d days).")
+    sent = 0
+    for p in live.exclude(organization_id__in=done.values("operator_id")):
+        sent += _remind(
+            ReminderSubject.ANNUAL_REPORT,
+            p.organization_id,
+            deadline,
+            today,
+            sorted(settings.OPERATORS_REPORT_REMINDER_DAYS),
+            p.organization_id,
+            text,
+        )
+    return sent
+
+
+def _notify(org_id: int, body: str) -> None:
+    recipients = list(
+        User.objects.filter(
+            membership__organization_id=org_id, membership__role=Role.ADMIN, is_active=True
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if recipients:
+        subject = _("Public data platform reminder")
+        transaction.on_commit(
+            lambda: send_mail(subject, body, None, recipients, fail_silently=True)
+        )

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from apps.portal import operator_views
+
+urlpatterns = [path("", operator_views.disclosure, name="disclosure")]

@@ -1,0 +1,89 @@
+"""Web forms for operators. They only parse; apps.operators.services decides."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.choices import OrganizationKind
+from apps.accounts.models import Organization
+from apps.catalog.models import DataResource
+from apps.operators.choices import AgreementMode, DocumentKind, ProtectionLevel
+
+
+class ProfileForm(forms.Form):
+    credit_code = forms.CharField(label=_("unified social credit code"), max_length=30)
+    legal_representative = forms.CharField(label=_("legal representative"), max_length=100)
+    registered_address = forms.CharField(label=_("registered address"), max_length=300)
+    protection_level = forms.ChoiceField(
+        label=_("classified protection level"), choices=ProtectionLevel.choices, required=False
+    )
+    protection_expires_on = forms.DateField(
+        label=_("classified protection valid until"), required=False
+    )
+    crypto_assessed = forms.BooleanField(
+        label=_("commercial cryptography assessment passed"), required=False
+    )
+    crypto_expires_on = forms.DateField(
+        label=_("cryptography assessment valid until"), required=False
+    )
+    security_officer_name = forms.CharField(label=_("data security officer"), max_length=100)
+    security_officer_contact = forms.CharField(label=_("officer contact"), max_length=100)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("file"), help_text=_("PDF, PNG or JPEG."))
+
+
+def _split(text: str) -> list[str]:
+    return [t.strip() for t in (text or "").replace("，", ",").split(",") if t.strip()]
+
+
+class AgreementForm(forms.Form):
+    authority = forms.ModelChoiceField(
+        label=_("authorizing body"),
+        queryset=Organization.objects.filter(kind=OrganizationKind.REGULATOR),
+    )
+    title = forms.CharField(label=_("title"), max_length=200)
+    mode = forms.ChoiceField(label=_("mode"), choices=AgreementMode.choices)
+    domain = forms.CharField(label=_("domain"), max_length=100, required=False)
+    term_start = forms.DateField(label=_("term start"))
+    term_end = forms.DateField(label=_("term end"))
+    max_revenue = forms.DecimalField(label=_("maximum revenue (yuan)"), required=False, min_value=0)
+    price_cap = forms.DecimalField(label=_("price cap (yuan)"), required=False, min_value=0)
+    security_obligations = forms.CharField(
+        label=_("security obligations"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    allowed_scenarios = forms.CharField(
+        label=_("allowed scenarios"), required=False, help_text=_("Separate with commas.")
+    )
+    prohibited_uses = forms.CharField(
+        label=_("prohibited uses"), required=False, help_text=_("Separate with commas.")
+    )
+    resources = forms.ModelMultipleChoiceField(
+        label=_("resources in scope"),
+        queryset=DataResource.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Registered resources; core and prohibited data are refused."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resources"].queryset = DataResource.objects.public().order_by("name")
+
+    def to_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["authority"] = data["authority"].pk
+        data["allowed_scenarios"] = _split(data["allowed_scenarios"])
+        data["prohibited_uses"] = _split(data["prohibited_uses"])
+        data["scope"] = [{"resource": r.pk, "fields": None} for r in data.pop("resources")]
+        return data
+
+
+class ReportForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000)
+    content = forms.CharField(label=_("content"), widget=forms.Textarea(attrs={"rows": 8}))
+    attachment = forms.FileField(label=_("attachment"), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))

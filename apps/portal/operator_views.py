@@ -1,0 +1,217 @@
+"""Operator pages: profile, qualification documents, agreements, annual reports; and the
+public disclosure page. All writes go through apps.operators.services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.exceptions import DomainError
+from apps.core.forms import add_domain_error
+from apps.core.permissions import MANAGE, get_object_for
+from apps.operators import selectors, services
+from apps.operators.diff import agreement_diff
+from apps.operators.models import AuthorizationAgreement, OperatorProfile
+from apps.operators.services.qualification import PROFILE_FIELDS
+from apps.portal.operator_forms import (
+    AgreementForm,
+    DocumentForm,
+    ProfileForm,
+    ReasonForm,
+    ReportForm,
+)
+
+
+def _operator_only(request):
+    if request.user.org_kind != "operator":
+        raise PermissionDenied
+
+
+@login_required
+def profile(request):
+    _operator_only(request)
+    current = OperatorProfile.objects.filter(organization_id=request.user.organization_id).first()
+    initial = {f: getattr(current, f) for f in PROFILE_FIELDS} if current else {}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_save(user=request.user, data=form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("portal:operator_profile")
+    context = {
+        "profile": current,
+        "form": form,
+        "document_form": DocumentForm(),
+        "documents": current.documents.all() if current else [],
+        "history": current.history.select_related("actor") if current else [],
+    }
+    return render(request, "portal/operators/profile.html", context)
+
+
+@require_POST
+@login_required
+def document_upload(request):
+    _operator_only(request)
+    current = get_object_for(
+        request.user,
+        OperatorProfile,
+        OperatorProfile.objects.filter(organization_id=request.user.organization_id)
+        .values_list("pk", flat=True)
+        .first(),
+    )
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a kind and a file."))
+    else:
+        try:
+            services.document_upload(
+                profile=current,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+            messages.success(request, _("Uploaded."))
+        except DomainError as error:
+            messages.error(request, error.message)
+    return redirect("portal:operator_profile")
+
+
+@require_POST
+@login_required
+def profile_action(request, action: str):
+    _operator_only(request)
+    current = OperatorProfile.objects.filter(organization_id=request.user.organization_id).first()
+    if current is None:
+        return redirect("portal:operator_profile")
+    note = request.POST.get("note", "") or request.POST.get("reason", "")
+    calls = {
+        "apply": lambda: services.qualification_apply(
+            profile=current, user=request.user, note=note
+        ),
+        "exit": lambda: services.qualification_exit(
+            profile=current, user=request.user, reason=note
+        ),
+    }
+    _run(request, calls.get(action))
+    return redirect("portal:operator_profile")
+
+
+def _run(request, call) -> None:
+    if call is None:
+        return
+    try:
+        call()
+        messages.success(request, _("Done."))
+    except DomainError as error:
+        messages.error(request, error.message)
+
+
+@login_required
+def agreement_list(request):
+    _operator_only(request)
+    agreements = selectors.agreement_list(user=request.user, mine=True)
+    return render(request, "portal/operators/agreements.html", {"agreements": agreements})
+
+
+@login_required
+def agreement_create(request):
+    _operator_only(request)
+    form = AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.agreement_create(user=request.user, data=form.to_data())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return redirect("portal:agreement_detail", pk=agreement.pk)
+    return render(request, "portal/operators/agreement_form.html", {"form": form})
+
+
+@login_required
+def agreement_detail(request, pk: int):
+    agreement = get_object_for(request.user, AuthorizationAgreement, pk)
+    context = {
+        "agreement": agreement,
+        "scope": agreement.scope.select_related("resource"),
+        "history": agreement.history.select_related("actor"),
+        "diff": agreement_diff(agreement.amends, agreement) if agreement.amends_id else None,
+        "is_party": agreement.operator_id == request.user.organization_id,
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "portal/operators/agreement_detail.html", context)
+
+
+@require_POST
+@login_required
+def agreement_action(request, pk: int, action: str):
+    reason = request.POST.get("reason", "")
+    if action == "object":
+        agreement = get_object_for(request.user, AuthorizationAgreement, pk)
+        _run(
+            request,
+            lambda: services.agreement_object(
+                agreement=agreement, user=request.user, reason=reason
+            ),
+        )
+        return redirect(
+            "portal:agreements" if request.user.org_kind == "operator" else "disclosure"
+        )
+    agreement = get_object_for(request.user, AuthorizationAgreement, pk, MANAGE)
+    if action == "amend":
+        try:
+            new = services.agreement_amend(agreement=agreement, user=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("portal:agreement_detail", pk=new.pk)
+    calls = {
+        "submit": lambda: services.agreement_submit(
+            agreement=agreement, user=request.user, note=reason
+        ),
+        "withdraw": lambda: services.agreement_terminate(
+            agreement=agreement, user=request.user, reason=reason
+        ),
+    }
+    _run(request, calls.get(action))
+    return redirect("portal:agreement_detail", pk=pk)
+
+
+@login_required
+def reports(request):
+    _operator_only(request)
+    form = ReportForm(
+        request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year - 1}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_file(
+                user=request.user,
+                content=form.cleaned_data["content"],
+                year=form.cleaned_data["year"],
+                upload=form.cleaned_data.get("attachment"),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Filed."))
+            return redirect("portal:operator_reports")
+    return render(
+        request,
+        "portal/operators/reports.html",
+        {"form": form, "reports": selectors.report_list(user=request.user)},
+    )
+
+
+def disclosure(request):
+    """Public, no sign-in: agreements in force with their scope, term and caps."""
+    return render(
+        request,
+        "portal/operators/disclosure.html",
+        {"agreements": selectors.disclosed_agreements()},
+    )
