@@ -300,6 +300,14 @@ OPERATORS_REPORT_REMINDER_DAYS = [
 ]
 OPERATORS_REREVIEW_DAYS = env.int("OPERATORS_REREVIEW_DAYS", default=365)
 OPERATORS_DOCUMENT_MAX_BYTES = env.int("OPERATORS_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
+API_LARGE_BODY_PATHS += [
+    # Qualification documents, signed agreements and report attachments (+ multipart margin).
+    (
+        r"^/api/v1/operators/(profiles|agreements)/\d+/documents?/$",
+        OPERATORS_DOCUMENT_MAX_BYTES + 65536,
+    ),
+    (r"^/api/v1/operators/reports/$", OPERATORS_DOCUMENT_MAX_BYTES + 65536),
+]
 OPERATORS_FILES_DIR = DATA_DIR / "operators"
 CELERY_BEAT_SCHEDULE["operators-timers"] = {
     "task": "operators.timers",

@@ -312,3 +312,16 @@ def test_outsider_sees_effective_agreement_but_cannot_touch_it(effective, outsid
         client.post(f"{BASE}/agreements/{effective.pk}/amend/", {}, format="json").status_code
         == 403
     )
+
+
+def test_documents_larger_than_the_api_body_cap_upload_through_the_api(operator_admin, settings):
+    # given a 3 MB scan: above the 1 MiB cap on other API bodies, under the document limit
+    client = api_for(operator_admin)
+    pk = client.post(f"{BASE}/profiles/", jsonable(profile_data()), format="json").json()["id"]
+    scan = PDF + b"0" * (3 * 1024 * 1024)
+    upload = SimpleUploadedFile("licence.pdf", scan, content_type="application/pdf")
+    response = client.post(f"{BASE}/profiles/{pk}/documents/", {"kind": "licence", "file": upload})
+    assert response.status_code == 201, response.content[:200]
+    # and a JSON body of the same size elsewhere is still refused
+    big = client.post(f"{BASE}/profiles/", {"legal_representative": "x" * 2_000_000}, format="json")
+    assert big.status_code == 413
