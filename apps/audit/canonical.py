@@ -57,7 +57,8 @@ def sql_rest(alias: str = "e") -> str:
 
 
 def sql_body(seq_column: str = "s.seq", alias: str = "e") -> str:
-    return f"convert_to('{VERSION}' || chr(31) || {seq_column}::text || chr(31) || {sql_rest(alias)}, 'UTF8')"
+    prefix = f"'{VERSION}' || chr(31) || {seq_column}::text || chr(31)"
+    return f"convert_to({prefix} || {sql_rest(alias)}, 'UTF8')"
 
 
 def micros(moment: datetime) -> int:

@@ -95,6 +95,9 @@ class AuditSeal(models.Model):
         db_table = "audit_seal"
         ordering = ["seq"]
 
+    def __str__(self) -> str:
+        return f"seal {self.seq}"
+
 
 class AuditCheckpoint(models.Model):
     """A signed statement "the chain's entry `seq` has hash `hash`" (insert-only table)."""

@@ -125,7 +125,9 @@ def audit_prune(*, now: datetime | None = None) -> PruneResult:
         with transaction.atomic():
             if span["last"] is not None:
                 last = AuditSeal.objects.get(seq=span["last"])
-                checkpoint_sign(kind=CheckpointKind.ANCHOR, seq=last.seq, chain_hash=bytes(last.hash))
+                checkpoint_sign(
+                    kind=CheckpointKind.ANCHOR, seq=last.seq, chain_hash=bytes(last.hash)
+                )
                 result.anchor_seq = last.seq
             _drop_month(start, end)
         result.segments.append(f"{start:%Y-%m}")

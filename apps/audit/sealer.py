@@ -34,7 +34,7 @@ def head() -> tuple[int, bytes]:
 
 def _pending_postgresql(cursor, limit: int) -> list[tuple[int, object, bytes]]:
     cursor.execute(
-        f"SELECT e.id, e.occurred_at, convert_to({canonical.sql_rest('e')}, 'UTF8') "
+        f"SELECT e.id, e.occurred_at, convert_to({canonical.sql_rest('e')}, 'UTF8') "  # noqa: S608
         "FROM audit_pending p JOIN audit_event e "
         "  ON e.id = p.event_id AND e.occurred_at = p.occurred_at "
         "ORDER BY p.event_id LIMIT %s",
@@ -79,14 +79,10 @@ def _seal_batch(limit: int) -> int | None:
                 ") AS t(s, e, o, p, h)",
                 [now, *map(list, columns)],
             )
-            cursor.execute(
-                "DELETE FROM audit_pending WHERE event_id = ANY(%s)", [list(columns[1])]
-            )
+            cursor.execute("DELETE FROM audit_pending WHERE event_id = ANY(%s)", [list(columns[1])])
         else:
             AuditSeal.objects.bulk_create(
-                AuditSeal(
-                    seq=s, event_id=e, occurred_at=o, prev_hash=p, hash=h, sealed_at=now
-                )
+                AuditSeal(seq=s, event_id=e, occurred_at=o, prev_hash=p, hash=h, sealed_at=now)
                 for s, e, o, p, h in seals
             )
         return len(seals)

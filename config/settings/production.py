@@ -19,7 +19,7 @@ if not env.str("REDIS_URL", default=""):
     raise ImproperlyConfigured("REDIS_URL must be set in production (Celery broker)")
 
 AUDIT_SIGNING_KEY_AUTOCREATE = False
-if not env.str("AUDIT_SIGNING_KEY", default="") and not env.str("AUDIT_SIGNING_KEY_FILE", default=""):
+if not (env.str("AUDIT_SIGNING_KEY", default="") or env.str("AUDIT_SIGNING_KEY_FILE", default="")):
     raise ImproperlyConfigured("AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE must be set")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
