@@ -8,6 +8,7 @@ from apps.core import views as core_views
 
 api_v1 = [
     path("", include("apps.accounts.api.urls")),
+    path("", include("apps.audit.api.urls")),
 ]
 
 urlpatterns = [

@@ -29,6 +29,16 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         _refuse("delete")
 
+    def restrict(self, user, action: str = "view"):
+        """Regulators read every event; others those of their organization. Nobody manages."""
+        if action != "view" or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_regulator:
+            return self
+        if user.organization_id is None:
+            return self.none()
+        return self.visible_to_org(user.organization_id)
+
     def visible_to_org(self, organization_id: int):
         return self.filter(
             models.Q(actor_org_id=organization_id) | models.Q(target_org_id=organization_id)

@@ -9,6 +9,7 @@ NAV = [
     (_("API keys"), "portal:api_keys", lambda u: u.organization_id is not None),
     (_("Console"), "console:home", lambda u: u.is_regulator),
     (_("Organizations"), "console:organizations", lambda u: u.is_regulator),
+    (_("Audit log"), "console:audit_events", lambda u: u.is_regulator),
     (_("API docs"), "api-docs", lambda u: True),
 ]
 
