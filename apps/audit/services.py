@@ -63,8 +63,9 @@ def diff(before: dict | None, after: dict | None) -> dict:
     for field in sorted(set(before) | set(after), key=str):
         old, new = before.get(field), after.get(field)
         if old != new:
-            changed[str(field)] = [REDACTED, REDACTED] if _is_secret(field) else [old, new]
-    return redact(changed)
+            secret = _is_secret(field)
+            changed[str(field)] = [REDACTED, REDACTED] if secret else [redact(old), redact(new)]
+    return changed
 
 
 def _clean(text: Any, limit: int) -> str:
