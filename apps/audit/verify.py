@@ -17,6 +17,10 @@ from apps.audit.choices import CheckpointKind
 from apps.audit.models import AuditCheckpoint, AuditSeal
 
 FETCH = 20_000
+CHANGED = "the event's content does not match its hash (changed)"
+REMOVED = "the event of this chain entry was removed"
+RELINKED = "prev_hash does not link to the previous entry (re-ordered)"
+CHECKPOINT_MISMATCH = "the chain differs from a signed checkpoint here"
 
 
 @dataclass
@@ -76,6 +80,67 @@ def _rows_generic(start_seq: int):
         yield seal.seq, bytes(seal.prev_hash), bytes(seal.hash), body
 
 
+def _first_fault_postgresql(start_seq: int, prev: bytes) -> tuple[int, str] | None:
+    """Set-based check in PostgreSQL: no Python per row.
+
+    Each entry's hash is recomputed from its event (order does not matter, so PostgreSQL
+    may scan and join in parallel); then a narrow ordered pass over the seals checks that
+    seq has no gap and each prev_hash is the previous hash. Returns (first bad seq, why).
+    """
+    faults = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(
+            "SELECT s.seq, e.id IS NULL FROM audit_seal s "  # noqa: S608 (SQL from constants)
+            "LEFT JOIN audit_event e ON e.id = s.event_id WHERE s.seq >= %s AND "
+            f"(e.id IS NULL OR sha256(s.prev_hash || {canonical.sql_body('s.seq', 'e')}) <> s.hash)"
+            " ORDER BY s.seq LIMIT 1",
+            [start_seq],
+        )
+        if row := cursor.fetchone():
+            seq, removed = row
+            faults.append((seq, REMOVED if removed else CHANGED))
+        cursor.execute(
+            "SELECT seq, prev_hash FROM audit_seal WHERE seq >= %s ORDER BY seq LIMIT 1",
+            [start_seq],
+        )
+        if (row := cursor.fetchone()) is not None:
+            seq, prev_hash = row
+            if seq != start_seq:
+                faults.append((start_seq, f"seq {start_seq} is missing (next is {seq})"))
+            elif bytes(prev_hash) != prev:
+                faults.append((seq, RELINKED))
+        cursor.execute(
+            "SELECT seq, before_seq, prev_hash = before_hash FROM ("
+            "  SELECT seq, prev_hash, lag(seq) OVER w AS before_seq,"
+            "    lag(hash) OVER w AS before_hash"
+            "  FROM audit_seal WHERE seq >= %s WINDOW w AS (ORDER BY seq)"
+            ") links WHERE before_seq IS NOT NULL"
+            "  AND (seq <> before_seq + 1 OR prev_hash <> before_hash)"
+            " ORDER BY seq LIMIT 1",
+            [start_seq],
+        )
+        if row := cursor.fetchone():
+            seq, before, linked = row
+            if seq == before:
+                faults.append((seq, f"seq {seq} appears twice or out of order"))
+            elif seq != before + 1:
+                faults.append((before + 1, f"seq {before + 1} is missing (next is {seq})"))
+            elif not linked:
+                faults.append((seq, RELINKED))
+    return min(faults) if faults else None
+
+
+def _head_postgresql(start_seq: int, prev: bytes) -> tuple[int, bytes]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seq, hash FROM audit_seal WHERE seq >= %s ORDER BY seq DESC LIMIT 1",
+            [start_seq],
+        )
+        row = cursor.fetchone()
+    return (row[0], bytes(row[1])) if row else (start_seq - 1, prev)
+
+
 def _unchained_events() -> tuple[int, int | None]:
     """Events that are neither sealed nor queued: inserted around the chain."""
     with connection.cursor() as cursor:
@@ -107,8 +172,16 @@ def _check_signatures(key: Ed25519PublicKey, result: VerifyResult):
 
 
 def verify_chain(
-    *, from_checkpoint: int | None = None, public_key: Ed25519PublicKey | None = None
+    *,
+    from_checkpoint: int | None = None,
+    public_key: Ed25519PublicKey | None = None,
+    independent: bool = False,
 ) -> VerifyResult:
+    """Verifies the chain from the start (or the last pruning anchor, or a checkpoint).
+
+    On PostgreSQL the hashes are recomputed by the database (sha256 over the same
+    canonical body) unless `independent`, which streams every row and hashes in Python.
+    """
     result = VerifyResult()
     key = public_key or signing.public_key()
     checkpoints = _check_signatures(key, result)
@@ -125,24 +198,17 @@ def verify_chain(
         start_seq, prev = anchors[-1].seq + 1, bytes(anchors[-1].hash)
     expected_at = {cp.seq: bytes(cp.hash) for cp in checkpoints if cp.seq >= start_seq}
     result.start_seq = start_seq
-    rows = _rows_postgresql if connection.vendor == "postgresql" else _rows_generic
-    expected, sha256 = start_seq, hashlib.sha256
-    with transaction.atomic():
-        for seq, prev_hash, digest, body in rows(start_seq):
-            # The hot loop: one tuple unpack, three comparisons, one SHA-256.
-            if (
-                seq != expected
-                or body is None
-                or prev_hash != prev
-                or sha256(prev_hash + body).digest() != digest
-            ):
-                return _diagnose(result, seq, expected, prev_hash, prev, digest, body)
-            prev = digest
-            expected += 1
-            if seq in expected_at and expected_at[seq] != digest:
-                return result.fail(seq, "the chain differs from a signed checkpoint here")
-    result.count = expected - start_seq
-    result.head_seq, result.head_hash = expected - 1, prev
+    if connection.vendor == "postgresql" and not independent:
+        with transaction.atomic():  # one snapshot for every query
+            fault = _first_fault_postgresql(start_seq, prev)
+            fault_at_checkpoint = _checkpoint_mismatch(expected_at)
+            head_seq, head_hash = _head_postgresql(start_seq, prev)
+        if fault or fault_at_checkpoint:
+            return result.fail(*min(f for f in (fault, fault_at_checkpoint) if f))
+        result.head_seq, result.head_hash = head_seq, head_hash
+        result.count = head_seq - start_seq + 1
+    elif not _stream(result, start_seq, prev, expected_at):
+        return result
     ahead = [cp for cp in checkpoints if cp.seq > result.head_seq]
     if ahead:
         newest = max(ahead, key=lambda cp: cp.seq)
@@ -158,13 +224,46 @@ def verify_chain(
     return result
 
 
+def _checkpoint_mismatch(expected_at: dict[int, bytes]) -> tuple[int, str] | None:
+    hashes = dict(AuditSeal.objects.filter(seq__in=list(expected_at)).values_list("seq", "hash"))
+    for seq in sorted(expected_at):
+        if seq in hashes and bytes(hashes[seq]) != expected_at[seq]:
+            return seq, CHECKPOINT_MISMATCH
+    return None
+
+
+def _stream(result: VerifyResult, start_seq: int, prev: bytes, expected_at: dict) -> bool:
+    """Row-by-row verification with the hashes computed here, in Python."""
+    rows = _rows_postgresql if connection.vendor == "postgresql" else _rows_generic
+    expected, sha256 = start_seq, hashlib.sha256
+    with transaction.atomic():
+        for seq, prev_hash, digest, body in rows(start_seq):
+            # The hot loop: one tuple unpack, three comparisons, one SHA-256.
+            if (
+                seq != expected
+                or body is None
+                or prev_hash != prev
+                or sha256(prev_hash + body).digest() != digest
+            ):
+                _diagnose(result, seq, expected, prev_hash, prev, digest, body)
+                return False
+            prev = digest
+            expected += 1
+            if seq in expected_at and expected_at[seq] != digest:
+                result.fail(seq, CHECKPOINT_MISMATCH)
+                return False
+    result.count = expected - start_seq
+    result.head_seq, result.head_hash = expected - 1, prev
+    return True
+
+
 def _diagnose(result, seq, expected, prev_hash, prev, digest, body) -> VerifyResult:
     if seq != expected:
         if seq < expected:
             return result.fail(seq, f"seq {seq} appears twice or out of order")
         return result.fail(expected, f"seq {expected} is missing (next is {seq})")
     if body is None:
-        return result.fail(seq, "the event of this chain entry was removed")
+        return result.fail(seq, REMOVED)
     if prev_hash != prev:
-        return result.fail(seq, "prev_hash does not link to the previous entry (re-ordered)")
-    return result.fail(seq, "the event's content does not match its hash (changed)")
+        return result.fail(seq, RELINKED)
+    return result.fail(seq, CHANGED)

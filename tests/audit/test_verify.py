@@ -1,3 +1,5 @@
+from functools import partial
+
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
@@ -12,6 +14,12 @@ from apps.audit.verify import verify_chain
 from tests.audit.conftest import record_many, tamper
 
 pytestmark = pytest.mark.usefixtures("empty_audit_log")
+
+
+@pytest.fixture(params=["in_database", "in_python"])
+def verify(request):
+    """Both verifiers: hashes recomputed by PostgreSQL, and streamed and hashed here."""
+    return partial(verify_chain, independent=request.param == "in_python")
 
 
 def event_id_at(seq: int) -> int:
@@ -39,56 +47,56 @@ def test_the_sql_and_python_canonical_forms_are_byte_identical():
     assert sql_bytes == canonical.rest_bytes({n: getattr(event, n) for n in names})
 
 
-def test_a_changed_event_is_reported_at_its_sequence_number():
+def test_a_changed_event_is_reported_at_its_sequence_number(verify):
     record_many(6)
     seal_pending()
     tamper("UPDATE audit_event SET reason = 'edited' WHERE id = %s", [event_id_at(4)])
-    result = verify_chain()
+    result = verify()
     assert not result.ok
     assert result.first_bad_seq == 4
     assert "changed" in result.problem
 
 
-def test_a_removed_event_is_reported_at_its_sequence_number():
+def test_a_removed_event_is_reported_at_its_sequence_number(verify):
     record_many(6)
     seal_pending()
     tamper("DELETE FROM audit_event WHERE id = %s", [event_id_at(3)])
-    result = verify_chain()
+    result = verify()
     assert (result.ok, result.first_bad_seq) == (False, 3)
 
 
-def test_a_removed_event_and_its_seal_leave_a_gap_that_is_reported():
+def test_a_removed_event_and_its_seal_leave_a_gap_that_is_reported(verify):
     record_many(6)
     seal_pending()
     event_id = event_id_at(2)
     tamper("DELETE FROM audit_seal WHERE seq = 2")
     tamper("DELETE FROM audit_event WHERE id = %s", [event_id])
-    result = verify_chain()
+    result = verify()
     assert (result.ok, result.first_bad_seq) == (False, 2)
     assert "missing" in result.problem
 
 
-def test_two_swapped_events_are_reported_at_the_first_of_them():
+def test_two_swapped_events_are_reported_at_the_first_of_them(verify):
     record_many(6)
     seal_pending()
     tamper("UPDATE audit_seal SET seq = CASE seq WHEN 3 THEN 5 ELSE 3 END WHERE seq IN (3, 5)")
-    result = verify_chain()
+    result = verify()
     assert (result.ok, result.first_bad_seq) == (False, 3)
 
 
-def test_deleting_the_newest_events_is_caught_by_the_last_checkpoint():
+def test_deleting_the_newest_events_is_caught_by_the_last_checkpoint(verify):
     record_many(5)
     seal_pending()
     checkpoint_create()
     newest = list(AuditSeal.objects.filter(seq__gte=4).values_list("event_id", flat=True))
     tamper("DELETE FROM audit_event WHERE id = ANY(%s)", [newest])
     tamper("DELETE FROM audit_seal WHERE seq >= 4")
-    result = verify_chain()
+    result = verify()
     assert (result.ok, result.first_bad_seq) == (False, 4)
     assert "missing" in result.problem
 
 
-def test_a_rewritten_chain_does_not_match_the_signed_checkpoint():
+def test_a_rewritten_chain_does_not_match_the_signed_checkpoint(verify):
     record_many(4)
     seal_pending()
     checkpoint_create()
@@ -107,12 +115,12 @@ def test_a_rewritten_chain_does_not_match_the_signed_checkpoint():
             "UPDATE audit_seal SET prev_hash = %s, hash = %s WHERE seq = %s", [prev, digest, seq]
         )
         prev = digest
-    result = verify_chain()
+    result = verify()
     assert (result.ok, result.first_bad_seq) == (False, 4)
     assert "checkpoint" in result.problem
 
 
-def test_a_forged_checkpoint_signature_is_rejected():
+def test_a_forged_checkpoint_signature_is_rejected(verify):
     record_many(3)
     seal_pending()
     checkpoint = checkpoint_create()
@@ -122,17 +130,17 @@ def test_a_forged_checkpoint_signature_is_rejected():
             "VALUES ('checkpoint', 3, %s, now(), %s, %s)",
             [bytes(checkpoint.hash), checkpoint.key_id, bytes(64)],
         )
-    result = verify_chain()
+    result = verify()
     assert not result.ok
     assert "invalid signature" in result.problem
 
 
-def test_a_verifier_given_the_wrong_public_key_rejects_the_checkpoints(tmp_path):
+def test_a_verifier_given_the_wrong_public_key_rejects_the_checkpoints(tmp_path, verify):
     record_many(2)
     seal_pending()
     checkpoint_create()
     other = Ed25519PrivateKey.generate().public_key()
-    assert not verify_chain(public_key=other).ok
+    assert not verify(public_key=other).ok
     from apps.audit.signing import public_pem
 
     pem = tmp_path / "other.pem"
@@ -159,7 +167,7 @@ def test_verification_can_start_from_a_checkpoint(capsys):
     assert "events: 2" in capsys.readouterr().out
 
 
-def test_an_event_inserted_around_the_chain_is_reported():
+def test_an_event_inserted_around_the_chain_is_reported(verify):
     record_many(2)
     seal_pending()
     with connection.cursor() as cursor:
@@ -167,6 +175,6 @@ def test_an_event_inserted_around_the_chain_is_reported():
     record_many(1)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_pending")
-    result = verify_chain()
+    result = verify()
     assert not result.ok
     assert "outside the chain" in result.problem
