@@ -216,11 +216,11 @@ def main() -> None:
     from apps.audit.verify import verify_chain
 
     seal_pending()
-    existing = verify_chain().count
+    missing = max(0, args.verify_events - verify_chain().count)
     started = time.perf_counter()
-    generate(args.verify_events - existing)
+    generate(missing)
     took = time.perf_counter() - started
-    print(f"generated {args.verify_events - existing:,} events in {took:.1f} s")
+    print(f"generated {missing:,} more events with one INSERT ... SELECT in {took:.1f} s")
     started = time.perf_counter()
     sealed = seal_pending(batch_size=10_000)
     took = time.perf_counter() - started

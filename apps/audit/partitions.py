@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
 from apps.audit.checkpoints import checkpoint_sign
-from apps.audit.choices import CheckpointKind, Retention
+from apps.audit.choices import CheckpointKind, Outcome, Retention
 from apps.audit.context import SYSTEM
 from apps.audit.models import AuditEvent, AuditSeal
 
@@ -122,20 +122,34 @@ def audit_prune(*, now: datetime | None = None) -> PruneResult:
         if not ok:
             result.stopped_because = why
             break
-        with transaction.atomic():
-            if span["last"] is not None:
-                last = AuditSeal.objects.get(seq=span["last"])
-                checkpoint_sign(
-                    kind=CheckpointKind.ANCHOR, seq=last.seq, chain_hash=bytes(last.hash)
-                )
-                result.anchor_seq = last.seq
-            _drop_month(start, end)
+        try:
+            with transaction.atomic():
+                anchor = None
+                if span["last"] is not None:
+                    last = AuditSeal.objects.get(seq=span["last"])
+                    checkpoint_sign(
+                        kind=CheckpointKind.ANCHOR, seq=last.seq, chain_hash=bytes(last.hash)
+                    )
+                    anchor = last.seq
+                _drop_month(start, end)
+        except DatabaseError as error:
+            # Typically the application role, which may not DROP: run `manage.py
+            # audit_prune` as the owner role (README). The anchor rolled back with it.
+            result.stopped_because = f"{start:%Y-%m} could not be dropped: {error}"
+            break
+        if anchor is not None:
+            result.anchor_seq = anchor
         result.segments.append(f"{start:%Y-%m}")
         result.events_removed += span["count"]
-    ensure_partitions(around=now)
+    try:
+        with transaction.atomic():
+            ensure_partitions(around=now)
+    except DatabaseError as error:
+        result.stopped_because = result.stopped_because or f"partitions not created: {error}"
     audit_record(
         actor=SYSTEM,
         action="audit.prune",
+        outcome=Outcome.ERROR if "could not" in result.stopped_because else Outcome.ALLOWED,
         target=("audit.segment", ",".join(result.segments)[:64]),
         data={
             "segments": result.segments,
