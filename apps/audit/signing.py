@@ -80,6 +80,16 @@ def load_public_pem(text: str | bytes) -> Ed25519PublicKey:
     return key
 
 
+def trusted_keys() -> dict[str, Ed25519PublicKey]:
+    """The current public key and retired ones (AUDIT_RETIRED_PUBLIC_KEY_FILES), by key id,
+    so that checkpoints signed before a key rotation still verify."""
+    keys = {key_id(): public_key()}
+    for path in settings.AUDIT_RETIRED_PUBLIC_KEY_FILES:
+        key = load_public_pem(Path(path).read_bytes())
+        keys[key_id(key)] = key
+    return keys
+
+
 def message(kind: str, seq: int, chain_hash: bytes, created_at) -> bytes:
     """What a checkpoint signature covers."""
     return f"pdp-audit:{kind}:v1:{seq}:{chain_hash.hex()}:{micros(created_at)}".encode()

@@ -169,11 +169,18 @@ def _unchained_events() -> tuple[int, int | None]:
         return cursor.fetchone()
 
 
-def _check_signatures(key: Ed25519PublicKey, result: VerifyResult):
+def _stored_key_ids() -> set[str]:
+    # A key given on the command line is tried for every checkpoint, whatever id it names.
+    return set(AuditCheckpoint.objects.values_list("key_id", flat=True).distinct())
+
+
+def _check_signatures(keys: dict[str, Ed25519PublicKey], result: VerifyResult):
     checkpoints = list(AuditCheckpoint.objects.order_by("seq", "id"))
     for cp in checkpoints:
         data = signing.message(cp.kind, cp.seq, bytes(cp.hash), cp.created_at)
-        if not signing.is_valid(key, bytes(cp.signature), data):
+        # The stored key id only picks among keys we trust; it proves nothing by itself.
+        key = keys.get(cp.key_id)
+        if key is None or not signing.is_valid(key, bytes(cp.signature), data):
             result.fail(
                 cp.seq,
                 f"{cp.kind} #{cp.pk} (seq {cp.seq}) has an invalid signature: forged, "
@@ -196,8 +203,11 @@ def verify_chain(
     canonical body) unless `independent`, which streams every row and hashes in Python.
     """
     result = VerifyResult()
-    key = public_key or signing.public_key()
-    checkpoints = _check_signatures(key, result)
+    if public_key is not None:
+        keys = {cp_key_id: public_key for cp_key_id in _stored_key_ids()}
+    else:
+        keys = signing.trusted_keys()
+    checkpoints = _check_signatures(keys, result)
     if checkpoints is None:
         return result
     start_seq, prev = 1, canonical.GENESIS

@@ -242,6 +242,8 @@ AUDIT_SIGNING_KEY_FILE = env.str(
     "AUDIT_SIGNING_KEY_FILE", default=str(DATA_DIR / "audit-signing-key.pem")
 )
 AUDIT_SIGNING_KEY_AUTOCREATE = env.bool("AUDIT_SIGNING_KEY_AUTOCREATE", default=True)
+# Public keys of rotated-out signing keys: checkpoints they signed must still verify.
+AUDIT_RETIRED_PUBLIC_KEY_FILES = env.list("AUDIT_RETIRED_PUBLIC_KEY_FILES", default=[])
 AUDIT_CHECKPOINT_EVERY = env.int("AUDIT_CHECKPOINT_EVERY", default=10_000)
 AUDIT_SEAL_BATCH = env.int("AUDIT_SEAL_BATCH", default=2_000)
 AUDIT_RETENTION_ACCESS_DAYS = env.int("AUDIT_RETENTION_ACCESS_DAYS", default=183)

@@ -178,3 +178,27 @@ def test_an_event_inserted_around_the_chain_is_reported(verify):
     result = verify()
     assert not result.ok
     assert "outside the chain" in result.problem
+
+
+def test_checkpoints_signed_before_a_key_rotation_still_verify(settings, tmp_path, verify):
+    from apps.audit import signing
+
+    record_many(2)
+    seal_pending()
+    checkpoint_create()
+    old_public = tmp_path / "old.pem"
+    old_public.write_text(signing.public_pem())
+    # when the signing key is replaced
+    settings.AUDIT_SIGNING_KEY = ""
+    settings.AUDIT_SIGNING_KEY_FILE = str(tmp_path / "new.pem")
+    signing.private_key.cache_clear()
+    try:
+        record_many(1)
+        seal_pending()
+        checkpoint_create()
+        # then the old checkpoints fail until the old key is listed as retired
+        assert not verify().ok
+        settings.AUDIT_RETIRED_PUBLIC_KEY_FILES = [str(old_public)]
+        assert verify().ok
+    finally:
+        signing.private_key.cache_clear()
