@@ -82,7 +82,8 @@ def _resolve_actor(actor, request) -> dict:
             actor = api_key
         elif user is not None and user.is_authenticated:
             actor = user
-    if actor is None and current_job.get():
+    if actor is None and (request is None or current_job.get()):
+        # No request: a Celery task, a management command or a shell did this.
         actor = SYSTEM
     if isinstance(actor, _System):
         actor = actor.resolve()
@@ -176,8 +177,9 @@ def audit_record(**kwargs) -> AuditEvent:
     """Records one event in the caller's transaction and returns it.
 
     actor: a User, an ApiKey, `SYSTEM` (the current system job) or None (taken from the
-    request, else the system job running now). target: a model instance or a
-    (type, id) pair; its organization is whose audit trail the event joins.
+    request; without a request, the system job or process running now).
+    target: a model instance or a (type, id) pair; its organization is whose audit trail
+    the event joins.
     """
     event = build_event(**kwargs)
     _insert(event, connection)

@@ -37,6 +37,8 @@ def get_object_for(user, model: type[models.Model], pk, action: str = VIEW):
 def _audit_denial(user, obj, action: str, reason: str) -> None:
     from apps.audit.services import audit_record_denial
 
+    if obj is None:  # deleted in between: nothing was exposed
+        return
     audit_record_denial(
         actor=user,
         action=f"{obj._meta.model_name}.{action}",

@@ -84,3 +84,17 @@ def test_creating_and_revoking_an_api_key_is_recorded_with_before_and_after(merc
     assert changes["revoked_at"][0] is None and changes["revoked_at"][1]
     assert revoked.target_org_id == merchant.organization_id
     assert revoked.retention == Retention.RECORD
+
+
+def test_a_management_command_records_its_events_as_a_system_job():
+    from django.core.management import call_command
+
+    call_command("audit_prune", stdout=None)
+    event = AuditEvent.objects.filter(action="audit.prune").order_by("-id").first()
+    assert (event.actor_type, event.actor_label) == (ActorType.SYSTEM, "manage.py audit_prune")
+
+
+def test_work_done_outside_any_request_or_job_is_attributed_to_the_process():
+    event = audit_record(action="shell.fix")
+    assert event.actor_type == ActorType.SYSTEM
+    assert event.actor_label.startswith("process:")
