@@ -75,12 +75,14 @@ def _clean(text: Any, limit: int) -> str:
 def _resolve_actor(actor, request) -> dict:
     from apps.accounts.models import ApiKey
 
-    if actor is None and request is not None:
+    if request is not None:
         api_key = getattr(request, "api_key", None)
-        user = getattr(request, "user", None)
-        if api_key is not None:
+        # A key acts through the user who created it; when a service names that user, the
+        # one who really acted is the machine holding the key.
+        if api_key is not None and (actor is None or actor == api_key.created_by):
             actor = api_key
-        elif user is not None and user.is_authenticated:
+        user = getattr(request, "user", None)
+        if actor is None and user is not None and user.is_authenticated:
             actor = user
     if actor is None and (request is None or current_job.get()):
         # No request: a Celery task, a management command or a shell did this.
@@ -93,7 +95,7 @@ def _resolve_actor(actor, request) -> dict:
         return {
             "actor_type": ActorType.API_KEY,
             "actor_id": str(actor.pk),
-            "actor_label": f"{actor.prefix} {actor.name}",
+            "actor_label": f"{actor.prefix} {actor.name} ({actor.created_by.get_username()})",
             "actor_org_id": actor.organization_id,
             "actor_role": "api_key",
         }

@@ -11,16 +11,31 @@ from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import connection, transaction
+from django.utils.translation import gettext_lazy as _
 
 from apps.audit import canonical, signing
 from apps.audit.choices import CheckpointKind
 from apps.audit.models import AuditCheckpoint, AuditSeal
 
 FETCH = 20_000
-CHANGED = "the event's content does not match its hash (changed)"
-REMOVED = "the event of this chain entry was removed"
-RELINKED = "prev_hash does not link to the previous entry (re-ordered)"
-CHECKPOINT_MISMATCH = "the chain differs from a signed checkpoint here"
+# Stable codes (for tests and machines) and the sentence shown to people.
+MESSAGES = {
+    "changed": _("The event's content does not match its hash: it was changed."),
+    "removed": _("The event of this chain entry was removed."),
+    "relinked": _("This entry does not link to the previous one: entries were re-ordered."),
+    "missing": _("Sequence number %(seq)d is missing (the next one is %(next)d)."),
+    "duplicate": _("Sequence number %(seq)d appears twice or out of order."),
+    "checkpoint_mismatch": _("The chain differs here from a signed checkpoint."),
+    "truncated": _(
+        "Events after %(head)d are missing: checkpoint #%(id)d signed sequence number %(seq)d."
+    ),
+    "bad_signature": _(
+        "The %(kind)s #%(id)d at sequence number %(seq)d has an invalid signature: it was "
+        "forged or altered, or the key is wrong."
+    ),
+    "unknown_checkpoint": _("Checkpoint #%(id)d does not exist."),
+    "unchained": _("%(count)d events are outside the chain (first id %(first)d)."),
+}
 
 
 @dataclass
@@ -31,12 +46,14 @@ class VerifyResult:
     head_hash: bytes = canonical.GENESIS
     first_bad_seq: int | None = None
     problem: str = ""
+    code: str = ""
     start_seq: int = 1
     checkpoints: int = 0
     notes: list[str] = field(default_factory=list)
 
-    def fail(self, seq: int | None, problem: str) -> "VerifyResult":
-        self.ok, self.first_bad_seq, self.problem = False, seq, problem
+    def fail(self, at: int | None, code: str, /, **params) -> "VerifyResult":
+        self.ok, self.first_bad_seq, self.code = False, at, code
+        self.problem = str(MESSAGES[code]) % params if params else str(MESSAGES[code])
         return self
 
     @property
@@ -47,7 +64,7 @@ class VerifyResult:
                 f"head hash {self.head_hash.hex()}, {self.checkpoints} checkpoints valid"
             )
         where = f"seq {self.first_bad_seq}" if self.first_bad_seq is not None else "checkpoint"
-        return f"FAILED at {where}: {self.problem}"
+        return f"FAILED at {where} [{self.code}]: {self.problem}"
 
 
 def _rows_postgresql(start_seq: int):
@@ -80,7 +97,7 @@ def _rows_generic(start_seq: int):
         yield seal.seq, bytes(seal.prev_hash), bytes(seal.hash), body
 
 
-def _first_fault_postgresql(start_seq: int, prev: bytes) -> tuple[int, str] | None:
+def _first_fault_postgresql(start_seq: int, prev: bytes) -> tuple[int, str, dict] | None:
     """Set-based check in PostgreSQL: no Python per row.
 
     Each entry's hash is recomputed from its event (order does not matter, so PostgreSQL
@@ -104,7 +121,7 @@ def _first_fault_postgresql(start_seq: int, prev: bytes) -> tuple[int, str] | No
                 "  ON e.id = s.event_id WHERE s.seq = %s)",
                 [seq],
             )
-            faults.append((seq, REMOVED if cursor.fetchone()[0] else CHANGED))
+            faults.append((seq, "removed" if cursor.fetchone()[0] else "changed", {}))
         cursor.execute(
             "SELECT seq, prev_hash FROM audit_seal WHERE seq >= %s ORDER BY seq LIMIT 1",
             [start_seq],
@@ -112,9 +129,9 @@ def _first_fault_postgresql(start_seq: int, prev: bytes) -> tuple[int, str] | No
         if (row := cursor.fetchone()) is not None:
             seq, prev_hash = row
             if seq != start_seq:
-                faults.append((start_seq, f"seq {start_seq} is missing (next is {seq})"))
+                faults.append((start_seq, "missing", {"seq": start_seq, "next": seq}))
             elif bytes(prev_hash) != prev:
-                faults.append((seq, RELINKED))
+                faults.append((seq, "relinked", {}))
         cursor.execute(
             "SELECT seq, before_seq, prev_hash = before_hash FROM ("
             "  SELECT seq, prev_hash, lag(seq) OVER w AS before_seq,"
@@ -128,12 +145,12 @@ def _first_fault_postgresql(start_seq: int, prev: bytes) -> tuple[int, str] | No
         if row := cursor.fetchone():
             seq, before, linked = row
             if seq == before:
-                faults.append((seq, f"seq {seq} appears twice or out of order"))
+                faults.append((seq, "duplicate", {"seq": seq}))
             elif seq != before + 1:
-                faults.append((before + 1, f"seq {before + 1} is missing (next is {seq})"))
+                faults.append((before + 1, "missing", {"seq": before + 1, "next": seq}))
             elif not linked:
-                faults.append((seq, RELINKED))
-    return min(faults) if faults else None
+                faults.append((seq, "relinked", {}))
+    return min(faults, key=lambda fault: fault[0]) if faults else None
 
 
 def _head_postgresql(start_seq: int, prev: bytes) -> tuple[int, bytes]:
@@ -181,11 +198,7 @@ def _check_signatures(keys: dict[str, Ed25519PublicKey], result: VerifyResult):
         # The stored key id only picks among keys we trust; it proves nothing by itself.
         key = keys.get(cp.key_id)
         if key is None or not signing.is_valid(key, bytes(cp.signature), data):
-            result.fail(
-                cp.seq,
-                f"{cp.kind} #{cp.pk} (seq {cp.seq}) has an invalid signature: forged, "
-                "altered, or signed with another key",
-            )
+            result.fail(cp.seq, "bad_signature", kind=cp.kind, id=cp.pk, seq=cp.seq)
             return None
     result.checkpoints = len(checkpoints)
     return checkpoints
@@ -215,7 +228,7 @@ def verify_chain(
     if from_checkpoint is not None:
         chosen = next((cp for cp in checkpoints if cp.pk == from_checkpoint), None)
         if chosen is None:
-            return result.fail(None, f"checkpoint #{from_checkpoint} does not exist")
+            return result.fail(None, "unknown_checkpoint", id=from_checkpoint)
         start_seq, prev = chosen.seq + 1, bytes(chosen.hash)
     elif anchors:
         start_seq, prev = anchors[-1].seq + 1, bytes(anchors[-1].hash)
@@ -227,7 +240,10 @@ def verify_chain(
             fault_at_checkpoint = _checkpoint_mismatch(expected_at)
             head_seq, head_hash = _head_postgresql(start_seq, prev)
         if fault or fault_at_checkpoint:
-            return result.fail(*min(f for f in (fault, fault_at_checkpoint) if f))
+            seq, code, params = min(
+                (f for f in (fault, fault_at_checkpoint) if f), key=lambda f: f[0]
+            )
+            return result.fail(seq, code, **params)
         result.head_seq, result.head_hash = head_seq, head_hash
         result.count = head_seq - start_seq + 1
     elif not _stream(result, start_seq, prev, expected_at):
@@ -236,22 +252,20 @@ def verify_chain(
     if ahead:
         newest = max(ahead, key=lambda cp: cp.seq)
         return result.fail(
-            result.head_seq + 1,
-            f"events after seq {result.head_seq} are missing: checkpoint #{newest.pk} "
-            f"signed seq {newest.seq}",
+            result.head_seq + 1, "truncated", head=result.head_seq, id=newest.pk, seq=newest.seq
         )
     if from_checkpoint is None:
         count, first_id = _unchained_events()
         if count:
-            return result.fail(None, f"{count} events are outside the chain (first id {first_id})")
+            return result.fail(None, "unchained", count=count, first=first_id)
     return result
 
 
-def _checkpoint_mismatch(expected_at: dict[int, bytes]) -> tuple[int, str] | None:
+def _checkpoint_mismatch(expected_at: dict[int, bytes]) -> tuple[int, str, dict] | None:
     hashes = dict(AuditSeal.objects.filter(seq__in=list(expected_at)).values_list("seq", "hash"))
     for seq in sorted(expected_at):
         if seq in hashes and bytes(hashes[seq]) != expected_at[seq]:
-            return seq, CHECKPOINT_MISMATCH
+            return seq, "checkpoint_mismatch", {}
     return None
 
 
@@ -273,7 +287,7 @@ def _stream(result: VerifyResult, start_seq: int, prev: bytes, expected_at: dict
             prev = digest
             expected += 1
             if seq in expected_at and expected_at[seq] != digest:
-                result.fail(seq, CHECKPOINT_MISMATCH)
+                result.fail(seq, "checkpoint_mismatch")
                 return False
     result.count = expected - start_seq
     result.head_seq, result.head_hash = expected - 1, prev
@@ -283,10 +297,10 @@ def _stream(result: VerifyResult, start_seq: int, prev: bytes, expected_at: dict
 def _diagnose(result, seq, expected, prev_hash, prev, digest, body) -> VerifyResult:
     if seq != expected:
         if seq < expected:
-            return result.fail(seq, f"seq {seq} appears twice or out of order")
-        return result.fail(expected, f"seq {expected} is missing (next is {seq})")
+            return result.fail(seq, "duplicate", seq=seq)
+        return result.fail(expected, "missing", seq=expected, next=seq)
     if body is None:
-        return result.fail(seq, REMOVED)
+        return result.fail(seq, "removed")
     if prev_hash != prev:
-        return result.fail(seq, RELINKED)
-    return result.fail(seq, CHANGED)
+        return result.fail(seq, "relinked")
+    return result.fail(seq, "changed")

@@ -37,3 +37,22 @@ def test_the_verify_button_shows_the_verifier_result(web, regulator):
     assert page.status_code == 200
     assert b'id="verify-result"' in page.content
     assert b"card success" in page.content
+
+
+@pytest.mark.usefixtures("empty_audit_log")
+def test_the_verify_button_names_the_first_bad_sequence_number(web, regulator):
+    from apps.audit.models import AuditSeal
+    from apps.audit.sealer import seal_pending
+    from tests.audit.conftest import record_many, tamper
+
+    record_many(3)
+    seal_pending()
+    tamper(
+        "UPDATE audit_event SET reason = 'edited' WHERE id = %s",
+        [AuditSeal.objects.get(seq=2).event_id],
+    )
+    login_web(web, regulator)
+    page = web.post("/console/audit/verify/")
+    assert page.status_code == 200
+    assert b"card error" in page.content
+    assert page.context["result"].first_bad_seq == 2

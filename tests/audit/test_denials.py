@@ -39,7 +39,8 @@ def test_opening_another_organizations_object_is_recorded_against_that_object(me
     response = api_for(outsider).get(f"/api/v1/api-keys/{key.pk}/")
     assert response.status_code == 404
     event = denied(action="apikey.view").get()
-    assert event.actor_label == "outsider"
+    assert event.actor_label.endswith("(outsider)")  # the outsider's API key
+    assert event.actor_org_id == outsider.organization_id
     # The owner sees the attempt in its own trail.
     assert event.target_org_id == merchant.organization_id
     assert event.reason == "not_visible"

@@ -54,7 +54,7 @@ def test_a_changed_event_is_reported_at_its_sequence_number(verify):
     result = verify()
     assert not result.ok
     assert result.first_bad_seq == 4
-    assert "changed" in result.problem
+    assert result.code == "changed"
 
 
 def test_a_removed_event_is_reported_at_its_sequence_number(verify):
@@ -62,7 +62,7 @@ def test_a_removed_event_is_reported_at_its_sequence_number(verify):
     seal_pending()
     tamper("DELETE FROM audit_event WHERE id = %s", [event_id_at(3)])
     result = verify()
-    assert (result.ok, result.first_bad_seq) == (False, 3)
+    assert (result.ok, result.first_bad_seq, result.code) == (False, 3, "removed")
 
 
 def test_a_removed_event_and_its_seal_leave_a_gap_that_is_reported(verify):
@@ -72,8 +72,7 @@ def test_a_removed_event_and_its_seal_leave_a_gap_that_is_reported(verify):
     tamper("DELETE FROM audit_seal WHERE seq = 2")
     tamper("DELETE FROM audit_event WHERE id = %s", [event_id])
     result = verify()
-    assert (result.ok, result.first_bad_seq) == (False, 2)
-    assert "missing" in result.problem
+    assert (result.ok, result.first_bad_seq, result.code) == (False, 2, "missing")
 
 
 def test_two_swapped_events_are_reported_at_the_first_of_them(verify):
@@ -92,8 +91,7 @@ def test_deleting_the_newest_events_is_caught_by_the_last_checkpoint(verify):
     tamper("DELETE FROM audit_event WHERE id = ANY(%s)", [newest])
     tamper("DELETE FROM audit_seal WHERE seq >= 4")
     result = verify()
-    assert (result.ok, result.first_bad_seq) == (False, 4)
-    assert "missing" in result.problem
+    assert (result.ok, result.first_bad_seq, result.code) == (False, 4, "truncated")
 
 
 def test_a_rewritten_chain_does_not_match_the_signed_checkpoint(verify):
@@ -116,8 +114,7 @@ def test_a_rewritten_chain_does_not_match_the_signed_checkpoint(verify):
         )
         prev = digest
     result = verify()
-    assert (result.ok, result.first_bad_seq) == (False, 4)
-    assert "checkpoint" in result.problem
+    assert (result.ok, result.first_bad_seq, result.code) == (False, 4, "checkpoint_mismatch")
 
 
 def test_a_forged_checkpoint_signature_is_rejected(verify):
@@ -131,8 +128,7 @@ def test_a_forged_checkpoint_signature_is_rejected(verify):
             [bytes(checkpoint.hash), checkpoint.key_id, bytes(64)],
         )
     result = verify()
-    assert not result.ok
-    assert "invalid signature" in result.problem
+    assert (result.ok, result.code) == (False, "bad_signature")
 
 
 def test_a_verifier_given_the_wrong_public_key_rejects_the_checkpoints(tmp_path, verify):
@@ -145,7 +141,7 @@ def test_a_verifier_given_the_wrong_public_key_rejects_the_checkpoints(tmp_path,
 
     pem = tmp_path / "other.pem"
     pem.write_text(public_pem(other))
-    with pytest.raises(CommandError, match="invalid signature"):
+    with pytest.raises(CommandError, match="bad_signature"):
         call_command("audit_verify", "--public-key", str(pem))
 
 
@@ -176,8 +172,7 @@ def test_an_event_inserted_around_the_chain_is_reported(verify):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_pending")
     result = verify()
-    assert not result.ok
-    assert "outside the chain" in result.problem
+    assert (result.ok, result.code) == (False, "unchained")
 
 
 def test_checkpoints_signed_before_a_key_rotation_still_verify(settings, tmp_path, verify):

@@ -98,3 +98,15 @@ def test_work_done_outside_any_request_or_job_is_attributed_to_the_process():
     event = audit_record(action="shell.fix")
     assert event.actor_type == ActorType.SYSTEM
     assert event.actor_label.startswith("process:")
+
+
+def test_a_change_made_through_an_api_key_names_the_key_as_actor(merchant):
+    from tests.conftest import api_for
+
+    client = api_for(merchant)
+    response = client.post("/api/v1/api-keys/", {"name": "second"}, format="json")
+    assert response.status_code == 201
+    event = AuditEvent.objects.get(action="api_key.create", target_id=str(response.json()["id"]))
+    assert event.actor_type == ActorType.API_KEY
+    assert event.actor_label.endswith("(merchant)")
+    assert event.request_id == response["X-Request-ID"]
