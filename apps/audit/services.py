@@ -169,13 +169,26 @@ def build_event(
         **_resolve_actor(actor, request),
         **_resolve_target(target, target_org),
     }
-    for name in ("actor_id", "actor_label", "actor_role"):
+    for name, limit in (("actor_id", 64), ("actor_label", 200), ("actor_role", 32)):
         if name in fields:
-            fields[name] = _clean(fields[name], 200)
+            fields[name] = _clean(fields[name], limit)
     return AuditEvent(**fields)
 
 
-def audit_record(**kwargs) -> AuditEvent:
+def audit_record(
+    *,
+    actor=None,
+    action: str,
+    target: models.Model | tuple | None = None,
+    target_org=None,
+    outcome: str = Outcome.ALLOWED,
+    reason: str = "",
+    data: dict | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    request=None,
+    retention: str = Retention.RECORD,
+) -> AuditEvent:
     """Records one event in the caller's transaction and returns it.
 
     actor: a User, an ApiKey, `SYSTEM` (the current system job) or None (taken from the
@@ -183,7 +196,19 @@ def audit_record(**kwargs) -> AuditEvent:
     target: a model instance or a (type, id) pair; its organization is whose audit trail
     the event joins.
     """
-    event = build_event(**kwargs)
+    event = build_event(
+        actor=actor,
+        action=action,
+        target=target,
+        target_org=target_org,
+        outcome=outcome,
+        reason=reason,
+        data=data,
+        before=before,
+        after=after,
+        request=request,
+        retention=retention,
+    )
     _insert(event, connection)
     return event
 
