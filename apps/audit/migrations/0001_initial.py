@@ -69,13 +69,15 @@ CREATE TABLE audit_checkpoint (
 );
 CREATE INDEX audit_checkpoint_seq ON audit_checkpoint (seq);
 
+-- BEFORE rather than AFTER: same effect (the id is already assigned, and a failing insert
+-- takes the queue row down with it) without the after-trigger queue, measurably cheaper.
 CREATE FUNCTION audit_queue_event() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO audit_pending (event_id, occurred_at) VALUES (NEW.id, NEW.occurred_at);
-  RETURN NULL;
+  RETURN NEW;
 END $$;
 
-CREATE TRIGGER audit_event_queue AFTER INSERT ON audit_event
+CREATE TRIGGER audit_event_queue BEFORE INSERT ON audit_event
   FOR EACH ROW EXECUTE FUNCTION audit_queue_event();
 CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event
   FOR EACH ROW EXECUTE FUNCTION audit_reject_change();
