@@ -13,6 +13,7 @@ api_v1 = [
     path("catalog/", include("apps.catalog.api.ingest_urls")),
     path("operators/", include("apps.operators.api.urls")),
     path("disclosure/", include("apps.operators.api.disclosure_urls")),
+    path("", include("apps.audit.api.urls")),
 ]
 
 urlpatterns = [

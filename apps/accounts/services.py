@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.choices import OrganizationKind, Role
 from apps.accounts.models import ApiKey, Membership, Organization, User
+from apps.audit.services import audit_record
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 
 KEY_PREFIX = "pdp"
@@ -120,7 +121,26 @@ def api_key_create(
         expires_at=expires_at,
         allowed_ips=networks,
     )
+    audit_record(
+        actor=created_by,
+        action="api_key.create",
+        target=key,
+        after=_api_key_snapshot(key),
+    )
     return key, raw_key
+
+
+def _api_key_snapshot(key: ApiKey) -> dict:
+    # Never the secret or its hash; the prefix is public (it is shown in every listing).
+    return {
+        "name": key.name,
+        "prefix": key.prefix,
+        "expires_at": key.expires_at,
+        "allowed_ips": key.allowed_ips,
+        "revoked_at": key.revoked_at,
+        "revoked_by": key.revoked_by_id,
+        "revoke_reason": key.revoke_reason,
+    }
 
 
 @transaction.atomic
@@ -130,10 +150,19 @@ def api_key_revoke(*, api_key: ApiKey, actor: User, reason: str = "") -> ApiKey:
         raise PermissionDeniedError(_("You may not revoke this key."))
     if key.is_revoked:
         raise TransitionNotAllowed(_("This key is already revoked."), code="already_revoked")
+    before = _api_key_snapshot(key)
     key.revoked_at = timezone.now()
     key.revoked_by = actor
     key.revoke_reason = reason[:500]
     key.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    audit_record(
+        actor=actor,
+        action="api_key.revoke",
+        target=key,
+        reason=key.revoke_reason,
+        before=before,
+        after=_api_key_snapshot(key),
+    )
     return key
 
 

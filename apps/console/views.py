@@ -16,6 +16,14 @@ def regulator_required(view):
     @login_required
     def wrapper(request, *args, **kwargs):
         if not request.user.is_regulator:
+            from apps.audit.services import audit_record_denial
+
+            audit_record_denial(
+                action="console.access",
+                reason="not_regulator",
+                request=request,
+                data={"path": request.path},
+            )
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

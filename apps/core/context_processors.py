@@ -18,6 +18,7 @@ NAV = [
     (_("Agreement review"), "console:agreements", lambda u: u.is_regulator),
     (_("Annual report review"), "console:operator_reports", lambda u: u.is_regulator),
     (_("Organizations"), "console:organizations", lambda u: u.is_regulator),
+    (_("Audit log"), "console:audit_events", lambda u: u.is_regulator),
     (_("Disclosure"), "disclosure", lambda u: True),
     (_("API docs"), "api-docs", lambda u: True),
 ]

@@ -23,5 +23,25 @@ def get_object_for(user, model: type[models.Model], pk, action: str = VIEW):
     if obj is not None:
         return obj
     if action != VIEW and manager.restrict(user, VIEW).filter(pk=pk).exists():
-        raise PermissionDeniedError()
+        _audit_denial(user, manager.filter(pk=pk).first(), action, "not_permitted")
+        error = PermissionDeniedError()
+        error.audited = True
+        raise error
+    hidden = manager.filter(pk=pk).first()
+    if hidden is not None:
+        # It exists but is not this user's to see: answered as 404, recorded as a denial.
+        _audit_denial(user, hidden, action, "not_visible")
     raise Http404
+
+
+def _audit_denial(user, obj, action: str, reason: str) -> None:
+    from apps.audit.services import audit_record_denial
+
+    if obj is None:  # deleted in between: nothing was exposed
+        return
+    audit_record_denial(
+        actor=user,
+        action=f"{obj._meta.model_name}.{action}",
+        target=obj,
+        reason=reason,
+    )

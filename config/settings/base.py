@@ -43,12 +43,14 @@ INSTALLED_APPS = [
     "apps.operators",
     "apps.portal",
     "apps.console",
+    "apps.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.core.middleware.RequestIdMiddleware",
+    "apps.audit.middleware.AuditContextMiddleware",
     "apps.core.middleware.ApiBodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -258,6 +260,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "system-heartbeat": {"task": "apps.core.tasks.heartbeat", "schedule": 60.0},
+    # expires: a missed second is covered by the next run; never pile up stale seals.
+    "audit-seal": {"task": "apps.audit.tasks.seal", "schedule": 1.0, "options": {"expires": 5}},
+    "audit-checkpoint": {"task": "apps.audit.tasks.checkpoint", "schedule": 60.0},
+    "audit-prune": {"task": "apps.audit.tasks.prune", "schedule": 24 * 3600.0},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
@@ -269,6 +275,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Audit log (apps/audit/README.md). The checkpoint signing key never lives in the database:
+# AUDIT_SIGNING_KEY (PEM or base64 raw Ed25519) or the file AUDIT_SIGNING_KEY_FILE, which
+# local and test modes create on first use.
+AUDIT_SIGNING_KEY = env.str("AUDIT_SIGNING_KEY", default="")
+AUDIT_SIGNING_KEY_FILE = env.str(
+    "AUDIT_SIGNING_KEY_FILE", default=str(DATA_DIR / "audit-signing-key.pem")
+)
+AUDIT_SIGNING_KEY_AUTOCREATE = env.bool("AUDIT_SIGNING_KEY_AUTOCREATE", default=True)
+# Public keys of rotated-out signing keys: checkpoints they signed must still verify.
+AUDIT_RETIRED_PUBLIC_KEY_FILES = env.list("AUDIT_RETIRED_PUBLIC_KEY_FILES", default=[])
+AUDIT_CHECKPOINT_EVERY = env.int("AUDIT_CHECKPOINT_EVERY", default=10_000)
+AUDIT_SEAL_BATCH = env.int("AUDIT_SEAL_BATCH", default=2_000)
+AUDIT_RETENTION_ACCESS_DAYS = env.int("AUDIT_RETENTION_ACCESS_DAYS", default=183)
+AUDIT_RETENTION_PERSONAL_INFO_DAYS = env.int("AUDIT_RETENTION_PERSONAL_INFO_DAYS", default=1096)
+AUDIT_RETENTION_RECORD_DAYS = env.int("AUDIT_RETENTION_RECORD_DAYS", default=1096)
+AUDIT_PARTITIONS_AHEAD = env.int("AUDIT_PARTITIONS_AHEAD", default=12)
 
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 

@@ -18,6 +18,10 @@ if not env.str("DATABASE_URL", default="").startswith(("postgres", "pgsql")):
 if not env.str("REDIS_URL", default=""):
     raise ImproperlyConfigured("REDIS_URL must be set in production (Celery broker)")
 
+AUDIT_SIGNING_KEY_AUTOCREATE = False
+if not (env.str("AUDIT_SIGNING_KEY", default="") or env.str("AUDIT_SIGNING_KEY_FILE", default="")):
+    raise ImproperlyConfigured("AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE must be set")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

@@ -55,7 +55,13 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis(tmp_path):
 
 @pytest.mark.parametrize(
     ("missing", "message"),
-    [("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY"), ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS")],
+    [
+        ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY"),
+        ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS"),
+        ("DATABASE_URL", "DATABASE_URL"),
+        ("REDIS_URL", "REDIS_URL"),
+        ("AUDIT_SIGNING_KEY_FILE", "AUDIT_SIGNING_KEY"),
+    ],
 )
 def test_production_refuses_to_start_without_secret_or_hosts(tmp_path, missing, message):
     env = clean_env(
@@ -65,6 +71,7 @@ def test_production_refuses_to_start_without_secret_or_hosts(tmp_path, missing, 
         DJANGO_ALLOWED_HOSTS="data.example.gov.cn",
         DATABASE_URL="postgres://app@db/platform",
         REDIS_URL="redis://redis:6379/0",
+        AUDIT_SIGNING_KEY_FILE=str(tmp_path / "audit-signing-key.pem"),
     )
     env.pop(missing)
     result = run(["manage.py", "check"], env)
@@ -80,6 +87,7 @@ def test_check_deploy_under_production_settings_prints_no_warnings(tmp_path):
         DJANGO_ALLOWED_HOSTS="data.example.gov.cn",
         DATABASE_URL="postgres://app@db/platform",
         REDIS_URL="redis://redis:6379/0",
+        AUDIT_SIGNING_KEY_FILE=str(tmp_path / "audit-signing-key.pem"),
     )
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr

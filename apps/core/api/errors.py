@@ -36,8 +36,34 @@ def _flatten(detail):
     return force_str(detail)
 
 
+# Refusals that go into the audit log (the service's transaction has rolled back by now,
+# so the record survives it).
+_AUDITED_STATUSES = {401, 403, 405}
+
+
+def _audit_denial(exc, context, status_code: int, code: str) -> None:
+    if getattr(exc, "audited", False):
+        return  # get_object_for already recorded it, with its target
+    from apps.audit.services import audit_record_denial
+
+    request, view = context.get("request"), context.get("view")
+    basename = getattr(view, "basename", None) or type(view).__name__
+    verb = getattr(view, "action", None) or (request.method.lower() if request else "call")
+    audit_record_denial(
+        action=f"api.{basename}.{verb}",
+        reason=code,
+        request=request,
+        data={
+            "method": getattr(request, "method", ""),
+            "path": getattr(request, "path", ""),
+            "status": status_code,
+        },
+    )
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
+        _audit_denial(exc, context, exc.status, exc.code)
         return Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -62,6 +88,8 @@ def exception_handler(exc, context):
         raw_code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         code = raw_code if isinstance(raw_code, str) else "error"
         response.data = error_body(_CODE_NAMES.get(code, code), force_str(detail or exc))
+    if response.status_code in _AUDITED_STATUSES:
+        _audit_denial(exc, context, response.status_code, response.data["code"])
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
