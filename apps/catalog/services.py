@@ -25,6 +25,7 @@ from apps.catalog.models import DataResource, MetadataVersion, Objection, Regist
 from apps.catalog.search import resource_reindex
 from apps.catalog.validation import clean_metadata
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
+from apps.core.transitions import transition
 
 EDITABLE = {S.DRAFT, S.RETURNED}
 
@@ -34,24 +35,23 @@ def _lock(resource: DataResource) -> DataResource:
 
 
 def _move(resource: DataResource, to: str, *, actor: User | None, note: str = "", kind=None):
-    """Checks the transition table, saves the new status and writes the history row."""
-    if to not in REGISTRATION_TRANSITIONS[resource.status]:
-        raise TransitionNotAllowed(
-            _("A resource cannot go from %(src)s to %(dst)s.")
-            % {"src": S(resource.status).label, "dst": S(to).label},
-            details={"status": resource.status, "requested": to},
-        )
-    RegistrationEvent.objects.create(
-        resource=resource,
-        kind=kind or resource.registration_kind,
-        from_status=resource.status,
-        to_status=to,
+    """Checks the transition table, writes the history row and the audit event."""
+    kind = kind or resource.registration_kind
+
+    def history(**fields):
+        RegistrationEvent.objects.create(resource=resource, kind=kind, **fields)
+
+    transition(
+        resource,
+        to,
+        table=REGISTRATION_TRANSITIONS,
+        labels=S,
+        history=history,
         actor=actor,
         note=note,
+        data={"kind": kind},
     )
-    resource.status = to
-    if kind:
-        resource.registration_kind = kind
+    resource.registration_kind = kind
 
 
 def _require_provider(resource: DataResource, user: User) -> None:

@@ -30,7 +30,6 @@ def agreement_move(agreement, to: str, *, actor: User | None, note: str = "") ->
         actor=actor,
         note=note,
     )
-    # audit: operators.agreement.<to>
 
 
 def take_down_agreement(agreement, suspension: Suspension, *, actor, note: str) -> None:

@@ -3,19 +3,14 @@
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
+from apps.core.exceptions import InvalidInput, PermissionDeniedError
+from apps.core.transitions import transition
 
 
 def move(obj, to: str, *, table: dict, labels, history, actor: User | None, note: str = ""):
-    """Checks `table`, writes the history row and sets the new status (caller saves)."""
-    if to not in table[obj.status]:
-        raise TransitionNotAllowed(
-            _("Cannot go from %(src)s to %(dst)s.")
-            % {"src": labels(obj.status).label, "dst": labels(to).label},
-            details={"status": obj.status, "requested": to},
-        )
-    history(from_status=obj.status, to_status=to, actor=actor, note=note)
-    obj.status = to
+    """Checks `table`, writes the history row and the audit event, sets the new status
+    (the caller saves)."""
+    transition(obj, to, table=table, labels=labels, history=history, actor=actor, note=note)
 
 
 def require_regulator(user: User) -> None:

@@ -65,7 +65,6 @@ def _move(profile: OperatorProfile, to: str, *, actor: User | None, reason: str 
         actor=actor,
         note=reason,
     )
-    # audit: operators.qualification.<to>
 
 
 def _require_member(profile: OperatorProfile, user: User) -> None:
