@@ -25,7 +25,7 @@ from apps.catalog.models import DataResource, MetadataVersion, Objection, Regist
 from apps.catalog.search import resource_reindex
 from apps.catalog.validation import clean_metadata
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
-from apps.core.transitions import transition
+from apps.core.transitions import record_change, transition
 
 EDITABLE = {S.DRAFT, S.RETURNED}
 
@@ -92,6 +92,7 @@ def resource_create(*, user: User, data: dict) -> DataResource:
     resource = DataResource(provider=org, created_by=user)
     metadata.apply(resource, clean)
     _record_version(resource, user)
+    record_change(user, "catalog.dataresource.create", resource, after=metadata.snapshot(resource))
     _reindex(resource)
     return resource
 
@@ -106,6 +107,7 @@ def resource_update(*, resource: DataResource, user: User, data: dict) -> DataRe
     base = pending.snapshot if pending else metadata.snapshot(resource)
     clean = clean_metadata({**base, **data})
     if resource.status in EDITABLE and resource.registration_kind == RegistrationKind.INITIAL:
+        record_change(user, "catalog.dataresource.update", resource, before=base, after=clean)
         metadata.apply(resource, clean)
         resource.metadata_version += 1
         resource.save(update_fields=["metadata_version", "updated_at"])
@@ -114,6 +116,7 @@ def resource_update(*, resource: DataResource, user: User, data: dict) -> DataRe
         return resource
     pending_kinds = {RegistrationKind.CHANGE, RegistrationKind.CORRECTION}
     if resource.status in EDITABLE and resource.registration_kind in pending_kinds and pending:
+        record_change(user, "catalog.dataresource.propose", resource, before=base, after=clean)
         pending.snapshot = clean
         pending.save(update_fields=["snapshot"])
         return resource
@@ -156,6 +159,8 @@ def resource_open_follow_up(
         proposal = clean_metadata({**metadata.snapshot(resource), **data})
         MetadataVersion.objects.filter(resource=resource, pending=True).delete()
         version = _record_version(resource, user, pending=True)
+        live = metadata.snapshot(resource)
+        record_change(user, "catalog.dataresource.propose", resource, before=live, after=proposal)
         version.snapshot = proposal
         version.save(update_fields=["snapshot"])
     _move(resource, S.SUBMITTED, actor=user, note=note, kind=kind)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from apps.console.views import regulator_required
 from apps.core.exceptions import DomainError
+from apps.core.forms import flash_domain_error
 from apps.core.permissions import get_object_for
 from apps.operators import selectors, services
 from apps.operators.diff import agreement_diff
@@ -22,7 +23,7 @@ def _run(request, call) -> None:
         call()
         messages.success(request, _("Done."))
     except DomainError as error:
-        messages.error(request, error.message)
+        flash_domain_error(request, error)
 
 
 @regulator_required

@@ -9,6 +9,7 @@ from apps.catalog import metadata, selectors, services
 from apps.catalog.models import DataResource
 from apps.console.views import regulator_required
 from apps.core.exceptions import DomainError
+from apps.core.forms import flash_domain_error
 from apps.core.permissions import get_object_for
 from apps.portal.resource_forms import NoteForm
 
@@ -55,5 +56,5 @@ def decide(request, pk: int, decision: str):
         ACTIONS[decision](resource, request.user, request.POST.get("note", ""))
         messages.success(request, _("Done."))
     except DomainError as error:
-        messages.error(request, error.message)
+        flash_domain_error(request, error)
     return redirect("console:registration_review", pk=pk)

@@ -1,11 +1,35 @@
+"""How a web page shows a service's refusal, and records it: every denial is audited."""
+
+from django.contrib import messages
+
 from apps.core.exceptions import DomainError
 
 
-def add_domain_error(form, error: DomainError) -> None:
-    """Shows a service's refusal on a form: per-field details where the form has the
-    field, the rest (and the message itself) as non-field errors."""
-    for field, messages in (error.details or {}).items():
-        for message in messages if isinstance(messages, list) else [messages]:
+def record_web_refusal(request, error: DomainError) -> None:
+    from apps.audit.services import audit_record_denial
+
+    match = getattr(request, "resolver_match", None)
+    view = match.view_name if match else "unknown"
+    audit_record_denial(
+        action=f"web.{view}",
+        reason=error.code,
+        request=request,
+        data={"method": request.method, "path": request.path, "status": error.status},
+    )
+
+
+def add_domain_error(form, error: DomainError, request) -> None:
+    """Per-field details where the form has the field, the rest (and the message itself)
+    as non-field errors."""
+    record_web_refusal(request, error)
+    for field, problems in (error.details or {}).items():
+        for message in problems if isinstance(problems, list) else [problems]:
             form.add_error(field if field in form.fields else None, str(message))
     if not error.details:
         form.add_error(None, str(error.message))
+
+
+def flash_domain_error(request, error: DomainError) -> None:
+    """For action buttons that redirect: the refusal becomes an error message."""
+    record_web_refusal(request, error)
+    messages.error(request, error.message)

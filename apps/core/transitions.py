@@ -54,3 +54,18 @@ def transition(
         data=data,
     )
     obj.status = to
+
+
+def record_change(
+    actor, action: str, obj, *, before=None, after=None, target_org=None, **kwargs
+) -> None:
+    """The audit event of a write that is not a status move (create, edit, upload...)."""
+    audit_record(
+        actor=actor,
+        action=action,
+        target=obj,
+        target_org=target_org or owner_organization_id(obj),
+        before=before,
+        after=after,
+        **kwargs,
+    )

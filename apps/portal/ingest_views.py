@@ -12,6 +12,7 @@ from apps.catalog.ingest import selectors, services
 from apps.catalog.ingest.validate import REASONS
 from apps.catalog.models import DataResource, DatasetUpload
 from apps.core.exceptions import DomainError
+from apps.core.forms import record_web_refusal
 from apps.core.permissions import MANAGE, get_object_for
 
 
@@ -35,6 +36,7 @@ def upload(request, pk: int):
                 resource=resource, uploaded_file=form.cleaned_data["file"], user=request.user
             )
         except DomainError as error:
+            record_web_refusal(request, error)
             form.add_error("file", error.message)
         else:
             return redirect("portal:upload_status", pk=created.pk)

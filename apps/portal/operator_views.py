@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import DomainError
-from apps.core.forms import add_domain_error
+from apps.core.forms import add_domain_error, flash_domain_error
 from apps.core.permissions import MANAGE, get_object_for
 from apps.operators import selectors, services
 from apps.operators.diff import agreement_diff
@@ -40,7 +40,7 @@ def profile(request):
         try:
             services.profile_save(user=request.user, data=form.cleaned_data)
         except DomainError as error:
-            add_domain_error(form, error)
+            add_domain_error(form, error, request)
         else:
             messages.success(request, _("Saved."))
             return redirect("portal:operator_profile")
@@ -78,7 +78,7 @@ def document_upload(request):
             )
             messages.success(request, _("Uploaded."))
         except DomainError as error:
-            messages.error(request, error.message)
+            flash_domain_error(request, error)
     return redirect("portal:operator_profile")
 
 
@@ -109,7 +109,7 @@ def _run(request, call) -> None:
         call()
         messages.success(request, _("Done."))
     except DomainError as error:
-        messages.error(request, error.message)
+        flash_domain_error(request, error)
 
 
 @login_required
@@ -127,7 +127,7 @@ def agreement_create(request):
         try:
             agreement = services.agreement_create(user=request.user, data=form.to_data())
         except DomainError as error:
-            add_domain_error(form, error)
+            add_domain_error(form, error, request)
         else:
             return redirect("portal:agreement_detail", pk=agreement.pk)
     return render(request, "portal/operators/agreement_form.html", {"form": form})
@@ -167,7 +167,7 @@ def agreement_action(request, pk: int, action: str):
         try:
             new = services.agreement_amend(agreement=agreement, user=request.user)
         except DomainError as error:
-            messages.error(request, error.message)
+            flash_domain_error(request, error)
         else:
             return redirect("portal:agreement_detail", pk=new.pk)
     calls = {
@@ -197,7 +197,7 @@ def reports(request):
                 upload=form.cleaned_data.get("attachment"),
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            add_domain_error(form, error, request)
         else:
             messages.success(request, _("Filed."))
             return redirect("portal:operator_reports")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from apps.catalog import metadata, selectors, services
 from apps.catalog.models import DataResource
 from apps.core.exceptions import DomainError
-from apps.core.forms import add_domain_error
+from apps.core.forms import add_domain_error, flash_domain_error
 from apps.core.permissions import MANAGE, get_object_for
 from apps.portal.resource_forms import (
     FieldFormSet,
@@ -54,7 +54,7 @@ def _edit(request, resource: DataResource | None):
             else:
                 services.resource_update(resource=resource, user=request.user, data=data)
         except DomainError as error:
-            add_domain_error(form, error)
+            add_domain_error(form, error, request)
         else:
             messages.success(request, _("Saved."))
             return redirect("portal:resource_detail", pk=resource.pk)
@@ -94,7 +94,7 @@ def _act(request, pk: int, call, action: str = MANAGE):
         call(resource)
         messages.success(request, _("Done."))
     except DomainError as error:
-        messages.error(request, error.message)
+        flash_domain_error(request, error)
     return redirect("portal:resource_detail", pk=pk)
 
 

@@ -11,7 +11,7 @@ from apps.accounts import selectors, services
 from apps.accounts.forms import ApiKeyForm, RevokeForm
 from apps.accounts.models import ApiKey
 from apps.core.exceptions import DomainError
-from apps.core.forms import add_domain_error
+from apps.core.forms import add_domain_error, flash_domain_error
 from apps.core.permissions import MANAGE, get_object_for
 
 
@@ -35,7 +35,7 @@ def api_keys(request):
                 allowed_ips=form.ip_list(),
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            add_domain_error(form, error, request)
         else:
             # Rendered in this response only (never_cache), never stored or redirected with.
             created = {"key": key, "raw": raw}
@@ -64,5 +64,5 @@ def api_key_revoke(request, pk: int):
             )
             messages.success(request, _("Key %(prefix)s revoked.") % {"prefix": key.prefix})
         except DomainError as error:
-            messages.error(request, error.message)
+            flash_domain_error(request, error)
     return redirect("portal:api_keys")

@@ -22,6 +22,7 @@ from apps.catalog.ingest.writer import publish
 from apps.catalog.models import DataResource, DatasetUpload, DatasetVersion
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 from apps.core.permissions import MANAGE
+from apps.core.transitions import record_change
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,13 @@ def dataset_upload_create(*, resource: DataResource, uploaded_file, user) -> Dat
             detected_encoding=encoding,
             uploaded_by=user,
         )
-        # audit: dataset upload accepted (resource, upload, size, user)
+        record_change(
+            user,
+            "catalog.datasetupload.create",
+            upload,
+            target_org=resource.provider_id,
+            data={"resource": resource.pk, "size": upload.size_bytes, "format": fmt},
+        )
         transaction.on_commit(lambda: _enqueue(upload.pk))
     return upload
 
@@ -216,7 +223,18 @@ def _publish(upload: DatasetUpload, result: IngestResult) -> DatasetVersion:
                 error="",
             ):
                 raise TransitionNotAllowed("The upload is no longer running.")
-            # audit: dataset version published (resource, version, sha256)
+            record_change(
+                None,
+                "catalog.datasetversion.publish",
+                version,
+                target_org=resource.provider_id,
+                data={
+                    "resource": resource.pk,
+                    "number": version.number,
+                    "rows": version.row_count,
+                    "sha256": version.sha256,
+                },
+            )
     except Exception:
         if final is not None:
             final.unlink(missing_ok=True)
@@ -229,11 +247,21 @@ def _publish(upload: DatasetUpload, result: IngestResult) -> DatasetVersion:
 def _fail(upload_id: int, result: IngestResult) -> None:
     if result.temp_path is not None:
         result.temp_path.unlink(missing_ok=True)
-    DatasetUpload.objects.filter(pk=upload_id, status=IngestStatus.RUNNING).update(
+    failed = DatasetUpload.objects.filter(pk=upload_id, status=IngestStatus.RUNNING).update(
         status=IngestStatus.FAILED,
         finished_at=timezone.now(),
         problems=result.problems,
         problem_count=result.problem_count,
         error=result.error,
     )
-    # audit: dataset ingestion failed (upload, problem count)
+    if failed:
+        upload = DatasetUpload.objects.select_related("resource").get(pk=upload_id)
+        record_change(
+            None,
+            "catalog.datasetupload.fail",
+            upload,
+            target_org=upload.resource.provider_id,
+            outcome="error",
+            reason=result.error_code or "invalid_data",
+            data={"problems": result.problem_count},
+        )

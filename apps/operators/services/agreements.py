@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.choices import OrganizationKind
 from apps.accounts.models import Organization, User
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
+from apps.core.transitions import record_change
 from apps.operators import cascade, files
 from apps.operators.choices import EDITABLE, IN_FORCE, IN_PROGRESS, SuspensionKind
 from apps.operators.choices import AgreementStatus as A
@@ -113,6 +114,12 @@ def agreement_create(*, user: User, data: dict) -> AuthorizationAgreement:
         raise InvalidInput(details={"number": [_("This agreement number is taken.")]})
     agreement.save(update_fields=["number"])
     _set_scope(agreement, scope)
+    record_change(
+        user,
+        "operators.authorizationagreement.create",
+        agreement,
+        data={"number": agreement.number},
+    )
     return agreement
 
 
@@ -128,6 +135,10 @@ def agreement_update(
     agreement.save()
     if "scope" in data:
         _set_scope(agreement, rules.clean_scope(data["scope"]))
+    changed = sorted(data)
+    record_change(
+        user, "operators.authorizationagreement.update", agreement, data={"fields": changed}
+    )
     return agreement
 
 
@@ -146,6 +157,12 @@ def agreement_attach_document(
     agreement.document_sha256 = stored.sha256
     agreement.save(
         update_fields=["document_name", "document_path", "document_sha256", "updated_at"]
+    )
+    record_change(
+        user,
+        "operators.authorizationagreement.document",
+        agreement,
+        data={"name": stored.name, "sha256": stored.sha256},
     )
     return agreement
 
@@ -292,6 +309,12 @@ def agreement_amend(
     if rows is None:
         rows = [{"resource": s.resource_id, "fields": s.fields} for s in agreement.scope.all()]
     _set_scope(new, rules.clean_scope(rows))
+    record_change(
+        user,
+        "operators.authorizationagreement.amend",
+        new,
+        data={"number": new.number, "version": new.version, "amends": agreement.pk},
+    )
     return new
 
 

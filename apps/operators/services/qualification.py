@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.choices import OrganizationKind
 from apps.accounts.models import User
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
+from apps.core.transitions import record_change
 from apps.operators import files
 from apps.operators.choices import (
     PROFILE_EDITABLE,
@@ -112,9 +113,12 @@ def profile_save(*, user: User, data: dict) -> OperatorProfile:
             code="duplicate_credit_code",
             details={"credit_code": [_("Already registered.")]},
         )
+    before = {key: str(getattr(profile, key, "")) for key in clean} if profile.pk else {}
     for key, value in clean.items():
         setattr(profile, key, value)
     profile.save()
+    after = {key: str(value) for key, value in clean.items()}
+    record_change(user, "operators.operatorprofile.save", profile, before=before, after=after)
     return profile
 
 
@@ -126,6 +130,12 @@ def document_upload(
     if kind not in DocumentKind.values:
         raise InvalidInput(details={"kind": [_("Unknown document kind.")]})
     stored = files.store(upload, folder=f"profiles/{profile.pk}")
+    record_change(
+        user,
+        "operators.qualificationdocument.upload",
+        profile,
+        data={"kind": kind, "name": stored.name, "sha256": stored.sha256, "size": stored.size},
+    )
     return QualificationDocument.objects.create(
         profile=profile,
         kind=kind,

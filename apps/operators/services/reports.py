@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.choices import OrganizationKind
 from apps.accounts.models import User
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
+from apps.core.transitions import record_change
 from apps.operators import files
 from apps.operators.choices import ReportStatus as R
 from apps.operators.models import AnnualReport
@@ -45,7 +46,7 @@ def report_file(*, user: User, content: str, year: int | None = None, upload=Non
         raise TransitionNotAllowed(
             _("The report is already filed."), code="already_filed"
         ) from None
-    # audit: operators.report.filed
+    record_change(user, "operators.annualreport.filed", report, data={"year": report.year})
     return report
 
 
@@ -54,6 +55,14 @@ def _decide(report: AnnualReport, reviewer: User, to: str, note: str) -> AnnualR
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if report.status != R.FILED:
         raise TransitionNotAllowed(_("Only a filed report can be accepted or returned."))
+    record_change(
+        reviewer,
+        f"operators.annualreport.{to}",
+        report,
+        reason=note,
+        before={"status": report.status},
+        after={"status": to},
+    )
     report.status, report.review_note = to, note
     report.reviewed_by, report.reviewed_at = reviewer, timezone.now()
     report.save()
