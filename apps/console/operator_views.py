@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.console.views import regulator_required
-from apps.core.exceptions import DomainError
-from apps.core.forms import flash_domain_error
+from apps.core.forms import run_action
 from apps.core.permissions import get_object_for
 from apps.operators import selectors, services
 from apps.operators.diff import agreement_diff
@@ -19,11 +18,7 @@ def _run(request, call) -> None:
     if call is None:
         messages.error(request, _("Unknown action."))
         return
-    try:
-        call()
-        messages.success(request, _("Done."))
-    except DomainError as error:
-        flash_domain_error(request, error)
+    run_action(request, call)
 
 
 @regulator_required

@@ -1,15 +1,12 @@
 """Regulator review of resource registrations."""
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.catalog import metadata, selectors, services
 from apps.catalog.models import DataResource
 from apps.console.views import regulator_required
-from apps.core.exceptions import DomainError
-from apps.core.forms import flash_domain_error
+from apps.core.forms import run_action
 from apps.core.permissions import get_object_for
 from apps.portal.resource_forms import NoteForm
 
@@ -52,9 +49,6 @@ def decide(request, pk: int, decision: str):
     resource = get_object_for(request.user, DataResource, pk)
     if decision not in ACTIONS:
         return redirect("console:registration_review", pk=pk)
-    try:
-        ACTIONS[decision](resource, request.user, request.POST.get("note", ""))
-        messages.success(request, _("Done."))
-    except DomainError as error:
-        flash_domain_error(request, error)
+    note = request.POST.get("note", "")
+    run_action(request, lambda: ACTIONS[decision](resource, request.user, note))
     return redirect("console:registration_review", pk=pk)

@@ -33,3 +33,16 @@ def flash_domain_error(request, error: DomainError) -> None:
     """For action buttons that redirect: the refusal becomes an error message."""
     record_web_refusal(request, error)
     messages.error(request, error.message)
+
+
+def run_action(request, call) -> bool:
+    """Runs a service call behind an action button: "Done." or the recorded refusal."""
+    from django.utils.translation import gettext as _
+
+    try:
+        call()
+    except DomainError as error:
+        flash_domain_error(request, error)
+        return False
+    messages.success(request, _("Done."))
+    return True

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import DomainError
-from apps.core.forms import add_domain_error, flash_domain_error
+from apps.core.forms import add_domain_error, flash_domain_error, run_action
 from apps.core.permissions import MANAGE, get_object_for
 from apps.operators import selectors, services
 from apps.operators.diff import agreement_diff
@@ -103,13 +103,8 @@ def profile_action(request, action: str):
 
 
 def _run(request, call) -> None:
-    if call is None:
-        return
-    try:
-        call()
-        messages.success(request, _("Done."))
-    except DomainError as error:
-        flash_domain_error(request, error)
+    if call is not None:
+        run_action(request, call)
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from apps.catalog import metadata, selectors, services
 from apps.catalog.models import DataResource
 from apps.core.exceptions import DomainError
-from apps.core.forms import add_domain_error, flash_domain_error
+from apps.core.forms import add_domain_error, run_action
 from apps.core.permissions import MANAGE, get_object_for
 from apps.portal.resource_forms import (
     FieldFormSet,
@@ -90,11 +90,7 @@ def resource_detail(request, pk: int):
 
 def _act(request, pk: int, call, action: str = MANAGE):
     resource = get_object_for(request.user, DataResource, pk, action)
-    try:
-        call(resource)
-        messages.success(request, _("Done."))
-    except DomainError as error:
-        flash_domain_error(request, error)
+    run_action(request, lambda: call(resource))
     return redirect("portal:resource_detail", pk=pk)
 
 
