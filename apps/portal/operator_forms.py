@@ -38,6 +38,18 @@ def _split(text: str) -> list[str]:
     return [t.strip() for t in (text or "").replace("，", ",").split(",") if t.strip()]
 
 
+AGREEMENT_TERMS = (
+    "title",
+    "mode",
+    "domain",
+    "term_start",
+    "term_end",
+    "max_revenue",
+    "price_cap",
+    "security_obligations",
+)
+
+
 class AgreementForm(forms.Form):
     authority = forms.ModelChoiceField(
         label=_("authorizing body"),
@@ -69,6 +81,15 @@ class AgreementForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resources"].queryset = DataResource.objects.public().order_by("name")
+
+    @staticmethod
+    def initial_from(agreement) -> dict:
+        initial = {key: getattr(agreement, key) for key in AGREEMENT_TERMS}
+        initial["allowed_scenarios"] = ", ".join(agreement.allowed_scenarios or [])
+        initial["prohibited_uses"] = ", ".join(agreement.prohibited_uses or [])
+        initial["authority"] = agreement.authority_id
+        initial["resources"] = [row.resource_id for row in agreement.scope.all()]
+        return initial
 
     def to_data(self) -> dict:
         data = dict(self.cleaned_data)

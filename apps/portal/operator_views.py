@@ -129,6 +129,23 @@ def agreement_create(request):
 
 
 @login_required
+def agreement_edit(request, pk: int):
+    """Edit a draft or returned version, e.g. version n+1 right after starting an amendment."""
+    _operator_only(request)
+    agreement = get_object_for(request.user, AuthorizationAgreement, pk, MANAGE)
+    form = AgreementForm(request.POST or None, initial=AgreementForm.initial_from(agreement))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_update(agreement=agreement, user=request.user, data=form.to_data())
+        except DomainError as error:
+            add_domain_error(form, error, request)
+        else:
+            return redirect("portal:agreement_detail", pk=agreement.pk)
+    context = {"form": form, "agreement": agreement}
+    return render(request, "portal/operators/agreement_form.html", context)
+
+
+@login_required
 def agreement_detail(request, pk: int):
     agreement = get_object_for(request.user, AuthorizationAgreement, pk)
     context = {

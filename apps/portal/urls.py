@@ -41,6 +41,7 @@ urlpatterns += [
     path("agreements/", operator_views.agreement_list, name="agreements"),
     path("agreements/new/", operator_views.agreement_create, name="agreement_create"),
     path("agreements/<int:pk>/", operator_views.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", operator_views.agreement_edit, name="agreement_edit"),
     path(
         "agreements/<int:pk>/<str:action>/",
         operator_views.agreement_action,

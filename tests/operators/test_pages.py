@@ -141,3 +141,23 @@ def test_outsider_cannot_see_or_act_on_a_draft(draft_agreement, outsider, profil
     assert (
         client.post(f"/console/operators/{profile.pk}/suspend/", {"reason": "x"}).status_code == 403
     )
+
+
+def test_an_amendment_is_started_edited_and_shows_its_diff_on_the_web(
+    effective, operator_admin, outsider, regulator
+):
+    client = login_web(Client(), operator_admin)
+    client.post(f"/portal/agreements/{effective.pk}/amend/")
+    new = AuthorizationAgreement.objects.get(number=effective.number, version=2)
+    form = client.get(f"/portal/agreements/{new.pk}/edit/").context["form"]
+    data = {**form.initial, "price_cap": "88.00", "resources": form.initial["resources"]}
+    data = {k: v for k, v in data.items() if v is not None}
+    response = client.post(f"/portal/agreements/{new.pk}/edit/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    new.refresh_from_db()
+    assert str(new.price_cap) == "88.00" and new.status == A.DRAFT
+    assert "88" in client.get(f"/portal/agreements/{new.pk}/").content.decode()
+    effective.refresh_from_db()
+    assert effective.status == A.EFFECTIVE  # the version in force is untouched
+    outsider_client = login_web(Client(), outsider)
+    assert outsider_client.get(f"/portal/agreements/{new.pk}/edit/").status_code in (403, 404)
