@@ -11,6 +11,7 @@ an anonymous visitor. Prints p50/p95 per size and p95(100k) / p95(1k).
 Field rows are not inserted (search reads only search_terms); their words are indexed.
 """
 
+import itertools
 import os
 import random
 import statistics
@@ -152,6 +153,8 @@ FILTERED = [
 ]
 RUNS = 5
 
+REGISTRY_CODES = itertools.count(1)
+
 
 def setup_django():
     import psycopg
@@ -217,6 +220,9 @@ def grow_to(total: int, rng: random.Random):
                 data_format=rng.choice(["table", "csv", "api"]),
                 status="registered" if rng.random() < 0.9 else "draft",
             )
+            if resource.status == "registered":
+                # Anonymous visitors see what holds a registry entry.
+                resource.registry_code = f"BENCH-{next(REGISTRY_CODES):08d}"
             resource.bench_themes = rng.sample(THEMES, rng.randint(1, 2))
             resource.search_terms = build_search_terms(
                 [resource.name, resource.name_en],

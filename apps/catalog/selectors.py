@@ -67,9 +67,15 @@ def resource_search(*, user, q: str = "", filters: dict | None = None) -> QueryS
         if key in FILTERS and value not in (None, ""):
             queryset = queryset.filter(**{FILTERS[key]: value})
     terms = search.query_terms(q)
-    if terms:
-        queryset = _with_name_part(queryset).filter(_matches(terms, name_only=False))
-    return queryset.order_by("-id")
+    if not terms:
+        return queryset.order_by("-id")
+    scope = _with_name_part(queryset).order_by("-id")
+    result = scope.filter(_matches(terms, name_only=False))
+    # The name tier needs only the name condition (a name match is a match): keeping the
+    # all-terms condition there makes PostgreSQL read every candidate's long term vector.
+    # A queryset filtered further by the caller is a clone without this, and stays correct.
+    result._catalog_scope = scope
+    return result
 
 
 def name_tier(queryset: QuerySet, terms: list[str], tier: int) -> QuerySet:
@@ -98,7 +104,8 @@ def resource_search_page(
     for tier in tiers:
         if after and terms and tier > after[0]:
             continue  # that tier was exhausted on an earlier page
-        part = name_tier(queryset, terms, tier).select_related("provider")
+        base = getattr(queryset, "_catalog_scope", queryset) if tier == TIER_NAME else queryset
+        part = name_tier(base, terms, tier).select_related("provider")
         if after and (tier == after[0] or not terms):
             part = part.filter(id__lt=after[1])
         rows += [(tier, r) for r in part[: size + 1 - len(rows)]]
