@@ -29,9 +29,14 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     current = request.path
-    items = []
-    for label, name, allowed in NAV:
-        if allowed(user):
-            url = reverse(name)
-            items.append({"label": label, "url": url, "active": current.startswith(url)})
+    items = [
+        {"label": label, "url": reverse(name), "active": False}
+        for label, name, allowed in NAV
+        if allowed(user)
+    ]
+    # The entry whose URL is the longest prefix of this page is the current one, so
+    # /portal/resources/1/ marks "My resources", not "Overview" (/portal/) too.
+    matches = [item for item in items if current.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items}

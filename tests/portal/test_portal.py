@@ -87,3 +87,10 @@ def test_an_outsider_cannot_see_or_revoke_another_organizations_key(web, merchan
     assert web.post(f"/portal/api-keys/{key.pk}/revoke/").status_code == 404
     key.refresh_from_db()
     assert key.revoked_at is None
+
+
+def test_only_the_current_section_is_marked_in_the_navigation(web, provider):
+    login_web(web, provider)
+    page = web.get("/portal/resources/").content.decode()
+    assert page.count('aria-current="page"') == 1
+    assert 'href="/portal/resources/" aria-current="page"' in page
