@@ -10,6 +10,7 @@ from apps.console.views import regulator_required
 from apps.core.forms import run_action
 from apps.core.permissions import get_object_for
 from apps.operators import selectors, services
+from apps.operators.choices import CreditStatus
 from apps.operators.diff import agreement_diff
 from apps.operators.models import AnnualReport, AuthorizationAgreement, OperatorProfile
 
@@ -40,6 +41,7 @@ def operator_review(request, pk: int):
         "agreements": selectors.agreement_list(user=request.user).filter(
             operator_id=profile.organization_id
         ),
+        "credit_choices": CreditStatus.choices,
     }
     return render(request, "console/operators/review.html", context)
 
@@ -62,6 +64,12 @@ def operator_decide(request, pk: int, decision: str):
         "revoke": lambda: services.qualification_revoke(profile=profile, reviewer=me, reason=text),
         "rereview": lambda: services.qualification_rereview(
             profile=profile, reviewer=me, note=text
+        ),
+        "credit": lambda: services.qualification_set_credit_status(
+            profile=profile,
+            reviewer=me,
+            credit_status=request.POST.get("credit_status", ""),
+            reason=text,
         ),
     }
     _run(request, calls.get(decision))

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.serializers import StrictSerializer
-from apps.operators.choices import AgreementMode, DocumentKind, ProtectionLevel
+from apps.operators.choices import AgreementMode, CreditStatus, DocumentKind, ProtectionLevel
 from apps.operators.models import (
     AgreementEvent,
     AgreementObjection,
@@ -89,6 +89,11 @@ class OperatorNoteSerializer(StrictSerializer):
 
 
 class ReasonSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class CreditStatusSerializer(StrictSerializer):
+    credit_status = serializers.ChoiceField(CreditStatus.choices)
     reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 

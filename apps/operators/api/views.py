@@ -139,6 +139,20 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             lambda p, r: services.qualification_suspend(profile=p, reviewer=request.user, reason=r),
         )
 
+    @extend_schema(request=s.CreditStatusSerializer, responses=s.ProfileSerializer)
+    @action(detail=True, methods=["post"], url_path="credit-status")
+    def credit_status(self, request, pk=None):
+        profile = self._get()
+        data = _valid(s.CreditStatusSerializer, request)
+        return self._respond(
+            services.qualification_set_credit_status(
+                profile=profile,
+                reviewer=request.user,
+                credit_status=data["credit_status"],
+                reason=data["reason"],
+            )
+        )
+
     @extend_schema(request=s.ReasonSerializer, responses=s.ProfileSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):

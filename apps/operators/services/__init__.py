@@ -26,6 +26,7 @@ from apps.operators.services.qualification import (
     qualification_rereview,
     qualification_return,
     qualification_revoke,
+    qualification_set_credit_status,
     qualification_start_review,
     qualification_suspend,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "qualification_rereview",
     "qualification_return",
     "qualification_revoke",
+    "qualification_set_credit_status",
     "qualification_start_review",
     "qualification_suspend",
     "report_accept",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.catalog.models import DataResource
 from apps.core.exceptions import InvalidInput, TransitionNotAllowed
-from apps.operators.choices import IN_FORCE, AgreementMode
+from apps.operators.choices import IN_FORCE, AgreementMode, CreditStatus
 from apps.operators.choices import QualificationStatus as Q
 from apps.operators.models import AuthorizationAgreement, OperatorProfile
 
@@ -101,6 +101,11 @@ def check_operator_qualified(agreement: AuthorizationAgreement) -> None:
         raise TransitionNotAllowed(
             _("Only a qualified operator can hold an effective agreement."),
             code="operator_not_qualified",
+        )
+    if profile.credit_status == CreditStatus.DISHONEST:
+        raise TransitionNotAllowed(
+            _("An operator listed as dishonest cannot take on a new agreement."),
+            code="operator_dishonest",
         )
 
 

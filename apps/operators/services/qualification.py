@@ -15,6 +15,7 @@ from apps.operators import files
 from apps.operators.choices import (
     PROFILE_EDITABLE,
     QUALIFICATION_TRANSITIONS,
+    CreditStatus,
     DocumentKind,
     SuspensionKind,
 )
@@ -275,6 +276,30 @@ def qualification_rereview(
         actor=reviewer,
         reason=note or _("Annual re-review completed."),
     )
+    return profile
+
+
+@transaction.atomic
+def qualification_set_credit_status(
+    *, profile: OperatorProfile, reviewer: User, credit_status: str, reason: str
+) -> OperatorProfile:
+    """The regulator records the operator's credit standing. A dishonest listing stops new
+    agreements from taking effect (see agreement_rules.check_operator_qualified)."""
+    require_regulator(reviewer)
+    reason = require_reason(reason)
+    if credit_status not in CreditStatus.values:
+        raise InvalidInput(details={"credit_status": [_("Unknown credit status.")]})
+    profile = _lock(profile)
+    record_change(
+        reviewer,
+        "operators.operatorprofile.credit_status",
+        profile,
+        reason=reason,
+        before={"credit_status": profile.credit_status},
+        after={"credit_status": credit_status},
+    )
+    profile.credit_status = credit_status
+    profile.save(update_fields=["credit_status", "updated_at"])
     return profile
 
 
