@@ -7,8 +7,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from apps.core.exceptions import InvalidInput
+from apps.core.exceptions import DomainError, InvalidInput
 
 # Decided by the first bytes, not by the name or the client's Content-Type.
 SIGNATURES = {
@@ -73,3 +74,23 @@ def open_stored(relative: str):
     if base not in path.parents:
         raise FileNotFoundError(relative)
     return open(path, "rb")
+
+
+class StoredFileDamaged(DomainError):
+    code = "file_damaged"
+    status = 409
+    default_message = gettext_lazy("The stored file is missing or no longer matches its SHA-256.")
+
+
+def read_verified(relative: str, sha256: str) -> tuple[bytes, str]:
+    """The stored bytes and their type, only if they still hash to the recorded SHA-256:
+    a document altered on disk is refused, never served."""
+    try:
+        with open_stored(relative) as handle:
+            content = handle.read(settings.OPERATORS_DOCUMENT_MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise StoredFileDamaged() from None
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise StoredFileDamaged()
+    kind = sniff(content[:16])
+    return content, kind[0] if kind else "application/octet-stream"

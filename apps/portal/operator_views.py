@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error, flash_domain_error, run_action
+from apps.core.http import file_response
 from apps.core.permissions import MANAGE, get_object_for
 from apps.operators import selectors, services
 from apps.operators.diff import agreement_diff
-from apps.operators.models import AuthorizationAgreement, OperatorProfile
+from apps.operators.models import AuthorizationAgreement, OperatorProfile, QualificationDocument
 from apps.operators.services.qualification import PROFILE_FIELDS
 from apps.portal.operator_forms import (
     AgreementForm,
@@ -227,3 +228,18 @@ def disclosure(request):
         "portal/operators/disclosure.html",
         {"agreements": selectors.disclosed_agreements()},
     )
+
+
+@login_required
+def document_file(request, pk: int):
+    """A qualification document, for its operator or the regulator (hash-verified)."""
+    document = get_object_for(request.user, QualificationDocument, pk)
+    content, content_type = services.document_read(document=document, user=request.user)
+    return file_response(content, content_type, document.original_name)
+
+
+@login_required
+def agreement_document_file(request, pk: int):
+    agreement = get_object_for(request.user, AuthorizationAgreement, pk)
+    content, content_type = services.agreement_document_read(agreement=agreement, user=request.user)
+    return file_response(content, content_type, agreement.document_name or "agreement.pdf")

@@ -43,6 +43,12 @@ urlpatterns += [
     path("agreements/<int:pk>/", operator_views.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/edit/", operator_views.agreement_edit, name="agreement_edit"),
     path(
+        "agreements/<int:pk>/document/",
+        operator_views.agreement_document_file,
+        name="agreement_document_file",
+    ),
+    path("operator/documents/<int:pk>/", operator_views.document_file, name="document_file"),
+    path(
         "agreements/<int:pk>/<str:action>/",
         operator_views.agreement_action,
         name="agreement_action",

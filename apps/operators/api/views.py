@@ -1,5 +1,7 @@
 """Thin DRF views over apps.operators.services; objects only through get_object_for."""
 
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -8,11 +10,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from apps.catalog.models import DataResource
+from apps.core.http import file_response
 from apps.core.permissions import MANAGE, VIEW, get_object_for
 from apps.operators import selectors, services
 from apps.operators.api import serializers as s
 from apps.operators.diff import agreement_diff
-from apps.operators.models import AnnualReport, AuthorizationAgreement, OperatorProfile
+from apps.operators.models import (
+    AnnualReport,
+    AuthorizationAgreement,
+    OperatorProfile,
+    QualificationDocument,
+)
 from apps.operators.scope import agreement_scope_check
 
 UPLOAD = [MultiPartParser, FormParser]
@@ -69,6 +77,17 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(s.DocumentSerializer(profile.documents.all(), many=True).data)
 
     @extend_schema(responses=s.QualificationEventSerializer(many=True))
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)/file")
+    def document_file(self, request, pk=None, document_id=None):
+        """The stored file of one qualification document, verified against its SHA-256."""
+        profile = self._get()
+        document = get_object_for(request.user, QualificationDocument, document_id)
+        if document.profile_id != profile.pk:
+            raise Http404
+        content, content_type = services.document_read(document=document, user=request.user)
+        return file_response(content, content_type, document.original_name)
+
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         events = self._get().history.select_related("actor")
@@ -213,6 +232,16 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 agreement=agreement, user=request.user, upload=upload
             )
         )
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="document/file")
+    def document_file(self, request, pk=None):
+        """The signed agreement, verified against its SHA-256, for a party or the regulator."""
+        agreement = self._get()
+        content, content_type = services.agreement_document_read(
+            agreement=agreement, user=request.user
+        )
+        return file_response(content, content_type, agreement.document_name or "agreement.pdf")
 
     def _note(self, request, call, action=VIEW):
         agreement = self._get(action)  # 404 for outsiders before the body is looked at

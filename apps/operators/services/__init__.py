@@ -6,6 +6,7 @@ from apps.operators.services.agreements import (
     agreement_attach_document,
     agreement_close_notice,
     agreement_create,
+    agreement_document_read,
     agreement_expire,
     agreement_object,
     agreement_resume,
@@ -17,6 +18,7 @@ from apps.operators.services.agreements import (
     agreement_update,
 )
 from apps.operators.services.qualification import (
+    document_read,
     document_upload,
     profile_save,
     qualification_apply,
@@ -38,6 +40,7 @@ __all__ = [
     "agreement_attach_document",
     "agreement_close_notice",
     "agreement_create",
+    "agreement_document_read",
     "agreement_expire",
     "agreement_object",
     "agreement_resume",
@@ -47,6 +50,7 @@ __all__ = [
     "agreement_suspend",
     "agreement_terminate",
     "agreement_update",
+    "document_read",
     "document_upload",
     "profile_save",
     "qualification_apply",

@@ -398,3 +398,18 @@ def agreement_expire(*, agreement_id: int, today=None) -> AuthorizationAgreement
         return None
     end_agreement(agreement, A.EXPIRED, actor=None, note=_("The term ended."))
     return agreement
+
+
+def agreement_document_read(*, agreement: AuthorizationAgreement, user: User) -> tuple[bytes, str]:
+    """The signed agreement's verified bytes, for a party or the regulator; recorded."""
+    _require_party(agreement, user)
+    if not agreement.document_path:
+        raise InvalidInput(_("No signed document is attached."), code="no_document")
+    content, content_type = files.read_verified(agreement.document_path, agreement.document_sha256)
+    record_change(
+        user,
+        "operators.authorizationagreement.document_read",
+        agreement,
+        data={"sha256": agreement.document_sha256},
+    )
+    return content, content_type

@@ -310,3 +310,18 @@ def rereview_flag(*, now=None) -> int:
     return OperatorProfile.objects.filter(
         status__in=[Q.QUALIFIED, Q.SUSPENDED], rereview_due=False, last_reviewed_at__lte=cutoff
     ).update(rereview_due=True)
+
+
+def document_read(*, document: QualificationDocument, user: User) -> tuple[bytes, str]:
+    """A qualification document's verified bytes for its operator or the regulator; each
+    read is recorded (who opened which document)."""
+    if not QualificationDocument.objects.restrict(user).filter(pk=document.pk).exists():
+        raise PermissionDeniedError()
+    content, content_type = files.read_verified(document.file_path, document.sha256)
+    record_change(
+        user,
+        "operators.qualificationdocument.read",
+        document.profile,
+        data={"document": document.pk, "sha256": document.sha256},
+    )
+    return content, content_type
