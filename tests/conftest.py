@@ -27,6 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters (and anything else cached) start empty in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def reference_data(request):
     """Vocabulary rows seeded by data migrations are wiped by a transactional test's
     flush; put them back for any test that uses the database."""

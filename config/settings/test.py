@@ -29,3 +29,6 @@ LANGUAGE_CODE = "zh-hans"
 # Serve static files from the app folders (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Per-test memory cache: throttle counters must not leak between tests; the throttle test
+# sets its own low rates.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
