@@ -146,3 +146,37 @@ def test_anonymous_visitors_are_sent_to_sign_in_for_resource_pages(web, provider
         "/console/registrations/",
     ]:
         assert web.get(url).status_code == 302, url
+
+
+def test_the_regulator_reaches_the_masked_preview_from_the_review_page(client, provider, regulator):
+    from apps.catalog.demo import _ingest
+    from apps.catalog.demo_data import enterprise_rows
+
+    resource = services.resource_create(
+        user=provider,
+        data=payload(
+            fields=[
+                {"name": "credit_code", "label": "统一社会信用代码"},
+                {
+                    "name": "legal_rep",
+                    "label": "法定代表人",
+                    "personal_info": "personal",
+                    "masking": "name",
+                },
+            ]
+        ),
+    )
+    rows = [
+        {"credit_code": r["credit_code"], "legal_rep": r["legal_rep"]} for r in enterprise_rows(5)
+    ]
+    _ingest(resource, iter(rows))
+    services.resource_submit(resource=resource, user=provider)
+    login_web(client, regulator)
+    page = client.get(f"/console/registrations/{resource.pk}/").content.decode()
+    assert f'href="/portal/resources/{resource.pk}/preview/"' in page
+    preview = client.get(f"/portal/resources/{resource.pk}/preview/")
+    assert preview.status_code == 200
+    shown = preview.content.decode()
+    assert rows[0]["credit_code"] in shown  # not personal: shown as is
+    assert not any(r["legal_rep"] in shown for r in rows if len(r["legal_rep"]) > 1)
+    assert rows[0]["legal_rep"][0] + "*" in shown  # the family name stays
