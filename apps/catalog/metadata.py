@@ -5,6 +5,7 @@ from datetime import date
 from django.db import transaction
 
 from apps.catalog.models import DataResource, ResourceField, Theme
+from apps.catalog.search import resource_reindex
 
 # Editable metadata of a resource (everything but life-cycle state and bookkeeping).
 RESOURCE_KEYS = [
@@ -60,7 +61,8 @@ def diff(before: dict, after: dict) -> dict:
 
 @transaction.atomic
 def apply(resource: DataResource, data: dict) -> None:
-    """Writes a (validated) snapshot onto the resource, replacing its field list."""
+    """Writes a (validated) snapshot onto the resource, replacing its field list, and
+    refreshes its search terms."""
     for key in RESOURCE_KEYS:
         if key in data:
             value = data[key]
@@ -76,3 +78,6 @@ def apply(resource: DataResource, data: dict) -> None:
             ResourceField(resource=resource, position=i, **{k: f[k] for k in FIELD_KEYS if k in f})
             for i, f in enumerate(data["fields"])
         )
+    # The search terms derive from the metadata alone, so this is the one place that
+    # keeps them current.
+    resource_reindex(resource=resource)

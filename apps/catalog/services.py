@@ -22,7 +22,6 @@ from apps.catalog.choices import (
 )
 from apps.catalog.choices import RegistrationStatus as S
 from apps.catalog.models import DataResource, MetadataVersion, Objection, RegistrationEvent
-from apps.catalog.search import resource_reindex
 from apps.catalog.validation import clean_metadata
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 from apps.core.transitions import record_change, transition
@@ -78,10 +77,6 @@ def _record_version(resource: DataResource, user: User | None, *, pending: bool 
     )
 
 
-def _reindex(resource: DataResource) -> None:
-    resource_reindex(resource=resource)
-
-
 @transaction.atomic
 def resource_create(*, user: User, data: dict) -> DataResource:
     """A provider agency describes a new resource (draft)."""
@@ -93,7 +88,6 @@ def resource_create(*, user: User, data: dict) -> DataResource:
     metadata.apply(resource, clean)
     _record_version(resource, user)
     record_change(user, "catalog.dataresource.create", resource, after=metadata.snapshot(resource))
-    _reindex(resource)
     return resource
 
 
@@ -112,7 +106,6 @@ def resource_update(*, resource: DataResource, user: User, data: dict) -> DataRe
         resource.metadata_version += 1
         resource.save(update_fields=["metadata_version", "updated_at"])
         _record_version(resource, user)
-        _reindex(resource)
         return resource
     pending_kinds = {RegistrationKind.CHANGE, RegistrationKind.CORRECTION}
     if resource.status in EDITABLE and resource.registration_kind in pending_kinds and pending:
@@ -238,7 +231,6 @@ def resource_approve(*, resource: DataResource, reviewer: User, note: str = "") 
     else:
         _move(resource, S.DEREGISTERED, actor=reviewer, note=note)
     resource.save()
-    _reindex(resource)
     return resource
 
 
@@ -291,7 +283,6 @@ def resource_close_notice(*, resource_id: int, now=None) -> DataResource | None:
     _move(resource, S.REGISTERED, actor=None, note=_("Public notice ended without objection."))
     resource.notice_ends_at = None
     resource.save()
-    _reindex(resource)
     return resource
 
 
@@ -310,5 +301,4 @@ def resource_expire(*, resource_id: int, now=None) -> DataResource | None:
     MetadataVersion.objects.filter(resource=resource, pending=True).delete()
     _move(resource, S.EXPIRED, actor=None, note=_("Registration validity ended."))
     resource.save(update_fields=["status", "updated_at"])
-    _reindex(resource)
     return resource
