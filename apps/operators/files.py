@@ -2,10 +2,12 @@
 
 import hashlib
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -94,3 +96,17 @@ def read_verified(relative: str, sha256: str) -> tuple[bytes, str]:
         raise StoredFileDamaged()
     kind = sniff(content[:16])
     return content, kind[0] if kind else "application/octet-stream"
+
+
+@contextmanager
+def store_then_commit(upload, *, folder: str, field: str = "file"):
+    """Writes the file before the caller's transaction opens (no disk I/O while rows are
+    locked) and removes it again if that transaction fails, so nothing is left orphaned."""
+    stored = store(upload, folder=folder, field=field) if upload is not None else None
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        if stored is not None:
+            (Path(settings.OPERATORS_FILES_DIR) / stored.path).unlink(missing_ok=True)
+        raise

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from apps.audit.models import AuditEvent
+from apps.core.exceptions import TransitionNotAllowed
 from apps.operators import services
 from apps.operators.files import StoredFileDamaged
 from tests.conftest import api_for, login_web
@@ -67,3 +68,10 @@ def test_the_signed_agreement_is_downloadable_by_its_parties(
         f"/portal/agreements/{draft_agreement.pk}/document/"
     )
     assert web.status_code == 200 and web.content == PDF
+
+
+def test_a_refused_attachment_leaves_no_file_behind(effective, operator_admin, settings):
+    before = set(settings.OPERATORS_FILES_DIR.rglob("*.pdf"))
+    with pytest.raises(TransitionNotAllowed):
+        services.agreement_attach_document(agreement=effective, user=operator_admin, upload=pdf())
+    assert set(settings.OPERATORS_FILES_DIR.rglob("*.pdf")) == before

@@ -142,16 +142,20 @@ def agreement_update(
     return agreement
 
 
-@transaction.atomic
 def agreement_attach_document(
     *, agreement: AuthorizationAgreement, user: User, upload
 ) -> AuthorizationAgreement:
     """The signed agreement (PDF or scan); its SHA-256 is kept with the version."""
     _require_party(agreement, user)
-    agreement = _lock(agreement)
+    if upload is None:
+        raise InvalidInput(_("Attach a file."), details={"file": [_("This field is required.")]})
+    with files.store_then_commit(upload, folder=f"agreements/{agreement.pk}") as stored:
+        return _attach(_lock(agreement), stored, user)
+
+
+def _attach(agreement: AuthorizationAgreement, stored, user: User) -> AuthorizationAgreement:
     if agreement.status not in {*EDITABLE, A.UNDER_REVIEW}:
         raise TransitionNotAllowed(_("The document is fixed once public notice starts."))
-    stored = files.store(upload, folder=f"agreements/{agreement.pk}")
     agreement.document_name = stored.name
     agreement.document_path = stored.path
     agreement.document_sha256 = stored.sha256

@@ -123,30 +123,31 @@ def profile_save(*, user: User, data: dict) -> OperatorProfile:
     return profile
 
 
-@transaction.atomic
 def document_upload(
     *, profile: OperatorProfile, user: User, kind: str, upload
 ) -> QualificationDocument:
     _require_member(profile, user)
     if kind not in DocumentKind.values:
         raise InvalidInput(details={"kind": [_("Unknown document kind.")]})
-    stored = files.store(upload, folder=f"profiles/{profile.pk}")
-    record_change(
-        user,
-        "operators.qualificationdocument.upload",
-        profile,
-        data={"kind": kind, "name": stored.name, "sha256": stored.sha256, "size": stored.size},
-    )
-    return QualificationDocument.objects.create(
-        profile=profile,
-        kind=kind,
-        original_name=stored.name,
-        file_path=stored.path,
-        content_type=stored.content_type,
-        size_bytes=stored.size,
-        sha256=stored.sha256,
-        uploaded_by=user,
-    )
+    if upload is None:
+        raise InvalidInput(_("Attach a file."), details={"file": [_("This field is required.")]})
+    with files.store_then_commit(upload, folder=f"profiles/{profile.pk}") as stored:
+        record_change(
+            user,
+            "operators.qualificationdocument.upload",
+            profile,
+            data={"kind": kind, "name": stored.name, "sha256": stored.sha256, "size": stored.size},
+        )
+        return QualificationDocument.objects.create(
+            profile=profile,
+            kind=kind,
+            original_name=stored.name,
+            file_path=stored.path,
+            content_type=stored.content_type,
+            size_bytes=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=user,
+        )
 
 
 @transaction.atomic

@@ -14,7 +14,6 @@ from apps.operators.models import AnnualReport
 from apps.operators.services.common import require_reason, require_regulator
 
 
-@transaction.atomic
 def report_file(*, user: User, content: str, year: int | None = None, upload=None) -> AnnualReport:
     """Files (or, once returned, files again) the report for a past year, by default the
     previous one."""
@@ -27,7 +26,12 @@ def report_file(*, user: User, content: str, year: int | None = None, upload=Non
         raise InvalidInput(details={"year": [_("A report covers a past year.")]})
     if not (content or "").strip():
         raise InvalidInput(details={"content": [_("This field is required.")]})
-    stored = files.store(upload, folder=f"reports/{org.pk}", field="attachment") if upload else None
+    folder = f"reports/{org.pk}"
+    with files.store_then_commit(upload, folder=folder, field="attachment") as stored:
+        return _file(org, user, year, content, stored)
+
+
+def _file(org, user: User, year: int, content: str, stored) -> AnnualReport:
     report = AnnualReport.objects.select_for_update().filter(operator=org, year=year).first()
     if report is not None and report.status != R.RETURNED:
         raise TransitionNotAllowed(
