@@ -6,6 +6,7 @@ from django.db.models.expressions import RawSQL
 
 from apps.accounts.models import User
 from apps.catalog import facets, paging, search
+from apps.catalog.choices import RegistrationStatus as S
 from apps.catalog.models import DataResource, Objection
 from apps.core.permissions import VIEW, get_object_for
 
@@ -151,7 +152,7 @@ def review_queue(*, user: User) -> QuerySet:
     """What waits for the regulator: submissions, reviews and notices in progress."""
     return (
         resource_list(user=user)
-        .filter(status__in=["submitted", "under_review", "public_notice"])
+        .filter(status__in=[S.SUBMITTED, S.UNDER_REVIEW, S.PUBLIC_NOTICE])
         .order_by("updated_at")
     )
 

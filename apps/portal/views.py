@@ -43,9 +43,7 @@ def api_keys(request):
     context = {
         "form": form,
         "created": created,
-        "keys": selectors.api_key_list(user=request.user).filter(
-            organization_id=request.user.organization_id
-        ),
+        "keys": selectors.api_key_list(user=request.user, own_only=True),
         "can_manage": request.user.is_org_admin,
         "revoke_form": RevokeForm(),
     }

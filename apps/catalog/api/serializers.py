@@ -10,6 +10,7 @@ from apps.catalog.choices import (
     PersonalInfo,
     UpdateFrequency,
 )
+from apps.catalog.metadata import FIELD_KEYS, RESOURCE_KEYS
 from apps.catalog.models import DataResource, Objection, RegistrationEvent, ResourceField
 from apps.core.api.serializers import StrictSerializer
 
@@ -57,16 +58,7 @@ class ResourceWriteSerializer(StrictSerializer):
 class ResourceFieldSerializer(serializers.ModelSerializer):
     class Meta:
         model = ResourceField
-        fields = [
-            "name",
-            "label",
-            "data_type",
-            "description",
-            "unit",
-            "nullable",
-            "personal_info",
-            "masking",
-        ]
+        fields = FIELD_KEYS
 
 
 class ResourceSerializer(serializers.ModelSerializer):
@@ -84,27 +76,10 @@ class ResourceSerializer(serializers.ModelSerializer):
             "status",
             "registration_kind",
             "provider",
-            "name",
-            "name_en",
-            "description",
-            "description_en",
-            "source_system",
+            *RESOURCE_KEYS,
             "themes",
-            "tags",
-            "update_frequency",
-            "spatial_coverage",
-            "temporal_start",
-            "temporal_end",
-            "data_format",
-            "classification",
-            "general_grade",
-            "open_type",
-            "in_operation_scope",
             "is_authorizable",
             "is_in_registry",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
             "registered_at",
             "expires_at",
             "notice_ends_at",
