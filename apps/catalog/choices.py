@@ -97,8 +97,6 @@ REGISTRATION_TRANSITIONS: dict[str, set[str]] = {
     S.DEREGISTERED: set(),
 }
 
-# The settled status of a resource in the registry.
-IN_REGISTRY = {S.REGISTERED}
 # A registry entry ends only with these statuses.
 OUT_OF_REGISTRY = {S.DEREGISTERED, S.EXPIRED}
 # Kinds that go through public notice after review approval.

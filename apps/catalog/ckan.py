@@ -12,9 +12,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from apps.accounts.models import Organization
-from apps.catalog.choices import IN_REGISTRY, OpenType
+from apps.catalog.choices import OpenType
 from apps.catalog.ckan_query import OPEN_LICENSE
-from apps.catalog.models import DataResource
+from apps.catalog.models import DataResource, in_registry
 from apps.catalog.publication import (
     FORMAT_LABELS,
     landing_url,
@@ -209,7 +209,7 @@ def package_show(data: dict, base: str) -> dict[str, Any]:
 
 def publishing_organizations() -> QuerySet[Organization]:
     """Provider agencies with at least one registered resource, with their package counts."""
-    counted = Count("resources", filter=Q(resources__status__in=IN_REGISTRY))
+    counted = Count("resources", filter=in_registry("resources__"))
     return Organization.objects.annotate(package_count=counted).filter(package_count__gt=0)
 
 

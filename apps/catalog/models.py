@@ -41,18 +41,24 @@ class Theme(models.Model):
         return self.name
 
 
+def in_registry(prefix: str = "") -> Q:
+    """Holds a registry entry: has a registry code and was neither deregistered nor
+    expired (a change or renewal under way keeps the entry)."""
+    return Q(**{f"{prefix}registry_code__isnull": False}) & ~Q(
+        **{f"{prefix}status__in": OUT_OF_REGISTRY}
+    )
+
+
 class DataResourceQuerySet(models.QuerySet):
     def public(self):
         """What anonymous visitors may see: metadata of resources in the registry."""
-        return self.filter(registry_code__isnull=False).exclude(status__in=OUT_OF_REGISTRY)
+        return self.filter(in_registry())
 
     def restrict(self, user, action: str = "view"):
         """Regulators see (and preview) all but manage none; a provider manages its own;
         everyone may see what is in the registry or under public notice (so that anyone
         can object)."""
-        visible = (Q(registry_code__isnull=False) & ~Q(status__in=OUT_OF_REGISTRY)) | Q(
-            status=RegistrationStatus.PUBLIC_NOTICE
-        )
+        visible = in_registry() | Q(status=RegistrationStatus.PUBLIC_NOTICE)
         if not getattr(user, "is_authenticated", False):
             return self.filter(visible) if action not in (MANAGE, PREVIEW) else self.none()
         if user.is_regulator and action != MANAGE:
