@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.operators.choices import AgreementStatus as A
+from apps.operators.choices import QualificationStatus as Q
 from apps.operators.models import (
     AgreementScope,
     AnnualReport,
@@ -23,7 +24,7 @@ def profile_list(*, user: User, status: str | None = None) -> QuerySet:
 def qualification_queue(*, user: User) -> QuerySet:
     return (
         profile_list(user=user)
-        .filter(status__in=["applied", "under_review"])
+        .filter(status__in=[Q.APPLIED, Q.UNDER_REVIEW])
         .order_by("updated_at")
     )
 
