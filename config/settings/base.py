@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "axes",
     "apps.core",
     "apps.accounts",
+    "apps.workflow",
     "apps.catalog",
     "apps.operators",
     "apps.portal",

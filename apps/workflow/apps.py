@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkflowConfig(AppConfig):
+    """The kernel every life cycle stands on: transitions and their history, review
+    steps, public notice, the outbox and its sweeper, and the permission policy."""
+
+    name = "apps.workflow"
+    label = "workflow"
+    verbose_name = _("workflow")

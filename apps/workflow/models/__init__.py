@@ -1,0 +1,1 @@
+"""Kernel models; each part lives in its own module and is re-exported here."""
