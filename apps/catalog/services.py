@@ -245,11 +245,12 @@ def resource_approve(*, resource: DataResource, reviewer: User, note: str = "") 
     validity, a deregistration ends the registry entry."""
     _require_regulator(reviewer)
     resource = _lock(resource)
-    if resource.status != S.UNDER_REVIEW:
-        raise TransitionNotAllowed(_("Only a resource under review can be approved."))
+    # The step first: of two reviewers deciding at once, the second hears "already decided".
     review.step_decide(
         resource, stage=STAGE, decision=Decision.APPROVED, user=reviewer, comment=note
     )
+    if resource.status != S.UNDER_REVIEW:
+        raise TransitionNotAllowed(_("Only a resource under review can be approved."))
     notice.objections_resolve(resource, resolution=note or _("Considered in review."))
     kind = resource.registration_kind
     now = timezone.now()

@@ -131,3 +131,12 @@ def test_a_registration_past_its_expiry_is_out_of_the_registry_before_the_timer_
         assert registered.status == S.REGISTERED  # the timer has not run yet
         assert not registered.is_in_registry
         assert not _public(registered)
+
+
+def test_the_public_feeds_drop_a_registration_the_moment_it_expires(registered, client):
+    before = client.get("/api/3/action/package_list").json()["result"]
+    assert len(before) == 1
+    assert registered.registry_code in client.get("/catalog/dcat.ttl").content.decode()
+    with time_machine.travel(registered.expires_at + timedelta(seconds=1), tick=False):
+        assert client.get("/api/3/action/package_list").json()["result"] == []
+        assert registered.registry_code not in client.get("/catalog/dcat.ttl").content.decode()

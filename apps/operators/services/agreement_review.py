@@ -73,10 +73,10 @@ def agreement_return(
     require_regulator(reviewer)
     reason = require_reason(reason)
     agreement = _lock(agreement)
-    agreement_move(agreement, A.RETURNED, actor=reviewer, note=reason)
     review.step_decide(
         agreement, stage=STAGE, decision=Decision.CHANGES_REQUESTED, user=reviewer, comment=reason
     )
+    agreement_move(agreement, A.RETURNED, actor=reviewer, note=reason)
     agreement.save(update_fields=["status", "updated_at"])
     return agreement
 
@@ -88,11 +88,12 @@ def agreement_approve(
     """Review passed: the agreement goes to public notice for OPERATORS_NOTICE_DAYS."""
     require_regulator(reviewer)
     agreement = _lock(agreement)
-    _check_for_force(agreement)
-    agreement_move(agreement, A.PUBLIC_NOTICE, actor=reviewer, note=note)
+    # The step first: of two reviewers deciding at once, the second hears "already decided".
     review.step_decide(
         agreement, stage=STAGE, decision=Decision.APPROVED, user=reviewer, comment=note
     )
+    _check_for_force(agreement)
+    agreement_move(agreement, A.PUBLIC_NOTICE, actor=reviewer, note=note)
     notice.objections_resolve(agreement, resolution=note or _("Considered in review."))
     opened = notice.notice_open(agreement, days=settings.OPERATORS_NOTICE_DAYS)
     agreement.notice_ends_at = opened.ends_at
