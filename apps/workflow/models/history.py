@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,7 @@ def _label(model, field: str, value: str) -> str:
     """The display label of `value` in `model.field`'s choices (the value if unknown)."""
     try:
         choices = dict(model._meta.get_field(field).flatchoices)
-    except Exception:  # the model has no such field: show the stored value
+    except FieldDoesNotExist:  # the model has no such field: show the stored value
         return value
     return str(choices.get(value, value))
 
