@@ -15,6 +15,7 @@ from apps.operators.diff import agreement_diff
 from apps.operators.models import AnnualReport, AuthorizationAgreement, OperatorProfile
 from apps.workflow.history import history_for
 from apps.workflow.notice import objections_for
+from apps.workflow.review import steps_for
 
 
 def _run(request, call) -> None:
@@ -40,6 +41,7 @@ def operator_review(request, pk: int):
         "profile": profile,
         "documents": profile.documents.all(),
         "history": history_for(profile),
+        "steps": steps_for(profile),
         "agreements": selectors.agreement_list(user=request.user).filter(
             operator_id=profile.organization_id
         ),
@@ -94,6 +96,7 @@ def agreement_review(request, pk: int):
         "agreement": agreement,
         "scope": agreement.scope.select_related("resource"),
         "history": history_for(agreement),
+        "steps": steps_for(agreement),
         "objections": objections_for(agreement),
         "diff": agreement_diff(agreement.amends, agreement) if agreement.amends_id else None,
     }

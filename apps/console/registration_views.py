@@ -10,6 +10,7 @@ from apps.core.forms import run_action
 from apps.core.permissions import get_object_for
 from apps.portal.resource_forms import NoteForm
 from apps.workflow.history import history_for
+from apps.workflow.review import steps_for
 
 
 @regulator_required
@@ -30,6 +31,7 @@ def review(request, pk: int):
         "resource": resource,
         "fields": resource.fields.all(),
         "history": history_for(resource),
+        "steps": steps_for(resource),
         "objections": selectors.objection_list(user=request.user, resource=resource),
         "proposal": proposal,
         "note_form": NoteForm(),

@@ -1,6 +1,7 @@
 """Review steps: one open step per stage, claimed once, decided once."""
 
 import pytest
+from django.utils import timezone
 
 from apps.core.exceptions import TransitionNotAllowed
 from apps.workflow import review
@@ -70,3 +71,16 @@ def test_the_registration_review_is_a_step_for_the_regulator(draft, provider, re
         Decision.CHANGES_REQUESTED,
         Decision.CANCELLED,
     ]
+
+
+def test_the_console_shows_the_review_steps(draft, provider, regulator, web):
+    from django.urls import reverse
+
+    from apps.catalog import services
+    from tests.conftest import login_web
+
+    services.resource_submit(resource=draft, user=provider)
+    login_web(web, regulator)
+    page = web.get(reverse("console:registration_review", args=[draft.pk])).content.decode()
+    due = timezone.localtime(review.pending_step(draft, "registration").due_at)
+    assert f"{due:%Y-%m-%d}" in page
