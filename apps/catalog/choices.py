@@ -82,25 +82,64 @@ class RegistrationKind(models.TextChoices):
 
 
 S = RegistrationStatus
+K = RegistrationKind
 
-# Which status may follow which. Services check every move against this table.
-# A resource keeps its registry entry while a change, correction, renewal or
-# deregistration is under way; only deregistration and expiry end it.
-REGISTRATION_TRANSITIONS: dict[str, set[str]] = {
-    S.DRAFT: {S.SUBMITTED},
-    S.SUBMITTED: {S.UNDER_REVIEW, S.RETURNED, S.DRAFT, S.REGISTERED, S.EXPIRED},
-    S.RETURNED: {S.SUBMITTED, S.REGISTERED, S.EXPIRED},
-    S.UNDER_REVIEW: {S.PUBLIC_NOTICE, S.RETURNED, S.REGISTERED, S.DEREGISTERED, S.EXPIRED},
-    S.PUBLIC_NOTICE: {S.REGISTERED, S.UNDER_REVIEW, S.EXPIRED},
-    S.REGISTERED: {S.SUBMITTED, S.EXPIRED},
-    S.EXPIRED: {S.SUBMITTED},
-    S.DEREGISTERED: set(),
+# Which status may follow which, per registration kind: the table of the kind being
+# moved is the only guard services rely on. A follow-up (change, correction, renewal,
+# deregistration) starts from the registered or expired entry under its own kind;
+# withdrawing it returns to registered (or expired, if the validity ended meanwhile).
+# Changes and corrections are announced (public notice) before they apply; a renewal is
+# decided in review; only review approval deregisters.
+_FOLLOW_UP_OPEN = {S.SUBMITTED: {S.UNDER_REVIEW, S.RETURNED, S.REGISTERED, S.EXPIRED}}
+_FOLLOW_UP_RETURNED = {S.RETURNED: {S.SUBMITTED, S.REGISTERED, S.EXPIRED}}
+_ENDS = {S.EXPIRED: set(), S.DEREGISTERED: set()}
+
+REGISTRATION_TRANSITIONS: dict[str, dict[str, set[str]]] = {
+    K.INITIAL: {
+        S.DRAFT: {S.SUBMITTED},
+        S.SUBMITTED: {S.UNDER_REVIEW, S.RETURNED, S.DRAFT},
+        S.RETURNED: {S.SUBMITTED},
+        S.UNDER_REVIEW: {S.PUBLIC_NOTICE, S.RETURNED},
+        S.PUBLIC_NOTICE: {S.REGISTERED, S.UNDER_REVIEW},
+        S.REGISTERED: {S.EXPIRED},
+        **_ENDS,
+    },
+    **{
+        kind: {
+            S.REGISTERED: {S.SUBMITTED, S.EXPIRED},
+            **_FOLLOW_UP_OPEN,
+            **_FOLLOW_UP_RETURNED,
+            S.UNDER_REVIEW: {S.PUBLIC_NOTICE, S.RETURNED, S.EXPIRED},
+            S.PUBLIC_NOTICE: {S.REGISTERED, S.UNDER_REVIEW, S.EXPIRED},
+            **_ENDS,
+        }
+        for kind in (K.CHANGE, K.CORRECTION)
+    },
+    # A renewal survives the expiry it answers: the timer leaves it alone (the registry
+    # reads the dates, see models.in_registry), and it is the one way out of EXPIRED.
+    K.RENEWAL: {
+        S.REGISTERED: {S.SUBMITTED, S.EXPIRED},
+        **_FOLLOW_UP_OPEN,
+        **_FOLLOW_UP_RETURNED,
+        S.UNDER_REVIEW: {S.REGISTERED, S.RETURNED},
+        S.EXPIRED: {S.SUBMITTED},
+        S.DEREGISTERED: set(),
+    },
+    K.DEREGISTRATION: {
+        S.REGISTERED: {S.SUBMITTED, S.EXPIRED},
+        **_FOLLOW_UP_OPEN,
+        **_FOLLOW_UP_RETURNED,
+        S.UNDER_REVIEW: {S.DEREGISTERED, S.RETURNED, S.EXPIRED},
+        **_ENDS,
+    },
 }
 
 # A registry entry ends only with these statuses.
 OUT_OF_REGISTRY = {S.DEREGISTERED, S.EXPIRED}
-# Kinds that go through public notice after review approval.
-NOTICE_KINDS = {RegistrationKind.INITIAL, RegistrationKind.CHANGE, RegistrationKind.CORRECTION}
+# Kinds that go through public notice after review approval (read off the tables).
+NOTICE_KINDS = {k for k, table in REGISTRATION_TRANSITIONS.items() if table.get(S.PUBLIC_NOTICE)}
+# A follow-up still waiting for its decision.
+FOLLOW_UP_PENDING = {S.SUBMITTED, S.RETURNED, S.UNDER_REVIEW, S.PUBLIC_NOTICE}
 # Kinds a provider may open on a resource that holds a registry entry.
 FOLLOW_UP_KINDS = {
     RegistrationKind.CHANGE,

@@ -1,8 +1,12 @@
-"""Data resources, their fields, registration history, objections and dataset versions."""
+"""Data resources, their fields, metadata versions and dataset versions.
+
+Their registration history, review steps and public notices live in apps.workflow."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organization
@@ -41,11 +45,21 @@ class Theme(models.Model):
         return self.name
 
 
-def in_registry(prefix: str = "") -> Q:
-    """Holds a registry entry: has a registry code and was neither deregistered nor
-    expired (a change or renewal under way keeps the entry)."""
-    return Q(**{f"{prefix}registry_code__isnull": False}) & ~Q(
-        **{f"{prefix}status__in": OUT_OF_REGISTRY}
+def in_registry(prefix: str = "", now=None) -> Q:
+    """Holds a registry entry now: has a registry code, was neither deregistered nor
+    expired, and its validity has not passed (an expiry is true the moment it passes,
+    before the timer moves the status), or a renewal filed in time keeps it for the
+    grace period. A change or renewal under way keeps the entry."""
+    now = now or timezone.now()
+    valid = (
+        Q(**{f"{prefix}expires_at__isnull": True})
+        | Q(**{f"{prefix}expires_at__gt": now})
+        | Q(**{f"{prefix}grace_until__gt": now})
+    )
+    return (
+        Q(**{f"{prefix}registry_code__isnull": False})
+        & ~Q(**{f"{prefix}status__in": OUT_OF_REGISTRY})
+        & valid
     )
 
 
@@ -127,6 +141,9 @@ class DataResource(models.Model):
     )
     registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("registration expires at"), null=True, blank=True)
+    # Set while a renewal filed before `expires_at` waits for its decision: the entry stays
+    # in the registry until then (CATALOG_RENEWAL_GRACE_DAYS after the expiry).
+    grace_until = models.DateTimeField(_("renewal grace until"), null=True, blank=True)
     notice_ends_at = models.DateTimeField(_("public notice ends at"), null=True, blank=True)
     metadata_version = models.PositiveIntegerField(default=1)
     current_version = models.ForeignKey(
@@ -141,7 +158,12 @@ class DataResource(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = GenericRelation("workflow.StatusHistory")
+
     objects = DataResourceQuerySet.as_manager()
+
+    # The field whose choices label the `kind` of this model's history rows.
+    history_kind_field = "registration_kind"
 
     class Meta:
         ordering = ["-id"]
@@ -169,7 +191,15 @@ class DataResource(models.Model):
 
     @property
     def is_in_registry(self) -> bool:
-        return bool(self.registry_code) and self.status not in OUT_OF_REGISTRY
+        """The same rule as `in_registry()`, on this instance, now."""
+        if not self.registry_code or self.status in OUT_OF_REGISTRY:
+            return False
+        now = timezone.now()
+        return (
+            self.expires_at is None
+            or self.expires_at > now
+            or (self.grace_until is not None and self.grace_until > now)
+        )
 
 
 class ResourceField(models.Model):
@@ -203,26 +233,6 @@ class ResourceField(models.Model):
         return f"{self.name} ({self.label})"
 
 
-class RegistrationEvent(models.Model):
-    """History of the registration life cycle: one row per transition."""
-
-    resource = models.ForeignKey(DataResource, on_delete=models.CASCADE, related_name="history")
-    kind = models.CharField(max_length=20, choices=RegistrationKind.choices)
-    from_status = models.CharField(max_length=20, choices=RegistrationStatus.choices)
-    to_status = models.CharField(max_length=20, choices=RegistrationStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"{self.resource_id}: {self.from_status} → {self.to_status}"
-
-
 class MetadataVersion(models.Model):
     """A snapshot of a resource's metadata and fields each time they change.
 
@@ -250,26 +260,6 @@ class MetadataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource_id} metadata v{self.version}"
-
-
-class Objection(models.Model):
-    """Lodged during public notice by any signed-in organization; sends it back to review."""
-
-    resource = models.ForeignKey(DataResource, on_delete=models.CASCADE, related_name="objections")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.TextField(_("reason"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolution = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-id"]
-
-    def __str__(self) -> str:
-        return f"objection to {self.resource_id} by {self.organization_id}"
 
 
 class ReminderSent(models.Model):

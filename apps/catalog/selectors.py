@@ -7,8 +7,10 @@ from django.db.models.expressions import RawSQL
 from apps.accounts.models import User
 from apps.catalog import facets, paging, search
 from apps.catalog.choices import RegistrationStatus as S
-from apps.catalog.models import DataResource, Objection
+from apps.catalog.models import DataResource
 from apps.core.permissions import VIEW, get_object_for
+from apps.workflow.models import Objection
+from apps.workflow.notice import objections_for
 
 # Query-string keys of the filters, and the model lookup each one filters on.
 FILTERS = {
@@ -159,7 +161,7 @@ def review_queue(*, user: User) -> QuerySet:
 
 def objection_list(*, user: User, resource: DataResource) -> QuerySet[Objection]:
     """Regulators and the provider read every objection; others only their own."""
-    queryset = resource.objections.select_related("organization")
+    queryset = objections_for(resource)
     if user.is_regulator or resource.provider_id == user.organization_id:
         return queryset
     return queryset.filter(organization_id=user.organization_id)

@@ -1,7 +1,9 @@
 """Registration life cycle of data resources. One function per transition.
 
-Each transition locks the row, checks REGISTRATION_TRANSITIONS, writes a
-RegistrationEvent (and the audit event), and defers side effects to commit.
+Each transition locks the row, checks the table of the registration kind
+(REGISTRATION_TRANSITIONS[kind]) through apps.workflow.transitions, which writes the
+history row and the audit event; the regulator's decision is a review step
+(apps.workflow.review) and the announcement a public notice (apps.workflow.notice).
 """
 
 from datetime import timedelta
@@ -11,22 +13,27 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.choices import OrganizationKind
+from apps.accounts.choices import OrganizationKind, Role
 from apps.accounts.models import User
 from apps.catalog import metadata
 from apps.catalog.choices import (
     FOLLOW_UP_KINDS,
+    FOLLOW_UP_PENDING,
     NOTICE_KINDS,
     REGISTRATION_TRANSITIONS,
     RegistrationKind,
 )
 from apps.catalog.choices import RegistrationStatus as S
-from apps.catalog.models import DataResource, MetadataVersion, Objection, RegistrationEvent
+from apps.catalog.models import DataResource, MetadataVersion
 from apps.catalog.validation import clean_metadata
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
-from apps.core.transitions import record_change, transition
+from apps.workflow import notice, review
+from apps.workflow.dates import add_years
+from apps.workflow.models import Decision, Objection
+from apps.workflow.transitions import record_change, transition
 
 EDITABLE = {S.DRAFT, S.RETURNED}
+STAGE = "registration"  # the review step every registration kind goes through
 
 
 def _lock(resource: DataResource) -> DataResource:
@@ -34,23 +41,30 @@ def _lock(resource: DataResource) -> DataResource:
 
 
 def _move(resource: DataResource, to: str, *, actor: User | None, note: str = "", kind=None):
-    """Checks the transition table, writes the history row and the audit event."""
+    """Checks the kind's transition table, writes the history row and the audit event."""
     kind = kind or resource.registration_kind
-
-    def history(**fields):
-        RegistrationEvent.objects.create(resource=resource, kind=kind, **fields)
-
     transition(
         resource,
         to,
-        table=REGISTRATION_TRANSITIONS,
-        labels=S,
-        history=history,
+        table=REGISTRATION_TRANSITIONS[kind],
         actor=actor,
         note=note,
-        data={"kind": kind},
+        kind=kind,
     )
     resource.registration_kind = kind
+
+
+def _open_review(resource: DataResource) -> None:
+    review.step_open(
+        resource,
+        stage=STAGE,
+        assignee_role=Role.REVIEWER,
+        due_at=timezone.now() + timedelta(days=settings.CATALOG_REVIEW_DAYS),
+    )
+
+
+def _validity_end(start):
+    return add_years(start, settings.CATALOG_REGISTRATION_YEARS)
 
 
 def _require_provider(resource: DataResource, user: User) -> None:
@@ -121,11 +135,12 @@ def resource_update(*, resource: DataResource, user: User, data: dict) -> DataRe
 
 @transaction.atomic
 def resource_submit(*, resource: DataResource, user: User, note: str = "") -> DataResource:
-    """Draft or returned → submitted for the regulator's review."""
+    """Draft or returned → submitted; a review step opens for the regulator."""
     _require_provider(resource, user)
     resource = _lock(resource)
     _move(resource, S.SUBMITTED, actor=user, note=note)
     resource.save(update_fields=["status", "registration_kind", "updated_at"])
+    _open_review(resource)
     return resource
 
 
@@ -134,14 +149,21 @@ def resource_open_follow_up(
     *, resource: DataResource, user: User, kind: str, data: dict | None = None, note: str = ""
 ) -> DataResource:
     """Opens a change, correction, renewal or deregistration of a registered resource and
-    submits it. A change or correction carries the proposed metadata as a pending version."""
+    submits it. A change or correction carries the proposed metadata as a pending version.
+
+    A renewal filed while the registration is still valid keeps the entry in the
+    registry until CATALOG_RENEWAL_GRACE_DAYS after the expiry; a renewal of an expired
+    registration keeps it out of the registry until it is approved.
+    """
     _require_provider(resource, user)
     if kind not in FOLLOW_UP_KINDS:
         raise InvalidInput(_("Unknown registration kind."), details={"kind": [kind]})
     resource = _lock(resource)
     if not resource.registry_code:
         raise TransitionNotAllowed(_("Only a registered resource can be changed or renewed."))
-    if resource.status == S.EXPIRED and kind != RegistrationKind.RENEWAL:
+    now = timezone.now()
+    lapsed = resource.status == S.EXPIRED or (resource.expires_at and resource.expires_at <= now)
+    if lapsed and kind != RegistrationKind.RENEWAL:
         raise TransitionNotAllowed(_("An expired registration can only be renewed."))
     if kind in (RegistrationKind.CHANGE, RegistrationKind.CORRECTION):
         if not data:
@@ -157,38 +179,45 @@ def resource_open_follow_up(
         version.snapshot = proposal
         version.save(update_fields=["snapshot"])
     _move(resource, S.SUBMITTED, actor=user, note=note, kind=kind)
-    resource.save(update_fields=["status", "registration_kind", "updated_at"])
+    resource.grace_until = None
+    if kind == RegistrationKind.RENEWAL and not lapsed:
+        grace = timedelta(days=settings.CATALOG_RENEWAL_GRACE_DAYS)
+        resource.grace_until = resource.expires_at + grace
+    resource.save(update_fields=["status", "registration_kind", "grace_until", "updated_at"])
+    _open_review(resource)
     return resource
 
 
 @transaction.atomic
 def resource_withdraw(*, resource: DataResource, user: User, note: str = "") -> DataResource:
     """The provider takes back a submission: an initial one returns to draft, a follow-up
-    leaves the registered record as it was."""
+    leaves the registry entry as it was (expired, if its validity ended meanwhile)."""
     _require_provider(resource, user)
     resource = _lock(resource)
+    not_yet = _("Only a submission not yet under review can be withdrawn.")
     if resource.registration_kind == RegistrationKind.INITIAL:
         if resource.status != S.SUBMITTED:
-            raise TransitionNotAllowed(
-                _("Only a submission not yet under review can be withdrawn.")
-            )
+            raise TransitionNotAllowed(not_yet)
         _move(resource, S.DRAFT, actor=user, note=note)
     else:
         if resource.status not in (S.SUBMITTED, S.RETURNED):
-            raise TransitionNotAllowed(
-                _("Only a submission not yet under review can be withdrawn.")
-            )
+            raise TransitionNotAllowed(not_yet)
         MetadataVersion.objects.filter(resource=resource, pending=True).delete()
-        _move(resource, S.REGISTERED, actor=user, note=note)
-    resource.save(update_fields=["status", "updated_at"])
+        valid = resource.expires_at is None or resource.expires_at > timezone.now()
+        _move(resource, S.REGISTERED if valid else S.EXPIRED, actor=user, note=note)
+        resource.grace_until = None
+    review.step_cancel(resource, stage=STAGE, comment=_("Withdrawn."))
+    resource.save(update_fields=["status", "grace_until", "updated_at"])
     return resource
 
 
 @transaction.atomic
 def resource_start_review(*, resource: DataResource, reviewer: User) -> DataResource:
+    """The regulator takes the submission's review step."""
     _require_regulator(reviewer)
     resource = _lock(resource)
     _move(resource, S.UNDER_REVIEW, actor=reviewer)
+    review.step_claim(resource, stage=STAGE, user=reviewer)
     resource.save(update_fields=["status", "updated_at"])
     return resource
 
@@ -202,6 +231,9 @@ def resource_return(*, resource: DataResource, reviewer: User, note: str) -> Dat
             _("Say what must change."), details={"note": [_("This field is required.")]}
         )
     resource = _lock(resource)
+    review.step_decide(
+        resource, stage=STAGE, decision=Decision.CHANGES_REQUESTED, user=reviewer, comment=note
+    )
     _move(resource, S.RETURNED, actor=reviewer, note=note)
     resource.save(update_fields=["status", "updated_at"])
     return resource
@@ -213,21 +245,28 @@ def resource_approve(*, resource: DataResource, reviewer: User, note: str = "") 
     validity, a deregistration ends the registry entry."""
     _require_regulator(reviewer)
     resource = _lock(resource)
+    # The step first: of two reviewers deciding at once, the second hears "already decided".
+    review.step_decide(
+        resource, stage=STAGE, decision=Decision.APPROVED, user=reviewer, comment=note
+    )
     if resource.status != S.UNDER_REVIEW:
         raise TransitionNotAllowed(_("Only a resource under review can be approved."))
-    if resource.objections.filter(resolved_at__isnull=True).exists():
-        Objection.objects.filter(resource=resource, resolved_at__isnull=True).update(
-            resolved_at=timezone.now(), resolution=note or _("Considered in review.")
-        )
+    notice.objections_resolve(resource, resolution=note or _("Considered in review."))
     kind = resource.registration_kind
     now = timezone.now()
     if kind in NOTICE_KINDS:
         _move(resource, S.PUBLIC_NOTICE, actor=reviewer, note=note)
-        resource.notice_ends_at = now + timedelta(days=settings.CATALOG_NOTICE_DAYS)
+        resource.notice_ends_at = notice.notice_open(
+            resource, days=settings.CATALOG_NOTICE_DAYS, now=now
+        ).ends_at
     elif kind == RegistrationKind.RENEWAL:
         _move(resource, S.REGISTERED, actor=reviewer, note=note)
-        start = max(resource.expires_at or now, now)
-        resource.expires_at = start + timedelta(days=365 * settings.CATALOG_REGISTRATION_YEARS)
+        # Continuous validity when the renewal was filed in time; from today otherwise.
+        in_time = resource.expires_at and (
+            resource.expires_at > now or (resource.grace_until and resource.grace_until > now)
+        )
+        resource.expires_at = _validity_end(resource.expires_at if in_time else now)
+        resource.grace_until = None
     else:
         _move(resource, S.DEREGISTERED, actor=reviewer, note=note)
     resource.save()
@@ -237,22 +276,14 @@ def resource_approve(*, resource: DataResource, reviewer: User, note: str = "") 
 @transaction.atomic
 def resource_object(*, resource: DataResource, user: User, reason: str) -> Objection:
     """Any signed-in organization may object during public notice: back to review."""
-    if user.organization_id is None:
-        raise PermissionDeniedError(_("Only members of an organization may lodge objections."))
-    if not reason.strip():
-        raise InvalidInput(
-            _("Give the reason for the objection."),
-            details={"reason": [_("This field is required.")]},
-        )
     resource = _lock(resource)
     if resource.status != S.PUBLIC_NOTICE:
         raise TransitionNotAllowed(_("Objections are accepted only during public notice."))
-    objection = Objection.objects.create(
-        resource=resource, organization=user.organization, raised_by=user, reason=reason
-    )
+    objection = notice.notice_object(resource, user=user, reason=reason)
     _move(resource, S.UNDER_REVIEW, actor=user, note=reason)
     resource.notice_ends_at = None
     resource.save(update_fields=["status", "notice_ends_at", "updated_at"])
+    _open_review(resource)
     return objection
 
 
@@ -263,16 +294,16 @@ def resource_close_notice(*, resource_id: int, now=None) -> DataResource | None:
     now = now or timezone.now()
     resource = (
         DataResource.objects.select_for_update()
-        .filter(pk=resource_id, status=S.PUBLIC_NOTICE, notice_ends_at__lte=now)
+        .filter(pk=resource_id, status=S.PUBLIC_NOTICE)
         .first()
     )
-    if resource is None:
+    if resource is None or notice.notice_close_if_due(resource, now=now) is None:
         return None
     kind = resource.registration_kind
     if kind == RegistrationKind.INITIAL:
         resource.registry_code = f"{settings.CATALOG_REGISTRY_PREFIX}-{now:%Y}-{resource.pk:06d}"
         resource.registered_at = now
-        resource.expires_at = now + timedelta(days=365 * settings.CATALOG_REGISTRATION_YEARS)
+        resource.expires_at = _validity_end(now)
     else:
         pending = resource.metadata_versions.filter(pending=True).first()
         if pending is not None:
@@ -286,19 +317,30 @@ def resource_close_notice(*, resource_id: int, now=None) -> DataResource | None:
     return resource
 
 
+def expiry_due(now=None):
+    """Registrations past their validity whose status still says otherwise. A renewal
+    waiting for its decision is left alone: it survives the expiry it answers."""
+    now = now or timezone.now()
+    renewal_pending = dict(registration_kind=RegistrationKind.RENEWAL, status__in=FOLLOW_UP_PENDING)
+    return (
+        DataResource.objects.filter(registry_code__isnull=False, expires_at__lte=now)
+        .exclude(status__in=[S.EXPIRED, S.DEREGISTERED])
+        .exclude(**renewal_pending)
+    )
+
+
 @transaction.atomic
 def resource_expire(*, resource_id: int, now=None) -> DataResource | None:
-    """Timer: a registration past its validity expires (a pending follow-up lapses too)."""
+    """Timer: a registration past its validity expires (a pending change, correction or
+    deregistration lapses with it; a pending renewal does not, see expiry_due)."""
     now = now or timezone.now()
-    resource = (
-        DataResource.objects.select_for_update()
-        .filter(pk=resource_id, registry_code__isnull=False, expires_at__lte=now)
-        .exclude(status__in=[S.EXPIRED, S.DEREGISTERED])
-        .first()
-    )
+    resource = expiry_due(now).select_for_update().filter(pk=resource_id).first()
     if resource is None:
         return None
     MetadataVersion.objects.filter(resource=resource, pending=True).delete()
+    review.step_cancel(resource, stage=STAGE, comment=_("Registration validity ended."))
+    notice.notice_cancel(resource, now=now)
     _move(resource, S.EXPIRED, actor=None, note=_("Registration validity ended."))
-    resource.save(update_fields=["status", "updated_at"])
+    resource.notice_ends_at = None
+    resource.save(update_fields=["status", "notice_ends_at", "updated_at"])
     return resource

@@ -12,23 +12,19 @@ from apps.accounts.choices import Role
 from apps.accounts.models import User
 from apps.catalog import services
 from apps.catalog.choices import OUT_OF_REGISTRY
-from apps.catalog.choices import RegistrationStatus as S
 from apps.catalog.models import DataResource, ReminderSent
+from apps.workflow import notice
 
 
 def run(now=None) -> dict:
     now = now or timezone.now()
-    due_notices = DataResource.objects.filter(status=S.PUBLIC_NOTICE, notice_ends_at__lte=now)
     closed = [
         services.resource_close_notice(resource_id=pk, now=now)
-        for pk in due_notices.values_list("pk", flat=True)
+        for pk in notice.due_notice_ids(DataResource, now=now)
     ]
-    due_expiry = DataResource.objects.filter(
-        registry_code__isnull=False, expires_at__lte=now
-    ).exclude(status__in=OUT_OF_REGISTRY)
     expired = [
         services.resource_expire(resource_id=pk, now=now)
-        for pk in due_expiry.values_list("pk", flat=True)
+        for pk in services.expiry_due(now).values_list("pk", flat=True)
     ]
     reminded = send_reminders(now)
     return {

@@ -13,6 +13,9 @@ from apps.operators import selectors, services
 from apps.operators.choices import CreditStatus
 from apps.operators.diff import agreement_diff
 from apps.operators.models import AnnualReport, AuthorizationAgreement, OperatorProfile
+from apps.workflow.history import history_for
+from apps.workflow.notice import objections_for
+from apps.workflow.review import steps_for
 
 
 def _run(request, call) -> None:
@@ -37,7 +40,8 @@ def operator_review(request, pk: int):
     context = {
         "profile": profile,
         "documents": profile.documents.all(),
-        "history": profile.history.select_related("actor"),
+        "history": history_for(profile),
+        "steps": steps_for(profile),
         "agreements": selectors.agreement_list(user=request.user).filter(
             operator_id=profile.organization_id
         ),
@@ -91,8 +95,9 @@ def agreement_review(request, pk: int):
     context = {
         "agreement": agreement,
         "scope": agreement.scope.select_related("resource"),
-        "history": agreement.history.select_related("actor"),
-        "objections": agreement.objections.select_related("organization"),
+        "history": history_for(agreement),
+        "steps": steps_for(agreement),
+        "objections": objections_for(agreement),
         "diff": agreement_diff(agreement.amends, agreement) if agreement.amends_id else None,
     }
     return render(request, "console/operators/agreement_review.html", context)

@@ -9,6 +9,8 @@ from apps.console.views import regulator_required
 from apps.core.forms import run_action
 from apps.core.permissions import get_object_for
 from apps.portal.resource_forms import NoteForm
+from apps.workflow.history import history_for
+from apps.workflow.review import steps_for
 
 
 @regulator_required
@@ -28,7 +30,8 @@ def review(request, pk: int):
     context = {
         "resource": resource,
         "fields": resource.fields.all(),
-        "history": resource.history.select_related("actor"),
+        "history": history_for(resource),
+        "steps": steps_for(resource),
         "objections": selectors.objection_list(user=request.user, resource=resource),
         "proposal": proposal,
         "note_form": NoteForm(),

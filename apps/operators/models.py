@@ -1,13 +1,15 @@
 """Operating entities, their qualification, authorization agreements and annual reports."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organization
 from apps.catalog.models import DataResource
-from apps.core.permissions import MANAGE
+from apps.core.permissions import MANAGE, VIEW
 from apps.operators.choices import (
     IN_FORCE,
     AgreementMode,
@@ -84,6 +86,8 @@ class OperatorProfile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = GenericRelation("workflow.StatusHistory")
+
     objects = ProfileQuerySet.as_manager()
 
     class Meta:
@@ -93,21 +97,6 @@ class OperatorProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.organization)
-
-
-class QualificationEvent(models.Model):
-    profile = models.ForeignKey(OperatorProfile, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=20, choices=QualificationStatus.choices)
-    to_status = models.CharField(max_length=20, choices=QualificationStatus.choices)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"{self.profile_id}: {self.from_status} → {self.to_status}"
 
 
 class DocumentQuerySet(OwnedQuerySet):
@@ -136,18 +125,31 @@ class QualificationDocument(models.Model):
         return f"{self.get_kind_display()}: {self.original_name}"
 
 
+def in_force_now(prefix: str = "") -> Q:
+    """In force today: effective or suspended and its term not over. An expiry is true
+    the day after `term_end`, before the timer moves the status."""
+    return Q(**{f"{prefix}status__in": IN_FORCE}) & Q(
+        **{f"{prefix}term_end__gte": timezone.localdate()}
+    )
+
+
 class AgreementQuerySet(OwnedQuerySet):
     def restrict(self, user, action: str = "view"):
-        """Besides their own, signed-in users see agreements under notice (to object) and
+        """Besides their own, everyone (anonymous visitors too) sees agreements under
+        public notice, so that anyone can read and object; signed-in users also see
         those in force (they are disclosed anyway)."""
+        if not getattr(user, "is_authenticated", False):
+            if action != VIEW:
+                return self.none()
+            return self.filter(status=AgreementStatus.PUBLIC_NOTICE)
         own = super().restrict(user, action)
-        if action == MANAGE or not getattr(user, "is_authenticated", False) or user.is_regulator:
+        if action == MANAGE or user.is_regulator:
             return own
-        public = Q(status__in=[AgreementStatus.PUBLIC_NOTICE, *IN_FORCE])
+        public = Q(status=AgreementStatus.PUBLIC_NOTICE) | in_force_now()
         return self.filter(public | Q(operator_id=user.organization_id or 0))
 
     def in_force(self):
-        return self.filter(status__in=IN_FORCE)
+        return self.filter(in_force_now())
 
 
 class AuthorizationAgreement(models.Model):
@@ -198,6 +200,8 @@ class AuthorizationAgreement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = GenericRelation("workflow.StatusHistory")
+
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
@@ -237,39 +241,6 @@ class AgreementScope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement_id} ⊇ {self.resource_id}"
-
-
-class AgreementEvent(models.Model):
-    agreement = models.ForeignKey(
-        AuthorizationAgreement, on_delete=models.CASCADE, related_name="history"
-    )
-    from_status = models.CharField(max_length=20, choices=AgreementStatus.choices)
-    to_status = models.CharField(max_length=20, choices=AgreementStatus.choices)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"{self.agreement_id}: {self.from_status} → {self.to_status}"
-
-
-class AgreementObjection(models.Model):
-    agreement = models.ForeignKey(
-        AuthorizationAgreement, on_delete=models.CASCADE, related_name="objections"
-    )
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
-    raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-id"]
-
-    def __str__(self) -> str:
-        return f"objection to {self.agreement_id} by {self.organization_id}"
 
 
 class Suspension(models.Model):

@@ -63,5 +63,15 @@ def disclosed_agreements() -> QuerySet:
     )
 
 
+def agreements_under_notice() -> QuerySet:
+    """Public: agreements under public notice, open to anyone's objection."""
+    return (
+        AuthorizationAgreement.objects.filter(status=A.PUBLIC_NOTICE)
+        .select_related("operator", "authority")
+        .prefetch_related(_SCOPE)
+        .order_by("notice_ends_at", "id")
+    )
+
+
 def report_list(*, user: User) -> QuerySet:
     return AnnualReport.objects.restrict(user, "view").select_related("operator", "filed_by")

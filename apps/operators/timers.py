@@ -19,21 +19,21 @@ from apps.operators.models import (
     OperatorProfile,
     OperatorReminder,
 )
-from apps.operators.services import agreements
+from apps.operators.services import agreement_ends, agreement_review
 from apps.operators.services.qualification import rereview_flag
+from apps.workflow import notice
 
 
 def run(now=None) -> dict:
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    due = AuthorizationAgreement.objects.filter(status=A.PUBLIC_NOTICE, notice_ends_at__lte=now)
     closed = [
-        agreements.agreement_close_notice(agreement_id=pk, now=now)
-        for pk in due.values_list("pk", flat=True)
+        agreement_review.agreement_close_notice(agreement_id=pk, now=now)
+        for pk in notice.due_notice_ids(AuthorizationAgreement, now=now)
     ]
     ending = AuthorizationAgreement.objects.filter(status__in=IN_FORCE, term_end__lt=today)
     expired = [
-        agreements.agreement_expire(agreement_id=pk, today=today)
+        agreement_ends.agreement_expire(agreement_id=pk, today=today)
         for pk in ending.values_list("pk", flat=True)
     ]
     return {

@@ -4,7 +4,7 @@ public disclosure page. All writes go through apps.operators.services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +24,7 @@ from apps.portal.operator_forms import (
     ReasonForm,
     ReportForm,
 )
+from apps.workflow.history import history_for
 
 
 def _operator_only(request):
@@ -50,7 +51,7 @@ def profile(request):
         "form": form,
         "document_form": DocumentForm(),
         "documents": current.documents.all() if current else [],
-        "history": current.history.select_related("actor") if current else [],
+        "history": history_for(current) if current else [],
     }
     return render(request, "portal/operators/profile.html", context)
 
@@ -152,7 +153,7 @@ def agreement_detail(request, pk: int):
     context = {
         "agreement": agreement,
         "scope": agreement.scope.select_related("resource"),
-        "history": agreement.history.select_related("actor"),
+        "history": history_for(agreement),
         "diff": agreement_diff(agreement.amends, agreement) if agreement.amends_id else None,
         "is_party": agreement.operator_id == request.user.organization_id,
         "reason_form": ReasonForm(),
@@ -226,8 +227,23 @@ def disclosure(request):
     return render(
         request,
         "portal/operators/disclosure.html",
-        {"agreements": selectors.disclosed_agreements()},
+        {
+            "agreements": selectors.disclosed_agreements(),
+            "notices": selectors.agreements_under_notice(),
+        },
     )
+
+
+def agreement_notice(request, pk: int):
+    """Public, no sign-in: an agreement under public notice, with the objection form for
+    members of an organization."""
+    agreement = get_object_or_404(selectors.agreements_under_notice(), pk=pk)
+    context = {
+        "a": agreement,
+        "can_object": getattr(request.user, "organization_id", None) is not None,
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "portal/operators/agreement_notice.html", context)
 
 
 @login_required

@@ -19,6 +19,7 @@ from apps.portal.resource_forms import (
     ResourceForm,
     fields_from,
 )
+from apps.workflow.history import history_for
 
 
 @login_required
@@ -78,7 +79,7 @@ def resource_detail(request, pk: int):
     context = {
         "resource": resource,
         "fields": resource.fields.all(),
-        "history": resource.history.select_related("actor"),
+        "history": history_for(resource),
         "objections": selectors.objection_list(user=request.user, resource=resource),
         "can_manage": DataResource.objects.restrict(request.user, MANAGE).filter(pk=pk).exists(),
         "note_form": NoteForm(),

@@ -331,6 +331,11 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-pass-2026")
 CATALOG_REGISTRY_PREFIX = env.str("CATALOG_REGISTRY_PREFIX", default="GJSJ")
 CATALOG_NOTICE_DAYS = env.int("CATALOG_NOTICE_DAYS", default=5)
 CATALOG_REGISTRATION_YEARS = env.int("CATALOG_REGISTRATION_YEARS", default=3)
+# A renewal filed before expiry keeps the entry in the registry this long past the expiry
+# while it waits for its decision; then the entry lapses and the renewal stays open.
+CATALOG_RENEWAL_GRACE_DAYS = env.int("CATALOG_RENEWAL_GRACE_DAYS", default=30)
+# Due date of the regulator's review step after a submission.
+CATALOG_REVIEW_DAYS = env.int("CATALOG_REVIEW_DAYS", default=20)
 CATALOG_REMINDER_DAYS = [
     int(d) for d in env.list("CATALOG_REMINDER_DAYS", default=["90", "30", "7"])
 ]
@@ -343,6 +348,7 @@ CELERY_BEAT_SCHEDULE["catalog-ingest-sweep"] = {"task": "catalog.ingest.sweep", 
 # Operators and authorization agreements (2025 Implementation Norms, trial).
 OPERATORS_MAX_AGREEMENT_YEARS = env.int("OPERATORS_MAX_AGREEMENT_YEARS", default=5)
 OPERATORS_NOTICE_DAYS = env.int("OPERATORS_NOTICE_DAYS", default=7)
+OPERATORS_REVIEW_DAYS = env.int("OPERATORS_REVIEW_DAYS", default=20)
 OPERATORS_REMINDER_DAYS = [
     int(d) for d in env.list("OPERATORS_REMINDER_DAYS", default=["90", "30", "7"])
 ]

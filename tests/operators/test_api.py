@@ -260,13 +260,17 @@ def test_outsider_gets_404_everywhere(objects, outsider, method, path):
     assert response.status_code == 404, response.content
 
 
+# Agreement reads are open to anonymous callers (issue 8 §3.4: agreements under public
+# notice are public); they see only those, see tests/operators/test_agreement_defects.py.
+ANONYMOUS_READS = {("get", "agreements/{draft}/"), ("get", "agreements/")}
+
+
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        *DETAIL_ENDPOINTS,
+        *(e for e in DETAIL_ENDPOINTS if e not in ANONYMOUS_READS),
         ("get", "profiles/"),
         ("post", "profiles/"),
-        ("get", "agreements/"),
         ("post", "agreements/"),
         ("get", "reports/"),
         ("post", "reports/"),
@@ -275,6 +279,12 @@ def test_outsider_gets_404_everywhere(objects, outsider, method, path):
 def test_anonymous_gets_401_everywhere(objects, method, path):
     response = getattr(APIClient(), method)(f"{BASE}/{path.format(**objects)}", {}, format="json")
     assert response.status_code == 401
+
+
+def test_anonymous_reads_of_agreements_show_nothing_outside_public_notice(objects):
+    client = APIClient()
+    assert client.get(f"{BASE}/agreements/{objects['draft']}/").status_code == 404
+    assert client.get(f"{BASE}/agreements/").json()["results"] == []
 
 
 def test_outsider_lists_are_empty(objects, outsider):

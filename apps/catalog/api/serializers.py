@@ -11,8 +11,9 @@ from apps.catalog.choices import (
     UpdateFrequency,
 )
 from apps.catalog.metadata import FIELD_KEYS, RESOURCE_KEYS
-from apps.catalog.models import DataResource, Objection, RegistrationEvent, ResourceField
+from apps.catalog.models import DataResource, ResourceField
 from apps.core.api.serializers import StrictSerializer
+from apps.workflow.models import Objection, StatusHistory
 
 
 class FieldSerializer(StrictSerializer):
@@ -130,6 +131,6 @@ class HistorySerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None, read_only=True)
 
     class Meta:
-        model = RegistrationEvent
+        model = StatusHistory
         fields = ["id", "kind", "from_status", "to_status", "actor", "note", "created_at"]
         read_only_fields = fields

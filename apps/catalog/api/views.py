@@ -8,6 +8,7 @@ from apps.catalog import selectors, services
 from apps.catalog.api import serializers as s
 from apps.catalog.models import DataResource
 from apps.core.permissions import MANAGE, VIEW, get_object_for
+from apps.workflow.history import history_for
 
 
 class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -122,6 +123,4 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         resource = self.get_object()
-        return Response(
-            s.HistorySerializer(resource.history.select_related("actor"), many=True).data
-        )
+        return Response(s.HistorySerializer(history_for(resource), many=True).data)

@@ -22,7 +22,7 @@ from apps.catalog.ingest.writer import publish
 from apps.catalog.models import DataResource, DatasetUpload, DatasetVersion
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 from apps.core.permissions import MANAGE
-from apps.core.transitions import record_change
+from apps.workflow.transitions import record_change
 
 log = logging.getLogger(__name__)
 

@@ -4,15 +4,13 @@ from rest_framework import serializers
 from apps.core.api.serializers import StrictSerializer
 from apps.operators.choices import AgreementMode, CreditStatus, DocumentKind, ProtectionLevel
 from apps.operators.models import (
-    AgreementEvent,
-    AgreementObjection,
     AgreementScope,
     AnnualReport,
     AuthorizationAgreement,
     OperatorProfile,
     QualificationDocument,
-    QualificationEvent,
 )
+from apps.workflow.models import Objection, StatusHistory
 
 
 @extend_schema_field(
@@ -77,9 +75,10 @@ class DocumentUploadSerializer(StrictSerializer):
 
 class QualificationEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    reason = serializers.CharField(source="note", read_only=True)
 
     class Meta:
-        model = QualificationEvent
+        model = StatusHistory
         fields = ["id", "from_status", "to_status", "actor", "reason", "created_at"]
         read_only_fields = fields
 
@@ -152,14 +151,16 @@ class AgreementEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None, read_only=True)
 
     class Meta:
-        model = AgreementEvent
+        model = StatusHistory
         fields = ["id", "from_status", "to_status", "actor", "note", "created_at"]
         read_only_fields = fields
 
 
 class AgreementObjectionSerializer(serializers.ModelSerializer):
+    agreement = serializers.IntegerField(source="notice.object_id", read_only=True)
+
     class Meta:
-        model = AgreementObjection
+        model = Objection
         fields = ["id", "agreement", "reason", "created_at"]
         read_only_fields = fields
 
@@ -230,4 +231,13 @@ class DisclosureSerializer(serializers.ModelSerializer):
             "scope",
             "effective_at",
         ]
+        read_only_fields = fields
+
+
+class PublicAgreementSerializer(DisclosureSerializer):
+    """What anonymous visitors read of an agreement under public notice: the disclosure
+    fields, its status and when the notice ends."""
+
+    class Meta(DisclosureSerializer.Meta):
+        fields = ["id", "status", "notice_ends_at", *DisclosureSerializer.Meta.fields]
         read_only_fields = fields

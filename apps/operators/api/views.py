@@ -22,6 +22,7 @@ from apps.operators.models import (
     QualificationDocument,
 )
 from apps.operators.scope import agreement_scope_check
+from apps.workflow.history import history_for
 
 UPLOAD = [MultiPartParser, FormParser]
 
@@ -90,7 +91,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
-        events = self._get().history.select_related("actor")
+        events = history_for(self._get())
         return Response(s.QualificationEventSerializer(events, many=True).data)
 
     def _note(self, request, call):
@@ -193,6 +194,20 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     """Authorization agreements: drafting, review, notice, versions, suspension."""
 
     serializer_class = s.AgreementSerializer
+
+    def get_permissions(self):
+        # Agreements under public notice are public (anyone may read them and object
+        # after signing in); restrict() shows anonymous callers nothing else.
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        return super().get_permissions()
+
+    def get_serializer_class(self):
+        # The schema documents the signed-in shape; anonymous callers get the public one.
+        anonymous = not getattr(getattr(self.request, "user", None), "is_authenticated", False)
+        if anonymous and not getattr(self, "swagger_fake_view", False):
+            return s.PublicAgreementSerializer
+        return s.AgreementSerializer
 
     def get_queryset(self):
         params = self.request.query_params
@@ -345,7 +360,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(responses=s.AgreementEventSerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
-        events = self._get().history.select_related("actor")
+        events = history_for(self._get())
         return Response(s.AgreementEventSerializer(events, many=True).data)
 
     @extend_schema(request=s.ScopeCheckSerializer, responses=s.ScopeDecisionSerializer)

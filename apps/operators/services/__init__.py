@@ -1,20 +1,24 @@
 """Writes of apps.operators. Portal, console, API and tasks call only these."""
 
-from apps.operators.services.agreements import (
-    agreement_amend,
-    agreement_approve,
-    agreement_attach_document,
-    agreement_close_notice,
-    agreement_create,
-    agreement_document_read,
+from apps.operators.services.agreement_ends import (
     agreement_expire,
-    agreement_object,
     agreement_resume,
-    agreement_return,
     agreement_revoke,
-    agreement_submit,
     agreement_suspend,
     agreement_terminate,
+)
+from apps.operators.services.agreement_review import (
+    agreement_approve,
+    agreement_close_notice,
+    agreement_object,
+    agreement_return,
+    agreement_submit,
+)
+from apps.operators.services.agreements import (
+    agreement_amend,
+    agreement_attach_document,
+    agreement_create,
+    agreement_document_read,
     agreement_update,
 )
 from apps.operators.services.qualification import (

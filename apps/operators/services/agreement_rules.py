@@ -1,6 +1,6 @@
 """Guards of authorization agreements: term, mode, scope, overlap, operator standing."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -11,13 +11,7 @@ from apps.core.exceptions import InvalidInput, TransitionNotAllowed
 from apps.operators.choices import IN_FORCE, AgreementMode, CreditStatus
 from apps.operators.choices import QualificationStatus as Q
 from apps.operators.models import AuthorizationAgreement, OperatorProfile
-
-
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+from apps.workflow.dates import add_years
 
 
 def check_term(start: date, end: date) -> None:
@@ -139,4 +133,49 @@ def check_term_not_over(agreement: AuthorizationAgreement) -> None:
             _("The term has already ended."),
             code="term_over",
             details={"term_end": [_("Must be in the future.")]},
+        )
+
+
+def _first_effective_day(agreement: AuthorizationAgreement) -> date | None:
+    """The day the agreement (any version of its number) first took effect: the later
+    of the first effective version's term start and the day it became effective."""
+    first = (
+        AuthorizationAgreement.objects.filter(number=agreement.number, effective_at__isnull=False)
+        .exclude(pk=agreement.pk)
+        .order_by("version")
+        .first()
+    )
+    if first is None:
+        return None
+    return max(first.term_start, timezone.localtime(first.effective_at).date())
+
+
+def check_version_term(agreement: AuthorizationAgreement) -> None:
+    """A later version keeps the agreement within OPERATORS_MAX_AGREEMENT_YEARS counted
+    from its first effective day, and starts no later than the day after the version it
+    amends ends: one agreement number is one continuous term of at most five years."""
+    if not agreement.amends_id:
+        return
+    previous = AuthorizationAgreement.objects.get(pk=agreement.amends_id)
+    if agreement.term_start > previous.term_end + timedelta(days=1):
+        raise InvalidInput(
+            _("A new version must start by the day after version %(v)d ends (%(end)s).")
+            % {"v": previous.version, "end": previous.term_end.isoformat()},
+            code="version_gap",
+            details={"term_start": [_("Leaves a gap after the previous version.")]},
+        )
+    first_day = _first_effective_day(agreement) or previous.term_start
+    origin = min(first_day, agreement.term_start)
+    years = settings.OPERATORS_MAX_AGREEMENT_YEARS
+    if agreement.term_end >= add_years(origin, years):
+        raise InvalidInput(
+            _("An agreement lasts at most %(years)d years from its first effective day (%(day)s).")
+            % {"years": years, "day": origin.isoformat()},
+            code="term_too_long",
+            details={
+                "term_end": [
+                    _("At most %(years)d years after %(day)s.")
+                    % {"years": years, "day": origin.isoformat()}
+                ]
+            },
         )

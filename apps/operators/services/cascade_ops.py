@@ -13,23 +13,15 @@ from apps.operators import cascade
 from apps.operators.choices import AGREEMENT_TRANSITIONS, IN_FORCE, IN_PROGRESS
 from apps.operators.choices import AgreementStatus as A
 from apps.operators.choices import QualificationStatus as Q
-from apps.operators.models import AgreementEvent, AuthorizationAgreement, Suspension
-from apps.operators.services.common import move
+from apps.operators.models import AuthorizationAgreement, Suspension
+from apps.workflow import notice, review
+from apps.workflow.transitions import transition
+
+STAGE = "agreement"  # the authorizing body's review step of a submitted version
 
 
 def agreement_move(agreement, to: str, *, actor: User | None, note: str = "") -> None:
-    def history(**kw):
-        AgreementEvent.objects.create(agreement=agreement, **kw)
-
-    move(
-        agreement,
-        to,
-        table=AGREEMENT_TRANSITIONS,
-        labels=A,
-        history=history,
-        actor=actor,
-        note=note,
-    )
+    transition(agreement, to, table=AGREEMENT_TRANSITIONS, actor=actor, note=note)
 
 
 def take_down_agreement(agreement, suspension: Suspension, *, actor, note: str) -> None:
@@ -80,7 +72,11 @@ def end_agreement(agreement, to: str, *, actor, note: str) -> None:
     in_force = agreement.status in IN_FORCE
     agreement_move(agreement, to, actor=actor, note=note)
     agreement.ended_at = timezone.now()
-    agreement.save(update_fields=["status", "ended_at", "updated_at"])
+    agreement.notice_ends_at = None
+    agreement.save(update_fields=["status", "ended_at", "notice_ends_at", "updated_at"])
+    # A version ended while in progress leaves no open review step or notice behind.
+    review.step_cancel(agreement, stage=STAGE, comment=note)
+    notice.notice_cancel(agreement)
     for suspension in Suspension.objects.select_for_update().filter(
         agreement=agreement, closed_at__isnull=True
     ):

@@ -4,13 +4,6 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.exceptions import InvalidInput, PermissionDeniedError
-from apps.core.transitions import transition
-
-
-def move(obj, to: str, *, table: dict, labels, history, actor: User | None, note: str = ""):
-    """Checks `table`, writes the history row and the audit event, sets the new status
-    (the caller saves)."""
-    transition(obj, to, table=table, labels=labels, history=history, actor=actor, note=note)
 
 
 def require_regulator(user: User) -> None:

@@ -7,10 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.choices import OrganizationKind
+from apps.accounts.choices import OrganizationKind, Role
 from apps.accounts.models import User
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
-from apps.core.transitions import record_change
 from apps.operators import files
 from apps.operators.choices import (
     PROFILE_EDITABLE,
@@ -21,14 +20,13 @@ from apps.operators.choices import (
 )
 from apps.operators.choices import QualificationStatus as Q
 from apps.operators.credit_code import credit_code_problem
-from apps.operators.models import (
-    OperatorProfile,
-    QualificationDocument,
-    QualificationEvent,
-    Suspension,
-)
+from apps.operators.models import OperatorProfile, QualificationDocument, Suspension
 from apps.operators.services import cascade_ops
-from apps.operators.services.common import move, require_reason, require_regulator
+from apps.operators.services.common import require_reason, require_regulator
+from apps.workflow import review
+from apps.workflow.history import history_record
+from apps.workflow.models import Decision
+from apps.workflow.transitions import record_change, transition
 
 PROFILE_FIELDS = (
     "credit_code",
@@ -48,25 +46,11 @@ def _lock(profile: OperatorProfile) -> OperatorProfile:
     return OperatorProfile.objects.select_for_update().get(pk=profile.pk)
 
 
-def _move(profile: OperatorProfile, to: str, *, actor: User | None, reason: str = "") -> None:
-    def history(**kw):
-        QualificationEvent.objects.create(
-            profile=profile,
-            from_status=kw["from_status"],
-            to_status=kw["to_status"],
-            actor=kw["actor"],
-            reason=kw["note"],
-        )
+STAGE = "qualification"  # the regulator's review step of an application
 
-    move(
-        profile,
-        to,
-        table=QUALIFICATION_TRANSITIONS,
-        labels=Q,
-        history=history,
-        actor=actor,
-        note=reason,
-    )
+
+def _move(profile: OperatorProfile, to: str, *, actor: User | None, reason: str = "") -> None:
+    transition(profile, to, table=QUALIFICATION_TRANSITIONS, actor=actor, note=reason)
 
 
 def _require_member(profile: OperatorProfile, user: User) -> None:
@@ -162,6 +146,12 @@ def qualification_apply(*, profile: OperatorProfile, user: User, note: str = "")
         )
     _move(profile, Q.APPLIED, actor=user, reason=note)
     profile.save(update_fields=["status", "updated_at"])
+    review.step_open(
+        profile,
+        stage=STAGE,
+        assignee_role=Role.REVIEWER,
+        due_at=timezone.now() + timedelta(days=settings.OPERATORS_REVIEW_DAYS),
+    )
     return profile
 
 
@@ -170,6 +160,7 @@ def qualification_start_review(*, profile: OperatorProfile, reviewer: User) -> O
     require_regulator(reviewer)
     profile = _lock(profile)
     _move(profile, Q.UNDER_REVIEW, actor=reviewer)
+    review.step_claim(profile, stage=STAGE, user=reviewer)
     profile.save(update_fields=["status", "updated_at"])
     return profile
 
@@ -180,6 +171,9 @@ def qualification_approve(
 ) -> OperatorProfile:
     require_regulator(reviewer)
     profile = _lock(profile)
+    review.step_decide(
+        profile, stage=STAGE, decision=Decision.APPROVED, user=reviewer, comment=note
+    )
     _move(profile, Q.QUALIFIED, actor=reviewer, reason=note)
     profile.qualified_at = profile.last_reviewed_at = timezone.now()
     profile.rereview_due = False
@@ -194,6 +188,9 @@ def qualification_return(
     require_regulator(reviewer)
     reason = require_reason(reason)
     profile = _lock(profile)
+    review.step_decide(
+        profile, stage=STAGE, decision=Decision.CHANGES_REQUESTED, user=reviewer, comment=reason
+    )
     _move(profile, Q.RETURNED, actor=reviewer, reason=reason)
     profile.save(update_fields=["status", "updated_at"])
     return profile
@@ -270,12 +267,12 @@ def qualification_rereview(
     profile.last_reviewed_at = timezone.now()
     profile.rereview_due = False
     profile.save(update_fields=["last_reviewed_at", "rereview_due", "updated_at"])
-    QualificationEvent.objects.create(
-        profile=profile,
+    history_record(
+        profile,
         from_status=profile.status,
         to_status=profile.status,
         actor=reviewer,
-        reason=note or _("Annual re-review completed."),
+        note=note or _("Annual re-review completed."),
     )
     return profile
 

@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from apps.accounts.choices import OrganizationKind
 from apps.accounts.models import User
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
-from apps.core.transitions import record_change
 from apps.operators import files
 from apps.operators.choices import ReportStatus as R
 from apps.operators.models import AnnualReport
 from apps.operators.services.common import require_reason, require_regulator
+from apps.workflow.transitions import record_change
 
 
 def report_file(*, user: User, content: str, year: int | None = None, upload=None) -> AnnualReport:

@@ -1,12 +1,15 @@
 """The one way a life-cycle status changes: check the table, write the history row and
-the audit event in the caller's transaction, then set the status (the caller saves)."""
+the audit event in the caller's transaction, then set the status (the caller saves).
 
-from collections.abc import Callable
+The caller has locked the row (`select_for_update`) inside `transaction.atomic`; the
+history row and the audit event commit or roll back with the status change.
+"""
 
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
 from apps.core.exceptions import TransitionNotAllowed
+from apps.workflow.history import history_record
 
 
 def owner_organization_id(obj) -> int | None:
@@ -18,31 +21,34 @@ def owner_organization_id(obj) -> int | None:
     return None
 
 
+def _status_label(obj, value: str) -> str:
+    choices = dict(obj._meta.get_field("status").flatchoices)
+    return str(choices.get(value, value))
+
+
 def transition(
     obj,
     to: str,
     *,
     table: dict,
-    labels,
-    history: Callable[..., object],
     actor=None,
     note: str = "",
+    kind: str = "",
     data: dict | None = None,
 ) -> None:
-    """Moves `obj.status` to `to` if `table` allows it; raises TransitionNotAllowed if not.
-
-    `history(from_status=, to_status=, actor=, note=)` writes the domain history row. The
-    audit action is `<app>.<model>.<new status>`; a None actor is the request's user or,
-    outside a request, the running system job.
+    """Moves `obj.status` to `to` if `table[obj.status]` allows it, else raises
+    TransitionNotAllowed. Writes one StatusHistory row and the audit event
+    `<app>.<model>.<new status>`; a None actor is the request's user or, outside a
+    request, the running system job (for the audit event; the history row says system).
     """
     source = obj.status
-    if to not in table[source]:
+    if to not in table.get(source, ()):
         raise TransitionNotAllowed(
             _("Cannot go from %(src)s to %(dst)s.")
-            % {"src": labels(source).label, "dst": labels(to).label},
-            details={"status": source, "requested": to},
+            % {"src": _status_label(obj, source), "dst": _status_label(obj, to)},
+            details={"status": source, "requested": to, **({"kind": kind} if kind else {})},
         )
-    history(from_status=source, to_status=to, actor=actor, note=note)
+    history_record(obj, from_status=source, to_status=to, actor=actor, note=note, kind=kind)
     audit_record(
         actor=actor,
         action=f"{obj._meta.label_lower}.{to}",
@@ -51,7 +57,7 @@ def transition(
         reason=note,
         before={"status": source},
         after={"status": to},
-        data=data,
+        data=data if data is not None else ({"kind": kind} if kind else None),
     )
     obj.status = to
 
