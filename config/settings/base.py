@@ -365,7 +365,10 @@ OPERATORS_NOTICE_DAYS = env.int("OPERATORS_NOTICE_DAYS", default=7)
 OPERATORS_REMINDER_DAYS = [
     int(d) for d in env.list("OPERATORS_REMINDER_DAYS", default=["90", "30", "7"])
 ]
-# Days before 31 March on which operators are reminded of the annual report.
+# The annual disclosure report for the previous year is due on this day ("MM-DD"); a report
+# not filed by then is flagged to the regulator.
+OPERATORS_ANNUAL_REPORT_DUE = env.str("OPERATORS_ANNUAL_REPORT_DUE", default="03-31")
+# Days before that date on which operators are reminded of the annual report.
 OPERATORS_REPORT_REMINDER_DAYS = [
     int(d) for d in env.list("OPERATORS_REPORT_REMINDER_DAYS", default=["30", "7"])
 ]
