@@ -9,6 +9,7 @@ urlpatterns = [
     path("organizations/", views.organizations, name="organizations"),
     path("audit/", audit_views.events, name="audit_events"),
     path("audit/verify/", audit_views.verify, name="audit_verify"),
+    path("audit/verify/<int:pk>/", audit_views.verify_job, name="audit_verify_job"),
 ]
 
 urlpatterns += [

@@ -16,14 +16,16 @@ Upper apps register their handlers in `AppConfig.ready()`; this module never imp
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -276,3 +278,30 @@ def outbox_items_for(obj: models.Model, *, topic: str):
     return OutboxItem.objects.filter(
         topic=topic, target_type=ContentType.objects.get_for_model(obj), target_id=str(obj.pk)
     )
+
+
+@contextmanager
+def lease_kept(item: OutboxItem, *, every: float | None = None):
+    """Renews the lease from a background thread around one long call that cannot report
+    progress (a single query, say). The thread stops when the block ends or the lease is
+    lost; a worker that dies or hangs stops renewing with it (the time limit ends a hang)."""
+    stop = threading.Event()
+    holder = OutboxItem(pk=item.pk, leased_by=item.leased_by)
+    interval = every or settings.OUTBOX_LEASE_SECONDS / 3
+
+    def renew() -> None:
+        try:
+            while not stop.wait(interval):
+                lease_renew(holder)
+        except LeaseLost:
+            pass
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=renew, name=f"lease-{item.pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()

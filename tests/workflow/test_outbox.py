@@ -141,3 +141,18 @@ def test_a_job_that_kills_its_worker_every_time_ends_failed(topic, settings):
     item.refresh_from_db()
     assert (item.status, item.attempts) == ("failed", 2)
     assert "lost" in item.last_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lease_kept_renews_the_lease_while_a_long_call_runs(topic, settings):
+    import time
+
+    from apps.workflow.outbox import lease_kept
+
+    settings.OUTBOX_LEASE_SECONDS = 60
+    topic("test.ok", lambda item: None)
+    item = claim(outbox_add(topic="test.ok", payload={}).pk)
+    first = item.lease_until
+    with lease_kept(item, every=0.1):
+        time.sleep(0.5)  # one long call that cannot report progress
+    assert OutboxItem.objects.get(pk=item.pk).lease_until > first
