@@ -3,6 +3,7 @@
 import pytest
 
 from apps.workflow import outbox
+from tests.workflow.worker import private_queues  # noqa: F401  (a fixture)
 
 
 @pytest.fixture
