@@ -1,10 +1,12 @@
 """The outbox in the admin: failed work is visible here and can be tried again."""
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.services import audit_record
 from apps.workflow.models import OutboxItem, OutboxStatus
 
 
@@ -33,6 +35,7 @@ class OutboxItemAdmin(admin.ModelAdmin):
         return obj.last_error[:120]
 
     @admin.action(description=_("Try the selected failed items again"))
+    @transaction.atomic
     def retry(self, request, queryset):
         from apps.workflow.outbox import send_nudge
 
@@ -47,7 +50,12 @@ class OutboxItemAdmin(admin.ModelAdmin):
             nudge_count=F("nudge_count") + 1,
         )
         for pk, topic in failed:
-            send_nudge(pk, topic)
+            audit_record(
+                actor=request.user,
+                action="workflow.outboxitem.retry",
+                target=("workflow.outboxitem", pk),
+            )
+            transaction.on_commit(lambda pk=pk, topic=topic: send_nudge(pk, topic))
         self.message_user(
             request, _("%(n)d items queued again.") % {"n": len(failed)}, messages.INFO
         )

@@ -156,3 +156,24 @@ def test_lease_kept_renews_the_lease_while_a_long_call_runs(topic, settings):
     with lease_kept(item, every=0.1):
         time.sleep(0.5)  # one long call that cannot report progress
     assert OutboxItem.objects.get(pk=item.pk).lease_until > first
+
+
+def test_the_admin_tries_failed_items_again_and_records_it(topic, admin_user, rf):
+    from django.contrib.admin.sites import site
+
+    from apps.workflow.admin import OutboxItemAdmin
+
+    topic("test.ok", lambda item: None)
+    item = outbox_add(topic="test.ok", payload={})
+    OutboxItem.objects.filter(pk=item.pk).update(status="failed", attempts=5)
+    request = rf.post("/admin/")
+    request.user = admin_user
+    model_admin = OutboxItemAdmin(OutboxItem, site)
+    with mock.patch.object(model_admin, "message_user"), mock.patch(NUDGE):
+        model_admin.retry(request, OutboxItem.objects.all())
+    item.refresh_from_db()
+    assert (item.status, item.attempts) == ("pending", 0)
+    assert AuditEvent.objects.filter(
+        action="workflow.outboxitem.retry", target_id=str(item.pk), actor_id=str(admin_user.pk)
+    ).exists()
+    assert outbox_run(item.pk) is True
