@@ -152,15 +152,16 @@ def claim(item_id: int) -> OutboxItem | None:
     now = timezone.now()
     rows = OutboxItem.objects.filter(claimable(now), pk=item_id)
     spent = rows.filter(attempts__gte=F("max_attempts"))
-    lost = spent.filter(status=S.RUNNING).update(
-        status=S.FAILED,
-        finished_at=now,
-        lease_until=None,
-        last_error="The worker running the last attempt was lost (its lease lapsed).",
-    )
-    if lost or spent.update(status=S.FAILED, finished_at=now, lease_until=None):
-        _record_failure(OutboxItem.objects.get(pk=item_id))
-        return None
+    with transaction.atomic():  # the failure and its audit event, together
+        lost = spent.filter(status=S.RUNNING).update(
+            status=S.FAILED,
+            finished_at=now,
+            lease_until=None,
+            last_error="The worker running the last attempt was lost (its lease lapsed).",
+        )
+        if lost or spent.update(status=S.FAILED, finished_at=now, lease_until=None):
+            _record_failure(OutboxItem.objects.get(pk=item_id))
+            return None
     token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     if not rows.filter(attempts__lt=F("max_attempts")).update(
         status=S.RUNNING,
