@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from apps.workflow.models import OutboxItem, OutboxStatus
@@ -35,9 +35,17 @@ def _overdue(row: dict, now: datetime) -> bool:
 def outbox_sweep(*, now: datetime | None = None) -> list[int]:
     """Nudges due pending rows and lapsed running rows whose nudge is overdue."""
     now = now or timezone.now()
+    # Coarse in SQL (never nudged, nudged before the shortest wait, or not since the lease
+    # lapsed), exact in Python (the wait doubles); the longest-waiting rows come first.
+    coarse = (
+        Q(last_nudged_at__isnull=True)
+        | Q(last_nudged_at__lte=now - renudge_after(nudges=0, attempts=0))
+        | Q(status=OutboxStatus.RUNNING, last_nudged_at__lt=F("lease_until"))
+    )
     rows = (
         OutboxItem.objects.filter(claimable(now))
-        .order_by("next_attempt_at", "pk")
+        .filter(coarse)
+        .order_by(F("last_nudged_at").asc(nulls_first=True), "pk")
         .values(
             "pk", "topic", "status", "last_nudged_at", "nudge_count", "attempts", "lease_until"
         )[:BATCH]

@@ -83,3 +83,15 @@ def test_countdowns_stay_below_the_broker_visibility_timeout(settings):
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
     assert visibility > settings.OUTBOX_MAX_COUNTDOWN_SECONDS
     assert visibility > settings.OUTBOX_LEASE_SECONDS
+
+
+def test_rows_waiting_their_turn_do_not_hide_an_overdue_one(topic, monkeypatch):
+    from apps.workflow import outbox_sweep as sweeper
+
+    monkeypatch.setattr(sweeper, "BATCH", 2)
+    topic("test.ok", lambda item: None)
+    for _ in range(3):
+        outbox_add(topic="test.ok", payload={})  # nudged just now
+    lost = outbox_add(topic="test.ok", payload={})
+    OutboxItem.objects.filter(pk=lost.pk).update(last_nudged_at=None)
+    assert sweep(timezone.now()) == [lost.pk]
