@@ -96,7 +96,7 @@ def test_a_worker_killed_mid_ingestion_is_taken_over_after_a_redis_flush(
     resource = make_resource(provider)
     first = start_worker(**SLOW)
     try:
-        job = upload(resource, provider, rows=100_000)
+        job = upload(resource, provider, rows=60_000)
         wait_for(
             lambda: DatasetUpload.objects.filter(pk=job.pk, rows_processed__gt=0).exists(),
             timeout=60,
@@ -124,8 +124,9 @@ def test_a_worker_killed_mid_ingestion_is_taken_over_after_a_redis_flush(
     finally:
         stop_worker(second)
     assert done is not None and elapsed < 120, f"not finished {elapsed:.0f} s after restart"
+    print(f"taken over and finished {elapsed:.0f} s after the restart")
     assert DatasetVersion.objects.filter(resource=resource).count() == 1
-    assert done.version.row_count == 100_000
+    assert done.version.row_count == 60_000
     item = OutboxItem.objects.get(topic=services.INGEST, target_id=str(job.pk))
     assert (item.status, item.attempts) == ("done", 2)
     assert [p.name for p in (shared_dir / "datasets" / str(resource.pk)).iterdir()] == [
