@@ -156,7 +156,7 @@ def test_a_run_that_lost_its_lease_publishes_nothing_and_keeps_the_raw_file(
 
     def taken_over_meanwhile(**kwargs):
         result = real(**kwargs)
-        OutboxItem.objects.filter(object_id_filter(upload)).update(leased_by="another-worker")
+        outbox_items_for(upload, topic=services.INGEST).update(leased_by="another-worker")
         return result
 
     monkeypatch.setattr(services, "ingest_file", taken_over_meanwhile)
@@ -164,9 +164,3 @@ def test_a_run_that_lost_its_lease_publishes_nothing_and_keeps_the_raw_file(
     assert DatasetVersion.objects.filter(resource=resource).count() == 0
     assert Path(upload.file_path).exists()
     assert parquet_files(data_dir, resource) == []
-
-
-def object_id_filter(upload):
-    from django.db.models import Q
-
-    return Q(topic=services.INGEST, target_id=str(upload.pk))
