@@ -1,11 +1,11 @@
-"""Celery tasks of the catalog (autodiscovered from this module)."""
+"""Celery tasks of the catalog (autodiscovered from this module). Ingestion runs through
+the outbox (`workflow.outbox.run`, topic `catalog.ingest`, on the `ingest` queue)."""
 
 from celery import shared_task
 
 from apps.catalog import timers
-from apps.catalog.ingest.tasks import dataset_ingest, dataset_ingest_sweeper
 
-__all__ = ["dataset_ingest", "dataset_ingest_sweeper", "registration_timers"]
+__all__ = ["registration_timers"]
 
 
 @shared_task(name="catalog.registration_timers")

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from apps.catalog import services
 from apps.catalog.choices import OUT_OF_REGISTRY
 from apps.catalog.models import DataResource, ReminderSent
 from apps.workflow import notice
+from apps.workflow.outbox_mail import mail_send_later
 
 
 def run(now=None) -> dict:
@@ -48,14 +48,15 @@ def send_reminders(now) -> int:
     sent = 0
     for resource in candidates:
         due = [d for d in days if resource.expires_at <= now + timedelta(days=d)]
-        if _claim_reminder(resource, due):
-            _notify_expiry(resource, min(due))
-            sent += 1
+        sent += _remind(resource, due)
     return sent
 
 
-def _claim_reminder(resource: DataResource, due: list[int]) -> bool:
-    """Marks every lead time already reached; True only when the nearest is new."""
+@transaction.atomic
+def _remind(resource: DataResource, due: list[int]) -> bool:
+    """Marks every lead time already reached and queues the e-mail in the same transaction
+    (the outbox sends it, retrying while the mail server is down); True when the nearest
+    lead time is new."""
     try:
         with transaction.atomic():
             ReminderSent.objects.create(
@@ -70,6 +71,7 @@ def _claim_reminder(resource: DataResource, due: list[int]) -> bool:
         ],
         ignore_conflicts=True,
     )
+    _notify_expiry(resource, min(due))
     return True
 
 
@@ -94,4 +96,10 @@ def _notify_expiry(resource: DataResource, days: int) -> None:
         "name": resource.name,
         "date": f"{resource.expires_at:%Y-%m-%d}",
     }
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
+    mail_send_later(
+        subject=subject,
+        body=body,
+        to=recipients,
+        obj=resource,
+        key=f"catalog.expiry:{resource.pk}:{resource.expires_at:%Y%m%d}:{days}",
+    )

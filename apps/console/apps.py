@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ConsoleConfig(AppConfig):
     name = "apps.console"
     verbose_name = "Regulator console"
+
+    def ready(self) -> None:
+        from apps.console.jobs import AUDIT_VERIFY, audit_verify_job
+        from apps.workflow import outbox
+
+        outbox.register(AUDIT_VERIFY, audit_verify_job, time_limit=3600)

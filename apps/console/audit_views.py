@@ -1,16 +1,14 @@
 """Regulator console: the audit log and its verification. Calls the audit selectors
 and verifier; no logic of its own."""
 
-from django.shortcuts import render
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
-from apps.audit.choices import Retention
 from apps.audit.forms import EventFilterForm
-from apps.audit.sealer import seal_pending
 from apps.audit.selectors import event_list
-from apps.audit.services import audit_record
-from apps.audit.verify import verify_chain
+from apps.console.jobs import AUDIT_VERIFY, audit_verify_start, last_verification
 from apps.console.views import regulator_required
+from apps.workflow.models import OutboxItem
 
 PAGE = 100
 
@@ -31,15 +29,21 @@ def events(request):
     return render(request, "console/audit_events.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @regulator_required
 def verify(request):
-    seal_pending()
-    result = verify_chain()
-    audit_record(
-        actor=request.user,
-        action="audit.verify",
-        data={"ok": result.ok, "head_seq": result.head_seq, "first_bad_seq": result.first_bad_seq},
-        retention=Retention.ACCESS,
-    )
-    return render(request, "console/audit_verify.html", {"result": result}, status=200)
+    """POST starts a verification job (a worker runs it); GET shows the last one."""
+    if request.method == "POST":
+        job = audit_verify_start(user=request.user)
+        return redirect("console:audit_verify_job", pk=job.pk)
+    return _job_page(request, last_verification())
+
+
+@regulator_required
+def verify_job(request, pk: int):
+    return _job_page(request, get_object_or_404(OutboxItem, pk=pk, topic=AUDIT_VERIFY))
+
+
+def _job_page(request, job: OutboxItem | None):
+    context = {"job": job, "result": job.result if job and job.status == "done" else None}
+    return render(request, "console/audit_verify.html", context)

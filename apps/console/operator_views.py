@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +14,7 @@ from apps.operators import selectors, services
 from apps.operators.choices import CreditStatus
 from apps.operators.diff import agreement_diff
 from apps.operators.models import AnnualReport, AuthorizationAgreement, OperatorProfile
+from apps.operators.report_due import overdue_reports, report_due_on
 from apps.workflow.history import history_for
 from apps.workflow.notice import objections_for
 from apps.workflow.review import steps_for
@@ -126,11 +128,15 @@ def agreement_decide(request, pk: int, decision: str):
 
 @regulator_required
 def reports(request):
-    return render(
-        request,
-        "console/operators/reports.html",
-        {"reports": selectors.report_list(user=request.user)},
-    )
+    today = timezone.localdate()
+    context = {
+        "reports": selectors.report_list(user=request.user),
+        # Reports for last year not filed by this year's due date (OPERATORS_ANNUAL_REPORT_DUE).
+        "overdue": list(overdue_reports(today)),
+        "overdue_year": today.year - 1,
+        "report_due": report_due_on(today.year),
+    }
+    return render(request, "console/operators/reports.html", context)
 
 
 @require_POST

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.console import audit_views, operator_views, registration_views, views
+from apps.console import audit_views, job_views, operator_views, registration_views, views
 
 app_name = "console"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("organizations/", views.organizations, name="organizations"),
     path("audit/", audit_views.events, name="audit_events"),
     path("audit/verify/", audit_views.verify, name="audit_verify"),
+    path("audit/verify/<int:pk>/", audit_views.verify_job, name="audit_verify_job"),
+    path("jobs/", job_views.jobs, name="jobs"),
 ]
 
 urlpatterns += [

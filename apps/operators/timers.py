@@ -3,25 +3,25 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.choices import Role
 from apps.accounts.models import User
-from apps.operators.choices import IN_FORCE, ReminderSubject, ReportStatus
+from apps.operators.choices import IN_FORCE, ReminderSubject
 from apps.operators.choices import AgreementStatus as A
 from apps.operators.choices import QualificationStatus as Q
 from apps.operators.models import (
-    AnnualReport,
     AuthorizationAgreement,
     OperatorProfile,
     OperatorReminder,
 )
+from apps.operators.report_due import flag_overdue_reports, operators_owing_report, report_due_on
 from apps.operators.services import agreement_ends, agreement_review
 from apps.operators.services.qualification import rereview_flag
 from apps.workflow import notice
+from apps.workflow.outbox_mail import mail_send_later
 
 
 def run(now=None) -> dict:
@@ -41,6 +41,7 @@ def run(now=None) -> dict:
         "expired": sum(1 for a in expired if a),
         "reminders": send_reminders(today),
         "rereview_flagged": rereview_flag(now=now),
+        "reports_overdue": flag_overdue_reports(today),
     }
 
 
@@ -64,10 +65,18 @@ def _claim(subject: str, object_id: int, due_on: date, due: list[int]) -> bool:
 
 
 def _remind(subject, object_id, due_on: date, today: date, days: list[int], org_id, text) -> int:
+    """The reminder row and its e-mail (an outbox item) commit together, or neither."""
     due = [d for d in days if due_on <= today + timedelta(days=d)]
-    if not due or due_on < today or not _claim(subject, object_id, due_on, due):
+    if not due or due_on < today:
         return 0
-    _notify(org_id, text % {"days": (due_on - today).days, "date": due_on.isoformat()})
+    with transaction.atomic():
+        if not _claim(subject, object_id, due_on, due):
+            return 0
+        _notify(
+            org_id,
+            text % {"days": (due_on - today).days, "date": due_on.isoformat()},
+            key=f"operators.{subject}:{object_id}:{due_on.isoformat()}:{min(due)}",
+        )
     return 1
 
 
@@ -101,18 +110,18 @@ def send_reminders(today: date) -> int:
         sent += _remind(
             ReminderSubject.CRYPTO, p.pk, p.crypto_expires_on, today, days, p.organization_id, text
         )
-    return sent + _report_reminders(today, live)
+    return sent + _report_reminders(today)
 
 
-def _report_reminders(today: date, live) -> int:
-    """Before 31 March: operators without a filed or accepted report for last year."""
-    deadline = date(today.year, 3, 31)
+def _report_reminders(today: date) -> int:
+    """Before the due date (OPERATORS_ANNUAL_REPORT_DUE): operators that owe last year's
+    report."""
+    deadline = report_due_on(today.year)
     if today > deadline:
         return 0
-    done = AnnualReport.objects.filter(year=today.year - 1).exclude(status=ReportStatus.RETURNED)
     text = _("The annual report for the previous year is due on %(date)s (in %(days)d days).")
     sent = 0
-    for p in live.exclude(organization_id__in=done.values("operator_id")):
+    for p in operators_owing_report(today.year - 1):
         sent += _remind(
             ReminderSubject.ANNUAL_REPORT,
             p.organization_id,
@@ -125,7 +134,7 @@ def _report_reminders(today: date, live) -> int:
     return sent
 
 
-def _notify(org_id: int, body: str) -> None:
+def _notify(org_id: int, body: str, *, key: str) -> None:
     recipients = list(
         User.objects.filter(
             membership__organization_id=org_id, membership__role=Role.ADMIN, is_active=True
@@ -135,6 +144,4 @@ def _notify(org_id: int, body: str) -> None:
     )
     if recipients:
         subject = _("Public data platform reminder")
-        transaction.on_commit(
-            lambda: send_mail(subject, body, None, recipients, fail_silently=True)
-        )
+        mail_send_later(subject=subject, body=body, to=recipients, key=key)

@@ -9,3 +9,11 @@ class WorkflowConfig(AppConfig):
     name = "apps.workflow"
     label = "workflow"
     verbose_name = _("workflow")
+
+    def ready(self) -> None:
+        from apps.workflow import outbox
+        from apps.workflow.outbox_mail import MAIL_SEND, mail_send_handler
+
+        outbox.register(
+            MAIL_SEND, mail_send_handler, max_attempts_setting="OUTBOX_MAIL_MAX_ATTEMPTS"
+        )

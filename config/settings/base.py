@@ -161,6 +161,13 @@ STORAGES = {
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# A mail server that hangs must not hold a worker: the outbox retries the e-mail later.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # Requests to /api/ larger than this are refused with 413 before any parsing.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
@@ -180,8 +187,6 @@ CATALOG_INGEST_BATCH_ROWS = env.int("CATALOG_INGEST_BATCH_ROWS", default=50_000)
 CATALOG_INGEST_BLOCK_BYTES = env.int("CATALOG_INGEST_BLOCK_BYTES", default=1024 * 1024)
 CATALOG_INGEST_TIME_LIMIT = env.int("CATALOG_INGEST_TIME_LIMIT", default=3600)
 CATALOG_PREVIEW_ROWS = env.int("CATALOG_PREVIEW_ROWS", default=20)
-# An upload still pending this long is re-enqueued by the sweeper (its message was lost).
-CATALOG_INGEST_SWEEP_AFTER_SECONDS = env.int("CATALOG_INGEST_SWEEP_AFTER_SECONDS", default=120)
 # /api/ paths allowed a larger body than API_MAX_BODY_BYTES: (regex, limit in bytes).
 # The margin leaves room for the multipart envelope, so the service can answer with
 # its own `file_too_large` error rather than a bare 413.
@@ -296,6 +301,28 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# Outbox (apps.workflow.outbox): asynchronous work is a row; Celery messages only nudge it.
+# A running job holds a lease that its progress renews; a lapsed lease is taken over.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
+OUTBOX_MAIL_MAX_ATTEMPTS = env.int("OUTBOX_MAIL_MAX_ATTEMPTS", default=10)
+# Retry n waits RETRY_BASE * 2**(n-1) seconds, at most RETRY_MAX.
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
+# A pending item whose nudge may be lost is nudged again after RENUDGE seconds, then after
+# twice as long each time (at most RENUDGE_MAX), so work waiting behind a long job does
+# not collect a message per sweep.
+OUTBOX_RENUDGE_SECONDS = env.int("OUTBOX_RENUDGE_SECONDS", default=300)
+OUTBOX_RENUDGE_MAX_SECONDS = env.int("OUTBOX_RENUDGE_MAX_SECONDS", default=3600)
+# Countdowns stay well below the Redis visibility timeout (a message held longer than it
+# is delivered twice); work due later is left to the sweeper.
+OUTBOX_MAX_COUNTDOWN_SECONDS = env.int("OUTBOX_MAX_COUNTDOWN_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["workflow-outbox-sweep"] = {
+    "task": "workflow.outbox.sweep",
+    "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=30.0),
+    "options": {"expires": 25},
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -343,7 +370,6 @@ CELERY_BEAT_SCHEDULE["catalog-registration-timers"] = {
     "task": "catalog.registration_timers",
     "schedule": env.float("CATALOG_TIMER_SECONDS", default=300.0),
 }
-CELERY_BEAT_SCHEDULE["catalog-ingest-sweep"] = {"task": "catalog.ingest.sweep", "schedule": 60.0}
 
 # Operators and authorization agreements (2025 Implementation Norms, trial).
 OPERATORS_MAX_AGREEMENT_YEARS = env.int("OPERATORS_MAX_AGREEMENT_YEARS", default=5)
@@ -352,7 +378,10 @@ OPERATORS_REVIEW_DAYS = env.int("OPERATORS_REVIEW_DAYS", default=20)
 OPERATORS_REMINDER_DAYS = [
     int(d) for d in env.list("OPERATORS_REMINDER_DAYS", default=["90", "30", "7"])
 ]
-# Days before 31 March on which operators are reminded of the annual report.
+# The annual disclosure report for the previous year is due on this day ("MM-DD"); a report
+# not filed by then is flagged to the regulator.
+OPERATORS_ANNUAL_REPORT_DUE = env.str("OPERATORS_ANNUAL_REPORT_DUE", default="03-31")
+# Days before that date on which operators are reminded of the annual report.
 OPERATORS_REPORT_REMINDER_DAYS = [
     int(d) for d in env.list("OPERATORS_REPORT_REMINDER_DAYS", default=["30", "7"])
 ]

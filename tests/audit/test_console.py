@@ -1,8 +1,10 @@
 import pytest
 
+from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from tests.conftest import login_web
 from tests.factories import OrganizationFactory
+from tests.workflow.helpers import run_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +32,25 @@ def test_an_outsider_cannot_open_the_audit_console(web, outsider, url):
     assert b"thing.secret" not in response.content
 
 
-def test_the_verify_button_shows_the_verifier_result(web, regulator):
+def test_the_verify_button_starts_a_job_whose_page_shows_progress_then_the_result(web, regulator):
     audit_record(actor=regulator, action="thing.verified")
     login_web(web, regulator)
-    page = web.post("/console/audit/verify/")
+    started = web.post("/console/audit/verify/")
+    assert started.status_code == 302
+    job_url = started["Location"]
+    waiting = web.get(job_url)
+    assert b'id="verify-progress"' in waiting.content and b'http-equiv="refresh"' in waiting.content
+    # a second click while it waits does not queue a second verification
+    assert web.post("/console/audit/verify/")["Location"] == job_url
+    assert run_outbox("audit.verify") == 1  # the worker's part
+    page = web.get(job_url)
     assert page.status_code == 200
     assert b'id="verify-result"' in page.content
     assert b"card success" in page.content
+    # the audit page's verify entry shows the last result too
+    assert b"card success" in web.get("/console/audit/verify/").content
+    event = AuditEvent.objects.filter(action="audit.verify").order_by("-id").first()
+    assert event.actor_id == str(regulator.pk)
 
 
 @pytest.mark.usefixtures("empty_audit_log")
@@ -52,7 +66,17 @@ def test_the_verify_button_names_the_first_bad_sequence_number(web, regulator):
         [AuditSeal.objects.get(seq=2).event_id],
     )
     login_web(web, regulator)
-    page = web.post("/console/audit/verify/")
+    job_url = web.post("/console/audit/verify/")["Location"]
+    run_outbox("audit.verify")
+    page = web.get(job_url)
     assert page.status_code == 200
     assert b"card error" in page.content
-    assert page.context["result"].first_bad_seq == 2
+    assert page.context["result"]["first_bad_seq"] == 2
+
+
+def test_an_outsider_cannot_open_a_verification_job(web, regulator, outsider):
+    login_web(web, regulator)
+    job_url = web.post("/console/audit/verify/")["Location"]
+    web.logout()
+    login_web(web, outsider)
+    assert web.get(job_url).status_code == 403

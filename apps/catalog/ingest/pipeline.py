@@ -59,6 +59,7 @@ def ingest_file(
     block_bytes: int = 1 << 20,
     max_problems: int = 1000,
     on_progress: Progress | None = None,
+    temp_prefix: str = ".incoming-",
 ) -> IngestResult:
     """Streams `path` through validation into a temporary Parquet file in `out_dir`.
 
@@ -67,7 +68,7 @@ def ingest_file(
     """
     report = Report(limit=max_problems)
     result = IngestResult(ok=False, schema=schema_json(fields))
-    sink = ParquetSink(out_dir, arrow_schema(fields))
+    sink = ParquetSink(out_dir, arrow_schema(fields), prefix=temp_prefix)
     try:
         result.fmt = fmt or detect_format(path, name)
         result.encoding = encoding or ("" if result.fmt == "xlsx" else detect_encoding(path))

@@ -3,13 +3,12 @@
 import logging
 import re
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -22,9 +21,19 @@ from apps.catalog.ingest.writer import publish
 from apps.catalog.models import DataResource, DatasetUpload, DatasetVersion
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 from apps.core.permissions import MANAGE
+from apps.workflow.models import OutboxItem
+from apps.workflow.outbox import (
+    LeaseLost,
+    PermanentFailure,
+    lease_renew,
+    outbox_add,
+    outbox_items_for,
+    outbox_run,
+)
 from apps.workflow.transitions import record_change
 
 log = logging.getLogger(__name__)
+INGEST = "catalog.ingest"  # the outbox topic of an upload's ingestion job
 
 
 def uploads_dir(resource_id: int) -> Path:
@@ -91,69 +100,74 @@ def dataset_upload_create(*, resource: DataResource, uploaded_file, user) -> Dat
             target_org=resource.provider_id,
             data={"resource": resource.pk, "size": upload.size_bytes, "format": fmt},
         )
-        transaction.on_commit(lambda: _enqueue(upload.pk))
+        # The job is a row committed with the upload; the worker is nudged on commit and
+        # the sweeper nudges it again if that message is lost.
+        outbox_add(topic=INGEST, payload={"upload": upload.pk}, obj=upload)
     return upload
 
 
-def _enqueue(upload_id: int) -> None:
-    from apps.catalog.ingest.tasks import dataset_ingest
-
-    dataset_ingest.delay(upload_id)
-
-
-def _claimable(now) -> Q:
-    stale = now - timedelta(seconds=settings.CATALOG_INGEST_TIME_LIMIT + 60)
-    return Q(status=IngestStatus.PENDING) | Q(status=IngestStatus.RUNNING, started_at__lt=stale)
-
-
-def dataset_ingest_sweep(*, now=None) -> list[int]:
-    """Beat: the database is the truth. Re-enqueues uploads whose message was lost (Redis
-    keeps nothing on disk) or whose worker died; the claim makes a duplicate harmless."""
-    now = now or timezone.now()
-    quiet = now - timedelta(seconds=settings.CATALOG_INGEST_SWEEP_AFTER_SECONDS)
-    stuck = list(
-        DatasetUpload.objects.filter(_claimable(now))
-        .filter(Q(started_at__isnull=True, created_at__lt=quiet) | Q(started_at__isnull=False))
-        .values_list("pk", flat=True)
-    )
-    for upload_id in stuck:
-        _enqueue(upload_id)
-    return stuck
-
-
 def _claim(upload_id: int) -> bool:
-    """Compare-and-swap pending → running; a job dead past its time limit is re-claimed."""
-    now = timezone.now()
-    claimable = _claimable(now)
+    """pending (or running, when the outbox lease of a dead run was taken over) → running."""
     return bool(
-        DatasetUpload.objects.filter(claimable, pk=upload_id).update(
-            status=IngestStatus.RUNNING, started_at=now, bytes_processed=0, rows_processed=0
+        DatasetUpload.objects.filter(
+            pk=upload_id, status__in=[IngestStatus.PENDING, IngestStatus.RUNNING]
+        ).update(
+            status=IngestStatus.RUNNING,
+            started_at=timezone.now(),
+            bytes_processed=0,
+            rows_processed=0,
         )
     )
 
 
+def _temp_prefix(upload_id: int) -> str:
+    return f".incoming-u{upload_id}-"
+
+
+def _remove_leftovers(upload: DatasetUpload) -> None:
+    """A run whose worker died leaves its temporary Parquet file: the next run removes it."""
+    directory = datasets_dir(upload.resource_id)
+    if directory.is_dir():
+        for path in directory.glob(f"{_temp_prefix(upload.pk)}*.parquet"):
+            path.unlink(missing_ok=True)
+
+
 def dataset_ingest_run(*, upload_id: int) -> DatasetUpload | None:
-    """The ingestion job. Safe to run twice: only the run that claims the upload works.
+    """Runs the upload's job in this process (demo data, tests) through its outbox row, as
+    a worker would. Safe to run twice: only the run that claims the row works."""
+    upload = DatasetUpload.objects.get(pk=upload_id)
+    item = outbox_items_for(upload, topic=INGEST).first()
+    if item is None or not outbox_run(item.pk):
+        return None
+    return DatasetUpload.objects.get(pk=upload_id)
+
+
+def dataset_ingest_job(item: OutboxItem) -> None:
+    """The outbox handler of `catalog.ingest`. Holds the outbox lease, renewed with each
+    batch of progress, so a run whose worker died is taken over within a minute or two.
 
     The report is stored in English whatever language is active (a worker, a management
     command or a test); pages translate it from each problem's code when they show it.
     """
     with translation.override("en"):
-        return _run(upload_id)
+        _run(item.payload["upload"], item)
 
 
-def _run(upload_id: int) -> DatasetUpload | None:
+def _run(upload_id: int, item: OutboxItem) -> None:
     if not _claim(upload_id):
-        return None
+        return  # already finished
     upload = DatasetUpload.objects.select_related("resource").get(pk=upload_id)
+    _remove_leftovers(upload)
     fields = [
         FieldSpec(f.name, f.data_type, f.nullable, f.label) for f in upload.resource.fields.all()
     ]
     running = DatasetUpload.objects.filter(pk=upload_id, status=IngestStatus.RUNNING)
 
     def progress(bytes_done: int, rows_done: int) -> None:
+        lease_renew(item, progress=bytes_done / max(upload.size_bytes, 1))
         running.update(bytes_processed=bytes_done, rows_processed=rows_done)
 
+    finished = True
     try:
         result = ingest_file(
             path=Path(upload.file_path),
@@ -166,17 +180,22 @@ def _run(upload_id: int) -> DatasetUpload | None:
             block_bytes=settings.CATALOG_INGEST_BLOCK_BYTES,
             max_problems=settings.CATALOG_MAX_REPORTED_PROBLEMS,
             on_progress=progress,
+            temp_prefix=_temp_prefix(upload_id),
         )
         if result.ok:
-            _publish(upload, result)
+            _publish(upload, result, item)
         else:
             _fail(upload_id, result)
-    except SoftTimeLimitExceeded:
+    except LeaseLost:
+        finished = False  # another worker runs this upload now: leave its file alone
+        raise
+    except SoftTimeLimitExceeded as error:
         _fail(
             upload_id,
             IngestResult(ok=False, error="The job took too long.", error_code="time_limit"),
         )
-    except Exception:
+        raise PermanentFailure("time limit") from error
+    except Exception as error:
         log.exception("ingestion of upload %s failed", upload_id)
         _fail(
             upload_id,
@@ -184,18 +203,21 @@ def _run(upload_id: int) -> DatasetUpload | None:
                 ok=False, error="Internal error while ingesting.", error_code="internal_error"
             ),
         )
-        raise
+        # The raw file goes below, so a retry could not succeed: fail the job visibly.
+        raise PermanentFailure(f"{type(error).__name__}: {error}") from error
     finally:
-        # The Parquet version is the record from now on; the raw upload is not kept.
-        Path(upload.file_path).unlink(missing_ok=True)
-    return DatasetUpload.objects.get(pk=upload_id)
+        if finished:
+            # The Parquet version is the record from now on; the raw upload is not kept.
+            Path(upload.file_path).unlink(missing_ok=True)
 
 
-def _publish(upload: DatasetUpload, result: IngestResult) -> DatasetVersion:
-    """Moves the file into place and makes it current, all or nothing."""
+def _publish(upload: DatasetUpload, result: IngestResult, item: OutboxItem) -> DatasetVersion:
+    """Moves the file into place and makes it current, all or nothing, only while this run
+    still holds the lease (the renewal locks the outbox row until the commit)."""
     final: Path | None = None
     try:
         with transaction.atomic():
+            lease_renew(item)
             resource = DataResource.objects.select_for_update().get(pk=upload.resource_id)
             last = resource.versions.aggregate(last=Max("number"))["last"] or 0
             final = datasets_dir(resource.pk) / f"v{last + 1}.parquet"

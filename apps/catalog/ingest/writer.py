@@ -15,9 +15,9 @@ import pyarrow.parquet as pq
 
 
 class ParquetSink:
-    def __init__(self, directory: Path, schema: pa.Schema):
+    def __init__(self, directory: Path, schema: pa.Schema, prefix: str = ".incoming-"):
         directory.mkdir(parents=True, exist_ok=True)
-        self.path = directory / f".incoming-{uuid.uuid4().hex}.parquet"
+        self.path = directory / f"{prefix}{uuid.uuid4().hex}.parquet"
         self.schema = schema
         self._writer: pq.ParquetWriter | None = None
 

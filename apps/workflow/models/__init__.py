@@ -2,6 +2,16 @@
 
 from apps.workflow.models.history import StatusHistory
 from apps.workflow.models.notice import Notice, NoticeOutcome, Objection
+from apps.workflow.models.outbox import OutboxItem, OutboxStatus
 from apps.workflow.models.review import Decision, ReviewStep
 
-__all__ = ["Decision", "Notice", "NoticeOutcome", "Objection", "ReviewStep", "StatusHistory"]
+__all__ = [
+    "Decision",
+    "Notice",
+    "NoticeOutcome",
+    "Objection",
+    "OutboxItem",
+    "OutboxStatus",
+    "ReviewStep",
+    "StatusHistory",
+]

@@ -1,13 +1,17 @@
 """The job: versions are numbered and immutable, failures change nothing, reruns are safe."""
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from django.utils import timezone
 
 from apps.catalog.ingest import services
 from apps.catalog.models import DatasetVersion
+from apps.workflow.models import OutboxItem
+from apps.workflow.outbox import claim, outbox_items_for
 from tests.catalog.ingest.conftest import ROWS, csv_bytes, ingest, upload_file
 
 pytestmark = pytest.mark.django_db
@@ -104,14 +108,26 @@ def test_progress_is_written_to_the_upload_while_the_job_runs(
     assert 0 < progress[0] < 1
 
 
-def test_a_job_that_died_is_claimed_again_after_its_time_limit(provider, resource, settings):
+def test_a_job_whose_worker_died_is_taken_over_once_its_lease_lapsed(provider, resource, data_dir):
+    # given a run that died half-way: upload running, lease held, a temporary file left
     upload = services.dataset_upload_create(
         resource=resource, uploaded_file=upload_file(csv_bytes(ROWS)), user=provider
     )
-    type(upload).objects.filter(pk=upload.pk).update(
-        status="running", started_at="2020-01-01T00:00:00Z"
-    )
+    item = outbox_items_for(upload, topic=services.INGEST).get()
+    claim(item.pk)
+    type(upload).objects.filter(pk=upload.pk).update(status="running", rows_processed=2)
+    leftover = data_dir / "datasets" / str(resource.pk) / f".incoming-u{upload.pk}-dead.parquet"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"half")
+    # then nobody takes it over while the lease holds
+    assert services.dataset_ingest_run(upload_id=upload.pk) is None
+    # when the lease lapses, the next run takes it over and finishes it once
+    OutboxItem.objects.filter(pk=item.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
     assert services.dataset_ingest_run(upload_id=upload.pk).status == "succeeded"
+    assert services.dataset_ingest_run(upload_id=upload.pk) is None
+    assert parquet_files(data_dir, resource) == ["v1.parquet"]
+    item.refresh_from_db()
+    assert (item.status, item.attempts) == ("done", 2)
 
 
 def test_a_publication_that_fails_leaves_no_file_behind(provider, resource, data_dir, monkeypatch):
@@ -119,10 +135,32 @@ def test_a_publication_that_fails_leaves_no_file_behind(provider, resource, data
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(DatasetVersion.objects, "create", broken)
-    with pytest.raises(RuntimeError):
-        ingest(resource, provider, csv_bytes(ROWS))
+    upload = ingest(resource, provider, csv_bytes(ROWS))
 
     resource.refresh_from_db()
     assert resource.current_version is None
     assert parquet_files(data_dir, resource) == []
-    assert resource.uploads.get().status == "failed"
+    assert upload.status == "failed"
+    # the job itself is a visible failure (the raw file is gone, retrying cannot help)
+    item = outbox_items_for(upload, topic=services.INGEST).get()
+    assert item.status == "failed" and "database went away" in item.last_error
+
+
+def test_a_run_that_lost_its_lease_publishes_nothing_and_keeps_the_raw_file(
+    provider, resource, data_dir, monkeypatch
+):
+    upload = services.dataset_upload_create(
+        resource=resource, uploaded_file=upload_file(csv_bytes(ROWS)), user=provider
+    )
+    real = services.ingest_file
+
+    def taken_over_meanwhile(**kwargs):
+        result = real(**kwargs)
+        outbox_items_for(upload, topic=services.INGEST).update(leased_by="another-worker")
+        return result
+
+    monkeypatch.setattr(services, "ingest_file", taken_over_meanwhile)
+    assert services.dataset_ingest_run(upload_id=upload.pk) is None
+    assert DatasetVersion.objects.filter(resource=resource).count() == 0
+    assert Path(upload.file_path).exists()
+    assert parquet_files(data_dir, resource) == []

@@ -4,9 +4,12 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.conf import settings
 
 from apps.catalog.ingest import services
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
+from apps.workflow.models import OutboxItem
+from apps.workflow.outbox import outbox_items_for
 from tests.catalog.ingest.conftest import ROWS, csv_bytes, make_resource, upload_file
 
 pytestmark = pytest.mark.django_db
@@ -61,21 +64,27 @@ def test_a_deregistered_resource_takes_no_data(provider):
 def test_the_upload_is_stored_and_its_job_queued_after_commit(
     provider, resource, django_capture_on_commit_callbacks
 ):
-    with mock.patch("apps.catalog.ingest.tasks.dataset_ingest.delay") as delay:
+    with mock.patch("apps.workflow.tasks.outbox_run_task.apply_async") as nudge:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             upload = create(resource, provider)
-        assert not delay.called
+        assert not nudge.called
+        item = outbox_items_for(upload, topic=services.INGEST).get()
         for callback in callbacks:
             callback()
-    delay.assert_called_once_with(upload.pk)
+    (args,), options = nudge.call_args
+    assert args == (item.pk,) and item.payload == {"upload": upload.pk}
+    assert options["queue"] == "ingest"
+    assert options["time_limit"] == settings.CATALOG_INGEST_TIME_LIMIT
     assert (upload.status, upload.detected_format, upload.detected_encoding) == (
         "pending", "csv", "utf-8"
     )  # fmt: skip
     assert Path(upload.file_path).read_bytes() == csv_bytes(ROWS)
 
 
-def test_the_task_is_routed_to_the_ingest_queue():
-    from config.celery import app
+def test_the_upload_and_its_job_are_written_together_or_not_at_all(provider, resource):
+    from django.db import transaction
 
-    route = app.amqp.router.route({}, "catalog.ingest.run")
-    assert route["queue"].name == "ingest"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        create(resource, provider)
+        raise RuntimeError("the caller fails after the upload")
+    assert not OutboxItem.objects.filter(topic=services.INGEST).exists()

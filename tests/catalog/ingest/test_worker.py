@@ -47,31 +47,29 @@ def test_an_api_upload_is_ingested_by_the_worker(celery_worker_process, provider
 
 
 def test_an_upload_whose_message_was_lost_is_recovered_by_the_sweeper(
-    celery_worker_process, provider, monkeypatch
+    celery_worker_process, provider, settings
 ):
     # given an upload recorded in the database whose queue message never reached Redis
     from datetime import timedelta
+    from unittest import mock
 
     from django.utils import timezone
 
     from apps.catalog.ingest import services
+    from apps.workflow.models import OutboxItem
+    from apps.workflow.outbox_sweep import outbox_sweep
 
     resource = make_resource(provider)
     upload_file = SimpleUploadedFile("lost.csv", csv_bytes(ROWS))
-    original_enqueue = services._enqueue
-    services._enqueue = lambda upload_id: None  # the broker "loses" the message
-    try:
+    with mock.patch("apps.workflow.outbox.send_nudge"):  # the broker "loses" the message
         upload = services.dataset_upload_create(
             resource=resource, uploaded_file=upload_file, user=provider
         )
-    finally:
-        services._enqueue = original_enqueue
-    DatasetUpload.objects.filter(pk=upload.pk).update(
-        created_at=timezone.now() - timedelta(minutes=5)
-    )
-    # when the beat sweeper runs
-    assert services.dataset_ingest_sweep() == [upload.pk]
-    # then a real worker ingests it
+    item = OutboxItem.objects.get(topic=services.INGEST, target_id=str(upload.pk))
+    # when the beat sweeper runs once the nudge is overdue
+    later = timezone.now() + timedelta(seconds=settings.OUTBOX_RENUDGE_SECONDS + 1)
+    assert outbox_sweep(now=later) == [item.pk]
+    # then a real worker ingests it, once
     done = wait_for(
         lambda: (
             DatasetUpload.objects.filter(pk=upload.pk, status="succeeded")
@@ -81,5 +79,7 @@ def test_an_upload_whose_message_was_lost_is_recovered_by_the_sweeper(
         timeout=60,
     )
     assert done.version.row_count == len(ROWS)
-    assert services.dataset_ingest_sweep() == []
+    assert outbox_sweep(now=later + timedelta(days=1)) == []
+    item.refresh_from_db()
+    assert (item.status, item.attempts) == ("done", 1)
     Path(done.version.parquet_path).unlink(missing_ok=True)

@@ -1,0 +1,79 @@
+"""Worker processes that a test starts, kills and restarts itself, on queues of their own
+(t-outbox-*), so the session's shared worker never takes their work."""
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+import redis
+from django.conf import settings
+
+from apps.workflow import outbox
+from tests.conftest import ROOT
+
+PREFIX = "t-outbox-"
+
+
+@pytest.fixture
+def private_queues(monkeypatch):
+    """Nudges sent by this test process go to t-outbox-<queue>."""
+    for topic, handler in list(outbox.HANDLERS.items()):
+        monkeypatch.setitem(
+            outbox.HANDLERS,
+            topic,
+            outbox.Handler(
+                topic,
+                handler.func,
+                PREFIX + handler.queue,
+                handler.max_attempts_setting,
+                handler.time_limit,
+            ),
+        )
+    flush_redis()
+
+
+def flush_redis() -> None:
+    """FLUSHDB on this suite's own Redis database (never FLUSHALL: others share the server)."""
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+
+
+def start_worker(**env_extra: str) -> subprocess.Popen:
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "TEST_DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "TEST_DATA_DIR": str(settings.DATA_DIR),
+        # Retries are nudged by the sweeper this test runs, on the private queues.
+        "OUTBOX_MAX_COUNTDOWN_SECONDS": "0",
+        **env_extra,
+    }
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "config", "worker",
+            "-Q", f"{PREFIX}ingest,{PREFIX}default", "-c", "1", "--pool", "prefork",
+            "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def kill_worker(process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    """Signals the whole process group (the main process and its pool children)."""
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    kill_worker(process, signal.SIGTERM)
