@@ -8,7 +8,8 @@ from apps.accounts.models import User
 from apps.catalog import facets, paging, search
 from apps.catalog.choices import RegistrationStatus as S
 from apps.catalog.models import DataResource, Objection
-from apps.core.permissions import VIEW, get_object_for
+from apps.core.permissions import VIEW
+from apps.workflow.policy import get_object_for
 
 # Query-string keys of the filters, and the model lookup each one filters on.
 FILTERS = {

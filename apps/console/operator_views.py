@@ -8,11 +8,11 @@ from django.views.decorators.http import require_POST
 
 from apps.console.views import regulator_required
 from apps.core.forms import run_action
-from apps.core.permissions import get_object_for
 from apps.operators import selectors, services
 from apps.operators.choices import CreditStatus
 from apps.operators.diff import agreement_diff
 from apps.operators.models import AnnualReport, AuthorizationAgreement, OperatorProfile
+from apps.workflow.policy import get_object_for
 
 
 def _run(request, call) -> None:

@@ -7,8 +7,8 @@ from apps.catalog import metadata, selectors, services
 from apps.catalog.models import DataResource
 from apps.console.views import regulator_required
 from apps.core.forms import run_action
-from apps.core.permissions import get_object_for
 from apps.portal.resource_forms import NoteForm
+from apps.workflow.policy import get_object_for
 
 
 @regulator_required

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organization
 from apps.catalog.models import DataResource
-from apps.core.permissions import MANAGE
+from apps.core.permissions import VIEW
 from apps.operators.choices import (
     IN_FORCE,
     AgreementMode,
@@ -20,27 +20,21 @@ from apps.operators.choices import (
     ReportStatus,
     SuspensionKind,
 )
+from apps.workflow import policy
 
 User = settings.AUTH_USER_MODEL
 
 
 class OwnedQuerySet(models.QuerySet):
-    """Regulators see everything; an operator sees the rows of its own organization."""
+    """Rows of one organization: the owner and the regulator read them (apps.operators.rules)."""
 
-    owner_field = "operator_id"
-
-    def restrict(self, user, action: str = "view"):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_regulator:
-            return self
-        if user.organization_id is None:
-            return self.none()
-        return self.filter(**{self.owner_field: user.organization_id})
+    def restrict(self, user, action: str = VIEW):
+        """What `user` may do, by the rules in apps.operators.rules."""
+        return policy.restrict(self, user, action)
 
 
 class ProfileQuerySet(OwnedQuerySet):
-    owner_field = "organization_id"
+    pass
 
 
 class OperatorProfile(models.Model):
@@ -111,7 +105,7 @@ class QualificationEvent(models.Model):
 
 
 class DocumentQuerySet(OwnedQuerySet):
-    owner_field = "profile__organization_id"
+    pass
 
 
 class QualificationDocument(models.Model):
@@ -137,15 +131,6 @@ class QualificationDocument(models.Model):
 
 
 class AgreementQuerySet(OwnedQuerySet):
-    def restrict(self, user, action: str = "view"):
-        """Besides their own, signed-in users see agreements under notice (to object) and
-        those in force (they are disclosed anyway)."""
-        own = super().restrict(user, action)
-        if action == MANAGE or not getattr(user, "is_authenticated", False) or user.is_regulator:
-            return own
-        public = Q(status__in=[AgreementStatus.PUBLIC_NOTICE, *IN_FORCE])
-        return self.filter(public | Q(operator_id=user.organization_id or 0))
-
     def in_force(self):
         return self.filter(status__in=IN_FORCE)
 

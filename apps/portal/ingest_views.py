@@ -13,7 +13,8 @@ from apps.catalog.ingest.validate import REASONS
 from apps.catalog.models import DataResource, DatasetUpload
 from apps.core.exceptions import DomainError
 from apps.core.forms import record_web_refusal
-from apps.core.permissions import MANAGE, get_object_for
+from apps.core.permissions import MANAGE
+from apps.workflow.policy import get_object_for
 
 
 class UploadForm(forms.Form):

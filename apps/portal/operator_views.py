@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error, flash_domain_error, run_action
 from apps.core.http import file_response
-from apps.core.permissions import MANAGE, get_object_for
+from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
 from apps.operators.diff import agreement_diff
 from apps.operators.models import AuthorizationAgreement, OperatorProfile, QualificationDocument
@@ -24,6 +24,7 @@ from apps.portal.operator_forms import (
     ReasonForm,
     ReportForm,
 )
+from apps.workflow.policy import get_object_for
 
 
 def _operator_only(request):

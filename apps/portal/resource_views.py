@@ -10,7 +10,7 @@ from apps.catalog import metadata, selectors, services
 from apps.catalog.models import DataResource
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error, run_action
-from apps.core.permissions import MANAGE, get_object_for
+from apps.core.permissions import MANAGE
 from apps.portal.resource_forms import (
     FieldFormSet,
     FollowUpForm,
@@ -19,6 +19,7 @@ from apps.portal.resource_forms import (
     ResourceForm,
     fields_from,
 )
+from apps.workflow.policy import get_object_for
 
 
 @login_required

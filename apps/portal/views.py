@@ -12,7 +12,8 @@ from apps.accounts.forms import ApiKeyForm, RevokeForm
 from apps.accounts.models import ApiKey
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error, flash_domain_error
-from apps.core.permissions import MANAGE, get_object_for
+from apps.core.permissions import MANAGE
+from apps.workflow.policy import get_object_for
 
 
 @login_required

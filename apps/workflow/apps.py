@@ -9,3 +9,6 @@ class WorkflowConfig(AppConfig):
     name = "apps.workflow"
     label = "workflow"
     verbose_name = _("workflow")
+
+    def ready(self) -> None:
+        from apps.workflow import rules  # noqa: F401  (policy of accounts and audit models)

@@ -10,7 +10,6 @@ from apps.audit import exports, selectors, signing
 from apps.audit.api import serializers as s
 from apps.audit.models import AuditEvent
 from apps.core.api.pagination import CursorPagination
-from apps.core.permissions import get_object_for
 
 
 class OldestFirst(CursorPagination):
@@ -29,7 +28,7 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return selectors.event_list(user=self.request.user, filters=self._filters())
 
     def get_object(self):
-        return get_object_for(self.request.user, AuditEvent, self.kwargs["pk"])
+        return AuditEvent.access_policy.get_object_for(self.request.user, self.kwargs["pk"])
 
     @extend_schema(parameters=[s.EventFilterSerializer])
     def list(self, request, *args, **kwargs):

@@ -10,7 +10,8 @@ from rest_framework.views import APIView
 from apps.catalog.api import ingest_serializers as s
 from apps.catalog.ingest import selectors, services
 from apps.catalog.models import DataResource, DatasetUpload
-from apps.core.permissions import MANAGE, get_object_for
+from apps.core.permissions import MANAGE
+from apps.workflow.policy import get_object_for
 
 
 class ResourceUploadsView(ListAPIView):

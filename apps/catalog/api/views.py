@@ -7,7 +7,8 @@ from rest_framework.response import Response
 from apps.catalog import selectors, services
 from apps.catalog.api import serializers as s
 from apps.catalog.models import DataResource
-from apps.core.permissions import MANAGE, VIEW, get_object_for
+from apps.core.permissions import MANAGE, VIEW
+from apps.workflow.policy import get_object_for
 
 
 class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

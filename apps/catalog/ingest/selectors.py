@@ -13,8 +13,8 @@ from apps.catalog.choices import MaskingRule
 from apps.catalog.masking import mask_value
 from apps.catalog.models import PREVIEW, DataResource, DatasetUpload
 from apps.core.exceptions import PermissionDeniedError
-from apps.core.permissions import get_object_for
 from apps.core.transitions import record_change
+from apps.workflow.policy import get_object_for
 
 
 def resource_for_preview(*, user, pk) -> DataResource:

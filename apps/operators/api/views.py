@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from apps.catalog.models import DataResource
 from apps.core.http import file_response
-from apps.core.permissions import MANAGE, VIEW, get_object_for
+from apps.core.permissions import MANAGE, VIEW
 from apps.operators import selectors, services
 from apps.operators.api import serializers as s
 from apps.operators.diff import agreement_diff
@@ -22,6 +22,7 @@ from apps.operators.models import (
     QualificationDocument,
 )
 from apps.operators.scope import agreement_scope_check
+from apps.workflow.policy import get_object_for
 
 UPLOAD = [MultiPartParser, FormParser]
 
