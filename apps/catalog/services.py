@@ -25,6 +25,7 @@ from apps.catalog.models import DataResource, MetadataVersion, Objection, Regist
 from apps.catalog.validation import clean_metadata
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 from apps.core.transitions import record_change, transition
+from apps.workflow import policy
 
 EDITABLE = {S.DRAFT, S.RETURNED}
 
@@ -61,6 +62,7 @@ def _require_provider(resource: DataResource, user: User) -> None:
 def _require_regulator(user: User) -> None:
     if not user.is_regulator:
         raise PermissionDeniedError(_("Only the regulator may review registrations."))
+    policy.require(user, policy.DECIDE, DataResource, _("Only a reviewer or an admin may decide."))
 
 
 def _record_version(resource: DataResource, user: User | None, *, pending: bool = False):

@@ -8,11 +8,12 @@ from django.views.decorators.http import require_POST
 
 from apps.console.views import regulator_required
 from apps.core.forms import run_action
+from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
 from apps.operators.choices import CreditStatus
 from apps.operators.diff import agreement_diff
 from apps.operators.models import AnnualReport, AuthorizationAgreement, OperatorProfile
-from apps.workflow.policy import get_object_for
+from apps.workflow.policy import DECIDE, get_object_for
 
 
 def _run(request, call) -> None:
@@ -49,7 +50,7 @@ def operator_review(request, pk: int):
 @require_POST
 @regulator_required
 def operator_decide(request, pk: int, decision: str):
-    profile = get_object_for(request.user, OperatorProfile, pk)
+    profile = get_object_for(request.user, OperatorProfile, pk, DECIDE)
     text, me = request.POST.get("reason", ""), request.user
     calls = {
         "start": lambda: services.qualification_start_review(profile=profile, reviewer=me),
@@ -101,7 +102,8 @@ def agreement_review(request, pk: int):
 @require_POST
 @regulator_required
 def agreement_decide(request, pk: int, decision: str):
-    agreement = get_object_for(request.user, AuthorizationAgreement, pk)
+    action = MANAGE if decision == "terminate" else DECIDE
+    agreement = get_object_for(request.user, AuthorizationAgreement, pk, action)
     text, me = request.POST.get("reason", ""), request.user
     calls = {
         "approve": lambda: services.agreement_approve(agreement=agreement, reviewer=me, note=text),
@@ -131,7 +133,7 @@ def reports(request):
 @require_POST
 @regulator_required
 def report_decide(request, pk: int, decision: str):
-    report = get_object_for(request.user, AnnualReport, pk)
+    report = get_object_for(request.user, AnnualReport, pk, DECIDE)
     text, me = request.POST.get("reason", ""), request.user
     calls = {
         "accept": lambda: services.report_accept(report=report, reviewer=me, note=text),

@@ -8,7 +8,7 @@ from apps.catalog.models import DataResource
 from apps.console.views import regulator_required
 from apps.core.forms import run_action
 from apps.portal.resource_forms import NoteForm
-from apps.workflow.policy import get_object_for
+from apps.workflow.policy import DECIDE, get_object_for
 
 
 @regulator_required
@@ -46,7 +46,7 @@ ACTIONS = {
 @require_POST
 @regulator_required
 def decide(request, pk: int, decision: str):
-    resource = get_object_for(request.user, DataResource, pk)
+    resource = get_object_for(request.user, DataResource, pk, DECIDE)
     if decision not in ACTIONS:
         return redirect("console:registration_review", pk=pk)
     note = request.POST.get("note", "")

@@ -22,7 +22,7 @@ from apps.operators.models import (
     QualificationDocument,
 )
 from apps.operators.scope import agreement_scope_check
-from apps.workflow.policy import get_object_for
+from apps.workflow.policy import DECIDE, get_object_for
 
 UPLOAD = [MultiPartParser, FormParser]
 
@@ -94,13 +94,13 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         events = self._get().history.select_related("actor")
         return Response(s.QualificationEventSerializer(events, many=True).data)
 
-    def _note(self, request, call):
-        profile = self._get()  # 404 for outsiders before the body is looked at
+    def _note(self, request, call, action=DECIDE):
+        profile = self._get(action)  # 404 for outsiders before the body is looked at
         note = _valid(s.OperatorNoteSerializer, request).get("note", "")
         return self._respond(call(profile, note))
 
-    def _reason(self, request, call):
-        profile = self._get()
+    def _reason(self, request, call, action=DECIDE):
+        profile = self._get(action)
         reason = _valid(s.ReasonSerializer, request)["reason"]
         result = call(profile, reason)
         return self._respond(result if isinstance(result, OperatorProfile) else result.profile)
@@ -109,14 +109,16 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
         return self._note(
-            request, lambda p, n: services.qualification_apply(profile=p, user=request.user, note=n)
+            request,
+            lambda p, n: services.qualification_apply(profile=p, user=request.user, note=n),
+            VIEW,
         )
 
     @extend_schema(request=None, responses=s.ProfileSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         return self._respond(
-            services.qualification_start_review(profile=self._get(), reviewer=request.user)
+            services.qualification_start_review(profile=self._get(DECIDE), reviewer=request.user)
         )
 
     @extend_schema(request=s.OperatorNoteSerializer, responses=s.ProfileSerializer)
@@ -162,7 +164,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=s.CreditStatusSerializer, responses=s.ProfileSerializer)
     @action(detail=True, methods=["post"], url_path="credit-status")
     def credit_status(self, request, pk=None):
-        profile = self._get()
+        profile = self._get(DECIDE)
         data = _valid(s.CreditStatusSerializer, request)
         return self._respond(
             services.qualification_set_credit_status(
@@ -187,6 +189,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self._reason(
             request,
             lambda p, r: services.qualification_exit(profile=p, user=request.user, reason=r),
+            VIEW,
         )
 
 
@@ -244,12 +247,12 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
         return file_response(content, content_type, agreement.document_name or "agreement.pdf")
 
-    def _note(self, request, call, action=VIEW):
+    def _note(self, request, call, action=DECIDE):
         agreement = self._get(action)  # 404 for outsiders before the body is looked at
         note = _valid(s.OperatorNoteSerializer, request).get("note", "")
         return self._respond(call(agreement, note))
 
-    def _reason(self, request, call, action=VIEW):
+    def _reason(self, request, call, action=DECIDE):
         agreement = self._get(action)
         reason = _valid(s.ReasonSerializer, request)["reason"]
         call(agreement, reason)
@@ -365,8 +368,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         return selectors.report_list(user=self.request.user)
 
-    def _get(self) -> AnnualReport:
-        return get_object_for(self.request.user, AnnualReport, self.kwargs["pk"])
+    def _get(self, action=VIEW) -> AnnualReport:
+        return get_object_for(self.request.user, AnnualReport, self.kwargs["pk"], action)
 
     @extend_schema(request=s.ReportWriteSerializer, responses={201: s.ReportSerializer})
     def create(self, request):
@@ -385,7 +388,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=s.OperatorNoteSerializer, responses=s.ReportSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        report = self._get()
+        report = self._get(DECIDE)
         note = _valid(s.OperatorNoteSerializer, request).get("note", "")
         return Response(
             s.ReportSerializer(
@@ -396,7 +399,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=s.ReasonSerializer, responses=s.ReportSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        report = self._get()
+        report = self._get(DECIDE)
         reason = _valid(s.ReasonSerializer, request)["reason"]
         return Response(
             s.ReportSerializer(

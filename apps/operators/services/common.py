@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.core.exceptions import InvalidInput, PermissionDeniedError
 from apps.core.transitions import transition
+from apps.workflow import policy
 
 
 def move(obj, to: str, *, table: dict, labels, history, actor: User | None, note: str = ""):
@@ -14,8 +15,10 @@ def move(obj, to: str, *, table: dict, labels, history, actor: User | None, note
 
 
 def require_regulator(user: User) -> None:
+    """Deciding reviews, suspending and revoking: the regulator's reviewers and admins."""
     if not user.is_regulator:
         raise PermissionDeniedError(_("Only the regulator may do this."))
+    policy.require(user, policy.DECIDE, message=_("Only a reviewer or an admin may decide."))
 
 
 def require_reason(reason: str, field: str = "reason") -> str:
