@@ -13,6 +13,7 @@ from apps.operators import selectors, services
 from apps.operators.choices import CreditStatus
 from apps.operators.diff import agreement_diff
 from apps.operators.models import AnnualReport, AuthorizationAgreement, OperatorProfile
+from apps.workflow import policy
 from apps.workflow.policy import DECIDE, get_object_for
 
 
@@ -38,7 +39,7 @@ def operator_review(request, pk: int):
     context = {
         "profile": profile,
         "documents": profile.documents.all(),
-        "history": profile.history.select_related("actor"),
+        "history": selectors.profile_history(user=request.user, profile=profile),
         "agreements": selectors.agreement_list(user=request.user).filter(
             operator_id=profile.organization_id
         ),
@@ -92,8 +93,9 @@ def agreement_review(request, pk: int):
     context = {
         "agreement": agreement,
         "scope": agreement.scope.select_related("resource"),
-        "history": agreement.history.select_related("actor"),
-        "objections": agreement.objections.select_related("organization"),
+        "history": selectors.agreement_history(user=request.user, agreement=agreement),
+        "readable": policy.readable_fields(request.user, agreement),
+        "objections": selectors.agreement_objections(user=request.user, agreement=agreement),
         "diff": agreement_diff(agreement.amends, agreement) if agreement.amends_id else None,
     }
     return render(request, "console/operators/agreement_review.html", context)

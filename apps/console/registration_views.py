@@ -23,12 +23,12 @@ def queue(request):
 @regulator_required
 def review(request, pk: int):
     resource = get_object_for(request.user, DataResource, pk)
-    pending = resource.metadata_versions.filter(pending=True).first()
+    pending = selectors.pending_change(resource=resource)
     proposal = metadata.diff(metadata.snapshot(resource), pending.snapshot) if pending else None
     context = {
         "resource": resource,
         "fields": resource.fields.all(),
-        "history": resource.history.select_related("actor"),
+        "history": selectors.resource_history(user=request.user, resource=resource),
         "objections": selectors.objection_list(user=request.user, resource=resource),
         "proposal": proposal,
         "note_form": NoteForm(),

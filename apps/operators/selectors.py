@@ -4,6 +4,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.permissions import VIEW
 from apps.operators.choices import AgreementStatus as A
 from apps.operators.choices import QualificationStatus as Q
 from apps.operators.models import (
@@ -12,12 +13,13 @@ from apps.operators.models import (
     AuthorizationAgreement,
     OperatorProfile,
 )
+from apps.workflow import policy
 
 _SCOPE = Prefetch("scope", queryset=AgreementScope.objects.select_related("resource"))
 
 
 def profile_list(*, user: User, status: str | None = None) -> QuerySet:
-    queryset = OperatorProfile.objects.restrict(user, "view").select_related("organization")
+    queryset = OperatorProfile.objects.restrict(user, VIEW).select_related("organization")
     return queryset.filter(status=status) if status else queryset
 
 
@@ -31,7 +33,7 @@ def qualification_queue(*, user: User) -> QuerySet:
 
 def agreement_list(*, user: User, status: str | None = None, mine: bool = False) -> QuerySet:
     queryset = (
-        AuthorizationAgreement.objects.restrict(user, "view")
+        AuthorizationAgreement.objects.restrict(user, VIEW)
         .select_related("operator", "authority")
         .prefetch_related(_SCOPE)
     )
@@ -64,4 +66,29 @@ def disclosed_agreements() -> QuerySet:
 
 
 def report_list(*, user: User) -> QuerySet:
-    return AnnualReport.objects.restrict(user, "view").select_related("operator", "filed_by")
+    return AnnualReport.objects.restrict(user, VIEW).select_related("operator", "filed_by")
+
+
+def own_profile(*, user: User) -> OperatorProfile | None:
+    """The profile of the user's own organization, if it has one."""
+    return profile_list(user=user).filter(organization_id=user.organization_id).first()
+
+
+def profile_history(*, user: User, profile: OperatorProfile) -> list:
+    entries = profile.history.select_related("actor").order_by("id")
+    return policy.visible_history(user, profile, entries)
+
+
+def agreement_history(*, user: User, agreement: AuthorizationAgreement) -> list:
+    """The history as `user` may read it: the operator and the regulator read the review
+    correspondence; others the moves, and the notes of their own organization's entries."""
+    entries = agreement.history.select_related("actor").order_by("id")
+    return policy.visible_history(user, agreement, entries)
+
+
+def agreement_objections(*, user: User, agreement: AuthorizationAgreement) -> QuerySet:
+    """Parties read every objection; an objector its own organization's."""
+    objections = agreement.objections.select_related("organization")
+    if policy.is_party(user, agreement):
+        return objections
+    return objections.filter(organization_id=getattr(user, "organization_id", None) or 0)

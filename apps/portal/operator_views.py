@@ -4,6 +4,7 @@ public disclosure page. All writes go through apps.operators.services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from apps.core.http import file_response
 from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
 from apps.operators.diff import agreement_diff
-from apps.operators.models import AuthorizationAgreement, OperatorProfile, QualificationDocument
+from apps.operators.models import AuthorizationAgreement, QualificationDocument
 from apps.operators.services.qualification import PROFILE_FIELDS
 from apps.portal.operator_forms import (
     AgreementForm,
@@ -24,6 +25,7 @@ from apps.portal.operator_forms import (
     ReasonForm,
     ReportForm,
 )
+from apps.workflow import policy
 from apps.workflow.policy import get_object_for
 
 
@@ -35,7 +37,7 @@ def _operator_only(request):
 @login_required
 def profile(request):
     _operator_only(request)
-    current = OperatorProfile.objects.filter(organization_id=request.user.organization_id).first()
+    current = selectors.own_profile(user=request.user)
     initial = {f: getattr(current, f) for f in PROFILE_FIELDS} if current else {}
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -51,7 +53,7 @@ def profile(request):
         "form": form,
         "document_form": DocumentForm(),
         "documents": current.documents.all() if current else [],
-        "history": current.history.select_related("actor") if current else [],
+        "history": selectors.profile_history(user=request.user, profile=current) if current else [],
     }
     return render(request, "portal/operators/profile.html", context)
 
@@ -60,13 +62,9 @@ def profile(request):
 @login_required
 def document_upload(request):
     _operator_only(request)
-    current = get_object_for(
-        request.user,
-        OperatorProfile,
-        OperatorProfile.objects.filter(organization_id=request.user.organization_id)
-        .values_list("pk", flat=True)
-        .first(),
-    )
+    current = selectors.own_profile(user=request.user)
+    if current is None:
+        raise Http404
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a kind and a file."))
@@ -88,7 +86,7 @@ def document_upload(request):
 @login_required
 def profile_action(request, action: str):
     _operator_only(request)
-    current = OperatorProfile.objects.filter(organization_id=request.user.organization_id).first()
+    current = selectors.own_profile(user=request.user)
     if current is None:
         return redirect("portal:operator_profile")
     note = request.POST.get("note", "") or request.POST.get("reason", "")
@@ -153,7 +151,8 @@ def agreement_detail(request, pk: int):
     context = {
         "agreement": agreement,
         "scope": agreement.scope.select_related("resource"),
-        "history": agreement.history.select_related("actor"),
+        "history": selectors.agreement_history(user=request.user, agreement=agreement),
+        "readable": policy.readable_fields(request.user, agreement),
         "diff": agreement_diff(agreement.amends, agreement) if agreement.amends_id else None,
         "is_party": agreement.operator_id == request.user.organization_id,
         "reason_form": ReasonForm(),

@@ -19,6 +19,7 @@ from apps.portal.resource_forms import (
     ResourceForm,
     fields_from,
 )
+from apps.workflow import policy
 from apps.workflow.policy import get_object_for
 
 
@@ -38,7 +39,7 @@ def _edit(request, resource: DataResource | None):
     if resource is None:
         initial, field_rows = {}, []
     else:
-        pending = resource.metadata_versions.filter(pending=True).first()
+        pending = selectors.pending_change(resource=resource)
         snap = pending.snapshot if pending else metadata.snapshot(resource)
         initial, field_rows = ResourceForm.initial_from(snap), snap["fields"]
     form = ResourceForm(request.POST or None, initial=initial)
@@ -79,9 +80,9 @@ def resource_detail(request, pk: int):
     context = {
         "resource": resource,
         "fields": resource.fields.all(),
-        "history": resource.history.select_related("actor"),
+        "history": selectors.resource_history(user=request.user, resource=resource),
         "objections": selectors.objection_list(user=request.user, resource=resource),
-        "can_manage": DataResource.objects.restrict(request.user, MANAGE).filter(pk=pk).exists(),
+        "can_manage": policy.allows(request.user, MANAGE, resource),
         "note_form": NoteForm(),
         "follow_up_form": FollowUpForm(),
         "objection_form": ObjectionForm(),

@@ -55,9 +55,12 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         events = self.get_queryset().order_by("id")
         checkpoint = exports.checkpoint_for(events)
         if file_format == "csv":
-            body, content_type = exports.csv_lines(events), "text/csv; charset=utf-8"
+            body, content_type = exports.csv_lines(events, request.user), "text/csv; charset=utf-8"
         else:
-            body, content_type = exports.jsonl_lines(events, checkpoint), "application/x-ndjson"
+            body, content_type = (
+                exports.jsonl_lines(events, checkpoint, request.user),
+                "application/x-ndjson",
+            )
         response = StreamingHttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="audit-events.{file_format}"'
         if checkpoint is not None:

@@ -123,6 +123,5 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         resource = self.get_object()
-        return Response(
-            s.HistorySerializer(resource.history.select_related("actor"), many=True).data
-        )
+        entries = selectors.resource_history(user=request.user, resource=resource)
+        return Response(s.HistorySerializer(entries, many=True).data)

@@ -46,6 +46,10 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def _get(self, action=VIEW) -> OperatorProfile:
         return get_object_for(self.request.user, OperatorProfile, self.kwargs["pk"], action)
 
+    def get_object(self):
+        # Retrieve too: 404 for hidden ids, with the denial recorded.
+        return self._get()
+
     def _respond(self, profile, code=status.HTTP_200_OK):
         profile = OperatorProfile.objects.select_related("organization").get(pk=profile.pk)
         return Response(s.ProfileSerializer(profile).data, status=code)
@@ -91,7 +95,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
-        events = self._get().history.select_related("actor")
+        events = selectors.profile_history(user=request.user, profile=self._get())
         return Response(s.QualificationEventSerializer(events, many=True).data)
 
     def _note(self, request, call, action=DECIDE):
@@ -207,9 +211,14 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def _get(self, action=VIEW) -> AuthorizationAgreement:
         return get_object_for(self.request.user, AuthorizationAgreement, self.kwargs["pk"], action)
 
+    def get_object(self):
+        # Retrieve too: 404 for hidden ids, with the denial recorded.
+        return self._get()
+
     def _respond(self, agreement, code=status.HTTP_200_OK):
         fresh = selectors.agreement_list(user=self.request.user).get(pk=agreement.pk)
-        return Response(s.AgreementSerializer(fresh).data, status=code)
+        data = s.AgreementSerializer(fresh, context=self.get_serializer_context()).data
+        return Response(data, status=code)
 
     @extend_schema(request=s.AgreementWriteSerializer, responses={201: s.AgreementSerializer})
     def create(self, request):
@@ -349,7 +358,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(responses=s.AgreementEventSerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
-        events = self._get().history.select_related("actor")
+        events = selectors.agreement_history(user=request.user, agreement=self._get())
         return Response(s.AgreementEventSerializer(events, many=True).data)
 
     @extend_schema(request=s.ScopeCheckSerializer, responses=s.ScopeDecisionSerializer)
@@ -370,6 +379,10 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def _get(self, action=VIEW) -> AnnualReport:
         return get_object_for(self.request.user, AnnualReport, self.kwargs["pk"], action)
+
+    def get_object(self):
+        # Retrieve too: 404 for hidden ids, with the denial recorded.
+        return self._get()
 
     @extend_schema(request=s.ReportWriteSerializer, responses={201: s.ReportSerializer})
     def create(self, request):
