@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.choices import OrganizationKind, Role
 from apps.core.exceptions import PermissionDeniedError
-from apps.core.permissions import VIEW
+from apps.core.permissions import MANAGE, VIEW  # noqa: F401  (MANAGE: re-exported with the rest)
 
 DECIDE = "decide"  # review decisions, suspension, revocation, credit status
 DECIDE_PERSONAL = "decide_personal"  # review steps that touch personal data
