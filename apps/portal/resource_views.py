@@ -117,6 +117,7 @@ def resource_withdraw(request, pk: int):
 @require_POST
 @login_required
 def resource_follow_up(request, pk: int):
+    get_object_for(request.user, DataResource, pk, MANAGE)  # refusals first, and audited
     form = FollowUpForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a registration kind."))
@@ -136,6 +137,7 @@ def resource_follow_up(request, pk: int):
 @require_POST
 @login_required
 def resource_object(request, pk: int):
+    get_object_for(request.user, DataResource, pk)  # refusals first, and audited
     form = ObjectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for the objection."))
