@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.choices import OrganizationKind
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error, flash_domain_error, run_action
 from apps.core.http import file_response
@@ -30,7 +31,7 @@ from apps.workflow.policy import get_object_for
 
 
 def _operator_only(request):
-    if request.user.org_kind != "operator":
+    if request.user.org_kind != OrganizationKind.OPERATOR:
         raise PermissionDenied
 
 
@@ -173,7 +174,9 @@ def agreement_action(request, pk: int, action: str):
             ),
         )
         return redirect(
-            "portal:agreements" if request.user.org_kind == "operator" else "disclosure"
+            "portal:agreements"
+            if request.user.org_kind == OrganizationKind.OPERATOR
+            else "disclosure"
         )
     agreement = get_object_for(request.user, AuthorizationAgreement, pk, MANAGE)
     if action == "amend":
