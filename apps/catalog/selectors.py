@@ -162,9 +162,9 @@ def review_queue(*, user: User) -> QuerySet:
 def objection_list(*, user: User, resource: DataResource) -> QuerySet[Objection]:
     """Regulators and the provider read every objection; others only their own."""
     queryset = resource.objections.select_related("organization")
-    if user.is_regulator or resource.provider_id == user.organization_id:
+    if policy.is_party(user, resource):
         return queryset
-    return queryset.filter(organization_id=user.organization_id)
+    return queryset.filter(organization_id=getattr(user, "organization_id", None) or 0)
 
 
 def resource_history(*, user: User, resource: DataResource) -> list:

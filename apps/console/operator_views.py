@@ -44,6 +44,7 @@ def operator_review(request, pk: int):
             operator_id=profile.organization_id
         ),
         "credit_choices": CreditStatus.choices,
+        "can_decide": policy.allows(request.user, DECIDE, profile),
     }
     return render(request, "console/operators/review.html", context)
 
@@ -95,6 +96,7 @@ def agreement_review(request, pk: int):
         "scope": agreement.scope.select_related("resource"),
         "history": selectors.agreement_history(user=request.user, agreement=agreement),
         "readable": policy.readable_fields(request.user, agreement),
+        "can_decide": policy.allows(request.user, DECIDE, agreement),
         "objections": selectors.agreement_objections(user=request.user, agreement=agreement),
         "diff": agreement_diff(agreement.amends, agreement) if agreement.amends_id else None,
     }
@@ -128,7 +130,10 @@ def reports(request):
     return render(
         request,
         "console/operators/reports.html",
-        {"reports": selectors.report_list(user=request.user)},
+        {
+            "reports": selectors.report_list(user=request.user),
+            "can_decide": policy.may(request.user, DECIDE, AnnualReport),
+        },
     )
 
 

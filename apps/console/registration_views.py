@@ -8,6 +8,7 @@ from apps.catalog.models import DataResource
 from apps.console.views import regulator_required
 from apps.core.forms import run_action
 from apps.portal.resource_forms import NoteForm
+from apps.workflow import policy
 from apps.workflow.policy import DECIDE, get_object_for
 
 
@@ -31,6 +32,7 @@ def review(request, pk: int):
         "history": selectors.resource_history(user=request.user, resource=resource),
         "objections": selectors.objection_list(user=request.user, resource=resource),
         "proposal": proposal,
+        "can_decide": policy.allows(request.user, DECIDE, resource),
         "note_form": NoteForm(),
     }
     return render(request, "console/registrations/review.html", context)

@@ -165,3 +165,15 @@ def test_a_merchant_admin_manages_its_own_organization_not_the_outsiders(merchan
 def test_a_merchant_admin_decides_nothing(merchant):
     assert not policy.may(merchant, policy.DECIDE)
     assert not policy.may(merchant, policy.DECIDE, type(merchant.organization))
+
+
+def test_the_console_shows_a_regulator_member_no_decision_buttons(
+    web, regulator_member, regulator_reviewer, profile
+):
+    from tests.conftest import login_web
+
+    login_web(web, regulator_member)
+    assert 'id="suspend"' not in web.get(f"/console/operators/{profile.pk}/").content.decode()
+    web.logout()
+    login_web(web, regulator_reviewer)
+    assert 'id="suspend"' in web.get(f"/console/operators/{profile.pk}/").content.decode()
