@@ -47,10 +47,12 @@ Relation = Callable[[object], Q | None]
 _NOTHING = Q(pk__in=[])
 
 
+def is_signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
 def caller_kind(user) -> str | None:
-    if not getattr(user, "is_authenticated", False):
-        return ANONYMOUS
-    return user.org_kind
+    return user.org_kind if is_signed_in(user) else ANONYMOUS
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Rule:
     def admits(self, user, action: str) -> bool:
         if action not in self.actions or caller_kind(user) not in self.kinds:
             return False
-        if not getattr(user, "is_authenticated", False):
+        if not is_signed_in(user):
             return True
         return self.roles is None or user.role in self.roles
 
@@ -253,7 +255,7 @@ class AllFields:
 
 def is_party(user, obj) -> bool:
     """The regulator and the organization that owns the object are its parties."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return False
     if user.is_regulator:
         return True
@@ -297,7 +299,7 @@ def visible_history(user, obj, entries: Iterable) -> list:
     entries = list(entries)
     if is_party(user, obj):
         return entries
-    own = getattr(user, "organization_id", None) if user.is_authenticated else None
+    own = getattr(user, "organization_id", None) if is_signed_in(user) else None
     shown = []
     for entry in entries:
         if own and _entry_org(entry) == own:

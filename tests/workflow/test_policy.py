@@ -60,3 +60,10 @@ def test_an_unknown_relation_is_refused_at_registration():
     entry = policy.policy_for(AuthorizationAgreement)
     with pytest.raises(KeyError):
         entry.allow(policy.VIEW, to="friends")
+
+
+def test_a_serializer_without_a_request_reads_only_what_the_public_reads(operator_admin):
+    agreement = AuthorizationAgreement(operator=operator_admin.organization)
+    entry = SimpleNamespace(note="internal", actor_id=1, actor=object(), actor_org_id=1)
+    assert policy.visible_history(None, agreement, [entry])[0].note == ""
+    assert "security_obligations" not in policy.readable_fields(None, agreement)
