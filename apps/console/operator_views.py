@@ -11,7 +11,6 @@ from apps.core.forms import run_action
 from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
 from apps.operators.choices import CreditStatus
-from apps.operators.diff import agreement_diff
 from apps.operators.models import AnnualReport, AuthorizationAgreement, OperatorProfile
 from apps.workflow import policy
 from apps.workflow.policy import DECIDE, get_object_for
@@ -98,7 +97,7 @@ def agreement_review(request, pk: int):
         "readable": policy.readable_fields(request.user, agreement),
         "can_decide": policy.allows(request.user, DECIDE, agreement),
         "objections": selectors.agreement_objections(user=request.user, agreement=agreement),
-        "diff": agreement_diff(agreement.amends, agreement) if agreement.amends_id else None,
+        "diff": selectors.agreement_changes(user=request.user, agreement=agreement),
     }
     return render(request, "console/operators/agreement_review.html", context)
 

@@ -7,6 +7,7 @@ from apps.accounts.models import User
 from apps.core.permissions import VIEW
 from apps.operators.choices import AgreementStatus as A
 from apps.operators.choices import QualificationStatus as Q
+from apps.operators.diff import agreement_diff
 from apps.operators.models import (
     AgreementScope,
     AnnualReport,
@@ -92,3 +93,16 @@ def agreement_objections(*, user: User, agreement: AuthorizationAgreement) -> Qu
     if policy.is_party(user, agreement):
         return objections
     return objections.filter(organization_id=getattr(user, "organization_id", None) or 0)
+
+
+def agreement_changes(*, user: User, agreement: AuthorizationAgreement) -> list[dict] | None:
+    """What this version changes against the one it amends (None for a first version),
+    limited to the terms `user` may read of it."""
+    if not agreement.amends_id:
+        return None
+    readable = policy.readable_fields(user, agreement)
+    return [
+        row
+        for row in agreement_diff(agreement.amends, agreement)
+        if row["field"].split(".")[0] in readable
+    ]

@@ -16,7 +16,6 @@ from apps.core.forms import add_domain_error, flash_domain_error, run_action
 from apps.core.http import file_response
 from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
-from apps.operators.diff import agreement_diff
 from apps.operators.models import AuthorizationAgreement, QualificationDocument
 from apps.operators.services.qualification import PROFILE_FIELDS
 from apps.portal.operator_forms import (
@@ -154,7 +153,7 @@ def agreement_detail(request, pk: int):
         "scope": agreement.scope.select_related("resource"),
         "history": selectors.agreement_history(user=request.user, agreement=agreement),
         "readable": policy.readable_fields(request.user, agreement),
-        "diff": agreement_diff(agreement.amends, agreement) if agreement.amends_id else None,
+        "diff": selectors.agreement_changes(user=request.user, agreement=agreement),
         "is_party": agreement.operator_id == request.user.organization_id,
         "reason_form": ReasonForm(),
     }

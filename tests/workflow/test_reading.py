@@ -150,3 +150,22 @@ def test_the_agreement_list_shows_a_merchant_no_obligations(api, merchant, agree
     api.force_authenticate(merchant)
     rows = api.get("/api/v1/operators/agreements/").json()["results"]
     assert rows and all("security_obligations" not in row for row in rows)
+
+
+def test_the_diff_of_an_amendment_under_notice_shows_a_merchant_only_disclosed_terms(
+    api, merchant, operator_admin, regulator, effective
+):
+    new = operators.agreement_amend(
+        agreement=effective,
+        user=operator_admin,
+        data={"security_obligations": "amended obligations", "price_cap": "4000.00"},
+    )
+    operators.agreement_submit(agreement=new, user=operator_admin)
+    operators.agreement_approve(agreement=new, reviewer=regulator)
+    url = f"/api/v1/operators/agreements/{new.pk}/diff/"
+
+    api.force_authenticate(merchant)
+    assert [row["field"] for row in api.get(url).json()] == ["price_cap"]
+    api.force_authenticate(operator_admin)
+    fields = {row["field"] for row in api.get(url).json()}
+    assert {"price_cap", "security_obligations"} <= fields

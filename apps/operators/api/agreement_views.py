@@ -13,7 +13,6 @@ from apps.core.permissions import MANAGE, VIEW
 from apps.operators import selectors, services
 from apps.operators.api import serializers as s
 from apps.operators.api.views import UPLOAD, validated
-from apps.operators.diff import agreement_diff
 from apps.operators.models import AuthorizationAgreement
 from apps.operators.scope import agreement_scope_check
 from apps.workflow.policy import DECIDE, get_object_for
@@ -174,7 +173,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def diff(self, request, pk=None):
         """What this version changes against the version it amends (empty for version 1)."""
         agreement = self._get()
-        rows = agreement_diff(agreement.amends, agreement) if agreement.amends_id else []
+        rows = selectors.agreement_changes(user=request.user, agreement=agreement) or []
         return Response(s.DiffRowSerializer(rows, many=True).data)
 
     @extend_schema(responses=s.AgreementEventSerializer(many=True))
