@@ -32,7 +32,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         except ApiKeyError as error:
             request._request.api_key_denial = error.code
             raise ApiKeyFailed(error) from None
-        # The key acts for its organization through the person who created it.
+        # The key acts for its own organization through the person who created it (their
+        # membership there is pinned on the user by api_key_authenticate).
         user = key.created_by
         request._request.api_key = key
         return user, key

@@ -12,4 +12,5 @@ class OrganizationKind(models.TextChoices):
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     REVIEWER = "reviewer", _("Reviewer")
+    SECURITY_REVIEWER = "security_reviewer", _("Security reviewer")
     MEMBER = "member", _("Member")

@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.choices import OrganizationKind, Role
 from apps.accounts.models import ApiKey, Membership, Organization, User
+from apps.audit.context import SYSTEM
 from apps.audit.services import audit_record
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 
 KEY_PREFIX = "pdp"
+CREATOR_LEFT = "creator left the organization"
 
 
 class ApiKeyError(Exception):
@@ -178,6 +180,31 @@ def _ip_allowed(key: ApiKey, ip: str | None) -> bool:
     return any(address in ipaddress.ip_network(net) for net in key.allowed_ips)
 
 
+def _act_for_key_organization(key: ApiKey) -> None:
+    """A key acts for the organization it was issued to, never for wherever its creator
+    is now. A creator who left that organization takes the key's power with them: the key
+    is revoked (and audited) the first time it is presented afterwards."""
+    creator = key.created_by
+    membership = Membership.objects.select_related("organization").filter(user=creator).first()
+    if membership is None or membership.organization_id != key.organization_id:
+        revoked = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoke_reason=CREATOR_LEFT
+        )
+        if revoked:
+            key.refresh_from_db()
+            audit_record(
+                actor=SYSTEM,
+                action="api_key.revoke",
+                target=key,
+                reason=CREATOR_LEFT,
+                after=_api_key_snapshot(key),
+            )
+        raise ApiKeyError("api_key_revoked", _("The API key has been revoked."))
+    # The request's user acts through this membership: the key's organization and the
+    # creator's role there.
+    creator._membership = membership
+
+
 def api_key_authenticate(*, raw_key: str, ip: str | None) -> ApiKey:
     """Resolves a presented key or raises ApiKeyError with a stable code."""
     parts = (raw_key or "").split("_", 2)
@@ -198,6 +225,7 @@ def api_key_authenticate(*, raw_key: str, ip: str | None) -> ApiKey:
         )
     if not key.organization.is_active or not key.created_by.is_active:
         raise ApiKeyError("api_key_inactive", _("The API key's organization or owner is inactive."))
+    _act_for_key_organization(key)
     now = timezone.now()
     # Bookkeeping at most once a minute per key; the guard in the WHERE makes races harmless.
     if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):

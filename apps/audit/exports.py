@@ -9,7 +9,7 @@ from apps.audit import signing
 from apps.audit.checkpoints import checkpoint_create
 from apps.audit.models import AuditCheckpoint, AuditEvent
 from apps.audit.sealer import seal_pending
-from apps.audit.selectors import covering_checkpoint
+from apps.audit.selectors import covering_checkpoint, without_person
 
 COLUMNS = [
     "seq", "hash", "id", "occurred_at", "actor_type", "actor_id", "actor_label",
@@ -42,7 +42,7 @@ def checkpoint_dict(checkpoint: AuditCheckpoint | None) -> dict | None:
     }
 
 
-def _row(event: AuditEvent) -> dict:
+def _row(event: AuditEvent, viewer) -> dict:
     try:
         seal = event.seal
     except AuditEvent.seal.RelatedObjectDoesNotExist:
@@ -51,7 +51,7 @@ def _row(event: AuditEvent) -> dict:
     row["seq"] = seal.seq if seal else None
     row["hash"] = bytes(seal.hash).hex() if seal else None
     row["occurred_at"] = event.occurred_at.isoformat()
-    return row
+    return without_person(viewer, event, row)
 
 
 class _Echo:
@@ -59,17 +59,17 @@ class _Echo:
         return value
 
 
-def csv_lines(events: QuerySet[AuditEvent]):
+def csv_lines(events: QuerySet[AuditEvent], viewer):
     writer = csv.writer(_Echo())
     yield writer.writerow(COLUMNS)
     for event in events.iterator(chunk_size=2000):
-        row = _row(event)
+        row = _row(event, viewer)
         yield writer.writerow([row.get(name) for name in COLUMNS])
 
 
-def jsonl_lines(events: QuerySet[AuditEvent], checkpoint: AuditCheckpoint | None):
+def jsonl_lines(events: QuerySet[AuditEvent], checkpoint: AuditCheckpoint | None, viewer):
     yield json.dumps({"type": "checkpoint", "checkpoint": checkpoint_dict(checkpoint)}) + "\n"
     for event in events.iterator(chunk_size=2000):
-        row = _row(event)
+        row = _row(event, viewer)
         row["data"], row["changes"] = json.loads(event.data), json.loads(event.changes)
         yield json.dumps({"type": "event", **row}, ensure_ascii=False) + "\n"

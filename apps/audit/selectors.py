@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from apps.audit.choices import CheckpointKind
+from apps.audit.choices import ActorType, CheckpointKind
 from apps.audit.models import AuditCheckpoint, AuditEvent
 
 FILTERS = (
@@ -21,6 +21,29 @@ FILTERS = (
     "since",
     "until",
 )
+
+
+# What identifies the person behind an event. An organization reading events about its
+# objects sees which organization acted (actor_org_id), not who, from where or with what.
+PERSONAL_COLUMNS = ("actor_id", "actor_label", "ip", "user_agent")
+_PEOPLE = (ActorType.USER, ActorType.API_KEY, ActorType.ANONYMOUS)
+
+
+def shows_person(user, event: AuditEvent) -> bool:
+    """Whether `user` may read who did `event`: regulators always; an organization only
+    for its own people (and for system jobs, which are nobody)."""
+    if getattr(user, "is_regulator", False) or event.actor_type not in _PEOPLE:
+        return True
+    org_id = getattr(user, "organization_id", None)
+    return org_id is not None and event.actor_org_id == org_id
+
+
+def without_person(user, event: AuditEvent, row: dict) -> dict:
+    """`row` (an event as read out) with the personal columns blanked where `user` may not
+    read them."""
+    if shows_person(user, event):
+        return row
+    return {**row, **{column: "" for column in PERSONAL_COLUMNS if column in row}}
 
 
 def event_list(*, user, filters: dict | None = None) -> QuerySet[AuditEvent]:

@@ -8,6 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Data catalog")
 
     def ready(self) -> None:
+        from apps.catalog import rules  # noqa: F401  (registers the permission rules)
         from apps.catalog.ingest.services import INGEST, dataset_ingest_job
         from apps.workflow import outbox
 

@@ -6,6 +6,7 @@ import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from apps.accounts.choices import Role
 from apps.accounts.models import Organization, User
 from apps.catalog import demo_data, services
 from apps.catalog.ingest import services as ingest_services
@@ -147,7 +148,7 @@ def _ingest(resource: DataResource, rows) -> None:
             writer.writeheader()
         writer.writerow(row)
     provider_admin = User.objects.get(
-        membership__organization=resource.provider_id, membership__role="admin"
+        membership__organization=resource.provider_id, membership__role=Role.ADMIN
     )
     upload = SimpleUploadedFile(f"{resource.name}.csv", buffer.getvalue().encode("gb18030"))
     created = ingest_services.dataset_upload_create(
@@ -168,7 +169,7 @@ def seed(*, stdout) -> list[DataResource]:
         resource = DataResource.objects.filter(provider=org, name=spec["name"]).first()
         if resource is None:
             provider_admin = User.objects.get(
-                membership__organization=org, membership__role="admin"
+                membership__organization=org, membership__role=Role.ADMIN
             )
             resource = services.resource_create(user=provider_admin, data=spec)
             services.resource_submit(resource=resource, user=provider_admin)

@@ -23,7 +23,8 @@ from apps.catalog.choices import (
     RegistrationStatus,
     UpdateFrequency,
 )
-from apps.core.permissions import MANAGE, VIEW
+from apps.core.permissions import VIEW
+from apps.workflow import policy
 
 # Seeing rows of a dataset (masked): only the resource's provider and regulators.
 PREVIEW = "preview"
@@ -68,19 +69,9 @@ class DataResourceQuerySet(models.QuerySet):
         """What anonymous visitors may see: metadata of resources in the registry."""
         return self.filter(in_registry())
 
-    def restrict(self, user, action: str = "view"):
-        """Regulators see (and preview) all but manage none; a provider manages its own;
-        everyone may see what is in the registry or under public notice (so that anyone
-        can object)."""
-        visible = in_registry() | Q(status=RegistrationStatus.PUBLIC_NOTICE)
-        if not getattr(user, "is_authenticated", False):
-            return self.filter(visible) if action not in (MANAGE, PREVIEW) else self.none()
-        if user.is_regulator and action != MANAGE:
-            return self
-        own = Q(provider_id=user.organization_id) if user.organization_id else Q(pk__in=[])
-        if action in (MANAGE, PREVIEW):
-            return self.filter(own)
-        return self.filter(own | visible)
+    def restrict(self, user, action: str = VIEW):
+        """What `user` may do, by the rules in apps.catalog.rules."""
+        return policy.restrict(self, user, action)
 
 
 class DataResource(models.Model):
@@ -283,14 +274,8 @@ class ReminderSent(models.Model):
 
 class DatasetUploadQuerySet(models.QuerySet):
     def restrict(self, user, action: str = VIEW):
-        """Uploads and their reports belong to the provider; regulators may look at them."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_regulator and action == VIEW:
-            return self
-        if not user.organization_id:
-            return self.none()
-        return self.filter(resource__provider_id=user.organization_id)
+        """What `user` may do, by the rules in apps.catalog.rules."""
+        return policy.restrict(self, user, action)
 
 
 class DatasetUpload(models.Model):

@@ -7,10 +7,13 @@ from django.db.models.expressions import RawSQL
 from apps.accounts.models import User
 from apps.catalog import facets, paging, search
 from apps.catalog.choices import RegistrationStatus as S
-from apps.catalog.models import DataResource
-from apps.core.permissions import VIEW, get_object_for
+from apps.catalog.models import DataResource, Theme
+from apps.core.permissions import VIEW
+from apps.workflow import policy
+from apps.workflow.history import history_for
 from apps.workflow.models import Objection
 from apps.workflow.notice import objections_for
+from apps.workflow.policy import get_object_for
 
 # Query-string keys of the filters, and the model lookup each one filters on.
 FILTERS = {
@@ -162,6 +165,27 @@ def review_queue(*, user: User) -> QuerySet:
 def objection_list(*, user: User, resource: DataResource) -> QuerySet[Objection]:
     """Regulators and the provider read every objection; others only their own."""
     queryset = objections_for(resource)
-    if user.is_regulator or resource.provider_id == user.organization_id:
+    if policy.is_party(user, resource):
         return queryset
-    return queryset.filter(organization_id=user.organization_id)
+    return queryset.filter(organization_id=getattr(user, "organization_id", None) or 0)
+
+
+def resource_history(*, user: User, resource: DataResource) -> list:
+    """The registration history as `user` may read it: the provider and the regulator read
+    every note; others the moves, and the notes of their own organization's entries."""
+    entries = history_for(resource)
+    return policy.visible_history(user, resource, entries)
+
+
+def pending_change(*, resource: DataResource):
+    """The metadata snapshot of a change or correction not yet registered, if any."""
+    return resource.metadata_versions.filter(pending=True).first()
+
+
+def theme_list() -> QuerySet[Theme]:
+    return Theme.objects.all()
+
+
+def authorizable_resources() -> QuerySet[DataResource]:
+    """What an agreement may put in its scope: resources in the registry."""
+    return DataResource.objects.public().order_by("name")

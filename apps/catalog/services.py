@@ -27,7 +27,7 @@ from apps.catalog.choices import RegistrationStatus as S
 from apps.catalog.models import DataResource, MetadataVersion
 from apps.catalog.validation import clean_metadata
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
-from apps.workflow import notice, review
+from apps.workflow import notice, policy, review
 from apps.workflow.dates import add_years
 from apps.workflow.models import Decision, Objection
 from apps.workflow.transitions import record_change, transition
@@ -75,6 +75,7 @@ def _require_provider(resource: DataResource, user: User) -> None:
 def _require_regulator(user: User) -> None:
     if not user.is_regulator:
         raise PermissionDeniedError(_("Only the regulator may review registrations."))
+    policy.require(user, policy.DECIDE, DataResource, _("Only a reviewer or an admin may decide."))
 
 
 def _record_version(resource: DataResource, user: User | None, *, pending: bool = False):

@@ -9,14 +9,13 @@ from django.views.decorators.http import require_POST
 
 from apps.console.views import regulator_required
 from apps.core.forms import run_action
-from apps.core.permissions import get_object_for
+from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
 from apps.operators.choices import CreditStatus
-from apps.operators.diff import agreement_diff
 from apps.operators.models import AnnualReport, AuthorizationAgreement, OperatorProfile
 from apps.operators.report_due import overdue_reports, report_due_on
-from apps.workflow.history import history_for
-from apps.workflow.notice import objections_for
+from apps.workflow import policy
+from apps.workflow.policy import DECIDE, get_object_for
 from apps.workflow.review import steps_for
 
 
@@ -42,12 +41,13 @@ def operator_review(request, pk: int):
     context = {
         "profile": profile,
         "documents": profile.documents.all(),
-        "history": history_for(profile),
+        "history": selectors.profile_history(user=request.user, profile=profile),
         "steps": steps_for(profile),
         "agreements": selectors.agreement_list(user=request.user).filter(
             operator_id=profile.organization_id
         ),
         "credit_choices": CreditStatus.choices,
+        "can_decide": policy.allows(request.user, DECIDE, profile),
     }
     return render(request, "console/operators/review.html", context)
 
@@ -55,7 +55,7 @@ def operator_review(request, pk: int):
 @require_POST
 @regulator_required
 def operator_decide(request, pk: int, decision: str):
-    profile = get_object_for(request.user, OperatorProfile, pk)
+    profile = get_object_for(request.user, OperatorProfile, pk, DECIDE)
     text, me = request.POST.get("reason", ""), request.user
     calls = {
         "start": lambda: services.qualification_start_review(profile=profile, reviewer=me),
@@ -97,10 +97,12 @@ def agreement_review(request, pk: int):
     context = {
         "agreement": agreement,
         "scope": agreement.scope.select_related("resource"),
-        "history": history_for(agreement),
+        "history": selectors.agreement_history(user=request.user, agreement=agreement),
         "steps": steps_for(agreement),
-        "objections": objections_for(agreement),
-        "diff": agreement_diff(agreement.amends, agreement) if agreement.amends_id else None,
+        "readable": policy.readable_fields(request.user, agreement),
+        "can_decide": policy.allows(request.user, DECIDE, agreement),
+        "objections": selectors.agreement_objections(user=request.user, agreement=agreement),
+        "diff": selectors.agreement_changes(user=request.user, agreement=agreement),
     }
     return render(request, "console/operators/agreement_review.html", context)
 
@@ -108,7 +110,8 @@ def agreement_review(request, pk: int):
 @require_POST
 @regulator_required
 def agreement_decide(request, pk: int, decision: str):
-    agreement = get_object_for(request.user, AuthorizationAgreement, pk)
+    action = MANAGE if decision == "terminate" else DECIDE
+    agreement = get_object_for(request.user, AuthorizationAgreement, pk, action)
     text, me = request.POST.get("reason", ""), request.user
     calls = {
         "approve": lambda: services.agreement_approve(agreement=agreement, reviewer=me, note=text),
@@ -131,6 +134,7 @@ def reports(request):
     today = timezone.localdate()
     context = {
         "reports": selectors.report_list(user=request.user),
+        "can_decide": policy.may(request.user, DECIDE, AnnualReport),
         # Reports for last year not filed by this year's due date (OPERATORS_ANNUAL_REPORT_DUE).
         "overdue": list(overdue_reports(today)),
         "overdue_year": today.year - 1,
@@ -142,7 +146,7 @@ def reports(request):
 @require_POST
 @regulator_required
 def report_decide(request, pk: int, decision: str):
-    report = get_object_for(request.user, AnnualReport, pk)
+    report = get_object_for(request.user, AnnualReport, pk, DECIDE)
     text, me = request.POST.get("reason", ""), request.user
     calls = {
         "accept": lambda: services.report_accept(report=report, reviewer=me, note=text),

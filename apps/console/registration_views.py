@@ -7,9 +7,9 @@ from apps.catalog import metadata, selectors, services
 from apps.catalog.models import DataResource
 from apps.console.views import regulator_required
 from apps.core.forms import run_action
-from apps.core.permissions import get_object_for
 from apps.portal.resource_forms import NoteForm
-from apps.workflow.history import history_for
+from apps.workflow import policy
+from apps.workflow.policy import DECIDE, get_object_for
 from apps.workflow.review import steps_for
 
 
@@ -25,15 +25,16 @@ def queue(request):
 @regulator_required
 def review(request, pk: int):
     resource = get_object_for(request.user, DataResource, pk)
-    pending = resource.metadata_versions.filter(pending=True).first()
+    pending = selectors.pending_change(resource=resource)
     proposal = metadata.diff(metadata.snapshot(resource), pending.snapshot) if pending else None
     context = {
         "resource": resource,
         "fields": resource.fields.all(),
-        "history": history_for(resource),
+        "history": selectors.resource_history(user=request.user, resource=resource),
         "steps": steps_for(resource),
         "objections": selectors.objection_list(user=request.user, resource=resource),
         "proposal": proposal,
+        "can_decide": policy.allows(request.user, DECIDE, resource),
         "note_form": NoteForm(),
     }
     return render(request, "console/registrations/review.html", context)
@@ -49,7 +50,7 @@ ACTIONS = {
 @require_POST
 @regulator_required
 def decide(request, pk: int, decision: str):
-    resource = get_object_for(request.user, DataResource, pk)
+    resource = get_object_for(request.user, DataResource, pk, DECIDE)
     if decision not in ACTIONS:
         return redirect("console:registration_review", pk=pk)
     note = request.POST.get("note", "")

@@ -6,6 +6,7 @@ class OperatorsConfig(AppConfig):
     verbose_name = "Operating entities and authorization agreements"
 
     def ready(self) -> None:
+        from apps.operators import rules  # noqa: F401  (registers the permission rules)
         from apps.operators.report_due import REPORT_OVERDUE, report_overdue_handler
         from apps.workflow import outbox
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organization
 from apps.catalog.models import DataResource
-from apps.core.permissions import MANAGE, VIEW
+from apps.core.permissions import VIEW
 from apps.operators.choices import (
     IN_FORCE,
     AgreementMode,
@@ -22,27 +22,21 @@ from apps.operators.choices import (
     ReportStatus,
     SuspensionKind,
 )
+from apps.workflow import policy
 
 User = settings.AUTH_USER_MODEL
 
 
 class OwnedQuerySet(models.QuerySet):
-    """Regulators see everything; an operator sees the rows of its own organization."""
+    """Rows of one organization: the owner and the regulator read them (apps.operators.rules)."""
 
-    owner_field = "operator_id"
-
-    def restrict(self, user, action: str = "view"):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_regulator:
-            return self
-        if user.organization_id is None:
-            return self.none()
-        return self.filter(**{self.owner_field: user.organization_id})
+    def restrict(self, user, action: str = VIEW):
+        """What `user` may do, by the rules in apps.operators.rules."""
+        return policy.restrict(self, user, action)
 
 
 class ProfileQuerySet(OwnedQuerySet):
-    owner_field = "organization_id"
+    pass
 
 
 class OperatorProfile(models.Model):
@@ -100,7 +94,7 @@ class OperatorProfile(models.Model):
 
 
 class DocumentQuerySet(OwnedQuerySet):
-    owner_field = "profile__organization_id"
+    pass
 
 
 class QualificationDocument(models.Model):
@@ -134,20 +128,6 @@ def in_force_now(prefix: str = "") -> Q:
 
 
 class AgreementQuerySet(OwnedQuerySet):
-    def restrict(self, user, action: str = "view"):
-        """Besides their own, everyone (anonymous visitors too) sees agreements under
-        public notice, so that anyone can read and object; signed-in users also see
-        those in force (they are disclosed anyway)."""
-        if not getattr(user, "is_authenticated", False):
-            if action != VIEW:
-                return self.none()
-            return self.filter(status=AgreementStatus.PUBLIC_NOTICE)
-        own = super().restrict(user, action)
-        if action == MANAGE or user.is_regulator:
-            return own
-        public = Q(status=AgreementStatus.PUBLIC_NOTICE) | in_force_now()
-        return self.filter(public | Q(operator_id=user.organization_id or 0))
-
     def in_force(self):
         return self.filter(in_force_now())
 

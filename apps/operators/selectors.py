@@ -4,20 +4,25 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.permissions import VIEW
 from apps.operators.choices import AgreementStatus as A
 from apps.operators.choices import QualificationStatus as Q
+from apps.operators.diff import agreement_diff
 from apps.operators.models import (
     AgreementScope,
     AnnualReport,
     AuthorizationAgreement,
     OperatorProfile,
 )
+from apps.workflow import policy
+from apps.workflow.history import history_for
+from apps.workflow.notice import objections_for
 
 _SCOPE = Prefetch("scope", queryset=AgreementScope.objects.select_related("resource"))
 
 
 def profile_list(*, user: User, status: str | None = None) -> QuerySet:
-    queryset = OperatorProfile.objects.restrict(user, "view").select_related("organization")
+    queryset = OperatorProfile.objects.restrict(user, VIEW).select_related("organization")
     return queryset.filter(status=status) if status else queryset
 
 
@@ -31,7 +36,7 @@ def qualification_queue(*, user: User) -> QuerySet:
 
 def agreement_list(*, user: User, status: str | None = None, mine: bool = False) -> QuerySet:
     queryset = (
-        AuthorizationAgreement.objects.restrict(user, "view")
+        AuthorizationAgreement.objects.restrict(user, VIEW)
         .select_related("operator", "authority")
         .prefetch_related(_SCOPE)
     )
@@ -74,4 +79,42 @@ def agreements_under_notice() -> QuerySet:
 
 
 def report_list(*, user: User) -> QuerySet:
-    return AnnualReport.objects.restrict(user, "view").select_related("operator", "filed_by")
+    return AnnualReport.objects.restrict(user, VIEW).select_related("operator", "filed_by")
+
+
+def own_profile(*, user: User) -> OperatorProfile | None:
+    """The profile of the user's own organization, if it has one."""
+    return profile_list(user=user).filter(organization_id=user.organization_id).first()
+
+
+def profile_history(*, user: User, profile: OperatorProfile) -> list:
+    entries = history_for(profile)
+    return policy.visible_history(user, profile, entries)
+
+
+def agreement_history(*, user: User, agreement: AuthorizationAgreement) -> list:
+    """The history as `user` may read it: the operator and the regulator read the review
+    correspondence; others the moves, and the notes of their own organization's entries."""
+    entries = history_for(agreement)
+    return policy.visible_history(user, agreement, entries)
+
+
+def agreement_objections(*, user: User, agreement: AuthorizationAgreement) -> QuerySet:
+    """Parties read every objection; an objector its own organization's."""
+    objections = objections_for(agreement)
+    if policy.is_party(user, agreement):
+        return objections
+    return objections.filter(organization_id=getattr(user, "organization_id", None) or 0)
+
+
+def agreement_changes(*, user: User, agreement: AuthorizationAgreement) -> list[dict] | None:
+    """What this version changes against the one it amends (None for a first version),
+    limited to the terms `user` may read of it."""
+    if not agreement.amends_id:
+        return None
+    readable = policy.readable_fields(user, agreement)
+    return [
+        row
+        for row in agreement_diff(agreement.amends, agreement)
+        if row["field"].split(".")[0] in readable
+    ]

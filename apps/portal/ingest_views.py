@@ -9,11 +9,13 @@ from django.views.decorators.cache import never_cache
 
 from apps.catalog.choices import IngestStatus
 from apps.catalog.ingest import selectors, services
+from apps.catalog.ingest.previews import dataset_preview_open
 from apps.catalog.ingest.validate import REASONS
 from apps.catalog.models import DataResource, DatasetUpload
 from apps.core.exceptions import DomainError
 from apps.core.forms import record_web_refusal
-from apps.core.permissions import MANAGE, get_object_for
+from apps.core.permissions import MANAGE
+from apps.workflow.policy import get_object_for
 
 
 class UploadForm(forms.Form):
@@ -71,5 +73,5 @@ def upload_status(request, pk: int):
 @login_required
 def preview(request, pk: int):
     resource = selectors.resource_for_preview(user=request.user, pk=pk)
-    data = selectors.dataset_preview(resource=resource, user=request.user)
+    data = dataset_preview_open(resource=resource, user=request.user)
     return render(request, "portal/ingest/preview.html", {"resource": resource, **data})

@@ -3,9 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.choices import OrganizationKind
-from apps.accounts.models import Organization
-from apps.catalog.models import DataResource
+from apps.accounts import selectors as accounts_selectors
+from apps.catalog import selectors as catalog_selectors
 from apps.operators.choices import AgreementMode, DocumentKind, ProtectionLevel
 
 
@@ -53,7 +52,7 @@ AGREEMENT_TERMS = (
 class AgreementForm(forms.Form):
     authority = forms.ModelChoiceField(
         label=_("authorizing body"),
-        queryset=Organization.objects.filter(kind=OrganizationKind.REGULATOR),
+        queryset=accounts_selectors.authority_list(),
     )
     title = forms.CharField(label=_("title"), max_length=200)
     mode = forms.ChoiceField(label=_("mode"), choices=AgreementMode.choices)
@@ -73,14 +72,14 @@ class AgreementForm(forms.Form):
     )
     resources = forms.ModelMultipleChoiceField(
         label=_("resources in scope"),
-        queryset=DataResource.objects.none(),
+        queryset=catalog_selectors.authorizable_resources().none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Registered resources; core and prohibited data are refused."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resources"].queryset = DataResource.objects.public().order_by("name")
+        self.fields["resources"].queryset = catalog_selectors.authorizable_resources()
 
     @staticmethod
     def initial_from(agreement) -> dict:

@@ -4,18 +4,20 @@ public disclosure page. All writes go through apps.operators.services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.choices import OrganizationKind
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error, flash_domain_error, run_action
 from apps.core.http import file_response
-from apps.core.permissions import MANAGE, get_object_for
+from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
-from apps.operators.diff import agreement_diff
-from apps.operators.models import AuthorizationAgreement, OperatorProfile, QualificationDocument
+from apps.operators.choices import AgreementStatus
+from apps.operators.models import AuthorizationAgreement, QualificationDocument
 from apps.operators.services.qualification import PROFILE_FIELDS
 from apps.portal.operator_forms import (
     AgreementForm,
@@ -24,18 +26,19 @@ from apps.portal.operator_forms import (
     ReasonForm,
     ReportForm,
 )
-from apps.workflow.history import history_for
+from apps.workflow import policy
+from apps.workflow.policy import get_object_for
 
 
 def _operator_only(request):
-    if request.user.org_kind != "operator":
+    if request.user.org_kind != OrganizationKind.OPERATOR:
         raise PermissionDenied
 
 
 @login_required
 def profile(request):
     _operator_only(request)
-    current = OperatorProfile.objects.filter(organization_id=request.user.organization_id).first()
+    current = selectors.own_profile(user=request.user)
     initial = {f: getattr(current, f) for f in PROFILE_FIELDS} if current else {}
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -51,7 +54,7 @@ def profile(request):
         "form": form,
         "document_form": DocumentForm(),
         "documents": current.documents.all() if current else [],
-        "history": history_for(current) if current else [],
+        "history": selectors.profile_history(user=request.user, profile=current) if current else [],
     }
     return render(request, "portal/operators/profile.html", context)
 
@@ -60,13 +63,9 @@ def profile(request):
 @login_required
 def document_upload(request):
     _operator_only(request)
-    current = get_object_for(
-        request.user,
-        OperatorProfile,
-        OperatorProfile.objects.filter(organization_id=request.user.organization_id)
-        .values_list("pk", flat=True)
-        .first(),
-    )
+    current = selectors.own_profile(user=request.user)
+    if current is None:
+        raise Http404
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a kind and a file."))
@@ -88,7 +87,7 @@ def document_upload(request):
 @login_required
 def profile_action(request, action: str):
     _operator_only(request)
-    current = OperatorProfile.objects.filter(organization_id=request.user.organization_id).first()
+    current = selectors.own_profile(user=request.user)
     if current is None:
         return redirect("portal:operator_profile")
     note = request.POST.get("note", "") or request.POST.get("reason", "")
@@ -153,8 +152,9 @@ def agreement_detail(request, pk: int):
     context = {
         "agreement": agreement,
         "scope": agreement.scope.select_related("resource"),
-        "history": history_for(agreement),
-        "diff": agreement_diff(agreement.amends, agreement) if agreement.amends_id else None,
+        "history": selectors.agreement_history(user=request.user, agreement=agreement),
+        "readable": policy.readable_fields(request.user, agreement),
+        "diff": selectors.agreement_changes(user=request.user, agreement=agreement),
         "is_party": agreement.operator_id == request.user.organization_id,
         "reason_form": ReasonForm(),
     }
@@ -174,7 +174,9 @@ def agreement_action(request, pk: int, action: str):
             ),
         )
         return redirect(
-            "portal:agreements" if request.user.org_kind == "operator" else "disclosure"
+            "portal:agreements"
+            if request.user.org_kind == OrganizationKind.OPERATOR
+            else "disclosure"
         )
     agreement = get_object_for(request.user, AuthorizationAgreement, pk, MANAGE)
     if action == "amend":
@@ -237,7 +239,9 @@ def disclosure(request):
 def agreement_notice(request, pk: int):
     """Public, no sign-in: an agreement under public notice, with the objection form for
     members of an organization."""
-    agreement = get_object_or_404(selectors.agreements_under_notice(), pk=pk)
+    agreement = get_object_for(request.user, AuthorizationAgreement, pk)
+    if agreement.status != AgreementStatus.PUBLIC_NOTICE:
+        raise Http404
     context = {
         "a": agreement,
         "can_object": getattr(request.user, "organization_id", None) is not None,

@@ -4,6 +4,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from apps.catalog import selectors
 from apps.catalog.choices import (
     FOLLOW_UP_KIND_CHOICES,
     Classification,
@@ -15,7 +16,6 @@ from apps.catalog.choices import (
     UpdateFrequency,
 )
 from apps.catalog.metadata import FIELD_KEYS
-from apps.catalog.models import Theme
 
 
 class ResourceForm(forms.Form):
@@ -57,7 +57,7 @@ class ResourceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["themes"].choices = [(t.code, t.name) for t in Theme.objects.all()]
+        self.fields["themes"].choices = [(t.code, t.name) for t in selectors.theme_list()]
 
     def to_data(self) -> dict:
         data = dict(self.cleaned_data)

@@ -10,7 +10,7 @@ from apps.catalog import metadata, selectors, services
 from apps.catalog.models import DataResource
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error, run_action
-from apps.core.permissions import MANAGE, get_object_for
+from apps.core.permissions import MANAGE
 from apps.portal.resource_forms import (
     FieldFormSet,
     FollowUpForm,
@@ -19,7 +19,8 @@ from apps.portal.resource_forms import (
     ResourceForm,
     fields_from,
 )
-from apps.workflow.history import history_for
+from apps.workflow import policy
+from apps.workflow.policy import get_object_for
 
 
 @login_required
@@ -38,7 +39,7 @@ def _edit(request, resource: DataResource | None):
     if resource is None:
         initial, field_rows = {}, []
     else:
-        pending = resource.metadata_versions.filter(pending=True).first()
+        pending = selectors.pending_change(resource=resource)
         snap = pending.snapshot if pending else metadata.snapshot(resource)
         initial, field_rows = ResourceForm.initial_from(snap), snap["fields"]
     form = ResourceForm(request.POST or None, initial=initial)
@@ -79,9 +80,9 @@ def resource_detail(request, pk: int):
     context = {
         "resource": resource,
         "fields": resource.fields.all(),
-        "history": history_for(resource),
+        "history": selectors.resource_history(user=request.user, resource=resource),
         "objections": selectors.objection_list(user=request.user, resource=resource),
-        "can_manage": DataResource.objects.restrict(request.user, MANAGE).filter(pk=pk).exists(),
+        "can_manage": policy.allows(request.user, MANAGE, resource),
         "note_form": NoteForm(),
         "follow_up_form": FollowUpForm(),
         "objection_form": ObjectionForm(),
@@ -116,6 +117,7 @@ def resource_withdraw(request, pk: int):
 @require_POST
 @login_required
 def resource_follow_up(request, pk: int):
+    get_object_for(request.user, DataResource, pk, MANAGE)  # refusals first, and audited
     form = FollowUpForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a registration kind."))
@@ -135,6 +137,7 @@ def resource_follow_up(request, pk: int):
 @require_POST
 @login_required
 def resource_object(request, pk: int):
+    get_object_for(request.user, DataResource, pk)  # refusals first, and audited
     form = ObjectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for the objection."))

@@ -12,7 +12,9 @@ from apps.accounts.forms import ApiKeyForm, RevokeForm
 from apps.accounts.models import ApiKey
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error, flash_domain_error
-from apps.core.permissions import MANAGE, get_object_for
+from apps.core.permissions import MANAGE
+from apps.workflow import policy
+from apps.workflow.policy import get_object_for
 
 
 @login_required
@@ -44,7 +46,7 @@ def api_keys(request):
         "form": form,
         "created": created,
         "keys": selectors.api_key_list(user=request.user, own_only=True),
-        "can_manage": request.user.is_org_admin,
+        "can_manage": policy.may(request.user, MANAGE, ApiKey),
         "revoke_form": RevokeForm(),
     }
     return render(request, "portal/api_keys.html", context)

@@ -11,7 +11,10 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("workflow")
 
     def ready(self) -> None:
-        from apps.workflow import outbox
+        from apps.workflow import (
+            outbox,
+            rules,  # noqa: F401  (policy of accounts and audit models)
+        )
         from apps.workflow.outbox_mail import MAIL_SEND, mail_send_handler
 
         outbox.register(

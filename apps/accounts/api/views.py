@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 from apps.accounts import selectors, services
 from apps.accounts.api import serializers as s
 from apps.accounts.models import ApiKey, Organization
-from apps.core.permissions import MANAGE, get_object_for
+from apps.core.permissions import MANAGE
 
 
 class MeView(APIView):
@@ -33,7 +33,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.organization_list(user=self.request.user)
 
     def get_object(self):
-        return get_object_for(self.request.user, Organization, self.kwargs["pk"])
+        return Organization.access_policy.get_object_for(self.request.user, self.kwargs["pk"])
 
 
 class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -43,7 +43,7 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return selectors.api_key_list(user=self.request.user)
 
     def get_object(self):
-        return get_object_for(self.request.user, ApiKey, self.kwargs["pk"])
+        return ApiKey.access_policy.get_object_for(self.request.user, self.kwargs["pk"])
 
     @extend_schema(request=s.ApiKeyCreateSerializer, responses={201: s.ApiKeyCreatedSerializer})
     def create(self, request):
@@ -60,7 +60,7 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=s.RevokeSerializer, responses=s.ApiKeySerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        key = get_object_for(request.user, ApiKey, pk, MANAGE)
+        key = ApiKey.access_policy.get_object_for(request.user, pk, MANAGE)
         payload = s.RevokeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         key = services.api_key_revoke(

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from apps.audit.choices import Outcome
 from apps.audit.models import AuditCheckpoint, AuditEvent
-from apps.audit.selectors import FILTERS
+from apps.audit.selectors import FILTERS, without_person
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -23,6 +23,11 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "retention", "data", "changes",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def to_representation(self, event):
+        request = self.context.get("request")
+        row = super().to_representation(event)
+        return without_person(getattr(request, "user", None), event, row)
 
     def _seal(self, event):
         try:

@@ -10,7 +10,6 @@ from apps.audit import exports, selectors, signing
 from apps.audit.api import serializers as s
 from apps.audit.models import AuditEvent
 from apps.core.api.pagination import CursorPagination
-from apps.core.permissions import get_object_for
 
 
 class OldestFirst(CursorPagination):
@@ -29,7 +28,7 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return selectors.event_list(user=self.request.user, filters=self._filters())
 
     def get_object(self):
-        return get_object_for(self.request.user, AuditEvent, self.kwargs["pk"])
+        return AuditEvent.access_policy.get_object_for(self.request.user, self.kwargs["pk"])
 
     @extend_schema(parameters=[s.EventFilterSerializer])
     def list(self, request, *args, **kwargs):
@@ -56,9 +55,12 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         events = self.get_queryset().order_by("id")
         checkpoint = exports.checkpoint_for(events)
         if file_format == "csv":
-            body, content_type = exports.csv_lines(events), "text/csv; charset=utf-8"
+            body, content_type = exports.csv_lines(events, request.user), "text/csv; charset=utf-8"
         else:
-            body, content_type = exports.jsonl_lines(events, checkpoint), "application/x-ndjson"
+            body, content_type = (
+                exports.jsonl_lines(events, checkpoint, request.user),
+                "application/x-ndjson",
+            )
         response = StreamingHttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="audit-events.{file_format}"'
         if checkpoint is not None:

@@ -9,8 +9,10 @@ from rest_framework.views import APIView
 
 from apps.catalog.api import ingest_serializers as s
 from apps.catalog.ingest import selectors, services
+from apps.catalog.ingest.previews import dataset_preview_open
 from apps.catalog.models import DataResource, DatasetUpload
-from apps.core.permissions import MANAGE, get_object_for
+from apps.core.permissions import MANAGE
+from apps.workflow.policy import get_object_for
 
 
 class ResourceUploadsView(ListAPIView):
@@ -50,5 +52,5 @@ class PreviewView(APIView):
     @extend_schema(responses=s.PreviewSerializer)
     def get(self, request, pk):
         resource = selectors.resource_for_preview(user=request.user, pk=pk)
-        preview = selectors.dataset_preview(resource=resource, user=request.user)
+        preview = dataset_preview_open(resource=resource, user=request.user)
         return Response(s.PreviewSerializer(preview).data)

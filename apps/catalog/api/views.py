@@ -7,8 +7,8 @@ from rest_framework.response import Response
 from apps.catalog import selectors, services
 from apps.catalog.api import serializers as s
 from apps.catalog.models import DataResource
-from apps.core.permissions import MANAGE, VIEW, get_object_for
-from apps.workflow.history import history_for
+from apps.core.permissions import MANAGE, VIEW
+from apps.workflow.policy import DECIDE, get_object_for
 
 
 class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -71,7 +71,7 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=None, responses=s.ResourceSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        resource = self.get_object()
+        resource = self.get_object(DECIDE)
         return self._respond(
             services.resource_start_review(resource=resource, reviewer=request.user)
         )
@@ -79,12 +79,12 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=s.NoteSerializer, responses=s.ResourceSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        return self._transition(request, services.resource_return, reviewer=request.user)
+        return self._transition(request, services.resource_return, DECIDE, reviewer=request.user)
 
     @extend_schema(request=s.NoteSerializer, responses=s.ResourceSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._transition(request, services.resource_approve, reviewer=request.user)
+        return self._transition(request, services.resource_approve, DECIDE, reviewer=request.user)
 
     @extend_schema(request=s.FollowUpSerializer, responses=s.ResourceSerializer)
     @action(detail=True, methods=["post"], url_path="follow-up")
@@ -123,4 +123,5 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         resource = self.get_object()
-        return Response(s.HistorySerializer(history_for(resource), many=True).data)
+        entries = selectors.resource_history(user=request.user, resource=resource)
+        return Response(s.HistorySerializer(entries, many=True).data)

@@ -13,8 +13,7 @@ from apps.catalog.choices import MaskingRule
 from apps.catalog.masking import mask_value
 from apps.catalog.models import PREVIEW, DataResource, DatasetUpload
 from apps.core.exceptions import PermissionDeniedError
-from apps.core.permissions import get_object_for
-from apps.workflow.transitions import record_change
+from apps.workflow.policy import get_object_for
 
 
 def resource_for_preview(*, user, pk) -> DataResource:
@@ -74,15 +73,6 @@ def dataset_preview(*, resource: DataResource, user, limit: int | None = None) -
         [mask_value(rules[name].masking, _text(record[name]), key=key) for name in names]
         for record in records[:limit]
     ]
-    # Reading rows, even masked, is processing of (possibly personal) data: kept 3 years.
-    record_change(
-        user,
-        "catalog.datasetversion.preview",
-        version,
-        target_org=resource.provider_id,
-        retention="personal_info",
-        data={"resource": resource.pk, "rows": len(rows), "columns": names},
-    )
     return {
         "version": version,
         "columns": [

@@ -10,6 +10,7 @@ from apps.operators.models import (
     OperatorProfile,
     QualificationDocument,
 )
+from apps.workflow import policy
 from apps.workflow.models import Objection, StatusHistory
 
 
@@ -145,6 +146,12 @@ class AgreementSerializer(serializers.ModelSerializer):
         model = AuthorizationAgreement
         exclude = ["document_path", "created_by"]
         read_only_fields = [f.name for f in AuthorizationAgreement._meta.fields]
+
+    def to_representation(self, agreement):
+        # Non-parties read what the public disclosure shows (apps.operators.rules).
+        request = self.context.get("request")
+        data = super().to_representation(agreement)
+        return policy.drop_unreadable(getattr(request, "user", None), agreement, data)
 
 
 class AgreementEventSerializer(serializers.ModelSerializer):

@@ -89,3 +89,15 @@ def test_portal_preview_is_404_for_others_and_a_login_for_anonymous(web, merchan
     url = f"/portal/resources/{published.pk}/preview/"
     assert web.get(url).status_code == 302
     assert login_web(web, merchant).get(url).status_code == 404
+
+
+def test_opening_the_preview_is_recorded_but_the_selector_writes_nothing(provider, published):
+    from apps.audit.models import AuditEvent
+    from apps.catalog.ingest.previews import dataset_preview_open
+
+    selectors.dataset_preview(resource=published, user=provider)
+    assert not AuditEvent.objects.filter(action="catalog.datasetversion.preview").exists()
+
+    dataset_preview_open(resource=published, user=provider)
+    event = AuditEvent.objects.get(action="catalog.datasetversion.preview")
+    assert event.target_org_id == provider.organization_id

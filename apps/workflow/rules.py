@@ -1,0 +1,61 @@
+"""Rules for the models below workflow (accounts, audit) and the capabilities of roles.
+
+Roles: organization admins manage members and keys; reviewers decide review steps;
+members draft. Within the regulator, deciding reviews, suspending and revoking need the
+reviewer or admin role, managing regulator users needs admin, and personal-data steps go
+to the security reviewer.
+"""
+
+from django.db.models import Q
+
+from apps.accounts.models import ApiKey, Organization
+from apps.audit.models import AuditEvent
+from apps.core.permissions import MANAGE, VIEW
+from apps.workflow.policy import (
+    ADMINS,
+    ALL,
+    ANY_ORG,
+    DECIDE,
+    DECIDE_PERSONAL,
+    DECIDERS,
+    OWN,
+    REGULATOR,
+    SECURITY,
+    capability,
+    register,
+)
+
+capability(DECIDE, kinds=REGULATOR, roles=DECIDERS)
+capability(DECIDE_PERSONAL, kinds=REGULATOR, roles=SECURITY)
+
+# An organization "owns" itself: its admins manage its members.
+(
+    register(Organization, owner="id")
+    .allow(VIEW, to=ALL, kinds=REGULATOR)
+    .allow(VIEW, to=OWN, kinds=ANY_ORG)
+    .allow(MANAGE, to=ALL, kinds=REGULATOR, roles=ADMINS)
+    .allow(MANAGE, to=OWN, kinds=ANY_ORG, roles=ADMINS)
+)
+
+# Regulators see every key (and its admins revoke any); an organization's admins manage its keys.
+(
+    register(ApiKey, owner="organization_id")
+    .allow(VIEW, to=ALL, kinds=REGULATOR)
+    .allow(VIEW, to=OWN, kinds=ANY_ORG)
+    .allow(MANAGE, to=ALL, kinds=REGULATOR, roles=ADMINS)
+    .allow(MANAGE, to=OWN, kinds=ANY_ORG, roles=ADMINS)
+)
+
+
+def _involved(user) -> Q:
+    org_id = user.organization_id or 0
+    return Q(actor_org_id=org_id) | Q(target_org_id=org_id)
+
+
+# Events are read by the regulator, and by the organizations that acted or were acted on.
+# Nobody manages them.
+(
+    register(AuditEvent, owner="target_org_id", relations={"involved": _involved})
+    .allow(VIEW, to=ALL, kinds=REGULATOR)
+    .allow(VIEW, to="involved", kinds=ANY_ORG)
+)

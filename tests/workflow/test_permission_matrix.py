@@ -1,0 +1,140 @@
+"""Every registered URL pattern (API and web), with every persona: a persona per
+organization kind and role, and an anonymous caller. An endpoint missing from the
+matrix fails the test, so a new endpoint cannot skip the policy.
+
+Each request runs in a savepoint that is rolled back, so every persona meets the same
+objects. To (re)write the expected answers of a new endpoint, run with
+POLICY_MATRIX_RECORD=/tmp/matrix.txt and review what it wrote before pasting it into
+tests/workflow/permission_matrix.py.
+"""
+
+import os
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from apps.catalog import services as catalog
+from apps.catalog.models import DatasetUpload
+from apps.operators import services as operators
+from tests.catalog.conftest import payload
+from tests.conftest import login_web
+from tests.workflow.permission_matrix import ADMIN_PREFIX, MATRIX, PERSONAS, parse
+
+pytestmark = pytest.mark.django_db
+
+
+def walk(patterns, prefix: str = "", namespace: str = ""):
+    """(key, route) of every pattern: key is the namespaced name, or the route if unnamed."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}:{pattern.namespace}" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            name = f"{namespace}:{pattern.name}".lstrip(":") if pattern.name else route
+            yield name, route
+
+
+def every_pattern() -> dict[str, str]:
+    return dict(walk(get_resolver().url_patterns))
+
+
+def fill(route: str, values: dict) -> str:
+    path = route.replace("^", "").replace("$", "")
+    # Parameters no entry names (the admin's object ids, catch-alls) get 1.
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values.get(m.group(1), 1)), path)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values.get(m.group(1), 1)), path)
+    return "/" + path
+
+
+@pytest.fixture
+def world(
+    request,
+    profile,
+    draft_agreement,
+    provider,
+    operator_admin,
+    merchant,
+    outsider,
+):
+    """Objects owned by the provider, the operator and the merchant, none by the others."""
+    from apps.accounts import services as accounts
+    from apps.audit.models import AuditEvent
+
+    resource = catalog.resource_create(user=provider, data=payload(name="待审资源"))
+    catalog.resource_submit(resource=resource, user=provider)
+    key, _raw = accounts.api_key_create(
+        organization=merchant.organization, created_by=merchant, name="merchant key"
+    )
+    return {
+        "resource": resource,
+        "profile": profile,
+        "document": profile.documents.first(),
+        "agreement": draft_agreement,
+        "report": operators.report_file(user=operator_admin, content="年报", year=2025),
+        "upload": DatasetUpload.objects.create(
+            resource=resource,
+            file_path="missing.csv",
+            original_name="data.csv",
+            size_bytes=10,
+            uploaded_by=provider,
+        ),
+        "key": key,
+        "organization": merchant.organization,
+        "event": AuditEvent.objects.filter(target_org_id=merchant.organization_id).first(),
+    }
+
+
+def client_for(request, persona: str) -> Client:
+    client = Client()
+    if persona != "anonymous":
+        login_web(client, request.getfixturevalue(persona))
+    return client
+
+
+def call(client: Client, method: str, path: str) -> int:
+    with transaction.atomic():
+        response = getattr(client, method.lower())(path)
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    patterns = every_pattern()
+    missing = [k for k in patterns if k not in MATRIX and not k.startswith(ADMIN_PREFIX)]
+    stale = [k for k in MATRIX if k not in patterns]
+    assert not missing, f"add these endpoints to tests/workflow/permission_matrix.py: {missing}"
+    assert not stale, f"these endpoints are gone, remove them from the matrix: {stale}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_the_answer_the_matrix_expects_from_every_endpoint(
+    request, world, persona
+):
+    client = client_for(request, persona)
+    column = PERSONAS.index(persona)
+    wrong, recorded = [], []
+    for done, (key, route) in enumerate(sorted(every_pattern().items())):
+        if done % 40 == 0:
+            cache.clear()  # rate limits count this walk too; the test's own Redis DB only
+        if key not in MATRIX and key.startswith(ADMIN_PREFIX):
+            method, target, extra, expected = "GET", None, {}, [{302}] * len(PERSONAS)
+        else:
+            method, target, extra, expected = parse(MATRIX[key])
+        values = {"pk": world[target].pk if target else 0, **extra}
+        if "document_id" in route:
+            values["document_id"] = world["document"].pk
+        values.setdefault("app_label", "accounts")
+        status = call(client, method, fill(route, values))
+        recorded.append((key, status))
+        if status not in expected[column]:
+            wrong.append(f"{method} {key} → {status}, expected {sorted(expected[column])}")
+    if record := os.environ.get("POLICY_MATRIX_RECORD"):
+        with open(record, "a") as out:
+            out.writelines(f"{persona}\t{key}\t{status}\n" for key, status in recorded)
+        return
+    assert not wrong, f"{persona}:\n" + "\n".join(wrong)
