@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
 from django.utils import timezone
 
+from apps.audit.actors import ANONYMOUS, DescribesActor, describe_user, target_org_of
 from apps.audit.choices import ActorType, Outcome, Retention
 from apps.audit.context import SYSTEM, SystemActor, _System, current_job, current_request
 from apps.audit.models import AuditEvent
@@ -74,13 +75,11 @@ def _clean(text: Any, limit: int) -> str:
 
 
 def _resolve_actor(actor, request) -> dict:
-    from apps.accounts.models import ApiKey
-
     if request is not None:
         api_key = getattr(request, "api_key", None)
         # A key acts through the user who created it; when a service names that user, the
         # one who really acted is the machine holding the key.
-        if api_key is not None and (actor is None or actor == api_key.created_by):
+        if api_key is not None and (actor is None or actor == getattr(api_key, "created_by", None)):
             actor = api_key
         user = getattr(request, "user", None)
         if actor is None and user is not None and user.is_authenticated:
@@ -92,28 +91,14 @@ def _resolve_actor(actor, request) -> dict:
         actor = actor.resolve()
     if isinstance(actor, SystemActor):
         return {"actor_type": ActorType.SYSTEM, "actor_label": actor.name}
-    if isinstance(actor, ApiKey):
-        return {
-            "actor_type": ActorType.API_KEY,
-            "actor_id": str(actor.pk),
-            "actor_label": f"{actor.prefix} {actor.name} ({actor.created_by.get_username()})",
-            "actor_org_id": actor.organization_id,
-            "actor_role": "api_key",
-        }
+    if isinstance(actor, DescribesActor):
+        return actor.audit_actor().fields()
     if actor is not None and getattr(actor, "is_authenticated", False):
-        return {
-            "actor_type": ActorType.USER,
-            "actor_id": str(actor.pk),
-            "actor_label": actor.get_username(),
-            "actor_org_id": actor.organization_id,
-            "actor_role": actor.role or ("superuser" if actor.is_superuser else ""),
-        }
-    return {"actor_type": ActorType.ANONYMOUS}
+        return describe_user(actor).fields()
+    return ANONYMOUS.fields()
 
 
 def _resolve_target(target, target_org) -> dict:
-    from apps.accounts.models import Organization
-
     if target is None:
         return {"target_org_id": getattr(target_org, "pk", target_org)}
     if isinstance(target, tuple):
@@ -121,10 +106,7 @@ def _resolve_target(target, target_org) -> dict:
     else:
         target_type, target_id = target._meta.label_lower, target.pk
         if target_org is None:
-            if isinstance(target, Organization):
-                target_org = target.pk
-            else:
-                target_org = getattr(target, "organization_id", None)
+            target_org = target_org_of(target)
     return {
         "target_type": str(target_type)[:100],
         "target_id": "" if target_id is None else str(target_id)[:64],

@@ -6,9 +6,8 @@ from django.views.decorators.http import require_POST
 from apps.catalog import metadata, selectors, services
 from apps.catalog.models import DataResource
 from apps.console.views import regulator_required
-from apps.core.forms import run_action
+from apps.core.forms import NoteForm, run_action
 from apps.core.permissions import get_object_for
-from apps.portal.resource_forms import NoteForm
 
 
 @regulator_required

@@ -1,4 +1,6 @@
-"""Demo organizations, users and API keys. Idempotent: running it twice changes nothing."""
+"""Demo data for the whole platform: organizations, users and API keys, then the demo
+catalog and operator. It lives in the top layer (console) because it seeds every app.
+Idempotent: running it twice changes nothing."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
