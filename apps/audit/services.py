@@ -15,6 +15,7 @@ import psycopg
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.utils import timezone
 
 from apps.audit.actors import ANONYMOUS, DescribesActor, describe_user, target_org_of
@@ -200,13 +201,14 @@ def audit_record_denial(*, action: str, reason: str, **kwargs) -> AuditEvent | N
     """Records a refused attempt so that the record survives the caller's rollback.
 
     Inside a transaction (that is about to roll back because of this very refusal) the
-    event is written on a separate, autocommitting connection. A failure to record a
-    denial is logged, never allowed to replace the refusal the user should see.
+    event is written on a separate, autocommitting connection, unless the setting
+    AUDIT_DENIALS_OUT_OF_BAND is off (the test settings). A failure to record a denial is
+    logged, never allowed to replace the refusal the user should see.
     """
     kwargs.setdefault("retention", Retention.ACCESS)
     try:
         event = build_event(action=action, outcome=Outcome.DENIED, reason=reason, **kwargs)
-        if _in_application_transaction() and connection.vendor == "postgresql":
+        if _out_of_band():
             _insert_out_of_band(event)
         else:
             _insert(event, connection)
@@ -226,28 +228,57 @@ _INSERT = (
 )
 
 
+class _PreparedCursor(psycopg.Cursor):
+    """A server-side-binding psycopg cursor that asks for every statement to be prepared:
+    the audit INSERT, the hottest write path of the platform, is parsed and planned once
+    per connection. Wrapped in Django's cursor wrapper, so query logging
+    (CaptureQueriesContext), execute_wrappers and error mapping see it like any query."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+class _PreparedDebugCursor(CursorDebugWrapper):
+    """Logs the statement as written (placeholders, parameters in the debug log): psycopg
+    keeps no text of a prepared execution for Django's last_executed_query to read."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)
+
+
+def _cursor(db):
+    if db.vendor != "postgresql":
+        return db.cursor()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    if settings.AUDIT_PREPARED_INSERT and db.connection.prepare_threshold is None:
+        # Django switches psycopg's preparation off (prepare_threshold=None, for poolers),
+        # which makes prepare=True a silent no-op. Django's own cursors bind client-side
+        # and never prepare whatever the threshold, so this cursor is the only one that
+        # does. AUDIT_PREPARED_INSERT=false behind a pooler that cannot keep statements.
+        db.connection.prepare_threshold = 5  # psycopg's own default
+    raw = _PreparedCursor(db.connection)
+    return _PreparedDebugCursor(raw, db) if db.queries_logged else db.make_cursor(raw)
+
+
 def _insert(event: AuditEvent, db) -> None:
     # build_event made every value DB-ready (str, int, None, aware datetime), so the
     # per-field get_db_prep_save round is skipped: it cost as much as the rest here.
     values = [getattr(event, name) for name in _ATTNAMES]
-    if db.vendor == "postgresql":
-        # A server-side prepared statement on the hottest write path of the platform:
-        # no re-parsing or re-planning per event. Errors still surface as Django's.
-        db.ensure_connection()
-        with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
-            cursor.execute(_INSERT, values, prepare=True)
-            event.pk = cursor.fetchone()[0]
-    else:
-        with db.cursor() as cursor:
-            cursor.execute(_INSERT, values)
-            event.pk = cursor.fetchone()[0]
+    with _cursor(db) as cursor:
+        cursor.execute(_INSERT, values)
+        event.pk = cursor.fetchone()[0]
     event._state.adding, event._state.db = False, db.alias
 
 
-def _in_application_transaction() -> bool:
-    """An atomic block opened by the application (one that will roll back this refusal).
-    A test case's own wrapping blocks do not count: they roll back every event anyway."""
-    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+def _out_of_band() -> bool:
+    """Whether a denial must escape the caller's transaction to survive its rollback."""
+    return (
+        settings.AUDIT_DENIALS_OUT_OF_BAND
+        and connection.in_atomic_block
+        and connection.vendor == "postgresql"
+    )
 
 
 def _insert_out_of_band(event: AuditEvent) -> None:

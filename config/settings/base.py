@@ -321,6 +321,13 @@ AUDIT_RETENTION_ACCESS_DAYS = env.int("AUDIT_RETENTION_ACCESS_DAYS", default=183
 AUDIT_RETENTION_PERSONAL_INFO_DAYS = env.int("AUDIT_RETENTION_PERSONAL_INFO_DAYS", default=1096)
 AUDIT_RETENTION_RECORD_DAYS = env.int("AUDIT_RETENTION_RECORD_DAYS", default=1096)
 AUDIT_PARTITIONS_AHEAD = env.int("AUDIT_PARTITIONS_AHEAD", default=12)
+# A refusal recorded inside a transaction (that the refusal is about to roll back) is
+# written on its own connection. Test settings turn it off: each test's transaction must
+# keep its events to itself (the out-of-band path has its own transactional tests).
+AUDIT_DENIALS_OUT_OF_BAND = env.bool("AUDIT_DENIALS_OUT_OF_BAND", default=True)
+# The audit INSERT is a server-side prepared statement (PostgreSQL). Turn it off behind a
+# pooler in transaction mode that cannot keep prepared statements (PgBouncer < 1.21).
+AUDIT_PREPARED_INSERT = env.bool("AUDIT_PREPARED_INSERT", default=True)
 
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 
