@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
     "import json, django; from django.conf import settings; django.setup(); "
     "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
-    "'broker': settings.CELERY_BROKER_URL, 'debug': settings.DEBUG}))"
+    "'broker': settings.CELERY_BROKER_URL, 'debug': settings.DEBUG, "
+    "'broker_options': getattr(settings, 'CELERY_BROKER_TRANSPORT_OPTIONS', {})}))"
 )
 SECRET = "x" * 20 + "-a-long-random-production-secret-value-0123456789"
 
@@ -39,6 +40,20 @@ def test_embedded_default_needs_no_variable_and_uses_sqlite_and_a_filesystem_bro
     assert probe["engine"] == "django.db.backends.sqlite3"
     assert probe["broker"] == "filesystem://"
     assert (tmp_path / "broker" / "queue").is_dir()
+
+
+def test_every_folder_of_the_embedded_broker_lives_under_data_dir(tmp_path):
+    # kombu's filesystem transport writes `control/` into the working directory unless told
+    # otherwise, and it once ended up committed to the repository.
+    env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.local", DATA_DIR=str(tmp_path))
+    options = json.loads(run(["-c", PROBE], env).stdout)["broker_options"]
+    folders = {key: value for key, value in options.items() if "folder" in key}
+    assert {"data_folder_in", "data_folder_out", "processed_folder", "control_folder"} <= set(
+        folders
+    )
+    for key, folder in folders.items():
+        assert Path(folder).is_relative_to(tmp_path), key
+        assert Path(folder).is_dir(), key
 
 
 def test_database_and_redis_urls_switch_to_postgresql_and_redis(tmp_path):
