@@ -338,6 +338,11 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-pass-2026")
 
 # Catalog: registration rules (2025 Interim Measures for Public Data Resource Registration).
+# Pseudonyms (the `hash` masking rule): HMAC keys of their own, never SECRET_KEY, as
+# "id=secret,id2=secret2"; CATALOG_PSEUDONYM_KEY_ID names the one in use (its id prefixes
+# every pseudonym). Local and test modes have a fixed key; production requires one.
+CATALOG_PSEUDONYM_KEYS = env.dict("CATALOG_PSEUDONYM_KEYS", default={})
+CATALOG_PSEUDONYM_KEY_ID = env.str("CATALOG_PSEUDONYM_KEY_ID", default="")
 CATALOG_REGISTRY_PREFIX = env.str("CATALOG_REGISTRY_PREFIX", default="GJSJ")
 CATALOG_NOTICE_DAYS = env.int("CATALOG_NOTICE_DAYS", default=5)
 CATALOG_REGISTRATION_YEARS = env.int("CATALOG_REGISTRATION_YEARS", default=3)

@@ -17,6 +17,7 @@ PROBE = (
     "'broker_options': getattr(settings, 'CELERY_BROKER_TRANSPORT_OPTIONS', {})}))"
 )
 SECRET = "x" * 20 + "-a-long-random-production-secret-value-0123456789"
+PSEUDONYM_KEYS = "p1=" + "y" * 40
 
 
 def clean_env(**extra) -> dict:
@@ -76,6 +77,7 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis(tmp_path):
         ("DATABASE_URL", "DATABASE_URL"),
         ("REDIS_URL", "REDIS_URL"),
         ("AUDIT_SIGNING_KEY_FILE", "AUDIT_SIGNING_KEY"),
+        ("CATALOG_PSEUDONYM_KEYS", "CATALOG_PSEUDONYM_KEYS"),
     ],
 )
 def test_production_refuses_to_start_without_secret_or_hosts(tmp_path, missing, message):
@@ -87,6 +89,8 @@ def test_production_refuses_to_start_without_secret_or_hosts(tmp_path, missing, 
         DATABASE_URL="postgres://app@db/platform",
         REDIS_URL="redis://redis:6379/0",
         AUDIT_SIGNING_KEY_FILE=str(tmp_path / "audit-signing-key.pem"),
+        CATALOG_PSEUDONYM_KEYS=PSEUDONYM_KEYS,
+        CATALOG_PSEUDONYM_KEY_ID="p1",
     )
     env.pop(missing)
     result = run(["manage.py", "check"], env)
@@ -103,6 +107,8 @@ def test_check_deploy_under_production_settings_prints_no_warnings(tmp_path):
         DATABASE_URL="postgres://app@db/platform",
         REDIS_URL="redis://redis:6379/0",
         AUDIT_SIGNING_KEY_FILE=str(tmp_path / "audit-signing-key.pem"),
+        CATALOG_PSEUDONYM_KEYS=PSEUDONYM_KEYS,
+        CATALOG_PSEUDONYM_KEY_ID="p1",
     )
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
