@@ -149,16 +149,16 @@ def test_embedded_default_runs_a_task_through_the_filesystem_broker_on_sqlite(tm
                 "manage.py",
                 "shell",
                 "-c",
-                "from apps.core.tasks import heartbeat; heartbeat.delay('embedded')",
+                "from apps.audit.context import SYSTEM; "
+                "from apps.audit.services import audit_record; "
+                "from apps.audit.tasks import checkpoint; "
+                "audit_record(actor=SYSTEM, action='test.embedded'); checkpoint.delay()",
             ],
             env,
         )
         assert sent.returncode == 0, sent.stderr
         # then the worker runs it and writes to the SQLite database
-        query = (
-            "from apps.core.models import WorkerHeartbeat as W; "
-            "print(W.objects.filter(name='embedded').exists())"
-        )
+        query = "from apps.audit.models import AuditCheckpoint as C; print(C.objects.exists())"
         deadline = time.monotonic() + 30
         seen = False
         while time.monotonic() < deadline and not seen:
