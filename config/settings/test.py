@@ -17,9 +17,6 @@ DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="t
 REDIS_URL = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-# Denials are written in the test's own transaction (rolled back with it), never committed
-# on a side connection; tests of the out-of-band path turn it on with transaction=True.
-AUDIT_DENIALS_OUT_OF_BAND = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
@@ -40,3 +37,6 @@ CATALOG_PSEUDONYM_KEYS = env.dict(
     "CATALOG_PSEUDONYM_KEYS", default={"test": "test-only-pseudonym-key"}
 )
 CATALOG_PSEUDONYM_KEY_ID = env.str("CATALOG_PSEUDONYM_KEY_ID", default="test")
+# Denials are written in the test's own transaction (rolled back with it), never committed
+# on a side connection; tests of the out-of-band path turn it on with transaction=True.
+AUDIT_DENIALS_OUT_OF_BAND = False
