@@ -228,19 +228,15 @@ _INSERT = (
 )
 
 
-class _PreparedCursor(psycopg.Cursor):
-    """A server-side-binding psycopg cursor that asks for every statement to be prepared:
-    the audit INSERT, the hottest write path of the platform, is parsed and planned once
-    per connection. Wrapped in Django's cursor wrapper, so query logging
-    (CaptureQueriesContext), execute_wrappers and error mapping see it like any query."""
-
-    def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=True, binary=binary)
+# psycopg prepares a statement on a connection once it has run this many times there:
+# the first event of a short-lived connection (CONN_MAX_AGE=0, one event per request)
+# costs no extra round trip; from the second on, the INSERT is neither parsed nor planned.
+_PREPARE_AFTER = 1
 
 
-class _PreparedDebugCursor(CursorDebugWrapper):
-    """Logs the statement as written (placeholders, parameters in the debug log): psycopg
-    keeps no text of a prepared execution for Django's last_executed_query to read."""
+class _AuditDebugCursor(CursorDebugWrapper):
+    """Logs the statement as written (parameters in the debug log): psycopg keeps no text
+    of a prepared execution for Django's last_executed_query to read."""
 
     def execute(self, sql, params=None):
         with self.debug_sql(sql, params):
@@ -248,18 +244,20 @@ class _PreparedDebugCursor(CursorDebugWrapper):
 
 
 def _cursor(db):
+    """Django's cursor wrapper (query logging, execute_wrappers, error mapping) around a
+    psycopg cursor that binds server-side, the kind psycopg can prepare."""
     if db.vendor != "postgresql":
         return db.cursor()
     db.ensure_connection()
     db.validate_thread_sharing()
     if settings.AUDIT_PREPARED_INSERT and db.connection.prepare_threshold is None:
-        # Django switches psycopg's preparation off (prepare_threshold=None, for poolers),
-        # which makes prepare=True a silent no-op. Django's own cursors bind client-side
-        # and never prepare whatever the threshold, so this cursor is the only one that
-        # does. AUDIT_PREPARED_INSERT=false behind a pooler that cannot keep statements.
-        db.connection.prepare_threshold = 5  # psycopg's own default
-    raw = _PreparedCursor(db.connection)
-    return _PreparedDebugCursor(raw, db) if db.queries_logged else db.make_cursor(raw)
+        # Django turns psycopg's preparation off (prepare_threshold=None, for the sake of
+        # poolers). Django's own cursors bind client-side and never prepare whatever the
+        # threshold, so this cursor is the only one it changes. AUDIT_PREPARED_INSERT=false
+        # behind a pooler that cannot keep prepared statements.
+        db.connection.prepare_threshold = _PREPARE_AFTER
+    raw = psycopg.Cursor(db.connection)
+    return _AuditDebugCursor(raw, db) if db.queries_logged else db.make_cursor(raw)
 
 
 def _insert(event: AuditEvent, db) -> None:
