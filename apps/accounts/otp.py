@@ -9,7 +9,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.models import User
-from apps.accounts.services import delete_recorded, save_recorded, snapshot
+from apps.accounts.recorded import delete_recorded, save_recorded, snapshot
 from apps.audit.services import audit_record
 
 # "key" appears in an event only as changed (the audit diff masks secret-looking keys).

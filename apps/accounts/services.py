@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.choices import OrganizationKind, Role
 from apps.accounts.models import ApiKey, Membership, Organization, User
+from apps.accounts.recorded import delete_recorded, save_recorded, snapshot, stored
 from apps.audit.services import audit_record
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 
@@ -34,53 +35,6 @@ USER_FIELDS = (
     "password",
 )  # fmt: skip
 MEMBERSHIP_FIELDS = ("user_id", "organization_id", "role")
-
-
-def snapshot(obj, fields) -> dict:
-    return {field: getattr(obj, field) for field in fields}
-
-
-def _stored(obj, fields) -> dict | None:
-    """The row as the database holds it now (locked), or None for a new object."""
-    if obj.pk is None:
-        return None
-    row = obj._meta.model._default_manager.select_for_update().filter(pk=obj.pk).first()
-    return snapshot(row, fields) if row is not None else None
-
-
-def save_recorded(obj, *, name: str, fields, actor, target_org=None, data=None, verb=None):
-    """Saves `obj` and records `<name>.create` or `<name>.update` (or `<name>.<verb>`)
-    with what changed; nothing when nothing changed."""
-    before = _stored(obj, fields)
-    obj.save()
-    after = snapshot(obj, fields)
-    if before == after:
-        return obj
-    audit_record(
-        actor=actor,
-        action=f"{name}.{verb or ('create' if before is None else 'update')}",
-        target=obj,
-        target_org=target_org,
-        before=before,
-        after=after,
-        data=data,
-    )
-    return obj
-
-
-def delete_recorded(obj, *, name: str, before: dict, actor, target_org=None, data=None) -> None:
-    target = (obj._meta.label_lower, obj.pk)
-    if target_org is None:
-        target_org = getattr(obj, "audit_org_id", None) or getattr(obj, "organization_id", None)
-    obj.delete()
-    audit_record(
-        actor=actor,
-        action=f"{name}.delete",
-        target=target,
-        target_org=target_org,
-        before=before,
-        data=data,
-    )
 
 
 @transaction.atomic
@@ -182,7 +136,7 @@ def user_access_changed(*, user: User, before: dict, actor=None) -> None:
 @transaction.atomic
 def membership_save(*, membership: Membership, actor=None) -> Membership:
     """Puts a user into an organization or changes the role; both trails see a move."""
-    previous = _stored(membership, MEMBERSHIP_FIELDS)
+    previous = stored(membership, MEMBERSHIP_FIELDS)
     data = {"user": membership.user.get_username()}
     if previous and previous["organization_id"] != membership.organization_id:
         data["from_organization"] = previous["organization_id"]
