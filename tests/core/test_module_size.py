@@ -6,8 +6,10 @@ import apps
 
 APPS_DIR = Path(apps.__file__).parent
 MAX_LINES = 400
-# Split by the kernel branch of issue 8; the lead removes this entry at merge.
-KNOWN_EXCEPTIONS = {"operators/services/agreements.py"}
+# Split by other branches of issue 8 (agreements.py by the kernel work, the API views by
+# the policy work, which moved the agreement views to agreement_views.py); the lead
+# removes these entries at merge.
+KNOWN_EXCEPTIONS = {"operators/services/agreements.py", "operators/api/views.py"}
 
 
 def test_no_module_is_longer_than_400_lines():

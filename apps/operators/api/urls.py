@@ -1,10 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
-from apps.operators.api import agreement_views, views
+from apps.operators.api import views
 
 router = SimpleRouter()
 router.register("profiles", views.ProfileViewSet, basename="operator-profile")
-router.register("agreements", agreement_views.AgreementViewSet, basename="agreement")
+router.register("agreements", views.AgreementViewSet, basename="agreement")
 router.register("reports", views.ReportViewSet, basename="annual-report")
 
 urlpatterns = router.urls
