@@ -11,9 +11,9 @@ PY="$ROOT/.venv/bin/python"
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py seed_demo
 
-echo "==> starting Celery worker + beat (embedded broker under var/broker)"
-"$PY" -m celery -A config worker -B -Q approvals,ingest,default -c 2 -l WARNING \
-  --schedule "$ROOT/var/celerybeat-schedule" &
+echo "==> starting Celery worker + beat (embedded broker under DATA_DIR/broker, default var/broker)"
+# The beat schedule file and every broker folder live under DATA_DIR (settings).
+"$PY" -m celery -A config worker -B -Q approvals,ingest,default -c 2 -l WARNING &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null; wait $WORKER 2>/dev/null' EXIT INT TERM
 

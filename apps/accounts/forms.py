@@ -2,15 +2,47 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AuthenticationForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from apps.accounts import services
 
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True})
     )
+
+
+class RecordedPasswordMixin:
+    """A new password is saved through the accounts service, so it is an audit event
+    (`user.update`, the password shown only as changed)."""
+
+    actor_is_user = True  # the user themselves; the admin's form takes the signed-in admin
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if commit:
+            services.user_save(user=user, actor=user if self.actor_is_user else None)
+        return user
+
+
+class RecordedPasswordChangeForm(RecordedPasswordMixin, PasswordChangeForm):
+    pass
+
+
+class RecordedSetPasswordForm(RecordedPasswordMixin, SetPasswordForm):
+    pass
+
+
+class RecordedAdminPasswordChangeForm(RecordedPasswordMixin, AdminPasswordChangeForm):
+    actor_is_user = False
 
 
 class OtpTokenForm(forms.Form):

@@ -7,6 +7,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.choices import OrganizationKind, Role
+from apps.audit.actors import ActorDescription
+from apps.audit.choices import ActorType
 from apps.core.permissions import VIEW
 
 
@@ -33,6 +35,11 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def audit_org_id(self) -> int | None:
+        """An organization's events join its own audit trail."""
+        return self.pk
 
 
 class User(AbstractUser):
@@ -144,6 +151,15 @@ class ApiKey(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    def audit_actor(self) -> ActorDescription:
+        return ActorDescription(
+            actor_type=ActorType.API_KEY,
+            actor_id=str(self.pk),
+            actor_label=f"{self.prefix} {self.name} ({self.created_by.get_username()})",
+            actor_org_id=self.organization_id,
+            actor_role="api_key",
+        )
 
     @property
     def status(self) -> str:

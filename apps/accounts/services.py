@@ -1,4 +1,5 @@
-"""Writes for organizations, users and API keys. Every surface calls these."""
+"""Writes for organizations, users, memberships and API keys. Every surface calls these,
+Django admin included, and each change is an audit event."""
 
 import ipaddress
 import secrets
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.choices import OrganizationKind, Role
 from apps.accounts.models import ApiKey, Membership, Organization, User
+from apps.accounts.recorded import delete_recorded, save_recorded, snapshot, stored
 from apps.audit.context import SYSTEM
 from apps.audit.services import audit_record
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
@@ -27,11 +29,38 @@ class ApiKeyError(Exception):
         super().__init__(message)
 
 
+# What an account event shows of each model. Never a secret: the password hash appears
+# only as "changed" (the audit diff masks keys that look secret).
+ORGANIZATION_FIELDS = ("name", "name_en", "code", "kind", "is_active")
+USER_FIELDS = (
+    "username", "email", "first_name", "last_name", "is_active", "is_staff", "is_superuser",
+    "password",
+)  # fmt: skip
+MEMBERSHIP_FIELDS = ("user_id", "organization_id", "role")
+
+
 @transaction.atomic
 def organization_create(
-    *, name: str, kind: OrganizationKind, code: str, name_en: str = ""
+    *, name: str, kind: OrganizationKind, code: str, name_en: str = "", actor=None
 ) -> Organization:
-    return Organization.objects.create(name=name, kind=kind, code=code, name_en=name_en)
+    organization = Organization(name=name, kind=kind, code=code, name_en=name_en)
+    return organization_save(organization=organization, actor=actor)
+
+
+@transaction.atomic
+def organization_save(*, organization: Organization, actor=None) -> Organization:
+    """Creates or changes an organization (admin included) and records what changed."""
+    return save_recorded(organization, name="organization", fields=ORGANIZATION_FIELDS, actor=actor)
+
+
+@transaction.atomic
+def organization_delete(*, organization: Organization, actor=None) -> None:
+    delete_recorded(
+        organization,
+        name="organization",
+        before=snapshot(organization, ORGANIZATION_FIELDS),
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -42,6 +71,7 @@ def user_create(
     organization: Organization | None = None,
     role: Role = Role.MEMBER,
     email: str = "",
+    actor=None,
     **extra,
 ) -> User:
     user = User(username=username, email=email, **extra)
@@ -49,10 +79,88 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.save()
+    user_save(user=user, actor=actor)
     if organization is not None:
-        Membership.objects.create(user=user, organization=organization, role=role)
+        membership_save(
+            membership=Membership(user=user, organization=organization, role=role), actor=actor
+        )
     return user
+
+
+@transaction.atomic
+def user_save(*, user: User, actor=None) -> User:
+    """Creates or changes a user (admin included); a new password shows as changed."""
+    # A new user joins an organization's trail with its membership event.
+    target_org = user.organization_id if user.pk else None
+    return save_recorded(user, name="user", fields=USER_FIELDS, actor=actor, target_org=target_org)
+
+
+@transaction.atomic
+def user_delete(*, user: User, actor=None) -> None:
+    delete_recorded(
+        user,
+        name="user",
+        before=snapshot(user, USER_FIELDS),
+        actor=actor,
+        target_org=user.organization_id,
+    )
+
+
+def user_access(user: User) -> dict:
+    """Django groups and permissions (what the admin's user form can grant besides flags)."""
+    if user.pk is None:
+        return {"groups": [], "user_permissions": []}
+    return {
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "user_permissions": sorted(
+            f"{app}.{codename}"
+            for app, codename in user.user_permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        ),
+    }
+
+
+def user_access_changed(*, user: User, before: dict, actor=None) -> None:
+    """Records a change of groups or permissions made after `before` was taken."""
+    after = user_access(user)
+    if after != before:
+        audit_record(
+            actor=actor,
+            action="user.access_change",
+            target=user,
+            target_org=user.organization_id,
+            before=before,
+            after=after,
+        )
+
+
+@transaction.atomic
+def membership_save(*, membership: Membership, actor=None) -> Membership:
+    """Puts a user into an organization or changes the role; both trails see a move."""
+    previous = stored(membership, MEMBERSHIP_FIELDS)
+    data = {"user": membership.user.get_username()}
+    if previous and previous["organization_id"] != membership.organization_id:
+        data["from_organization"] = previous["organization_id"]
+    saved = save_recorded(
+        membership, name="membership", fields=MEMBERSHIP_FIELDS, actor=actor, data=data
+    )
+    # The user's cached organization and role are stale now.
+    membership.user.__dict__.pop("_membership", None)
+    return saved
+
+
+@transaction.atomic
+def membership_delete(*, membership: Membership, actor=None) -> None:
+    data = {"user": membership.user.get_username()}
+    delete_recorded(
+        membership,
+        name="membership",
+        before=snapshot(membership, MEMBERSHIP_FIELDS),
+        actor=actor,
+        data=data,
+    )
+    membership.user.__dict__.pop("_membership", None)
 
 
 def _normalize_networks(allowed_ips) -> list[str]:
@@ -166,6 +274,12 @@ def api_key_revoke(*, api_key: ApiKey, actor: User, reason: str = "") -> ApiKey:
         after=_api_key_snapshot(key),
     )
     return key
+
+
+@transaction.atomic
+def api_key_delete(*, api_key: ApiKey, actor=None) -> None:
+    """Removes a key for good (admin only; revoking keeps the record and is preferred)."""
+    delete_recorded(api_key, name="api_key", before=_api_key_snapshot(api_key), actor=actor)
 
 
 def _ip_allowed(key: ApiKey, ip: str | None) -> bool:

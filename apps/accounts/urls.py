@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from apps.accounts import views
+from apps.accounts.forms import RecordedPasswordChangeForm, RecordedSetPasswordForm
 
 app_name = "accounts"
 
@@ -12,7 +13,8 @@ urlpatterns = [
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(
-            success_url=reverse_lazy("accounts:password_change_done")
+            form_class=RecordedPasswordChangeForm,
+            success_url=reverse_lazy("accounts:password_change_done"),
         ),
         name="password_change",
     ),
@@ -38,7 +40,8 @@ urlpatterns = [
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_complete")
+            form_class=RecordedSetPasswordForm,
+            success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",
     ),

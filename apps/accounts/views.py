@@ -52,8 +52,7 @@ def otp_view(request):
     elif request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             if enrolling:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                otp.otp_device_confirm(device=device, actor=user)
                 messages.success(request, _("Two-factor authentication is now enabled."))
             otp_login(request, device)
             return redirect(_safe_next(request))

@@ -8,3 +8,8 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.audit import signals  # noqa: F401  (connects login and Celery handlers)
+        from apps.audit.services import audit_record_denial
+        from apps.core import denials
+
+        # Core notices refusals (API error handler, web forms) but may not import audit.
+        denials.register_recorder(audit_record_denial)

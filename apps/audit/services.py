@@ -15,8 +15,10 @@ import psycopg
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.utils import timezone
 
+from apps.audit.actors import ANONYMOUS, DescribesActor, describe_user, target_org_of
 from apps.audit.choices import ActorType, Outcome, Retention
 from apps.audit.context import SYSTEM, SystemActor, _System, current_job, current_request
 from apps.audit.models import AuditEvent
@@ -74,13 +76,11 @@ def _clean(text: Any, limit: int) -> str:
 
 
 def _resolve_actor(actor, request) -> dict:
-    from apps.accounts.models import ApiKey
-
     if request is not None:
         api_key = getattr(request, "api_key", None)
         # A key acts through the user who created it; when a service names that user, the
         # one who really acted is the machine holding the key.
-        if api_key is not None and (actor is None or actor == api_key.created_by):
+        if api_key is not None and (actor is None or actor == getattr(api_key, "created_by", None)):
             actor = api_key
         user = getattr(request, "user", None)
         if actor is None and user is not None and user.is_authenticated:
@@ -92,28 +92,14 @@ def _resolve_actor(actor, request) -> dict:
         actor = actor.resolve()
     if isinstance(actor, SystemActor):
         return {"actor_type": ActorType.SYSTEM, "actor_label": actor.name}
-    if isinstance(actor, ApiKey):
-        return {
-            "actor_type": ActorType.API_KEY,
-            "actor_id": str(actor.pk),
-            "actor_label": f"{actor.prefix} {actor.name} ({actor.created_by.get_username()})",
-            "actor_org_id": actor.organization_id,
-            "actor_role": "api_key",
-        }
+    if isinstance(actor, DescribesActor):
+        return actor.audit_actor().fields()
     if actor is not None and getattr(actor, "is_authenticated", False):
-        return {
-            "actor_type": ActorType.USER,
-            "actor_id": str(actor.pk),
-            "actor_label": actor.get_username(),
-            "actor_org_id": actor.organization_id,
-            "actor_role": actor.role or ("superuser" if actor.is_superuser else ""),
-        }
-    return {"actor_type": ActorType.ANONYMOUS}
+        return describe_user(actor).fields()
+    return ANONYMOUS.fields()
 
 
 def _resolve_target(target, target_org) -> dict:
-    from apps.accounts.models import Organization
-
     if target is None:
         return {"target_org_id": getattr(target_org, "pk", target_org)}
     if isinstance(target, tuple):
@@ -121,10 +107,7 @@ def _resolve_target(target, target_org) -> dict:
     else:
         target_type, target_id = target._meta.label_lower, target.pk
         if target_org is None:
-            if isinstance(target, Organization):
-                target_org = target.pk
-            else:
-                target_org = getattr(target, "organization_id", None)
+            target_org = target_org_of(target)
     return {
         "target_type": str(target_type)[:100],
         "target_id": "" if target_id is None else str(target_id)[:64],
@@ -218,13 +201,14 @@ def audit_record_denial(*, action: str, reason: str, **kwargs) -> AuditEvent | N
     """Records a refused attempt so that the record survives the caller's rollback.
 
     Inside a transaction (that is about to roll back because of this very refusal) the
-    event is written on a separate, autocommitting connection. A failure to record a
-    denial is logged, never allowed to replace the refusal the user should see.
+    event is written on a separate, autocommitting connection, unless the setting
+    AUDIT_DENIALS_OUT_OF_BAND is off (the test settings). A failure to record a denial is
+    logged, never allowed to replace the refusal the user should see.
     """
     kwargs.setdefault("retention", Retention.ACCESS)
     try:
         event = build_event(action=action, outcome=Outcome.DENIED, reason=reason, **kwargs)
-        if _in_application_transaction() and connection.vendor == "postgresql":
+        if _out_of_band():
             _insert_out_of_band(event)
         else:
             _insert(event, connection)
@@ -244,28 +228,55 @@ _INSERT = (
 )
 
 
+# psycopg prepares a statement on a connection once it has run this many times there:
+# the first event of a short-lived connection (CONN_MAX_AGE=0, one event per request)
+# costs no extra round trip; from the second on, the INSERT is neither parsed nor planned.
+_PREPARE_AFTER = 1
+
+
+class _AuditDebugCursor(CursorDebugWrapper):
+    """Logs the statement as written (parameters in the debug log): psycopg keeps no text
+    of a prepared execution for Django's last_executed_query to read."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)
+
+
+def _cursor(db):
+    """Django's cursor wrapper (query logging, execute_wrappers, error mapping) around a
+    psycopg cursor that binds server-side, the kind psycopg can prepare."""
+    if db.vendor != "postgresql":
+        return db.cursor()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    if settings.AUDIT_PREPARED_INSERT and db.connection.prepare_threshold is None:
+        # Django turns psycopg's preparation off (prepare_threshold=None, for the sake of
+        # poolers). Django's own cursors bind client-side and never prepare whatever the
+        # threshold, so this cursor is the only one it changes. AUDIT_PREPARED_INSERT=false
+        # behind a pooler that cannot keep prepared statements.
+        db.connection.prepare_threshold = _PREPARE_AFTER
+    raw = psycopg.Cursor(db.connection)
+    return _AuditDebugCursor(raw, db) if db.queries_logged else db.make_cursor(raw)
+
+
 def _insert(event: AuditEvent, db) -> None:
     # build_event made every value DB-ready (str, int, None, aware datetime), so the
     # per-field get_db_prep_save round is skipped: it cost as much as the rest here.
     values = [getattr(event, name) for name in _ATTNAMES]
-    if db.vendor == "postgresql":
-        # A server-side prepared statement on the hottest write path of the platform:
-        # no re-parsing or re-planning per event. Errors still surface as Django's.
-        db.ensure_connection()
-        with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
-            cursor.execute(_INSERT, values, prepare=True)
-            event.pk = cursor.fetchone()[0]
-    else:
-        with db.cursor() as cursor:
-            cursor.execute(_INSERT, values)
-            event.pk = cursor.fetchone()[0]
+    with _cursor(db) as cursor:
+        cursor.execute(_INSERT, values)
+        event.pk = cursor.fetchone()[0]
     event._state.adding, event._state.db = False, db.alias
 
 
-def _in_application_transaction() -> bool:
-    """An atomic block opened by the application (one that will roll back this refusal).
-    A test case's own wrapping blocks do not count: they roll back every event anyway."""
-    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+def _out_of_band() -> bool:
+    """Whether a denial must escape the caller's transaction to survive its rollback."""
+    return (
+        settings.AUDIT_DENIALS_OUT_OF_BAND
+        and connection.in_atomic_block
+        and connection.vendor == "postgresql"
+    )
 
 
 def _insert_out_of_band(event: AuditEvent) -> None:

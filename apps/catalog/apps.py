@@ -8,6 +8,17 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Data catalog")
 
     def ready(self) -> None:
+        from pathlib import Path
+
+        from apps.core import health
+
+        # Datasets and raw uploads live here (apps.catalog.ingest.services); /readyz checks
+        # that both exist and are writable.
+        for name in ("datasets", "uploads"):
+            folder = Path(settings.DATA_DIR) / name
+            folder.mkdir(parents=True, exist_ok=True)
+            health.register_folder(name, lambda name=name: Path(settings.DATA_DIR) / name)
+
         from apps.catalog import rules  # noqa: F401  (registers the permission rules)
         from apps.catalog.ingest.services import INGEST, dataset_ingest_job
         from apps.workflow import outbox

@@ -38,7 +38,7 @@ RESOURCES = [
             F("credit_code", "统一社会信用代码", nullable=False),
             F("company_name", "企业名称", nullable=False),
             F("legal_rep", "法定代表人", personal_info="personal", masking="name"),
-            F("legal_rep_id", "法定代表人身份证号", personal_info="sensitive", masking="id_number"),
+            F("legal_rep_id", "法定代表人身份证号", personal_info="sensitive", masking="redact"),
             F("reg_capital", "注册资本", "decimal", unit="万元"),
             F("established", "成立日期", "date"),
             F("address", "住所", personal_info="personal", masking="address"),

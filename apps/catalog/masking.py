@@ -7,7 +7,7 @@ Each takes the value as text and returns the masked text; `None` stays `None`.
 import hashlib
 import hmac
 
-from apps.catalog.choices import MaskingRule
+from apps.catalog.choices import MaskingRule, PersonalInfo
 
 STAR = "*"
 # Two-character family names; every other Chinese name keeps its first character.
@@ -47,24 +47,61 @@ def mask_name(value: str) -> str:
 
 
 def mask_address(value: str) -> str:
-    # A fixed tail: the number of stars would otherwise hint at the house number.
-    return value[:6] + STAR * 4 if len(value) > 6 else value
+    """At most the first 6 characters and never more than half of them: a short address
+    is mostly house number. A fixed tail: the number of stars would hint at its length."""
+    if not value:
+        return value
+    return value[: min(6, len(value) // 2)] + STAR * 4
 
 
-def mask_hash(value: str, key: str) -> str:
-    """Stable per key, so equal values can still be joined; 16 hex digits (64 bits)."""
-    digest = hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()
-    return digest[:16]
+def mask_hash(value: str, key: str, key_id: str = "") -> str:
+    """A pseudonym: stable per key, so equal values can still be joined; 16 hex digits
+    (64 bits), after the key's id when given ("k1:..."), so a rotation shows."""
+    digest = hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()[:16]
+    return f"{key_id}:{digest}" if key_id else digest
 
 
-def mask_value(rule: str, value, *, key: str = "") -> str | None:
+# How much of a value each rule lets through: a personal field accepts no rule weaker than
+# its default (apps.catalog.validation).
+STRENGTH = {
+    MaskingRule.NONE: 0,
+    MaskingRule.PARTIAL: 1,
+    MaskingRule.ID_NUMBER: 1,
+    MaskingRule.MOBILE: 1,
+    MaskingRule.NAME: 1,
+    MaskingRule.ADDRESS: 1,
+    MaskingRule.HASH: 2,
+    MaskingRule.REDACT: 3,
+}
+
+
+DEFAULT_MASKING = {
+    PersonalInfo.PERSONAL: MaskingRule.PARTIAL,
+    PersonalInfo.SENSITIVE: MaskingRule.REDACT,
+}
+
+
+def at_least_as_strong(rule: str, than: str) -> bool:
+    return STRENGTH[MaskingRule(rule)] >= STRENGTH[MaskingRule(than)]
+
+
+def effective_rule(rule: str, personal_info: str) -> str:
+    """The rule applied when reading: the field's own, or its default if that is stronger
+    (fields saved before the rule was enforced may carry a weaker one)."""
+    default = DEFAULT_MASKING.get(personal_info)
+    if default is not None and not at_least_as_strong(rule, default):
+        return default
+    return rule
+
+
+def mask_value(rule: str, value, *, key: str = "", key_id: str = "") -> str | None:
     if value is None or rule == MaskingRule.REDACT:
         return None
     text = value if isinstance(value, str) else str(value)
     if rule == MaskingRule.NONE:
         return text
     if rule == MaskingRule.HASH:
-        return mask_hash(text, key)
+        return mask_hash(text, key, key_id)
     functions = {
         MaskingRule.PARTIAL: mask_partial,
         MaskingRule.ID_NUMBER: mask_id_number,

@@ -13,14 +13,11 @@ from apps.catalog.choices import (
     PersonalInfo,
     UpdateFrequency,
 )
+from apps.catalog.masking import DEFAULT_MASKING, at_least_as_strong
 from apps.catalog.models import Theme
 from apps.core.exceptions import InvalidInput
 
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-DEFAULT_MASKING = {
-    PersonalInfo.PERSONAL: MaskingRule.PARTIAL,
-    PersonalInfo.SENSITIVE: MaskingRule.REDACT,
-}
 CHOICES = {
     "classification": Classification,
     "open_type": OpenType,
@@ -87,8 +84,22 @@ def _clean_fields(fields: list[dict]) -> tuple[list[dict], list[str]]:
                     % {"n": position, "value": field[key], "key": key}
                 )
         pi = field.get("personal_info", PersonalInfo.NONE)
-        # Personal information is masked by default; the provider may pick a stronger rule.
+        # Personal information is masked by default; the provider may pick a stronger rule,
+        # never a weaker one.
         if pi in DEFAULT_MASKING and field.get("masking", MaskingRule.NONE) == MaskingRule.NONE:
             field["masking"] = DEFAULT_MASKING[pi]
+        elif (
+            pi in DEFAULT_MASKING
+            and field.get("masking") in MaskingRule.values
+            and not at_least_as_strong(field["masking"], DEFAULT_MASKING[pi])
+        ):
+            errors.append(
+                _("Field %(n)d: %(pi)s must be masked at least as strongly as '%(rule)s'.")
+                % {
+                    "n": position,
+                    "pi": PersonalInfo(pi).label,
+                    "rule": MaskingRule(DEFAULT_MASKING[pi]).label,
+                }
+            )
         cleaned.append(field)
     return cleaned, errors

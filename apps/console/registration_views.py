@@ -6,8 +6,7 @@ from django.views.decorators.http import require_POST
 from apps.catalog import metadata, selectors, services
 from apps.catalog.models import DataResource
 from apps.console.views import regulator_required
-from apps.core.forms import run_action
-from apps.portal.resource_forms import NoteForm
+from apps.core.forms import NoteForm, run_action
 from apps.workflow import policy
 from apps.workflow.policy import DECIDE, get_object_for
 from apps.workflow.review import steps_for

@@ -34,3 +34,11 @@ class InvalidInput(DomainError):
     code = "invalid"
     status = 422
     default_message = _("The input is not valid.")
+
+
+class RequestTooLarge(DomainError):
+    """A body grew past the limit while it was being read (no Content-Length to check)."""
+
+    code = "request_too_large"
+    status = 413
+    default_message = _("The request body is too large.")

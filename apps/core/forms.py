@@ -1,16 +1,25 @@
 """How a web page shows a service's refusal, and records it: every denial is audited."""
 
+from django import forms
 from django.contrib import messages
+from django.utils.translation import gettext_lazy
 
+from apps.core.denials import record_denial
 from apps.core.exceptions import DomainError
 
 
-def record_web_refusal(request, error: DomainError) -> None:
-    from apps.audit.services import audit_record_denial
+class NoteForm(forms.Form):
+    """The optional note behind an action button (portal and console share it)."""
 
+    note = forms.CharField(
+        label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def record_web_refusal(request, error: DomainError) -> None:
     match = getattr(request, "resolver_match", None)
     view = match.view_name if match else "unknown"
-    audit_record_denial(
+    record_denial(
         action=f"web.{view}",
         reason=error.code,
         request=request,

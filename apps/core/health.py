@@ -38,10 +38,32 @@ def check_storage() -> None:
         handle.flush()
 
 
+# Folders that upper apps keep their files in (datasets, uploads...), registered at
+# start-up by those apps; core does not know where they are.
+FOLDERS: dict[str, Callable[[], Path]] = {}
+
+
+def register_folder(name: str, path: Callable[[], Path]) -> None:
+    """`path()` is read at each check, so settings overridden later are honoured."""
+    FOLDERS[name] = path
+
+
+def check_folders() -> None:
+    for name, path in FOLDERS.items():
+        folder = Path(path())
+        if not folder.is_dir():
+            raise FileNotFoundError(f"{name} folder is missing")
+        # A real write: os.access is fooled by read-only mounts and some network shares.
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".readyz-") as handle:
+            handle.write(b"ok")
+            handle.flush()
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": check_database,
     "broker": check_broker,
     "storage": check_storage,
+    "folders": check_folders,
 }
 
 

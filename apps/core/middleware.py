@@ -1,5 +1,6 @@
 """Request id for tracing and a hard body-size limit on the API."""
 
+import io
 import re
 import uuid
 
@@ -8,6 +9,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 from apps.core.api.errors import error_body
+from apps.core.exceptions import RequestTooLarge
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -26,37 +28,91 @@ class RequestIdMiddleware:
         return response
 
 
+def _too_large(limit: int) -> JsonResponse:
+    body = error_body(
+        "request_too_large",
+        _("The request body is larger than %(limit)d bytes.") % {"limit": limit},
+        {"max_bytes": limit},
+    )
+    return JsonResponse(body, status=413)
+
+
+class CountingStream(io.RawIOBase):
+    """Reads a body of unknown length and raises RequestTooLarge as soon as more than
+    `limit` bytes came in; never reads more than limit + one chunk."""
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, source, limit: int):
+        self._source, self.limit, self.seen = source, limit, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def _count(self, data: bytes) -> bytes:
+        self.seen += len(data)
+        if self.seen > self.limit:
+            raise RequestTooLarge(details={"max_bytes": self.limit})
+        return data
+
+    def read(self, size: int = -1) -> bytes:
+        if size is not None and size >= 0:
+            return self._count(self._source.read(size))
+        parts = []
+        while chunk := self._count(self._source.read(self.CHUNK)):
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def readline(self, size: int = -1) -> bytes:
+        limit = self.CHUNK if size is None or size < 0 else min(size, self.CHUNK)
+        return self._count(self._source.readline(limit))
+
+
 class ApiBodySizeLimitMiddleware:
     """Refuses oversized API bodies with 413 before anything reads them.
 
-    Upload endpoints listed in API_LARGE_BODY_PATHS get their own, larger limit.
+    With a Content-Length the check is up front. A chunked body has none: its bytes are
+    counted as they are read, and passing the limit answers 413 the same way. Upload
+    endpoints listed in API_LARGE_BODY_PATHS get their own, larger limit.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/api/"):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        limit = next(
+            (
+                size
+                for pattern, size in getattr(settings, "API_LARGE_BODY_PATHS", [])
+                if re.match(pattern, request.path)
+            ),
+            settings.API_MAX_BODY_BYTES,
+        )
+        declared = request.META.get("CONTENT_LENGTH")
+        if declared:
             try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
+                length = int(declared)
             except ValueError:
                 length = -1
-            limit = next(
-                (
-                    size
-                    for pattern, size in getattr(settings, "API_LARGE_BODY_PATHS", [])
-                    if re.match(pattern, request.path)
-                ),
-                settings.API_MAX_BODY_BYTES,
-            )
             if length < 0 or length > limit:
-                body = error_body(
-                    "request_too_large",
-                    _("The request body is larger than %(limit)d bytes.") % {"limit": limit},
-                    {"max_bytes": limit},
-                )
-                return JsonResponse(body, status=413)
+                return _too_large(limit)
+        elif "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            # WSGI servers that de-chunk say so (wsgi.input_terminated); under ASGI the
+            # body is already spooled in request._stream.
+            environ = getattr(request, "environ", {})
+            source = (
+                environ["wsgi.input"] if environ.get("wsgi.input_terminated") else request._stream
+            )
+            request._stream = CountingStream(source, limit)
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        # A view outside DRF read past the limit (DRF maps it through its error handler).
+        if isinstance(exception, RequestTooLarge) and request.path.startswith("/api/"):
+            return _too_large(exception.details["max_bytes"])
+        return None
 
 
 class DomainErrorMiddleware:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class OperatorsConfig(AppConfig):
@@ -6,6 +7,14 @@ class OperatorsConfig(AppConfig):
     verbose_name = "Operating entities and authorization agreements"
 
     def ready(self) -> None:
+        from pathlib import Path
+
+        from apps.core import health
+
+        # Qualification documents and report attachments (apps.operators.files).
+        Path(settings.OPERATORS_FILES_DIR).mkdir(parents=True, exist_ok=True)
+        health.register_folder("operator files", lambda: Path(settings.OPERATORS_FILES_DIR))
+
         from apps.operators import rules  # noqa: F401  (registers the permission rules)
         from apps.operators.report_due import REPORT_OVERDUE, report_overdue_handler
         from apps.workflow import outbox

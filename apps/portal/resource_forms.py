@@ -105,11 +105,5 @@ class FollowUpForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
 class ObjectionForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))

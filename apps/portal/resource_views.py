@@ -9,12 +9,11 @@ from django.views.decorators.http import require_POST
 from apps.catalog import metadata, selectors, services
 from apps.catalog.models import DataResource
 from apps.core.exceptions import DomainError
-from apps.core.forms import add_domain_error, run_action
+from apps.core.forms import NoteForm, add_domain_error, run_action
 from apps.core.permissions import MANAGE
 from apps.portal.resource_forms import (
     FieldFormSet,
     FollowUpForm,
-    NoteForm,
     ObjectionForm,
     ResourceForm,
     fields_from,

@@ -261,12 +261,15 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     CELERY_BROKER_URL = "filesystem://"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
+    # Every folder of the transport, `control` (exchange tables) included: kombu's default
+    # for it is ./control in the working directory.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 # Throttle counters live in Redis when there is one (shared by every web process),
@@ -293,7 +296,6 @@ CELERY_TASK_ROUTES = {
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "system-heartbeat": {"task": "apps.core.tasks.heartbeat", "schedule": 60.0},
     # expires: a missed second is covered by the next run; never pile up stale seals.
     "audit-seal": {"task": "apps.audit.tasks.seal", "schedule": 1.0, "options": {"expires": 5}},
     "audit-checkpoint": {"task": "apps.audit.tasks.checkpoint", "schedule": 60.0},
@@ -348,6 +350,13 @@ AUDIT_RETENTION_ACCESS_DAYS = env.int("AUDIT_RETENTION_ACCESS_DAYS", default=183
 AUDIT_RETENTION_PERSONAL_INFO_DAYS = env.int("AUDIT_RETENTION_PERSONAL_INFO_DAYS", default=1096)
 AUDIT_RETENTION_RECORD_DAYS = env.int("AUDIT_RETENTION_RECORD_DAYS", default=1096)
 AUDIT_PARTITIONS_AHEAD = env.int("AUDIT_PARTITIONS_AHEAD", default=12)
+# A refusal recorded inside a transaction (that the refusal is about to roll back) is
+# written on its own connection. Test settings turn it off: each test's transaction must
+# keep its events to itself (the out-of-band path has its own transactional tests).
+AUDIT_DENIALS_OUT_OF_BAND = env.bool("AUDIT_DENIALS_OUT_OF_BAND", default=True)
+# The audit INSERT is a server-side prepared statement (PostgreSQL). Turn it off behind a
+# pooler in transaction mode that cannot keep prepared statements (PgBouncer < 1.21).
+AUDIT_PREPARED_INSERT = env.bool("AUDIT_PREPARED_INSERT", default=True)
 
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 
@@ -355,6 +364,11 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-pass-2026")
 
 # Catalog: registration rules (2025 Interim Measures for Public Data Resource Registration).
+# Pseudonyms (the `hash` masking rule): HMAC keys of their own, never SECRET_KEY, as
+# "id=secret,id2=secret2"; CATALOG_PSEUDONYM_KEY_ID names the one in use (its id prefixes
+# every pseudonym). Local and test modes have a fixed key; production requires one.
+CATALOG_PSEUDONYM_KEYS = env.dict("CATALOG_PSEUDONYM_KEYS", default={})
+CATALOG_PSEUDONYM_KEY_ID = env.str("CATALOG_PSEUDONYM_KEY_ID", default="")
 CATALOG_REGISTRY_PREFIX = env.str("CATALOG_REGISTRY_PREFIX", default="GJSJ")
 CATALOG_NOTICE_DAYS = env.int("CATALOG_NOTICE_DAYS", default=5)
 CATALOG_REGISTRATION_YEARS = env.int("CATALOG_REGISTRATION_YEARS", default=3)

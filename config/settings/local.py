@@ -10,3 +10,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A fixed pseudonym key (never production: production.py requires a real one).
+CATALOG_PSEUDONYM_KEYS = env.dict(
+    "CATALOG_PSEUDONYM_KEYS", default={"local": "local-only-pseudonym-key-do-not-deploy"}
+)
+CATALOG_PSEUDONYM_KEY_ID = env.str("CATALOG_PSEUDONYM_KEY_ID", default="local")

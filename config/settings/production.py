@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import CATALOG_PSEUDONYM_KEY_ID, CATALOG_PSEUDONYM_KEYS, env
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -21,6 +21,13 @@ if not env.str("REDIS_URL", default=""):
 AUDIT_SIGNING_KEY_AUTOCREATE = False
 if not (env.str("AUDIT_SIGNING_KEY", default="") or env.str("AUDIT_SIGNING_KEY_FILE", default="")):
     raise ImproperlyConfigured("AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE must be set")
+
+_pseudonym_key = CATALOG_PSEUDONYM_KEYS.get(CATALOG_PSEUDONYM_KEY_ID, "")
+if len(_pseudonym_key) < 32 or _pseudonym_key == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "CATALOG_PSEUDONYM_KEYS must hold a random key of 32+ characters (not the secret key) "
+        "under the id CATALOG_PSEUDONYM_KEY_ID"
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

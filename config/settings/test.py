@@ -35,3 +35,11 @@ WHITENOISE_AUTOREFRESH = True
 # Per-test memory cache: throttle counters must not leak between tests; the throttle test
 # sets its own low rates.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A fixed pseudonym key (never production: production.py requires a real one).
+CATALOG_PSEUDONYM_KEYS = env.dict(
+    "CATALOG_PSEUDONYM_KEYS", default={"test": "test-only-pseudonym-key"}
+)
+CATALOG_PSEUDONYM_KEY_ID = env.str("CATALOG_PSEUDONYM_KEY_ID", default="test")
+# Denials are written in the test's own transaction (rolled back with it), never committed
+# on a side connection; tests of the out-of-band path turn it on with transaction=True.
+AUDIT_DENIALS_OUT_OF_BAND = False

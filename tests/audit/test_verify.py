@@ -121,11 +121,13 @@ def test_a_forged_checkpoint_signature_is_rejected(verify):
     record_many(3)
     seal_pending()
     checkpoint = checkpoint_create()
+    # A second checkpoint of position 3 is refused by the unique (kind, seq) index; the
+    # forger signs position 2 instead, with the right hash and a bad signature.
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO audit_checkpoint (kind, seq, hash, created_at, key_id, signature) "
-            "VALUES ('checkpoint', 3, %s, now(), %s, %s)",
-            [bytes(checkpoint.hash), checkpoint.key_id, bytes(64)],
+            "VALUES ('checkpoint', 2, %s, now(), %s, %s)",
+            [bytes(AuditSeal.objects.get(seq=2).hash), checkpoint.key_id, bytes(64)],
         )
     result = verify()
     assert (result.ok, result.code) == (False, "bad_signature")

@@ -110,3 +110,31 @@ def test_a_change_made_through_an_api_key_names_the_key_as_actor(merchant):
     assert event.actor_type == ActorType.API_KEY
     assert event.actor_label.endswith("(merchant)")
     assert event.request_id == response["X-Request-ID"]
+
+
+def test_any_object_that_describes_itself_can_be_the_actor():
+    # The audit app knows no accounts model: actors describe themselves.
+    from apps.audit.actors import ActorDescription
+
+    class Robot:
+        def audit_actor(self) -> ActorDescription:
+            return ActorDescription(
+                actor_type=ActorType.API_KEY, actor_id="7", actor_label="robot", actor_org_id=3
+            )
+
+    event = AuditEvent.objects.get(pk=audit_record(actor=Robot(), action="thing.do").pk)
+    assert (event.actor_type, event.actor_id) == (ActorType.API_KEY, "7")
+    assert event.actor_label == "robot"
+    assert event.actor_org_id == 3
+
+
+def test_a_target_names_the_organization_whose_trail_it_joins():
+    class Owned:
+        class _meta:  # what audit reads of a model instance
+            label_lower = "test.owned"
+
+        pk = 1
+        audit_org_id = 42
+
+    event = audit_record(actor=SYSTEM, action="thing.do", target=Owned())
+    assert (event.target_type, event.target_org_id) == ("test.owned", 42)

@@ -1,5 +1,8 @@
 """Every API error is JSON: {"code", "message", "details"} with a stable code."""
 
+import io
+import json
+
 import pytest
 from django.test import override_settings
 
@@ -70,3 +73,46 @@ def test_every_response_carries_a_request_id(api):
     response = api.get("/healthz", HTTP_X_REQUEST_ID="client-chosen-id-123")
     assert response["X-Request-ID"] == "client-chosen-id-123"
     assert len(api.get("/healthz", HTTP_X_REQUEST_ID="bad id!")["X-Request-ID"]) == 32
+
+
+def chunked(body: bytes) -> dict:
+    """What a WSGI server hands Django for a chunked upload: no Content-Length, the body
+    de-chunked on wsgi.input (gunicorn marks that with wsgi.input_terminated)."""
+    return {
+        "CONTENT_LENGTH": "",
+        "HTTP_TRANSFER_ENCODING": "chunked",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.input_terminated": True,
+    }
+
+
+def test_a_chunked_body_without_content_length_is_refused_once_it_passes_the_limit(
+    client, settings
+):
+    settings.API_MAX_BODY_BYTES = 100
+    body = json.dumps({"q": "x" * 5000}).encode()
+    response = client.generic(
+        "POST", "/api/action/package_search", body, "application/json", **chunked(body)
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+
+
+def test_a_small_chunked_body_is_read_normally(client, settings, db):
+    settings.API_MAX_BODY_BYTES = 1000
+    body = json.dumps({"q": "x"}).encode()
+    response = client.generic(
+        "POST", "/api/action/package_search", body, "application/json", **chunked(body)
+    )
+    assert response.status_code == 200
+
+
+def test_counting_stops_reading_soon_after_the_limit():
+    from apps.core.exceptions import RequestTooLarge
+    from apps.core.middleware import CountingStream
+
+    source = io.BytesIO(b"x" * 10_000_000)
+    stream = CountingStream(source, limit=100)
+    with pytest.raises(RequestTooLarge):
+        stream.read()
+    assert source.tell() <= CountingStream.CHUNK

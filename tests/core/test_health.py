@@ -14,7 +14,7 @@ def test_readyz_checks_database_broker_and_storage(client):
     response = client.get("/readyz")
     body = response.json()
     assert response.status_code == 200, body
-    assert set(body["checks"]) == {"database", "broker", "storage"}
+    assert set(body["checks"]) == {"database", "broker", "storage", "folders"}
     assert all(check["ok"] for check in body["checks"].values())
 
 
@@ -35,3 +35,31 @@ def test_readyz_is_503_when_storage_is_not_writable(client, tmp_path):
         response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["storage"]["ok"] is False
+
+
+def test_readyz_is_503_when_the_datasets_folder_is_missing(client, settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
+    (settings.DATA_DIR / "uploads").mkdir(parents=True)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["folders"] == {
+        "ok": False,
+        "error": "FileNotFoundError",
+        "ms": response.json()["checks"]["folders"]["ms"],
+    }
+
+
+def test_readyz_is_503_when_the_uploads_folder_is_not_writable(client, settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
+    (settings.DATA_DIR / "datasets").mkdir(parents=True)
+    # A file where the folder should be: nothing can be written into it.
+    (settings.DATA_DIR / "uploads").write_text("x")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["folders"]["ok"] is False
+
+
+def test_readyz_checks_the_folders_of_datasets_uploads_and_operator_files():
+    from apps.core.health import FOLDERS
+
+    assert {"datasets", "uploads", "operator files"} <= set(FOLDERS)

@@ -13,9 +13,11 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
     "import json, django; from django.conf import settings; django.setup(); "
     "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
-    "'broker': settings.CELERY_BROKER_URL, 'debug': settings.DEBUG}))"
+    "'broker': settings.CELERY_BROKER_URL, 'debug': settings.DEBUG, "
+    "'broker_options': getattr(settings, 'CELERY_BROKER_TRANSPORT_OPTIONS', {})}))"
 )
 SECRET = "x" * 20 + "-a-long-random-production-secret-value-0123456789"
+PSEUDONYM_KEYS = "p1=" + "y" * 40
 
 
 def clean_env(**extra) -> dict:
@@ -41,6 +43,20 @@ def test_embedded_default_needs_no_variable_and_uses_sqlite_and_a_filesystem_bro
     assert (tmp_path / "broker" / "queue").is_dir()
 
 
+def test_every_folder_of_the_embedded_broker_lives_under_data_dir(tmp_path):
+    # kombu's filesystem transport writes `control/` into the working directory unless told
+    # otherwise, and it once ended up committed to the repository.
+    env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.local", DATA_DIR=str(tmp_path))
+    options = json.loads(run(["-c", PROBE], env).stdout)["broker_options"]
+    folders = {key: value for key, value in options.items() if "folder" in key}
+    assert {"data_folder_in", "data_folder_out", "processed_folder", "control_folder"} <= set(
+        folders
+    )
+    for key, folder in folders.items():
+        assert Path(folder).is_relative_to(tmp_path), key
+        assert Path(folder).is_dir(), key
+
+
 def test_database_and_redis_urls_switch_to_postgresql_and_redis(tmp_path):
     env = clean_env(
         DJANGO_SETTINGS_MODULE="config.settings.local",
@@ -61,6 +77,7 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis(tmp_path):
         ("DATABASE_URL", "DATABASE_URL"),
         ("REDIS_URL", "REDIS_URL"),
         ("AUDIT_SIGNING_KEY_FILE", "AUDIT_SIGNING_KEY"),
+        ("CATALOG_PSEUDONYM_KEYS", "CATALOG_PSEUDONYM_KEYS"),
     ],
 )
 def test_production_refuses_to_start_without_secret_or_hosts(tmp_path, missing, message):
@@ -72,6 +89,8 @@ def test_production_refuses_to_start_without_secret_or_hosts(tmp_path, missing, 
         DATABASE_URL="postgres://app@db/platform",
         REDIS_URL="redis://redis:6379/0",
         AUDIT_SIGNING_KEY_FILE=str(tmp_path / "audit-signing-key.pem"),
+        CATALOG_PSEUDONYM_KEYS=PSEUDONYM_KEYS,
+        CATALOG_PSEUDONYM_KEY_ID="p1",
     )
     env.pop(missing)
     result = run(["manage.py", "check"], env)
@@ -88,6 +107,8 @@ def test_check_deploy_under_production_settings_prints_no_warnings(tmp_path):
         DATABASE_URL="postgres://app@db/platform",
         REDIS_URL="redis://redis:6379/0",
         AUDIT_SIGNING_KEY_FILE=str(tmp_path / "audit-signing-key.pem"),
+        CATALOG_PSEUDONYM_KEYS=PSEUDONYM_KEYS,
+        CATALOG_PSEUDONYM_KEY_ID="p1",
     )
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -128,16 +149,16 @@ def test_embedded_default_runs_a_task_through_the_filesystem_broker_on_sqlite(tm
                 "manage.py",
                 "shell",
                 "-c",
-                "from apps.core.tasks import heartbeat; heartbeat.delay('embedded')",
+                "from apps.audit.context import SYSTEM; "
+                "from apps.audit.services import audit_record; "
+                "from apps.audit.tasks import checkpoint; "
+                "audit_record(actor=SYSTEM, action='test.embedded'); checkpoint.delay()",
             ],
             env,
         )
         assert sent.returncode == 0, sent.stderr
         # then the worker runs it and writes to the SQLite database
-        query = (
-            "from apps.core.models import WorkerHeartbeat as W; "
-            "print(W.objects.filter(name='embedded').exists())"
-        )
+        query = "from apps.audit.models import AuditCheckpoint as C; print(C.objects.exists())"
         deadline = time.monotonic() + 30
         seen = False
         while time.monotonic() < deadline and not seen:

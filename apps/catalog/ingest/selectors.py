@@ -10,8 +10,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from apps.catalog.choices import MaskingRule
-from apps.catalog.masking import mask_value
+from apps.catalog.masking import effective_rule, mask_value
 from apps.catalog.models import PREVIEW, DataResource, DatasetUpload
+from apps.catalog.pseudonyms import current_pseudonym_key
 from apps.core.exceptions import PermissionDeniedError
 from apps.workflow.policy import get_object_for
 
@@ -58,26 +59,29 @@ def dataset_preview(*, resource: DataResource, user, limit: int | None = None) -
     version = resource.current_version
     if version is None:
         return {"version": None, "columns": [], "rows": []}
-    rules = {f.name: f for f in resource.fields.all()}
+    fields = {f.name: f for f in resource.fields.all()}
+    rules = {name: effective_rule(f.masking, f.personal_info) for name, f in fields.items()}
     columns = [
         column
         for column in version.schema
-        if column["name"] in rules and rules[column["name"]].masking != MaskingRule.REDACT
+        if column["name"] in rules and rules[column["name"]] != MaskingRule.REDACT
     ]
     names = [column["name"] for column in columns]
     parquet = pq.ParquetFile(Path(version.parquet_path))
     batch = next(parquet.iter_batches(batch_size=limit, columns=names), None)
     records = batch.to_pylist() if batch is not None else []
-    key = settings.SECRET_KEY
+    key = current_pseudonym_key()
     rows = [
-        [mask_value(rules[name].masking, _text(record[name]), key=key) for name in names]
+        [
+            mask_value(rules[name], _text(record[name]), key=key.secret, key_id=key.id)
+            for name in names
+        ]
         for record in records[:limit]
     ]
     return {
         "version": version,
         "columns": [
-            {"name": name, "label": rules[name].label, "masking": rules[name].masking}
-            for name in names
+            {"name": name, "label": fields[name].label, "masking": rules[name]} for name in names
         ],
         "rows": rows,
     }

@@ -8,6 +8,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from apps.core.denials import record_denial
 from apps.core.exceptions import DomainError
 
 # DRF's own codes, renamed where a client benefits from a more precise word.
@@ -44,12 +45,10 @@ _AUDITED_STATUSES = {401, 403, 405}
 def _audit_denial(exc, context, status_code: int, code: str) -> None:
     if getattr(exc, "audited", False):
         return  # get_object_for already recorded it, with its target
-    from apps.audit.services import audit_record_denial
-
     request, view = context.get("request"), context.get("view")
     basename = getattr(view, "basename", None) or type(view).__name__
     verb = getattr(view, "action", None) or (request.method.lower() if request else "call")
-    audit_record_denial(
+    record_denial(
         action=f"api.{basename}.{verb}",
         reason=code,
         request=request,

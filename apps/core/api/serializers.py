@@ -14,7 +14,3 @@ class StrictSerializer(serializers.Serializer):
                     {"unknown_fields": [_("Unknown field: %s") % name for name in unknown]}
                 )
         return super().to_internal_value(data)
-
-
-class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
-    pass

@@ -15,7 +15,7 @@ from apps.catalog.masking import mask_value
         ("name", "欧阳娜娜", "欧阳**"),
         ("name", "Zhang San Feng", "***** *** Feng"),
         ("address", "北京市东城区东华门街道1号", "北京市东城区****"),
-        ("address", "北京", "北京"),
+        ("address", "北京", "北****"),
         ("partial", "abcdef", "a****f"),
         ("partial", "ab", "a*"),
         ("id_number", "12345", "*****"),

@@ -1,4 +1,6 @@
-"""Demo organizations, users and API keys. Idempotent: running it twice changes nothing."""
+"""Demo data for the whole platform: organizations, users and API keys, then the demo
+catalog and operator. It lives in the top layer (console) because it seeds every app.
+Idempotent: running it twice changes nothing."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -108,7 +110,13 @@ class Command(BaseCommand):
                 _key, raw = services.api_key_create(organization=org, created_by=admin, name="demo")
                 new_keys.append((org.name, raw))
         if not User.objects.filter(username="admin").exists():
-            User.objects.create_superuser("admin", "admin@example.org", password)
+            services.user_create(
+                username="admin",
+                password=password,
+                email="admin@example.org",
+                is_staff=True,
+                is_superuser=True,
+            )
         self._report(logins, new_keys, password)
         from apps.catalog import demo as catalog_demo
 
