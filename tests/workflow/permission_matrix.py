@@ -138,8 +138,9 @@ MATRIX = {
                      "302 200 200 200 200 403 403 403 403 403 403 403"),
     "console:audit_events": ("GET", None,
                      "302 200 200 200 200 403 403 403 403 403 403 403"),
+    # Starts the verification job and redirects to its progress page.
     "console:audit_verify": ("POST", None,
-                     "302 200 200 200 200 403 403 403 403 403 403 403"),
+                     "302 302 302 302 302 403 403 403 403 403 403 403"),
     "console:audit_verify_job": ("GET", None,
                      "302 404 404 404 404 403 403 403 403 403 403 403"),
     "console:jobs": ("GET", None,
@@ -241,10 +242,12 @@ MATRIX = {
                      "401 415 415 403 403 404 404 403 403 404 404 404"),
     "api:operator-profile-suspend": ("POST", "profile",
                      "401 415 415 403 403 404 404 403 403 404 404 404"),
+    # Agreements under public notice are public: anonymous callers list them (and get
+    # 404 for a draft).
     "api:agreement-list": ("GET", None,
-                     "401 200 200 200 200 200 200 200 200 200 200 200"),
+                     "200 200 200 200 200 200 200 200 200 200 200 200"),
     "api:agreement-detail": ("GET", "agreement",
-                     "401 200 200 200 200 404 404 200 200 404 404 404"),
+                     "404 200 200 200 200 404 404 200 200 404 404 404"),
     "api:agreement-amend": ("POST", "agreement",
                      "401 415 415 415 415 404 404 415 415 404 404 404"),
     "api:agreement-approve": ("POST", "agreement",
