@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "apps.workflow",
     "apps.catalog",
     "apps.operators",
+    "apps.grants",
     "apps.portal",
     "apps.console",
     "apps.audit",
