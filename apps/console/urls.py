@@ -4,6 +4,7 @@ from apps.console import (
     audit_views,
     holiday_views,
     job_views,
+    notification_views,
     operator_views,
     registration_views,
     routing_views,
@@ -64,4 +65,23 @@ urlpatterns += [
     path("holidays/", holiday_views.holidays, name="holidays"),
     path("holidays/import/", holiday_views.holiday_import, name="holiday_import"),
     path("holidays/<int:pk>/delete/", holiday_views.holiday_delete, name="holiday_delete"),
+]
+
+urlpatterns += [
+    path("notifications/", notification_views.notifications, name="notifications"),
+    path(
+        "notifications/read-all/",
+        notification_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/preferences/",
+        notification_views.notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
 ]
