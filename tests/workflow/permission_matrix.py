@@ -186,7 +186,7 @@ MATRIX = {
     "console:holidays": ("GET", None,
                      "302 200 200 200 200 403 403 403 403 403 403 403"),
     "console:holiday_import": ("POST", None,
-                     "302 200 200 200 200 403 403 403 403 403 403 403"),
+                     "302 200 200 403 403 403 403 403 403 403 403 403"),
     "console:holiday_delete": ("POST", "holiday",
                      "302 302 302 403 403 403 403 403 403 403 403 403"),
     # Notifications: each user's own; the merchant's row is hidden from everyone else.
