@@ -3,6 +3,7 @@
 from apps.core.permissions import VIEW
 from apps.grants.choices import RuleSetStatus
 from apps.grants.models import Holiday, RuleSet
+from apps.grants.routing import Route
 
 
 def ruleset_list(*, user):
@@ -22,3 +23,13 @@ def draft_ruleset(*, user) -> RuleSet | None:
 def holiday_list(*, user, year: int | None = None):
     rows = Holiday.objects.restrict(user, VIEW)
     return rows.filter(day__year=year) if year else rows
+
+
+def route_now(facts) -> tuple[RuleSet | None, Route]:
+    """The route `facts` get under the active version (the built-in rules when nothing
+    is published), with the version to record on the routing decision."""
+    from apps.grants.defaults import default_specs
+    from apps.grants.routing import route
+
+    ruleset = active_ruleset()
+    return ruleset, route(facts, ruleset if ruleset is not None else default_specs())

@@ -157,3 +157,15 @@ def test_an_import_with_a_bad_line_names_it_and_changes_nothing(regulator):
         )
     assert "2, 3" in str(refused.value.message)
     assert Holiday.objects.filter(day__year=2031).count() == 1
+
+
+def test_routing_now_uses_the_active_version_and_says_which(regulator):
+    facts = ApplicationFacts({"important"}, {"conditional"}, personal=False, sensitive=False)
+    RuleSet.objects.all().delete()
+    version, result = selectors.route_now(facts)
+    assert version is None and result.step_kinds[-1] == StepKind.REGULATOR  # built-in rules
+    draft = services.ruleset_draft_create(user=regulator)
+    draft.rules.exclude(name__startswith="The operator").delete()
+    services.ruleset_publish(user=regulator, ruleset=draft)
+    version, result = selectors.route_now(facts)
+    assert version == draft and result.step_kinds == (StepKind.OPERATOR,)
