@@ -1,7 +1,7 @@
 """Rules in words for the console (labels in the current language)."""
 
 from apps.grants.choices import Flag, StepKind
-from apps.grants.forms import LIST_CONDITIONS
+from apps.grants.forms import LIST_CONDITIONS, RuleForm
 from apps.grants.routing import Conditions
 
 
@@ -14,8 +14,6 @@ def conditions_text(rule) -> list[str]:
         if values:
             names = dict(choices)
             lines.append(f"{label}: {', '.join(str(names.get(v, v)) for v in values)}")
-    from apps.grants.forms import RuleForm
-
     for name in ("personal", "sensitive"):
         value = getattr(conditions, name)
         if value != Flag.ANY:
