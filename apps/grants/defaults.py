@@ -1,5 +1,6 @@
 """The built-in rules (issue 10 §3): the first published rule set is made of these, and
-a new draft starts as a copy of the active version."""
+a new draft starts as a copy of the active version. Names are data, in the regulator's
+language."""
 
 from apps.grants.choices import ApplicationKind as K
 from apps.grants.choices import Classification as C
@@ -13,7 +14,7 @@ FIRST_TIME = [K.NEW, K.AMENDMENT]
 # (name, conditions, steps {kind: working days}, automatic, final)
 DEFAULT_RULES = [
     (
-        "Automatic: unconditionally open general data, no personal fields, public welfare",
+        "自动通过：无条件开放的一般数据、不含个人信息、公益用途",
         {
             "classification_all": [C.GENERAL],
             "open_type_all": [O.UNCONDITIONAL],
@@ -25,50 +26,50 @@ DEFAULT_RULES = [
         True,
     ),
     (
-        "Renewal or amendment: shorter operator review",
+        "续期或变更：运营机构审核时限缩短",
         {"kinds": [K.RENEWAL, K.AMENDMENT]},
         {S.OPERATOR: 3},
         False,
         False,
     ),
-    ("The operator always reviews", {}, {S.OPERATOR: 5}, False, False),
+    ("运营机构始终审核", {}, {S.OPERATOR: 5}, False, False),
     (
-        "Important data: the provider agency reviews",
+        "重要数据：数据提供单位审核",
         {"kinds": FIRST_TIME, "classification_any": [C.IMPORTANT]},
         {S.PROVIDER: 5},
         False,
         False,
     ),
     (
-        "Personal fields: security review",
+        "个人信息字段：安全审查",
         {"kinds": FIRST_TIME, "personal": Flag.YES},
         {S.SECURITY: 5},
         False,
         False,
     ),
     (
-        "Renewal with sensitive personal fields or important data: regulator sign-off",
+        "续期涉及敏感个人信息：监管方终审",
         {"kinds": [K.RENEWAL], "sensitive": Flag.YES},
         {S.REGULATOR: 3},
         False,
         False,
     ),
     (
-        "Renewal of important data: regulator sign-off",
+        "续期涉及重要数据：监管方终审",
         {"kinds": [K.RENEWAL], "classification_any": [C.IMPORTANT]},
         {S.REGULATOR: 3},
         False,
         False,
     ),
     (
-        "Sensitive personal fields: regulator sign-off",
+        "敏感个人信息字段：监管方终审",
         {"sensitive": Flag.YES},
         {S.REGULATOR: 5},
         False,
         False,
     ),
     (
-        "Important data: regulator sign-off",
+        "重要数据：监管方终审",
         {"classification_any": [C.IMPORTANT]},
         {S.REGULATOR: 5},
         False,
