@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from apps.core.exceptions import InvalidInput, PermissionDeniedError, Transition
 from apps.workflow import notice, policy, review
 from apps.workflow.dates import add_years
 from apps.workflow.models import Decision, Objection
+from apps.workflow.notifications import notify_decision
 from apps.workflow.transitions import record_change, transition
 
 EDITABLE = {S.DRAFT, S.RETURNED}
@@ -237,6 +239,7 @@ def resource_return(*, resource: DataResource, reviewer: User, note: str) -> Dat
     )
     _move(resource, S.RETURNED, actor=reviewer, note=note)
     resource.save(update_fields=["status", "updated_at"])
+    _tell_provider(resource, "returned", note)
     return resource
 
 
@@ -271,7 +274,26 @@ def resource_approve(*, resource: DataResource, reviewer: User, note: str = "") 
     else:
         _move(resource, S.DEREGISTERED, actor=reviewer, note=note)
     resource.save()
+    _tell_provider(resource, "approved", note)
     return resource
+
+
+def _tell_provider(resource: DataResource, decision: str, note: str) -> None:
+    """The provider's admins hear the decision in the app (and by e-mail)."""
+    params = {"name": resource.name, "status": resource.get_status_display()}
+    title = (
+        _("%(name)s was returned for changes") % params
+        if decision == "returned"
+        else _("Review of %(name)s passed: %(status)s") % params
+    )
+    notify_decision(
+        resource,
+        organization_id=resource.provider_id,
+        verb=f"catalog.resource.{decision}",
+        title=title,
+        body=note,
+        link=reverse("portal:resource_detail", args=[resource.pk]),
+    )
 
 
 @transaction.atomic

@@ -4,16 +4,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.choices import Role
-from apps.accounts.models import User
 from apps.catalog import services
 from apps.catalog.choices import OUT_OF_REGISTRY
 from apps.catalog.models import DataResource, ReminderSent
 from apps.workflow import notice
-from apps.workflow.outbox_mail import mail_send_later
+from apps.workflow.models import NotificationCategory
+from apps.workflow.notifications import notify
 
 
 def run(now=None) -> dict:
@@ -76,15 +77,7 @@ def _remind(resource: DataResource, due: list[int]) -> bool:
 
 
 def _notify_expiry(resource: DataResource, days: int) -> None:
-    recipients = list(
-        User.objects.filter(
-            membership__organization=resource.provider, membership__role=Role.ADMIN, is_active=True
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if not recipients:
-        return
+    """The provider's admins, in the app and (unless they turned it off) by e-mail."""
     subject = _("Registration of %(name)s expires in %(days)d days") % {
         "name": resource.name,
         "days": days,
@@ -96,10 +89,14 @@ def _notify_expiry(resource: DataResource, days: int) -> None:
         "name": resource.name,
         "date": f"{resource.expires_at:%Y-%m-%d}",
     }
-    mail_send_later(
-        subject=subject,
+    notify(
+        category=NotificationCategory.REMINDER,
+        verb="catalog.resource.expiring",
+        title=subject,
         body=body,
-        to=recipients,
+        organization=resource.provider_id,
+        roles=[Role.ADMIN],
         obj=resource,
+        link=reverse("portal:resource_detail", args=[resource.pk]),
         key=f"catalog.expiry:{resource.pk}:{resource.expires_at:%Y%m%d}:{days}",
     )

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from apps.console import audit_views, job_views, operator_views, registration_views, views
+from apps.console import (
+    audit_views,
+    holiday_views,
+    job_views,
+    notification_views,
+    operator_views,
+    registration_views,
+    routing_views,
+    views,
+)
 
 app_name = "console"
 
@@ -41,5 +50,38 @@ urlpatterns += [
         "annual-reports/<int:pk>/<str:decision>/",
         operator_views.report_decide,
         name="report_decide",
+    ),
+]
+
+urlpatterns += [
+    path("routing/", routing_views.versions, name="routing"),
+    path("routing/new/", routing_views.draft_create, name="routing_draft_create"),
+    path("routing/preview/", routing_views.preview, name="routing_preview"),
+    path("routing/<int:pk>/", routing_views.version, name="routing_version"),
+    path("routing/<int:pk>/rules/new/", routing_views.rule_add, name="routing_rule_add"),
+    path("routing/<int:pk>/publish/", routing_views.publish, name="routing_publish"),
+    path("routing/rules/<int:pk>/", routing_views.rule_edit, name="routing_rule_edit"),
+    path("routing/rules/<int:pk>/delete/", routing_views.rule_delete, name="routing_rule_delete"),
+    path("holidays/", holiday_views.holidays, name="holidays"),
+    path("holidays/import/", holiday_views.holiday_import, name="holiday_import"),
+    path("holidays/<int:pk>/delete/", holiday_views.holiday_delete, name="holiday_delete"),
+]
+
+urlpatterns += [
+    path("notifications/", notification_views.notifications, name="notifications"),
+    path(
+        "notifications/read-all/",
+        notification_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/preferences/",
+        notification_views.notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_views.notification_read,
+        name="notification_read",
     ),
 ]

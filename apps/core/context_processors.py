@@ -17,6 +17,7 @@ NAV = [
     (_("Operators"), "console:operators", lambda u: u.is_regulator),
     (_("Agreement review"), "console:agreements", lambda u: u.is_regulator),
     (_("Annual report review"), "console:operator_reports", lambda u: u.is_regulator),
+    (_("Routing rules"), "console:routing", lambda u: u.is_regulator),
     (_("Organizations"), "console:organizations", lambda u: u.is_regulator),
     (_("Audit log"), "console:audit_events", lambda u: u.is_regulator),
     (_("Disclosure"), "disclosure", lambda u: True),

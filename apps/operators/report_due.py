@@ -7,14 +7,15 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.choices import OrganizationKind, Role
-from apps.accounts.models import User
 from apps.operators.choices import QualificationStatus, ReportStatus
 from apps.operators.models import AnnualReport, OperatorProfile
-from apps.workflow.models import OutboxItem
+from apps.workflow.models import NotificationCategory, OutboxItem
+from apps.workflow.notifications import notify
 from apps.workflow.outbox import outbox_add
 from apps.workflow.transitions import record_change
 
@@ -76,27 +77,25 @@ def flag_overdue_reports(today: date) -> int:
 
 
 def report_overdue_handler(item: OutboxItem) -> None:
-    """Mails the regulator's admins (resolved now, not when flagged)."""
-    from django.core.mail import send_mail
-
+    """Tells the regulator's admins (resolved now, not when flagged), in the app and by
+    e-mail (once per operator and year, however often the item runs)."""
     from apps.accounts.models import Organization
 
     operator = Organization.objects.get(pk=item.payload["operator"])
-    recipients = list(
-        User.objects.filter(
-            membership__organization__kind=OrganizationKind.REGULATOR,
-            membership__role=Role.ADMIN,
-            is_active=True,
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if not recipients:
-        return
     params = {"operator": operator.name, "year": item.payload["year"], "due": item.payload["due"]}
-    subject = _("Annual report overdue: %(operator)s") % params
-    body = (
-        _("%(operator)s has not filed its annual disclosure report for %(year)s, due on %(due)s.")
-        % params
+    regulators = list(
+        Organization.objects.filter(kind=OrganizationKind.REGULATOR).values_list("pk", flat=True)
     )
-    send_mail(subject, body, None, recipients, fail_silently=False)
+    notify(
+        category=NotificationCategory.ALERT,
+        verb="operators.annualreport.overdue",
+        title=_("Annual report overdue: %(operator)s") % params,
+        body=_(
+            "%(operator)s has not filed its annual disclosure report for %(year)s, due on %(due)s."
+        )
+        % params,
+        organization=regulators,
+        roles=[Role.ADMIN],
+        link=reverse("console:operator_reports"),
+        key=f"operators.report_overdue:{operator.pk}:{item.payload['year']}",
+    )

@@ -4,11 +4,11 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.choices import Role
-from apps.accounts.models import User
 from apps.operators.choices import IN_FORCE, ReminderSubject
 from apps.operators.choices import AgreementStatus as A
 from apps.operators.choices import QualificationStatus as Q
@@ -21,7 +21,8 @@ from apps.operators.report_due import flag_overdue_reports, operators_owing_repo
 from apps.operators.services import agreement_ends, agreement_review
 from apps.operators.services.qualification import rereview_flag
 from apps.workflow import notice
-from apps.workflow.outbox_mail import mail_send_later
+from apps.workflow.models import NotificationCategory
+from apps.workflow.notifications import notify
 
 
 def run(now=None) -> dict:
@@ -73,6 +74,8 @@ def _remind(subject, object_id, due_on: date, today: date, days: list[int], org_
         if not _claim(subject, object_id, due_on, due):
             return 0
         _notify(
+            subject,
+            object_id,
             org_id,
             text % {"days": (due_on - today).days, "date": due_on.isoformat()},
             key=f"operators.{subject}:{object_id}:{due_on.isoformat()}:{min(due)}",
@@ -134,14 +137,24 @@ def _report_reminders(today: date) -> int:
     return sent
 
 
-def _notify(org_id: int, body: str, *, key: str) -> None:
-    recipients = list(
-        User.objects.filter(
-            membership__organization_id=org_id, membership__role=Role.ADMIN, is_active=True
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
+LINKS = {
+    ReminderSubject.AGREEMENT_END: ("portal:agreement_detail", True),
+    ReminderSubject.PROTECTION: ("portal:operator_profile", False),
+    ReminderSubject.CRYPTO: ("portal:operator_profile", False),
+    ReminderSubject.ANNUAL_REPORT: ("portal:operator_reports", False),
+}
+
+
+def _notify(subject: str, object_id: int, org_id: int, body: str, *, key: str) -> None:
+    """The organization's admins, in the app and (unless turned off) by e-mail."""
+    name, with_pk = LINKS[subject]
+    notify(
+        category=NotificationCategory.REMINDER,
+        verb=f"operators.{subject}",
+        title=_("Public data platform reminder"),
+        body=body,
+        organization=org_id,
+        roles=[Role.ADMIN],
+        link=reverse(name, args=[object_id] if with_pk else []),
+        key=key,
     )
-    if recipients:
-        subject = _("Public data platform reminder")
-        mail_send_later(subject=subject, body=body, to=recipients, key=key)

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from apps.portal import ingest_views, operator_views, resource_views, views
+from apps.portal import (
+    ingest_views,
+    notification_views,
+    operator_views,
+    resource_views,
+    views,
+)
 
 app_name = "portal"
 
@@ -54,4 +60,23 @@ urlpatterns += [
         name="agreement_action",
     ),
     path("reports/", operator_views.reports, name="operator_reports"),
+]
+
+urlpatterns += [
+    path("notifications/", notification_views.notifications, name="notifications"),
+    path(
+        "notifications/read-all/",
+        notification_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/preferences/",
+        notification_views.notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
 ]

@@ -11,6 +11,7 @@ from django.db.models import Q
 from apps.accounts.models import ApiKey, Organization
 from apps.audit.models import AuditEvent
 from apps.core.permissions import MANAGE, VIEW
+from apps.workflow.models import Notification, NotificationPreference
 from apps.workflow.policy import (
     ADMINS,
     ALL,
@@ -58,4 +59,19 @@ def _involved(user) -> Q:
     register(AuditEvent, owner="target_org_id", relations={"involved": _involved})
     .allow(VIEW, to=ALL, kinds=REGULATOR)
     .allow(VIEW, to="involved", kinds=ANY_ORG)
+)
+
+
+def _mine(user) -> Q:
+    return Q(recipient_id=user.pk) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+
+
+def _my_preferences(user) -> Q:
+    return Q(user_id=user.pk) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+
+
+# A notification is its recipient's alone: not even the regulator reads another's.
+register(Notification, relations={"mine": _mine}).allow(VIEW, MANAGE, to="mine", kinds=ANY_ORG)
+register(NotificationPreference, relations={"mine": _my_preferences}).allow(
+    VIEW, MANAGE, to="mine", kinds=ANY_ORG
 )

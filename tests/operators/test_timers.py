@@ -40,6 +40,8 @@ def test_agreement_expires_after_its_end_date(effective):
 
 def test_reminders_90_30_7_days_before_the_end_once_each(effective, settings):
     settings.OPERATORS_REPORT_REMINDER_DAYS = []
+    run_outbox()
+    mail.outbox.clear()  # the review decisions' e-mails
     end = effective.term_end
     sent = []
     for days_before in (100, 90, 89, 30, 29, 7, 6, 1):

@@ -70,7 +70,17 @@ def world(
     key, _raw = accounts.api_key_create(
         organization=merchant.organization, created_by=merchant, name="merchant key"
     )
+    from apps.grants.models import Holiday, RoutingRule, RuleSet
+    from apps.workflow.notifications import notify
+
+    draft = RuleSet.objects.create(version=900)
+    rule = RoutingRule.objects.create(ruleset=draft, name="rule", steps={"operator": 5})
+    notify(category="reminder", verb="matrix", title="merchant's", users=[merchant])
     return {
+        "ruleset": draft,
+        "rule": rule,
+        "holiday": Holiday.objects.create(day="2031-10-01", name="国庆节"),
+        "notification": merchant.notifications.first(),
         "resource": resource,
         "profile": profile,
         "document": profile.documents.first(),

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from apps.operators.services.cascade_ops import STAGE, agreement_move
 from apps.operators.services.common import require_reason, require_regulator
 from apps.workflow import notice, review
 from apps.workflow.models import Decision, Objection
+from apps.workflow.notifications import notify_decision
 
 
 def _check_for_force(agreement: AuthorizationAgreement) -> None:
@@ -78,6 +80,7 @@ def agreement_return(
     )
     agreement_move(agreement, A.RETURNED, actor=reviewer, note=reason)
     agreement.save(update_fields=["status", "updated_at"])
+    _tell_operator(agreement, "returned", reason)
     return agreement
 
 
@@ -98,7 +101,25 @@ def agreement_approve(
     opened = notice.notice_open(agreement, days=settings.OPERATORS_NOTICE_DAYS)
     agreement.notice_ends_at = opened.ends_at
     agreement.save(update_fields=["status", "notice_ends_at", "updated_at"])
+    _tell_operator(agreement, "approved", note)
     return agreement
+
+
+def _tell_operator(agreement: AuthorizationAgreement, decision: str, note: str) -> None:
+    params = {"number": agreement.number}
+    title = (
+        _("Agreement %(number)s was returned for changes") % params
+        if decision == "returned"
+        else _("Agreement %(number)s passed review and is in public notice") % params
+    )
+    notify_decision(
+        agreement,
+        organization_id=agreement.operator_id,
+        verb=f"operators.agreement.{decision}",
+        title=title,
+        body=note,
+        link=reverse("portal:agreement_detail", args=[agreement.pk]),
+    )
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -178,6 +179,7 @@ def qualification_approve(
     profile.qualified_at = profile.last_reviewed_at = timezone.now()
     profile.rereview_due = False
     profile.save()
+    _tell_operator(profile, "approved", note)
     return profile
 
 
@@ -193,7 +195,26 @@ def qualification_return(
     )
     _move(profile, Q.RETURNED, actor=reviewer, reason=reason)
     profile.save(update_fields=["status", "updated_at"])
+    _tell_operator(profile, "returned", reason)
     return profile
+
+
+def _tell_operator(profile: OperatorProfile, decision: str, note: str) -> None:
+    from apps.workflow.notifications import notify_decision
+
+    title = (
+        _("The operator qualification was returned for changes")
+        if decision == "returned"
+        else _("The operator qualification was approved")
+    )
+    notify_decision(
+        profile,
+        organization_id=profile.organization_id,
+        verb=f"operators.qualification.{decision}",
+        title=title,
+        body=note,
+        link=reverse("portal:operator_profile"),
+    )
 
 
 @transaction.atomic

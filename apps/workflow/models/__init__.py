@@ -2,6 +2,11 @@
 
 from apps.workflow.models.history import StatusHistory
 from apps.workflow.models.notice import Notice, NoticeOutcome, Objection
+from apps.workflow.models.notification import (
+    Notification,
+    NotificationCategory,
+    NotificationPreference,
+)
 from apps.workflow.models.outbox import OutboxItem, OutboxStatus
 from apps.workflow.models.review import Decision, ReviewStep
 
@@ -9,6 +14,9 @@ __all__ = [
     "Decision",
     "Notice",
     "NoticeOutcome",
+    "Notification",
+    "NotificationCategory",
+    "NotificationPreference",
     "Objection",
     "OutboxItem",
     "OutboxStatus",

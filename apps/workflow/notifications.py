@@ -1,0 +1,168 @@
+"""In-app notifications and their e-mail: `notify` writes one row per recipient and,
+for those who did not turn e-mail off for the category, one e-mail through the outbox
+(`mail_send_later`), all in the caller's transaction. The only writers of notifications
+and preferences live here; reads are scoped to the caller (a user reads only their own).
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import Organization, User
+from apps.core.exceptions import InvalidInput
+from apps.core.permissions import MANAGE, VIEW
+from apps.workflow.models import Notification, NotificationCategory, NotificationPreference
+from apps.workflow.outbox_mail import mail_send_later
+
+
+def _recipients(users, organization, roles) -> list[User]:
+    if users is not None:
+        ids = [u.pk if isinstance(u, User) else int(u) for u in users]
+        rows = User.objects.filter(pk__in=ids)
+    else:
+        if isinstance(organization, Organization | int):
+            organization = [organization]
+        org_ids = [o.pk if isinstance(o, Organization) else int(o) for o in organization or ()]
+        rows = User.objects.filter(membership__organization_id__in=org_ids)
+        if roles:
+            rows = rows.filter(membership__role__in=list(roles))
+    return list(rows.filter(is_active=True).order_by("pk"))
+
+
+def notify(
+    *,
+    category: str,
+    verb: str,
+    title: str,
+    body: str = "",
+    users: Iterable | None = None,
+    organization=None,
+    roles: Iterable[str] | None = None,
+    obj=None,
+    link: str = "",
+    key: str = "",
+    email: bool = True,
+) -> list[User]:
+    """Tells `users`, or the members of `organization` (an Organization, an id or a list
+    of them) holding one of `roles` (all members when None). `key` makes it once per
+    recipient (and the e-mail once). Returns the recipients."""
+    if category not in NotificationCategory.values:
+        raise ValueError(f"unknown notification category {category!r}")
+    recipients = _recipients(users, organization, roles)
+    if not recipients:
+        return []
+    target = {}
+    if obj is not None:
+        target = {"content_type": ContentType.objects.get_for_model(obj), "object_id": obj.pk}
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                category=category,
+                verb=verb[:60],
+                title=str(title)[:200],
+                body=str(body),
+                link=link[:300],
+                key=key[:200],
+                created_at=now,
+                **target,
+            )
+            for user in recipients
+        ],
+        ignore_conflicts=bool(key),
+    )
+    if email:
+        muted = set(
+            NotificationPreference.objects.filter(
+                user__in=recipients, category=category, email=False
+            ).values_list("user_id", flat=True)
+        )
+        to = [u.email for u in recipients if u.email and u.pk not in muted]
+        if to:
+            text = f"{body}\n\n{link}".strip() if link else str(body)
+            mail_send_later(subject=str(title), body=text, to=to, obj=obj, key=key or None)
+    return recipients
+
+
+# Reads ------------------------------------------------------------------------------
+
+
+def notification_list(*, user, unread: bool = False):
+    rows = Notification.objects.restrict(user, VIEW)
+    return rows.unread() if unread else rows
+
+
+def unread_count(*, user) -> int:
+    """One COUNT on the partial index of unread rows."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def email_preferences(*, user) -> dict[str, bool]:
+    off = set(
+        NotificationPreference.objects.filter(user_id=user.pk, email=False).values_list(
+            "category", flat=True
+        )
+    )
+    return {category: category not in off for category in NotificationCategory.values}
+
+
+# Writes -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    """Marks one of the caller's notifications read (404 for anyone else's)."""
+    from apps.workflow.policy import get_object_for
+
+    notification = get_object_for(user, Notification, notification_id, MANAGE)
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, user) -> int:
+    return (
+        Notification.objects.restrict(user, MANAGE)
+        .filter(read_at__isnull=True)
+        .update(read_at=timezone.now())
+    )
+
+
+@transaction.atomic
+def email_preferences_set(*, user, email_on: Iterable[str]) -> dict[str, bool]:
+    """E-mail on for the categories in `email_on`, off for the others."""
+    email_on = set(email_on)
+    unknown = email_on - set(NotificationCategory.values)
+    if unknown:
+        raise InvalidInput(details={"categories": [", ".join(sorted(unknown))]})
+    for category in NotificationCategory.values:
+        NotificationPreference.objects.update_or_create(
+            user_id=user.pk, category=category, defaults={"email": category in email_on}
+        )
+    return email_preferences(user=user)
+
+
+def notify_decision(
+    obj, *, organization_id, verb: str, title: str, body: str = "", link: str = ""
+) -> list[User]:
+    """A review decision, told to the admins of the organization that submitted."""
+    from apps.accounts.choices import Role
+
+    return notify(
+        category=NotificationCategory.DECISION,
+        verb=verb,
+        title=title,
+        body=body,
+        organization=organization_id,
+        roles=[Role.ADMIN],
+        obj=obj,
+        link=link,
+    )

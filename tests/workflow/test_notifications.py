@@ -1,0 +1,180 @@
+"""In-app notifications: notify writes one row per recipient and an e-mail per the
+recipients' preferences; each user reads and marks only their own; the header's unread
+count is one query; reminders and review decisions arrive through notify."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.accounts.choices import Role
+from apps.workflow import notifications as service
+from apps.workflow.models import Notification, NotificationCategory, OutboxItem
+from apps.workflow.outbox_mail import MAIL_SEND
+from tests.conftest import api_for, login_web
+from tests.factories import member
+
+pytestmark = pytest.mark.django_db
+REMINDER = NotificationCategory.REMINDER
+
+
+def tell(users, **extra):
+    return service.notify(
+        category=REMINDER, verb="test.reminder", title="提醒", body="正文", users=users, **extra
+    )
+
+
+def test_notify_writes_a_row_per_recipient_and_one_email(merchant, outsider):
+    tell([merchant, outsider], link="/portal/", key="k1")
+    assert Notification.objects.filter(recipient=merchant, title="提醒").count() == 1
+    mails = OutboxItem.objects.filter(topic=MAIL_SEND, key="k1")
+    assert mails.count() == 1
+    assert sorted(mails.get().payload["to"]) == sorted([merchant.email, outsider.email])
+
+
+def test_notify_with_a_key_is_once_however_often_it_runs(merchant):
+    tell([merchant], key="once")
+    tell([merchant], key="once")
+    assert Notification.objects.filter(recipient=merchant).count() == 1
+    assert OutboxItem.objects.filter(topic=MAIL_SEND, key="once").count() == 1
+
+
+def test_notify_an_organization_reaches_the_members_with_the_roles(operator_admin, operator_member):
+    service.notify(
+        category=REMINDER, verb="x", title="t", organization=operator_admin.organization,
+        roles=[Role.ADMIN],
+    )  # fmt: skip
+    assert Notification.objects.filter(recipient=operator_admin).count() == 1
+    assert not Notification.objects.filter(recipient=operator_member).exists()
+
+
+def test_a_user_who_turned_email_off_gets_the_notification_without_email(merchant):
+    service.email_preferences_set(user=merchant, email_on=[NotificationCategory.DECISION])
+    tell([merchant], key="quiet")
+    assert Notification.objects.filter(recipient=merchant).exists()
+    assert not OutboxItem.objects.filter(topic=MAIL_SEND, key="quiet").exists()
+
+
+def test_the_unread_count_is_one_query(merchant):
+    tell([merchant])
+    tell([merchant])
+    with CaptureQueriesContext(connection) as queries:
+        assert service.unread_count(user=merchant) == 2
+    assert len(queries) == 1
+
+
+def test_marking_read_and_all_read(merchant):
+    tell([merchant])
+    tell([merchant])
+    first = Notification.objects.filter(recipient=merchant).first()
+    assert service.notification_mark_read(user=merchant, notification_id=first.pk).read_at
+    assert service.unread_count(user=merchant) == 1
+    assert service.notification_mark_all_read(user=merchant) == 1
+    assert service.unread_count(user=merchant) == 0
+
+
+def test_an_outsider_can_neither_read_nor_mark_anothers_notification(merchant, outsider):
+    from django.http import Http404
+
+    tell([merchant])
+    mine = Notification.objects.get(recipient=merchant)
+    assert list(service.notification_list(user=outsider)) == []
+    with pytest.raises(Http404):
+        service.notification_mark_read(user=outsider, notification_id=mine.pk)
+    assert service.notification_mark_all_read(user=outsider) == 0
+    mine.refresh_from_db()
+    assert mine.read_at is None
+
+
+def test_even_the_regulator_does_not_read_a_merchants_notifications(merchant, regulator):
+    tell([merchant])
+    assert list(service.notification_list(user=regulator)) == []
+
+
+# Web ----------------------------------------------------------------------------------
+
+
+def test_the_portal_lists_my_notifications_with_the_unread_count_in_the_header(
+    web, merchant, outsider
+):
+    tell([merchant], link="/portal/api-keys/")
+    service.notify(category=REMINDER, verb="x", title="别人的提醒", users=[outsider])
+    login_web(web, merchant)
+    page = web.get("/portal/notifications/").content.decode()
+    assert "提醒" in page and "别人的提醒" not in page
+    assert 'href="/portal/api-keys/"' in page
+    assert '<span class="badge"' in page
+
+
+def test_marking_read_on_the_web_and_an_outsider_gets_404(web, merchant, outsider):
+    tell([merchant])
+    mine = Notification.objects.get(recipient=merchant)
+    login_web(web, outsider)
+    assert web.post(f"/portal/notifications/{mine.pk}/read/").status_code == 404
+    web.logout()
+    login_web(web, merchant)
+    assert web.post(f"/portal/notifications/{mine.pk}/read/").status_code == 302
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    tell([merchant])
+    web.post("/portal/notifications/read-all/")
+    assert service.unread_count(user=merchant) == 0
+
+
+def test_the_preferences_form_turns_email_off(web, merchant):
+    login_web(web, merchant)
+    web.post("/portal/notifications/preferences/", {"email": [NotificationCategory.DECISION]})
+    prefs = service.email_preferences(user=merchant)
+    assert prefs[NotificationCategory.DECISION] and not prefs[REMINDER]
+
+
+def test_the_console_lists_the_regulators_notifications(web, regulator):
+    tell([regulator])
+    login_web(web, regulator)
+    assert "提醒" in web.get("/console/notifications/").content.decode()
+
+
+def test_a_page_costs_one_query_for_the_unread_count(web, merchant):
+    login_web(web, merchant)
+    with CaptureQueriesContext(connection) as queries:
+        web.get("/portal/")
+    counts = [q["sql"] for q in queries if "workflow_notification" in q["sql"]]
+    assert len(counts) == 1 and "COUNT" in counts[0].upper()
+
+
+# API ----------------------------------------------------------------------------------
+
+
+def test_the_api_lists_counts_and_marks_only_the_callers_notifications(merchant, outsider):
+    tell([merchant])
+    tell([outsider])
+    mine = Notification.objects.get(recipient=merchant)
+    theirs = Notification.objects.get(recipient=outsider)
+    client = api_for(merchant)
+    listed = client.get("/api/v1/notifications/").json()["results"]
+    assert [n["id"] for n in listed] == [mine.pk]
+    assert client.get("/api/v1/notifications/unread-count/").json() == {"unread": 1}
+    assert client.post(f"/api/v1/notifications/{theirs.pk}/read/").status_code == 404
+    assert client.get(f"/api/v1/notifications/{theirs.pk}/").status_code == 404
+    assert client.post(f"/api/v1/notifications/{mine.pk}/read/").json()["read"] is True
+    assert client.get("/api/v1/notifications/?unread=true").json()["results"] == []
+    assert client.post("/api/v1/notifications/read-all/").json() == {"marked": 0}
+
+
+def test_the_api_refuses_bad_query_parameters_with_a_code(merchant):
+    client = api_for(merchant)
+    response = client.get("/api/v1/notifications/?unread=perhaps&category=nope")
+    assert response.status_code == 400 and response.json()["code"]
+    assert client.get("/api/v1/notifications/?page_size=100000").status_code == 400
+
+
+def test_the_api_answers_anonymous_callers_401(api):
+    assert api.get("/api/v1/notifications/").status_code == 401
+
+
+def test_an_organization_without_admins_email_still_gets_the_row(db):
+    user = member("merchant", username="noemail")
+    user.email = ""
+    user.save()
+    tell([user], key="no-mail")
+    assert Notification.objects.filter(recipient=user).exists()
+    assert not OutboxItem.objects.filter(topic=MAIL_SEND, key="no-mail").exists()
