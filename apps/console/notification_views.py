@@ -3,7 +3,7 @@
 from django.views.decorators.http import require_POST
 
 from apps.console.views import regulator_required
-from apps.portal import notification_views as shared
+from apps.workflow import notification_pages as shared
 
 
 @regulator_required

@@ -1,0 +1,61 @@
+"""The notification pages that the portal and the console both serve: the caller's own
+list, mark one or all read (POST), e-mail preferences. Here, below both surfaces, so that
+neither imports the other; apps.workflow.notifications does the work."""
+
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from apps.core.forms import run_action
+from apps.workflow import notifications as service
+from apps.workflow.models import NotificationCategory
+
+PAGE = 50
+
+
+def notification_page(request, namespace: str):
+    unread = request.GET.get("unread") == "1"
+    rows = service.notification_list(user=request.user, unread=unread).select_related(
+        "content_type"
+    )
+    before = request.GET.get("before", "")
+    if before.isdigit() and len(before) < 19:
+        rows = rows.filter(id__lt=int(before))
+    page = list(rows.order_by("-id")[: PAGE + 1])
+    context = {
+        "notifications": page[:PAGE],
+        "older": page[PAGE - 1].pk if len(page) > PAGE else None,
+        "unread_only": unread,
+        "ns": namespace,
+        "preferences": [
+            (value, label, on)
+            for (value, label), on in zip(
+                NotificationCategory.choices,
+                service.email_preferences(user=request.user).values(),
+                strict=True,
+            )
+        ],
+    }
+    return render(request, "portal/notifications.html", context)
+
+
+def _back(request, namespace: str):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(f"{namespace}:notifications")
+
+
+def mark_read(request, pk: int, namespace: str):
+    service.notification_mark_read(user=request.user, notification_id=pk)
+    return _back(request, namespace)
+
+
+def mark_all_read(request, namespace: str):
+    run_action(request, lambda: service.notification_mark_all_read(user=request.user))
+    return _back(request, namespace)
+
+
+def preferences(request, namespace: str):
+    chosen = request.POST.getlist("email")
+    run_action(request, lambda: service.email_preferences_set(user=request.user, email_on=chosen))
+    return redirect(f"{namespace}:notifications")
