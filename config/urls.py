@@ -14,6 +14,7 @@ api_v1 = [
     path("operators/", include("apps.operators.api.urls")),
     path("disclosure/", include("apps.operators.api.disclosure_urls")),
     path("", include("apps.audit.api.urls")),
+    path("webhooks/", include("apps.webhooks.api.urls")),
 ]
 
 urlpatterns = [

@@ -22,6 +22,9 @@ AUDIT_SIGNING_KEY_AUTOCREATE = False
 if not (env.str("AUDIT_SIGNING_KEY", default="") or env.str("AUDIT_SIGNING_KEY_FILE", default="")):
     raise ImproperlyConfigured("AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE must be set")
 
+if env.bool("WEBHOOKS_ALLOW_INSECURE_LOOPBACK", default=False):
+    raise ImproperlyConfigured("WEBHOOKS_ALLOW_INSECURE_LOOPBACK is for tests; never in production")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
