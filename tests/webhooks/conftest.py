@@ -18,6 +18,7 @@ from tests.operators.conftest import (  # noqa: F401  (fixtures)
     profile,
     resources,
 )
+from tests.workflow.worker import private_queues  # noqa: F401  (a fixture)
 
 
 def receiver_verifies(secret: str, headers, body: bytes) -> bool:
