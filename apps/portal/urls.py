@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.portal import ingest_views, operator_views, resource_views, views
+from apps.portal import ingest_views, operator_views, resource_views, views, webhook_views
 
 app_name = "portal"
 
@@ -54,4 +54,18 @@ urlpatterns += [
         name="agreement_action",
     ),
     path("reports/", operator_views.reports, name="operator_reports"),
+]
+
+urlpatterns += [
+    path("webhooks/", webhook_views.endpoint_list, name="webhooks"),
+    path("webhooks/<int:pk>/", webhook_views.endpoint_detail, name="webhook_detail"),
+    path("webhooks/<int:pk>/rotate/", webhook_views.endpoint_rotate, name="webhook_rotate"),
+    path("webhooks/<int:pk>/ping/", webhook_views.endpoint_ping, name="webhook_ping"),
+    path("webhooks/<int:pk>/delete/", webhook_views.endpoint_delete, name="webhook_delete"),
+    path("webhooks/deliveries/<int:pk>/", webhook_views.delivery_detail, name="webhook_delivery"),
+    path(
+        "webhooks/deliveries/<int:pk>/resend/",
+        webhook_views.delivery_resend,
+        name="webhook_delivery_resend",
+    ),
 ]
