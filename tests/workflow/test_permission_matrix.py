@@ -98,7 +98,7 @@ def webhook_objects(merchant) -> dict:
         organization=merchant.organization,
         url="https://hooks.example.com/in",
         event_types=["webhook.ping"],
-        secret="whsec_matrix",  # noqa: S106  (a test row)
+        secret="whsec_matrix",
     )
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint,
