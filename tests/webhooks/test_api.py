@@ -145,3 +145,19 @@ def test_event_types_are_listed(merchant):
 def test_anonymous_callers_are_refused(api, endpoint):
     assert api.get(f"{BASE}/endpoints/").status_code == 401
     assert api.get(f"{BASE}/deliveries/").status_code == 401
+
+
+def test_hostile_input_gets_a_4xx_json_error(endpoint, merchant):
+    client = api_for(merchant)
+    for path in (f"{BASE}/endpoints/abc/", f"{BASE}/deliveries/{'9' * 25}/"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.json()["code"] == "not_found"
+    for body in (
+        {"url": "https://hooks.example.com/", "event_types": "webhook.ping"},
+        {"url": None, "event_types": ["webhook.ping"]},
+        {"url": "https://hooks.example.com/", "event_types": [], "secret": "mine"},
+        {"url": "https://例子.测试/", "event_types": ["webhook.ping"]},
+    ):
+        response = client.post(f"{BASE}/endpoints/", body, format="json")
+        assert 400 <= response.status_code < 500 and response.json()["code"], body
+    assert client.put(f"{BASE}/endpoints/{endpoint.pk}/", {}, format="json").status_code == 405

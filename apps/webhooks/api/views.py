@@ -24,6 +24,7 @@ class EndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """The organization's webhook endpoints: admins manage them, members read them."""
 
     serializer_class = s.EndpointSerializer
+    lookup_value_regex = r"\d{1,18}"  # anything else is not an id: 404, never a database error
 
     def get_queryset(self):
         return selectors.endpoint_list(user=self.request.user)
@@ -83,6 +84,7 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """The delivery log: every event sent to the organization's endpoints."""
 
     serializer_class = s.DeliverySerializer
+    lookup_value_regex = r"\d{1,18}"
 
     def get_serializer_class(self):
         return s.DeliveryDetailSerializer if self.action == "retrieve" else s.DeliverySerializer
