@@ -159,3 +159,20 @@ def test_an_inactive_endpoint_gets_nothing_and_its_pending_delivery_fails(
     run_outbox()
     delivery.refresh_from_db()
     assert delivery.status == "failed" and receiver.requests == []
+
+
+def test_the_readme_recipe_verifies_a_real_delivery(loopback, merchant, receiver):
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("import hashlib\nimport hmac\nimport time")
+    namespace: dict = {}
+    exec(readme[start : readme.index("```", start)], namespace)  # noqa: S102  (our own README)
+    _endpoint, secret = endpoint_for(merchant, receiver, [EVENT])
+    emit(merchant.organization)
+    run_outbox()
+    (request,) = receiver.requests
+    verified = namespace["webhook_verified"]
+    assert verified(secret, request["headers"], request["body"])
+    assert not verified(secret, request["headers"], request["body"] + b" ")
+    assert not verified("whsec_other", request["headers"], request["body"])
