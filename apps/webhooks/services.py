@@ -18,7 +18,8 @@ from apps.webhooks.models import WebhookDelivery, WebhookEndpoint
 from apps.webhooks.signing import secret_new
 from apps.webhooks.urlguard import url_check
 from apps.workflow import events, policy
-from apps.workflow.outbox import outbox_add
+from apps.workflow.models import OutboxStatus
+from apps.workflow.outbox import outbox_add, outbox_items_for
 from apps.workflow.transitions import record_change
 
 DELIVER = "webhooks.deliver"
@@ -222,13 +223,20 @@ def endpoint_ping(*, endpoint: WebhookEndpoint, user) -> WebhookDelivery:
     return delivery
 
 
+def _still_queued(delivery: WebhookDelivery) -> bool:
+    """Whether an outbox item will still try this delivery. A pending delivery with none
+    left lost its worker on the last attempt: it may be sent again."""
+    items = outbox_items_for(delivery, topic=DELIVER)
+    return items.filter(status__in=[OutboxStatus.PENDING, OutboxStatus.RUNNING]).exists()
+
+
 @transaction.atomic
 def delivery_resend(*, delivery: WebhookDelivery, user) -> WebhookDelivery:
     """Sends a finished delivery again, as new attempts (same event id, so receivers can
     recognise a repeat). Refused while it is still pending."""
     _require_manager(user, delivery.endpoint)
     delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
-    if delivery.status == S.PENDING:
+    if delivery.status == S.PENDING and _still_queued(delivery):
         raise TransitionNotAllowed(
             _("This delivery is still being sent."), code="webhook_delivery_pending"
         )

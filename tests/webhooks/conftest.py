@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -38,6 +39,7 @@ class Receiver:
     def __init__(self):
         self.secret = ""
         self.status = 200
+        self.delay = 0.0  # seconds before answering
         self.statuses: list[int] = []
         self.requests: list[dict] = []
         receiver = self
@@ -45,6 +47,7 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                time.sleep(receiver.delay)
                 verified = bool(receiver.secret) and receiver_verifies(
                     receiver.secret, self.headers, body
                 )
@@ -62,6 +65,8 @@ class Receiver:
                     }
                 )
                 self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", receiver.url + "/elsewhere")
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")

@@ -176,3 +176,30 @@ def test_the_readme_recipe_verifies_a_real_delivery(loopback, merchant, receiver
     assert verified(secret, request["headers"], request["body"])
     assert not verified(secret, request["headers"], request["body"] + b" ")
     assert not verified("whsec_other", request["headers"], request["body"])
+
+
+def test_a_redirect_is_not_followed_and_a_slow_receiver_times_out(loopback, merchant, receiver):
+    endpoint_for(merchant, receiver, [EVENT])
+    receiver.status = 302
+    (redirected,) = emit(merchant.organization)
+    run_outbox()
+    redirected.refresh_from_db()
+    assert len(receiver.requests) == 1  # the Location was not visited
+    assert redirected.status == "pending" and redirected.last_error.startswith("HTTP 302")
+    loopback.WEBHOOKS_TIMEOUT_SECONDS = 0.3
+    receiver.status, receiver.delay = 200, 1.5
+    (slow,) = emit(merchant.organization)
+    run_outbox()
+    slow.refresh_from_db()
+    assert slow.status == "pending" and "timed out" in slow.last_error.lower()
+
+
+def test_a_delivery_whose_last_worker_was_lost_can_be_sent_again(loopback, merchant, receiver):
+    endpoint_for(merchant, receiver, [EVENT])
+    (delivery,) = emit(merchant.organization)
+    # the outbox gave the item up (its worker died on the last attempt) before any answer
+    OutboxItem.objects.filter(topic=services.DELIVER).update(status="failed")
+    services.delivery_resend(delivery=delivery, user=merchant)
+    run_outbox()
+    delivery.refresh_from_db()
+    assert delivery.status == "succeeded"
