@@ -251,6 +251,7 @@ SPECTACULAR_SETTINGS = {
         "AgreementStatusEnum": "apps.operators.choices.AgreementStatus",
         "ReportStatusEnum": "apps.operators.choices.ReportStatus",
         "DocumentKindEnum": "apps.operators.choices.DocumentKind",
+        "WebhookDeliveryStatusEnum": "apps.webhooks.choices.DeliveryStatus",
     },
 }
 

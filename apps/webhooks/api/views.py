@@ -1,6 +1,6 @@
 """Thin DRF views over apps.webhooks.services; objects only through get_object_for."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -101,13 +101,7 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         delivery = get_object_for(self.request.user, WebhookDelivery, self.kwargs["pk"])
         return WebhookDelivery.objects.prefetch_related("log").get(pk=delivery.pk)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("endpoint", int, description="Only this endpoint's deliveries"),
-            OpenApiParameter("status", str, enum=["pending", "succeeded", "failed"]),
-            OpenApiParameter("page_size", int),
-        ]
-    )
+    @extend_schema(parameters=[s.DeliveryFilterSerializer])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
