@@ -15,6 +15,7 @@ api_v1 = [
     path("disclosure/", include("apps.operators.api.disclosure_urls")),
     path("", include("apps.audit.api.urls")),
     path("", include("apps.workflow.api.urls")),
+    path("webhooks/", include("apps.webhooks.api.urls")),
 ]
 
 urlpatterns = [

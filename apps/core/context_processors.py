@@ -12,6 +12,7 @@ NAV = [
     (_("Agreements"), "portal:agreements", lambda u: u.org_kind == "operator"),
     (_("Annual reports"), "portal:operator_reports", lambda u: u.org_kind == "operator"),
     (_("API keys"), "portal:api_keys", lambda u: u.organization_id is not None),
+    (_("Webhooks"), "portal:webhooks", lambda u: u.org_kind in ("operator", "merchant")),
     (_("Console"), "console:home", lambda u: u.is_regulator),
     (_("Registrations"), "console:registrations", lambda u: u.is_regulator),
     (_("Operators"), "console:operators", lambda u: u.is_regulator),

@@ -6,6 +6,7 @@ from apps.portal import (
     operator_views,
     resource_views,
     views,
+    webhook_views,
 )
 
 app_name = "portal"
@@ -78,5 +79,16 @@ urlpatterns += [
         "notifications/<int:pk>/read/",
         notification_views.notification_read,
         name="notification_read",
+    ),
+    path("webhooks/", webhook_views.endpoint_list, name="webhooks"),
+    path("webhooks/<int:pk>/", webhook_views.endpoint_detail, name="webhook_detail"),
+    path("webhooks/<int:pk>/rotate/", webhook_views.endpoint_rotate, name="webhook_rotate"),
+    path("webhooks/<int:pk>/ping/", webhook_views.endpoint_ping, name="webhook_ping"),
+    path("webhooks/<int:pk>/delete/", webhook_views.endpoint_delete, name="webhook_delete"),
+    path("webhooks/deliveries/<int:pk>/", webhook_views.delivery_detail, name="webhook_delivery"),
+    path(
+        "webhooks/deliveries/<int:pk>/resend/",
+        webhook_views.delivery_resend,
+        name="webhook_delivery_resend",
     ),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.operators",
     "apps.grants",
+    "apps.webhooks",
     "apps.portal",
     "apps.console",
     "apps.audit",
@@ -252,6 +253,7 @@ SPECTACULAR_SETTINGS = {
         "AgreementStatusEnum": "apps.operators.choices.AgreementStatus",
         "ReportStatusEnum": "apps.operators.choices.ReportStatus",
         "DocumentKindEnum": "apps.operators.choices.DocumentKind",
+        "WebhookDeliveryStatusEnum": "apps.webhooks.choices.DeliveryStatus",
     },
 }
 
@@ -417,3 +419,12 @@ CELERY_BEAT_SCHEDULE["operators-timers"] = {
     "schedule": env.float("OPERATORS_TIMER_SECONDS", default=3600.0),
 }
 OPERATORS_NUMBER_PREFIX = env.str("OPERATORS_NUMBER_PREFIX", default="SQYY")
+
+# Webhooks (apps.webhooks): signed event deliveries to HTTPS endpoints, through the outbox.
+# A rotated signing secret stays valid this long, so receivers can switch.
+WEBHOOKS_SECRET_GRACE_HOURS = env.int("WEBHOOKS_SECRET_GRACE_HOURS", default=24)
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=5.0)
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=6)
+WEBHOOKS_MAX_ENDPOINTS = env.int("WEBHOOKS_MAX_ENDPOINTS", default=20)
+# Tests only: lets http://127.0.0.1 receive deliveries. Production refuses to start with it.
+WEBHOOKS_ALLOW_INSECURE_LOOPBACK = env.bool("WEBHOOKS_ALLOW_INSECURE_LOOPBACK", default=False)

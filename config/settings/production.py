@@ -28,6 +28,8 @@ if len(_pseudonym_key) < 32 or _pseudonym_key == SECRET_KEY:
         "CATALOG_PSEUDONYM_KEYS must hold a random key of 32+ characters (not the secret key) "
         "under the id CATALOG_PSEUDONYM_KEY_ID"
     )
+if env.bool("WEBHOOKS_ALLOW_INSECURE_LOOPBACK", default=False):
+    raise ImproperlyConfigured("WEBHOOKS_ALLOW_INSECURE_LOOPBACK is for tests; never in production")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -96,7 +96,27 @@ def world(
         "key": key,
         "organization": merchant.organization,
         "event": AuditEvent.objects.filter(target_org_id=merchant.organization_id).first(),
+        **webhook_objects(merchant),
     }
+
+
+def webhook_objects(merchant) -> dict:
+    """A merchant's endpoint and a failed delivery to it (rows only: no DNS look-up)."""
+    from apps.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        organization=merchant.organization,
+        url="https://hooks.example.com/in",
+        event_types=["webhook.ping"],
+        secret="whsec_matrix",
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        organization=merchant.organization,
+        event_type="webhook.ping",
+        status="failed",
+    )
+    return {"webhook_endpoint": endpoint, "webhook_delivery": delivery}
 
 
 def client_for(request, persona: str) -> Client:

@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from apps.webhooks.api import views
+
+router = SimpleRouter()
+router.register("endpoints", views.EndpointViewSet, basename="webhook-endpoint")
+router.register("deliveries", views.DeliveryViewSet, basename="webhook-delivery")
+
+urlpatterns = [
+    path("event-types/", views.EventTypeList.as_view(), name="webhook-event-types"),
+    *router.urls,
+]
