@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
     "apps.audit.middleware.AuditContextMiddleware",
     "apps.core.middleware.ApiBodySizeLimitMiddleware",
+    "apps.core.middleware.ApiQueryGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,6 +166,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 # Requests to /api/ larger than this are refused with 413 before any parsing.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# JSON bodies nested deeper than this are refused with 400 `json_too_deep`.
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)
 
 # Public catalog (DCAT-AP, CKAN API). Absolute URIs start with CATALOG_BASE_URI; empty means
 # the requesting host. Set it in production so identifiers do not depend on the host name used.
@@ -173,6 +176,13 @@ CATALOG_PUBLISHER_NAME = env.str("CATALOG_PUBLISHER_NAME", default="公共数据
 CATALOG_PUBLISHER_NAME_EN = env.str("CATALOG_PUBLISHER_NAME_EN", default="Public data authority")
 # CKAN package_search: the most rows one page may ask for (CKAN's search.rows_max).
 CKAN_ROWS_MAX = env.int("CKAN_ROWS_MAX", default=1000)
+# Bounded work per CKAN request: start/offset/limit ceiling, and the size, nesting depth and
+# number of terms of an fq (and the length of q). Past them: 400 with a code.
+CKAN_MAX_OFFSET = env.int("CKAN_MAX_OFFSET", default=100_000)
+CKAN_FQ_MAX_CHARS = env.int("CKAN_FQ_MAX_CHARS", default=2000)
+CKAN_FQ_MAX_DEPTH = env.int("CKAN_FQ_MAX_DEPTH", default=8)
+CKAN_FQ_MAX_TERMS = env.int("CKAN_FQ_MAX_TERMS", default=64)
+CKAN_Q_MAX_CHARS = env.int("CKAN_Q_MAX_CHARS", default=500)
 # Dataset ingestion (apps.catalog.ingest): upload cap, report size, batch sizes, job limit.
 CATALOG_MAX_UPLOAD_BYTES = env.int("CATALOG_MAX_UPLOAD_BYTES", default=2 * 1024**3)
 CATALOG_MAX_REPORTED_PROBLEMS = env.int("CATALOG_MAX_REPORTED_PROBLEMS", default=1000)
@@ -207,7 +217,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
     # Rate limits per client IP (anonymous) and per user; 429 with code `throttled`.
     "DEFAULT_THROTTLE_CLASSES": [

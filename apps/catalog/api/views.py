@@ -55,7 +55,8 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         resource = self.get_object(action)
         payload = s.NoteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        return self._respond(service(resource=resource, **kwargs, **payload.validated_data))
+        note = payload.validated_data.get("note", "")
+        return self._respond(service(resource=resource, note=note, **kwargs))
 
     @extend_schema(request=s.NoteSerializer, responses=s.ResourceSerializer)
     @action(detail=True, methods=["post"])

@@ -5,11 +5,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from apps.catalog.models import DataResource
+from apps.core.api.parsers import JSONParser
 from apps.core.http import file_response
 from apps.core.permissions import MANAGE, VIEW, get_object_for
 from apps.operators import selectors, services
