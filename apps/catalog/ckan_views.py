@@ -14,6 +14,7 @@ from apps.catalog.ckan import ACTIONS, CkanError
 from apps.catalog.ckan_query import SearchQueryError
 from apps.catalog.publication import base_uri
 from apps.core.jsonlimits import JsonTooDeep, JsonWithNul, loads_bounded
+from apps.core.throttling import rate_limited
 
 
 def _request_data(request) -> dict:
@@ -47,8 +48,19 @@ def _envelope(help_url: str, status: int, **body) -> JsonResponse:
     )
 
 
+def _throttled(request, wait: float) -> JsonResponse:
+    error = {
+        "__type": "Throttled",
+        "message": f"Too many requests: retry in {max(1, round(wait))} s",
+        "code": "throttled",
+    }
+    help_url = f"{base_uri(request)}/api/3/action/help_show"
+    return _envelope(help_url, 429, success=False, error=error)
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@rate_limited(_throttled)
 def action(request, action: str):
     base = base_uri(request)
     help_url = f"{base}/api/3/action/help_show?name={action}"

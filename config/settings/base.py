@@ -105,6 +105,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         }
     )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# PostgreSQL statement timeouts (apps.core.dbtimeouts): web requests and Celery workers.
+DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=10_000)
+DATABASE_WORKER_STATEMENT_TIMEOUT_MS = env.int(
+    "DATABASE_WORKER_STATEMENT_TIMEOUT_MS", default=300_000
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
