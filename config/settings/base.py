@@ -248,6 +248,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Every operation documents the shared error responses (apps.core.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.api.schema.add_error_responses",
+    ],
     # One name per choice set, so generated clients get stable enum types.
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "apps.accounts.choices.OrganizationKind.choices",

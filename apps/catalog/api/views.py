@@ -102,8 +102,13 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         return self._respond(resource)
 
-    @extend_schema(request=s.ObjectionCreateSerializer, responses=s.ObjectionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=s.ObjectionSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=s.ObjectionCreateSerializer,
+        responses={201: s.ObjectionSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def objections(self, request, pk=None):
         resource = self.get_object()
         if request.method == "POST":
@@ -120,7 +125,7 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
 
     @extend_schema(responses=s.HistorySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         resource = self.get_object()
         return Response(

@@ -25,6 +25,10 @@ from apps.operators.models import (
 from apps.operators.scope import agreement_scope_check
 
 UPLOAD = [MultiPartParser, FormParser]
+# Stored documents are sniffed on upload (apps.operators.files): PDF, PNG or JPEG.
+DOWNLOAD = {
+    (200, media): OpenApiTypes.BINARY for media in ("application/pdf", "image/png", "image/jpeg")
+}
 
 
 def _valid(serializer_class, request, **kwargs) -> dict:
@@ -65,8 +69,16 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = _valid(s.ProfileWriteSerializer, request, partial=True)
         return self._respond(services.profile_save(user=request.user, data=data))
 
-    @extend_schema(request=s.DocumentUploadSerializer, responses=s.DocumentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], parser_classes=[*UPLOAD, JSONParser])
+    @extend_schema(methods=["GET"], responses=s.DocumentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=s.DocumentUploadSerializer, responses={201: s.DocumentSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[*UPLOAD, JSONParser],
+        pagination_class=None,
+    )
     def documents(self, request, pk=None):
         profile = self._get()
         if request.method == "POST":
@@ -77,8 +89,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return Response(s.DocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
         return Response(s.DocumentSerializer(profile.documents.all(), many=True).data)
 
-    @extend_schema(responses=s.QualificationEventSerializer(many=True))
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=DOWNLOAD)
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)/file")
     def document_file(self, request, pk=None, document_id=None):
         """The stored file of one qualification document, verified against its SHA-256."""
@@ -89,7 +100,8 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         content, content_type = services.document_read(document=document, user=request.user)
         return file_response(content, content_type, document.original_name)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=s.QualificationEventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         events = self._get().history.select_related("actor")
         return Response(s.QualificationEventSerializer(events, many=True).data)
@@ -234,7 +246,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             )
         )
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=DOWNLOAD)
     @action(detail=True, methods=["get"], url_path="document/file")
     def document_file(self, request, pk=None):
         """The signed agreement, verified against its SHA-256, for a party or the regulator."""
@@ -336,7 +348,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
     @extend_schema(responses=s.DiffRowSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def diff(self, request, pk=None):
         """What this version changes against the version it amends (empty for version 1)."""
         agreement = self._get()
@@ -344,7 +356,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(s.DiffRowSerializer(rows, many=True).data)
 
     @extend_schema(responses=s.AgreementEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         events = self._get().history.select_related("actor")
         return Response(s.AgreementEventSerializer(events, many=True).data)
