@@ -7,10 +7,10 @@ run:
 test:
 	bash scripts/test.sh
 
-# The fuzzing gate at length: 200 cases per operation, every case as every persona, and
+# The fuzzing gate at length: 100 cases per operation, every case as every persona, and
 # schemathesis' coverage phase (CI runs a 25-case budget as part of `make test`).
 fuzz:
-	FUZZ_EXAMPLES=200 FUZZ_THOROUGH=1 bash scripts/test.sh tests/security/test_fuzz_api.py
+	FUZZ_EXAMPLES=100 FUZZ_THOROUGH=1 bash scripts/test.sh tests/security/test_fuzz_api.py
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

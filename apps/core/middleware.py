@@ -79,6 +79,20 @@ class ApiQueryGuardMiddleware:
         return self.get_response(request)
 
 
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response: the platform needs no camera, microphone,
+    location, payment or sensor API (setting PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY:
+            response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
 class DomainErrorMiddleware:
     """Maps a DomainError escaping a web view to an error page with its status.
 

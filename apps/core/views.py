@@ -1,3 +1,5 @@
+from csp.decorators import csp_replace
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -55,3 +57,9 @@ def bad_request(request, exception=None):
 
 def server_error(request):
     return _error(request, 500, "server_error", _("Server error."), "errors/500.html")
+
+
+def api_docs(view):
+    """Swagger UI and ReDoc get their own policy: both inject styles at run time and
+    ReDoc runs a web worker from a blob: URL; scripts still come only from this site."""
+    return csp_replace(settings.CSP_API_DOCS_DIRECTIVES)(view)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp",
     "apps.core",
     "apps.accounts",
     "apps.workflow",
@@ -64,9 +65,38 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "apps.core.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "apps.core.middleware.PermissionsPolicyMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp) on every response: nothing inline, nothing from
+# another origin. The API docs pages replace a few directives (apps.core.views.api_docs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+CSP_API_DOCS_DIRECTIVES = {
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "worker-src": ["'self'", "blob:"],
+    "font-src": ["'self'", "data:"],
+}
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=(), fullscreen=(self)",
+)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -207,6 +237,8 @@ API_LARGE_BODY_PATHS = [
 # API keys: lifetime when none is asked for, and the longest allowed.
 API_KEY_DEFAULT_DAYS = env.int("API_KEY_DEFAULT_DAYS", default=90)
 API_KEY_MAX_DAYS = env.int("API_KEY_MAX_DAYS", default=365)
+# Keys of regulator organizations (a Bearer key skips TOTP): IP-restricted, at most this long.
+API_KEY_REGULATOR_MAX_DAYS = env.int("API_KEY_REGULATOR_MAX_DAYS", default=30)
 
 # Catalog search: facets are counted over at most this many matches (then marked inexact).
 CATALOG_FACET_LIMIT = env.int("CATALOG_FACET_LIMIT", default=2000)

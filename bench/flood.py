@@ -1,0 +1,169 @@
+"""Floods the anonymous public endpoints and checks the rate limits hold (not run in CI).
+
+    python bench/flood.py [--seconds 30] [--clients 8]
+
+Starts the platform on 127.0.0.1 only (gunicorn, embedded SQLite with the demo data in a
+temporary DATA_DIR; throttle counters in Redis when --redis is reachable, shared by the
+workers as in production), then 8 concurrent clients request the CKAN action API, the
+DCAT feeds and the search API as fast as they can for 30 s, while a probe asks /healthz
+every 100 ms. Prints the share of 429 answers, the p95 latency of the requests that were
+served (2xx) and whether /healthz stayed under 100 ms throughout. Bounded: every loop
+stops at the deadline, the server is stopped and its directory removed at the end.
+"""
+
+import argparse
+import http.client
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+PATHS = [
+    "/api/3/action/package_search?q=交通&rows=10",
+    "/api/3/action/package_search?fq=organization:a%20OR%20tags:b&facet.field=[%22tags%22]",
+    "/api/3/action/package_list",
+    "/api/action/organization_list?all_fields=true",
+    "/catalog/dcat.ttl",
+    "/catalog/dcat.jsonld",
+    "/api/v1/catalog/search/?q=企业",
+    "/api/v1/catalog/search/?classification=general",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_reachable(url: str) -> bool:
+    host, port = url.split("//", 1)[1].split("/", 1)[0].split(":")
+    try:
+        socket.create_connection((host, int(port)), 1).close()
+        return True
+    except OSError:
+        return False
+
+
+def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    return response.status, time.perf_counter() - started
+
+
+def client(port: int, deadline: float, results: list, offset: int) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    index = offset
+    while time.monotonic() < deadline:
+        path = PATHS[index % len(PATHS)]
+        index += 1
+        try:
+            results.append(get(conn, path))
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            results.append((0, 0.0))
+
+
+def probe(port: int, deadline: float, latencies: list) -> None:
+    while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            status, seconds = get(conn, "/healthz")
+            latencies.append(seconds if status == 200 else float("inf"))
+        except OSError:
+            latencies.append(float("inf"))
+        finally:
+            conn.close()
+        time.sleep(0.1)
+
+
+def start_server(data_dir: Path, port: int, redis_url: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DATA_DIR": str(data_dir),
+        "DJANGO_DEBUG": "false",
+        "LOG_LEVEL": "ERROR",
+    }
+    env.pop("DATABASE_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    for command in (["migrate", "-v", "0"], ["seed_demo"]):
+        subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+    gunicorn = [PY, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}",
+                "-w", "3", "--threads", "4", "--log-level", "warning"]  # fmt: skip
+    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    os.killpg(server.pid, signal.SIGTERM)
+    raise SystemExit("the server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    args = parser.parse_args()
+    redis_url = args.redis if args.redis and redis_reachable(args.redis) else ""
+    data_dir = Path(tempfile.mkdtemp(prefix="flood-"))
+    port = free_port()
+    print(f"preparing demo data in {data_dir} (throttle counters: {redis_url or 'per process'})")
+    server = start_server(data_dir, port, redis_url)
+    try:
+        deadline = time.monotonic() + args.seconds
+        results: list[tuple[int, float]] = []
+        health: list[float] = []
+        threads = [threading.Thread(target=probe, args=(port, deadline, health))]
+        threads += [
+            threading.Thread(target=client, args=(port, deadline, results, i))
+            for i in range(args.clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=15)
+        shutil.rmtree(data_dir, ignore_errors=True)
+    report(results, health, args)
+
+
+def report(results, health, args) -> None:
+    statuses = Counter(status for status, _ in results)
+    served = sorted(seconds for status, seconds in results if 200 <= status < 300)
+    total = len(results)
+    p95 = served[int(0.95 * (len(served) - 1))] * 1000 if served else float("nan")
+    worst = max(health) * 1000 if health else float("nan")
+    print(f"{args.clients} clients, {args.seconds:.0f} s, {total} requests "
+          f"({total / args.seconds:.0f}/s): {dict(sorted(statuses.items()))}")  # fmt: skip
+    print(f"429 share: {statuses[429] / max(total, 1):.1%}")
+    print(f"served (2xx): {len(served)}, p50 {statistics.median(served) * 1000:.1f} ms, "
+          f"p95 {p95:.1f} ms" if served else "served (2xx): 0")  # fmt: skip
+    verdict = "yes" if worst < 100 else "NO"
+    print(f"/healthz: {len(health)} probes, max {worst:.1f} ms, "
+          f"p95 {sorted(health)[int(0.95 * (len(health) - 1))] * 1000:.1f} ms; "
+          f"stayed under 100 ms throughout: {verdict}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
