@@ -50,6 +50,7 @@ urlpatterns = [
         ),
         name="api-redoc",
     ),
+    path("api/redoc/redoc.standalone.js", core_views.redoc_bundle, name="api-redoc-bundle"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
