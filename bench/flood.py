@@ -13,6 +13,7 @@ stops at the deadline, the server is stopped and its directory removed at the en
 
 import argparse
 import http.client
+import multiprocessing
 import os
 import shutil
 import signal
@@ -29,13 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PATHS = [
-    "/api/3/action/package_search?q=交通&rows=10",
+    "/api/3/action/package_search?q=%E4%BA%A4%E9%80%9A&rows=10",
     "/api/3/action/package_search?fq=organization:a%20OR%20tags:b&facet.field=[%22tags%22]",
     "/api/3/action/package_list",
     "/api/action/organization_list?all_fields=true",
     "/catalog/dcat.ttl",
     "/catalog/dcat.jsonld",
-    "/api/v1/catalog/search/?q=企业",
+    "/api/v1/catalog/search/?q=%E4%BC%81%E4%B8%9A",
     "/api/v1/catalog/search/?classification=general",
 ]
 
@@ -77,7 +78,10 @@ def client(port: int, deadline: float, results: list, offset: int) -> None:
             results.append((0, 0.0))
 
 
-def probe(port: int, deadline: float, latencies: list) -> None:
+def probe(port: int, seconds: float, out) -> None:
+    """Runs in its own process, so the clients' GIL never delays its measurement."""
+    latencies: list[float] = []
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
@@ -88,6 +92,7 @@ def probe(port: int, deadline: float, latencies: list) -> None:
         finally:
             conn.close()
         time.sleep(0.1)
+    out.put(latencies)
 
 
 def start_server(data_dir: Path, port: int, redis_url: str) -> subprocess.Popen:
@@ -101,15 +106,20 @@ def start_server(data_dir: Path, port: int, redis_url: str) -> subprocess.Popen:
     env.pop("DATABASE_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
-    for command in (["migrate", "-v", "0"], ["seed_demo"]):
+    for command in (["migrate", "-v", "0"], ["seed_demo", "--force"]):
         subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL)  # fmt: skip
     gunicorn = [PY, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}",
-                "-w", "3", "--threads", "4", "--log-level", "warning"]  # fmt: skip
-    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)
+                "-w", "3", "--threads", "4", "--preload", "--log-level", "warning"]  # fmt: skip
+    log = open(data_dir / "server.log", "wb")  # noqa: SIM115 (closed with the directory)
+    server = subprocess.Popen(
+        gunicorn, cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log
+    )
     for _ in range(100):
         try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            for _round in range(6):  # every worker imports its views before the clock runs
+                get(conn, "/healthz")
             return server
         except OSError:
             time.sleep(0.2)
@@ -121,19 +131,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=8)
+    # A Redis database of its own: the bench empties it (FLUSHDB) when it ends.
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     args = parser.parse_args()
     redis_url = args.redis if args.redis and redis_reachable(args.redis) else ""
     data_dir = Path(tempfile.mkdtemp(prefix="flood-"))
     port = free_port()
     print(f"preparing demo data in {data_dir} (throttle counters: {redis_url or 'per process'})")
-    server = start_server(data_dir, port, redis_url)
+    server = None
     try:
+        server = start_server(data_dir, port, redis_url)
         deadline = time.monotonic() + args.seconds
         results: list[tuple[int, float]] = []
-        health: list[float] = []
-        threads = [threading.Thread(target=probe, args=(port, deadline, health))]
-        threads += [
+        queue = multiprocessing.Queue()
+        prober = multiprocessing.Process(target=probe, args=(port, args.seconds, queue))
+        prober.start()
+        threads = [
             threading.Thread(target=client, args=(port, deadline, results, i))
             for i in range(args.clients)
         ]
@@ -141,10 +154,17 @@ def main() -> None:
             thread.start()
         for thread in threads:
             thread.join()
+        health = queue.get(timeout=30)
+        prober.join(timeout=10)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=15)
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=15)
         shutil.rmtree(data_dir, ignore_errors=True)
+        if redis_url:  # the demo's queued task messages and the counters: this DB only
+            import redis
+
+            redis.Redis.from_url(redis_url).flushdb()
     report(results, health, args)
 
 
@@ -160,9 +180,12 @@ def report(results, health, args) -> None:
     print(f"served (2xx): {len(served)}, p50 {statistics.median(served) * 1000:.1f} ms, "
           f"p95 {p95:.1f} ms" if served else "served (2xx): 0")  # fmt: skip
     verdict = "yes" if worst < 100 else "NO"
+    slow = sum(1 for seconds in health if seconds >= 0.1)
     print(f"/healthz: {len(health)} probes, max {worst:.1f} ms, "
-          f"p95 {sorted(health)[int(0.95 * (len(health) - 1))] * 1000:.1f} ms; "
-          f"stayed under 100 ms throughout: {verdict}")  # fmt: skip
+          f"p95 {sorted(health)[int(0.95 * (len(health) - 1))] * 1000:.1f} ms, "
+          f"{slow} at or over 100 ms; stayed under 100 ms throughout: {verdict}")  # fmt: skip
+    # The clients, the server and anything else on the machine share its cores.
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
