@@ -19,6 +19,11 @@ class JsonWithNul(ValueError):
     pass
 
 
+def _refuse_constant(name: str):
+    # NaN and Infinity are not JSON (DRF's STRICT_JSON), and PostgreSQL's jsonb refuses them.
+    raise ValueError(f"{name} is not a valid JSON value")
+
+
 def depth(body: bytes) -> int:
     deepest = level = 0
     for match in _STRUCTURE.finditer(body):
@@ -39,7 +44,7 @@ def loads_bounded(body: bytes | str, *, max_depth: int):
     if b"\x00" in body or b"\\u0000" in body:
         raise JsonWithNul()
     try:
-        return json.loads(body)
+        return json.loads(body, parse_constant=_refuse_constant)
     except RecursionError:
         raise JsonTooDeep(max_depth) from None
     except UnicodeDecodeError as exc:

@@ -27,10 +27,18 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
-from config.wsgi import application
+from config.wsgi import application as django_application
 from tests.security.fuzz_world import build_world
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
+
+
+def application(environ, start_response):
+    # Werkzeug's test client sends no client address; the regulator's key is bound to one.
+    if not environ.get("REMOTE_ADDR"):
+        environ["REMOTE_ADDR"] = "127.0.0.1"
+    return django_application(environ, start_response)
+
 
 CHECKS = [
     not_a_server_error,
@@ -53,7 +61,8 @@ schema = schemathesis.openapi.from_dict(
 
 
 @pytest.fixture
-def world(monkeypatch):
+def world(monkeypatch, settings, tmp_path):
+    settings.OPERATORS_FILES_DIR = tmp_path
     # Requests go through the WSGI handler in this thread, inside the test transaction:
     # keep Django from closing the connection at request end, as its test client does.
     request_started.disconnect(close_old_connections)
@@ -82,3 +91,21 @@ def test_api_answers_as_documented(case, world):
     for headers in personas:
         response = case.call(app=application, headers=headers)
         case.validate_response(response, checks=CHECKS)
+
+
+def test_every_fuzzing_persona_reaches_the_api_as_itself(world):
+    """Guards the gate itself: a persona whose key failed would fuzz only the 401 path."""
+    from werkzeug.test import Client
+
+    client = Client(application)
+    kinds = {}
+    for persona, headers in world.items():
+        response = client.get("/api/v1/me/", headers=headers)
+        kinds[persona] = response.status_code
+    assert kinds == {
+        "regulator": 200,
+        "provider": 200,
+        "operator": 200,
+        "merchant": 200,
+        "anonymous": 401,
+    }

@@ -126,3 +126,10 @@ def test_json_body_with_an_escaped_nul_is_400(operator_admin):
 def test_ckan_post_body_nested_deep_is_a_ckan_400(api):
     response = api.post(CKAN, data="[" * 100_000, content_type="application/json")
     assert ckan_error(response)["code"] == "json_too_deep"
+
+
+def test_json_nan_is_refused_not_stored(operator_admin):
+    response = api_for(operator_admin).post(
+        "/api/v1/api-keys/", data='{"name": NaN}', content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json()["code"] == "malformed_json"
