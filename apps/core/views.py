@@ -65,7 +65,7 @@ def server_error(request):
 def api_docs(view):
     """Swagger UI and ReDoc get their own policy: both inject styles at run time and
     ReDoc runs a web worker from a blob: URL; scripts still come only from this site."""
-    return csp_replace(settings.CSP_API_DOCS_DIRECTIVES)(view)
+    return csp_replace(settings.API_DOCS_CSP_DIRECTIVES)(view)
 
 
 # ReDoc's bundle hard-codes a logo on cdn.redoc.ly; nothing may come from a CDN (and the

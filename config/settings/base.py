@@ -87,7 +87,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-CSP_API_DOCS_DIRECTIVES = {
+API_DOCS_CSP_DIRECTIVES = {
     "style-src": ["'self'", "'unsafe-inline'"],
     "worker-src": ["'self'", "blob:"],
     "font-src": ["'self'", "data:"],
