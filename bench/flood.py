@@ -122,8 +122,9 @@ def start_server(data_dir: Path, port: int, redis_url: str) -> subprocess.Popen:
     for _ in range(100):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            for _round in range(6):  # every worker imports its views before the clock runs
-                get(conn, "/healthz")
+            for _round in range(3):  # each worker serves each kind of request once
+                for path in ["/healthz", *PATHS]:
+                    get(conn, path)
             return server
         except OSError:
             time.sleep(0.2)
@@ -145,6 +146,10 @@ def main() -> None:
     server = None
     try:
         server = start_server(data_dir, port, redis_url)
+        if redis_url:  # the warm-up requests do not count against the flood's budget
+            import redis
+
+            redis.Redis.from_url(redis_url).flushdb()
         deadline = time.monotonic() + args.seconds
         results: list[tuple[int, float]] = []
         queue = multiprocessing.Queue()
@@ -184,10 +189,12 @@ def report(results, health, args) -> None:
     print(f"served (2xx): {len(served)}, p50 {statistics.median(served) * 1000:.1f} ms, "
           f"p95 {p95:.1f} ms" if served else "served (2xx): 0")  # fmt: skip
     verdict = "yes" if worst < 100 else "NO"
-    slow = sum(1 for seconds in health if seconds >= 0.1)
+    slow_at = [f"{index / 10:.1f}s" for index, seconds in enumerate(health) if seconds >= 0.1]
+    slow = len(slow_at)
     print(f"/healthz: {len(health)} probes, max {worst:.1f} ms, "
           f"p95 {sorted(health)[int(0.95 * (len(health) - 1))] * 1000:.1f} ms, "
-          f"{slow} at or over 100 ms; stayed under 100 ms throughout: {verdict}")  # fmt: skip
+          f"{slow} at or over 100 ms {slow_at[:8]}; "
+          f"stayed under 100 ms throughout: {verdict}")  # fmt: skip
     # The clients, the server and anything else on the machine share its cores.
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
