@@ -1,7 +1,6 @@
 """Thin DRF views over apps.operators.services; objects only through get_object_for."""
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -25,10 +24,6 @@ from apps.operators.models import (
 from apps.operators.scope import agreement_scope_check
 
 UPLOAD = [MultiPartParser, FormParser]
-# Stored documents are sniffed on upload (apps.operators.files): PDF, PNG or JPEG.
-DOWNLOAD = {
-    (200, media): OpenApiTypes.BINARY for media in ("application/pdf", "image/png", "image/jpeg")
-}
 
 
 def _valid(serializer_class, request, **kwargs) -> dict:
@@ -89,7 +84,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return Response(s.DocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
         return Response(s.DocumentSerializer(profile.documents.all(), many=True).data)
 
-    @extend_schema(responses=DOWNLOAD)
+    @extend_schema(responses=s.DOWNLOAD)
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)/file")
     def document_file(self, request, pk=None, document_id=None):
         """The stored file of one qualification document, verified against its SHA-256."""
@@ -246,7 +241,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             )
         )
 
-    @extend_schema(responses=DOWNLOAD)
+    @extend_schema(responses=s.DOWNLOAD)
     @action(detail=True, methods=["get"], url_path="document/file")
     def document_file(self, request, pk=None):
         """The signed agreement, verified against its SHA-256, for a party or the regulator."""
