@@ -3,8 +3,8 @@
 A connection opened while a request is being served gets DATABASE_STATEMENT_TIMEOUT_MS,
 one opened in a worker process DATABASE_WORKER_STATEMENT_TIMEOUT_MS; management commands
 (migrate, seeding) keep the server's default. 0 turns a timeout off. The role is known
-when the connection opens (request_started / Celery's worker signals), so no statement
-is spent per request.
+when the connection opens (request_started / Celery's worker signals), so the setting costs
+one `set_config` per new connection (per request only while DATABASE_CONN_MAX_AGE is 0).
 """
 
 import threading
