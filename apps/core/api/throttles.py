@@ -1,0 +1,48 @@
+"""The API's throttle classes (DEFAULT_THROTTLE_CLASSES): per client IP and per user.
+
+Kept apart from apps.core.throttling, which imports the error helpers: DRF loads these
+classes while its views module is still importing.
+"""
+
+from rest_framework import throttling
+
+
+class _AtomicWindow:
+    """DRF's throttles keep a list of timestamps per client and write it back (get, then
+    set): concurrent requests in several processes overwrite each other's entries, and a
+    flood got about twice its rate through. Here the count is one atomic INCR per window,
+    and a sliding window is estimated from the current and the previous count, weighted by
+    how far into the current window we are. Refused requests are not counted."""
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        now = self.timer()
+        window, into = divmod(now, self.duration)
+        current = f"{self.key}:{int(window)}"
+        self.cache.add(current, 0, self.duration * 2)
+        try:
+            count = self.cache.incr(current)
+        except ValueError:  # expired between add and incr
+            self.cache.set(current, 1, self.duration * 2)
+            count = 1
+        previous = self.cache.get(f"{self.key}:{int(window) - 1}", 0)
+        if previous * (1 - into / self.duration) + count <= self.num_requests:
+            return True
+        self.cache.decr(current)
+        self.wait_seconds = self.duration - into
+        return False
+
+    def wait(self):
+        return getattr(self, "wait_seconds", None)
+
+
+class AnonRateThrottle(_AtomicWindow, throttling.AnonRateThrottle):
+    pass
+
+
+class UserRateThrottle(_AtomicWindow, throttling.UserRateThrottle):
+    pass
