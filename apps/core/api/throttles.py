@@ -23,12 +23,11 @@ class _AtomicWindow:
         now = self.timer()
         window, into = divmod(now, self.duration)
         current = f"{self.key}:{int(window)}"
-        self.cache.add(current, 0, self.duration * 2)
         try:
             count = self.cache.incr(current)
-        except ValueError:  # expired between add and incr
-            self.cache.set(current, 1, self.duration * 2)
-            count = 1
+        except ValueError:  # first request of the window (or lost the race to open it)
+            count = 1 if self.cache.add(current, 1, self.duration * 2) else None
+            count = count or self.cache.incr(current)
         previous = self.cache.get(f"{self.key}:{int(window) - 1}", 0)
         if previous * (1 - into / self.duration) + count <= self.num_requests:
             return True
@@ -45,4 +44,9 @@ class AnonRateThrottle(_AtomicWindow, throttling.AnonRateThrottle):
 
 
 class UserRateThrottle(_AtomicWindow, throttling.UserRateThrottle):
-    pass
+    def get_cache_key(self, request, view):
+        # Anonymous callers are the per-IP throttle's business (DRF would count them here
+        # too, by IP, at the users' rate: a second counter for nothing).
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)
