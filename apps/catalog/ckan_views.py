@@ -19,9 +19,8 @@ from apps.core.throttling import rate_limited
 
 def _request_data(request) -> dict:
     if request.method == "GET":
-        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
-            "QUERY_STRING", ""
-        ):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in query or "%00" in query:  # PostgreSQL cannot compare text with NUL
             raise CkanError("Bad request - NUL character in a parameter", code="nul_character")
         # A repeated parameter becomes a list, as in CKAN.
         return {
