@@ -2,7 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from apps.core import views as core_views
 
@@ -32,8 +36,23 @@ urlpatterns = [
     path("disclosure/", include("apps.portal.disclosure_urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path(
+        "api/docs/",
+        core_views.api_docs(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", template_name="api_docs/swagger_ui.html"
+            )
+        ),
+        name="api-docs",
+    ),
+    path(
+        "api/redoc/",
+        core_views.api_docs(
+            SpectacularRedocView.as_view(url_name="api-schema", template_name="api_docs/redoc.html")
+        ),
+        name="api-redoc",
+    ),
+    path("api/redoc/redoc.standalone.js", core_views.redoc_bundle, name="api-redoc-bundle"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

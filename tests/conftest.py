@@ -122,7 +122,11 @@ def api_for(user) -> APIClient:
     from apps.accounts.models import Membership
 
     admin = Membership.objects.filter(organization=user.organization, role=Role.ADMIN).first().user
-    _key, raw = services.api_key_create(organization=user.organization, created_by=admin, name="t")
+    # A regulator's key must be IP-restricted; the test client calls from 127.0.0.1.
+    limits = {"allowed_ips": ["127.0.0.1"]} if user.is_regulator else {}
+    _key, raw = services.api_key_create(
+        organization=user.organization, created_by=admin, name="t", **limits
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     client.raw_key = raw

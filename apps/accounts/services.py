@@ -177,18 +177,27 @@ def _normalize_networks(allowed_ips) -> list[str]:
     return networks
 
 
-def _check_expiry(expires_at: datetime | None) -> datetime:
+def _lifetime_days(organization: Organization) -> tuple[int, int]:
+    """(default, longest) lifetime of a new key; a regulator's key skips TOTP, so it is short."""
+    if organization.kind == OrganizationKind.REGULATOR:
+        days = settings.API_KEY_REGULATOR_MAX_DAYS
+        return days, days
+    return settings.API_KEY_DEFAULT_DAYS, settings.API_KEY_MAX_DAYS
+
+
+def _check_expiry(expires_at: datetime | None, organization: Organization) -> datetime:
     now = timezone.now()
+    default_days, max_days = _lifetime_days(organization)
     if expires_at is None:
-        return now + timedelta(days=settings.API_KEY_DEFAULT_DAYS)
+        return now + timedelta(days=default_days)
     if expires_at <= now:
         raise InvalidInput(
             _("The expiry must be in the future."),
             code="invalid_expiry",
             details={"expires_at": [_("The expiry must be in the future.")]},
         )
-    if expires_at > now + timedelta(days=settings.API_KEY_MAX_DAYS):
-        message = _("A key may live at most %(days)d days.") % {"days": settings.API_KEY_MAX_DAYS}
+    if expires_at > now + timedelta(days=max_days):
+        message = _("A key may live at most %(days)d days.") % {"days": max_days}
         raise InvalidInput(message, code="invalid_expiry", details={"expires_at": [message]})
     return expires_at
 
@@ -216,8 +225,13 @@ def api_key_create(
             code="invalid",
             details={"name": [_("This field is required.")]},
         )
-    expires_at = _check_expiry(expires_at)
+    expires_at = _check_expiry(expires_at, organization)
     networks = _normalize_networks(allowed_ips)
+    if not networks and organization.kind == OrganizationKind.REGULATOR:
+        message = _("A regulator's key must be limited to IP addresses or networks.")
+        raise InvalidInput(
+            message, code="ip_restriction_required", details={"allowed_ips": [message]}
+        )
     prefix = secrets.token_hex(4)
     while ApiKey.objects.filter(prefix=prefix).exists():
         prefix = secrets.token_hex(4)
@@ -319,6 +333,11 @@ def _act_for_key_organization(key: ApiKey) -> None:
     creator._membership = membership
 
 
+def _regulator_key_ok(key: ApiKey) -> bool:
+    longest = timedelta(days=settings.API_KEY_REGULATOR_MAX_DAYS, hours=1)
+    return bool(key.allowed_ips) and key.expires_at - key.created_at <= longest
+
+
 def api_key_authenticate(*, raw_key: str, ip: str | None) -> ApiKey:
     """Resolves a presented key or raises ApiKeyError with a stable code."""
     parts = (raw_key or "").split("_", 2)
@@ -333,6 +352,12 @@ def api_key_authenticate(*, raw_key: str, ip: str | None) -> ApiKey:
         raise ApiKeyError("api_key_revoked", _("The API key has been revoked."))
     if key.is_expired:
         raise ApiKeyError("api_key_expired", _("The API key has expired."))
+    if key.organization.kind == OrganizationKind.REGULATOR and not _regulator_key_ok(key):
+        # Keys made before the rule (or edited in the admin) stop working rather than
+        # bypass it.
+        raise ApiKeyError(
+            "api_key_policy", _("A regulator's key must be IP-restricted and short-lived.")
+        )
     if not _ip_allowed(key, ip):
         raise ApiKeyError(
             "api_key_ip_not_allowed", _("The API key may not be used from this address.")

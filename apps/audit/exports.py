@@ -1,6 +1,5 @@
 """CSV and JSON Lines exports, each vouched for by the signed checkpoint that covers it."""
 
-import csv
 import json
 
 from django.db.models import Max, QuerySet
@@ -10,6 +9,7 @@ from apps.audit.checkpoints import checkpoint_create
 from apps.audit.models import AuditCheckpoint, AuditEvent
 from apps.audit.sealer import seal_pending
 from apps.audit.selectors import covering_checkpoint, without_person
+from apps.core import csvsafe
 
 COLUMNS = [
     "seq", "hash", "id", "occurred_at", "actor_type", "actor_id", "actor_label",
@@ -60,7 +60,8 @@ class _Echo:
 
 
 def csv_lines(events: QuerySet[AuditEvent], viewer):
-    writer = csv.writer(_Echo())
+    """Cells a spreadsheet would run (a user agent of `=HYPERLINK(...)`) are neutralized."""
+    writer = csvsafe.writer(_Echo())
     yield writer.writerow(COLUMNS)
     for event in events.iterator(chunk_size=2000):
         row = _row(event, viewer)

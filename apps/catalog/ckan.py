@@ -9,11 +9,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from apps.accounts.models import Organization
 from apps.catalog.choices import OpenType
-from apps.catalog.ckan_query import OPEN_LICENSE
+from apps.catalog.ckan_query import OPEN_LICENSE, is_id
 from apps.catalog.models import DataResource, in_registry
 from apps.catalog.publication import (
     FORMAT_LABELS,
@@ -25,18 +26,24 @@ from apps.catalog.publication import (
 
 
 class CkanError(Exception):
+    """Answered in CKAN's envelope; `code` is the platform's stable error code, added
+    beside CKAN's `__type` so clients of both conventions can branch on it."""
+
     status = 400
     type_name = "Bad Request"
+    code = "bad_request"
 
-    def __init__(self, message: str = "", **fields: list[str]):
+    def __init__(self, message: str = "", *, code: str = "", **fields: list[str]):
         super().__init__(message)
         self.message = message
         self.fields = fields
+        self.code = code or self.code
 
 
 class NotFound(CkanError):
     status = 404
     type_name = "Not Found Error"
+    code = "not_found"
 
     def __init__(self, message: str = ""):
         super().__init__(f"Not found: {message}" if message else "Not found")
@@ -45,6 +52,7 @@ class NotFound(CkanError):
 class ValidationError(CkanError):
     status = 409
     type_name = "Validation Error"
+    code = "validation_error"
 
 
 LICENSES = {
@@ -68,6 +76,11 @@ def integer(data: dict, key: str, default: int, maximum: int | None = None) -> i
         raise ValidationError(**{key: ["Invalid integer"]}) from None
     if number < 0:
         raise ValidationError(**{key: ["Must be a natural number"]})
+    if number > settings.CKAN_MAX_OFFSET:
+        # Past any real catalog, and a 20-digit start would overflow PostgreSQL's bigint.
+        raise CkanError(
+            f"Bad request - {key} must be at most {settings.CKAN_MAX_OFFSET}", code="out_of_range"
+        )
     return min(number, maximum) if maximum is not None else number
 
 
@@ -184,8 +197,8 @@ def package_dict(resource: DataResource, base: str) -> dict[str, Any]:
 def find_package(identifier: str) -> DataResource:
     """By id (CKAN looks at ids first) or by name."""
     resources = public_resources()
-    match = resources.filter(pk=int(identifier)).first() if identifier.isdigit() else None
-    if match is None and identifier.startswith("resource-") and identifier[9:].isdigit():
+    match = resources.filter(pk=int(identifier)).first() if is_id(identifier) else None
+    if match is None and identifier.startswith("resource-") and is_id(identifier[9:]):
         match = resources.filter(pk=int(identifier[9:]), registry_code__isnull=True).first()
     if match is None:
         pattern = name_pattern(identifier.lower())
@@ -235,7 +248,7 @@ def organization_list(data: dict, base: str) -> list:
 def organization_show(data: dict, base: str) -> dict[str, Any]:
     identifier = required(data)
     orgs = publishing_organizations()
-    lookup = Q(code=identifier) | (Q(pk=int(identifier)) if identifier.isdigit() else Q())
+    lookup = Q(code=identifier) | (Q(pk=int(identifier)) if is_id(identifier) else Q())
     org = orgs.filter(lookup).first()
     if org is None:
         raise NotFound("Organization not found")

@@ -1,14 +1,22 @@
 """Solr-flavoured filter queries (fq) as CKAN clients and harvesters send them, as Q objects.
 
-Understood: `field:value`, `field:"quoted value"`, `field:[A TO B]` on dates, a leading
-`+`/`-`/`NOT`, `AND`/`OR` read left to right, and parentheses, e.g. the CKAN harvester's
+A deliberate subset of Solr's standard query syntax, the part CKAN clients send:
+`field:value`, `field:"quoted value"`, `field:[A TO B]` on dates, a leading `+`/`-`/`NOT`,
+`AND` (also `&&` or mere adjacency), `OR` (`||`) and parentheses, e.g. the CKAN harvester's
 `(organization:a OR -groups:b)` and `metadata_modified:[2025-01-01T00:00:00Z TO *]`.
+AND binds tighter than OR, as in Lucene: `a OR b AND c` is `a OR (b AND c)`. Not understood
+(refused with "Search Query Error", never guessed at): bare words, wildcards, fuzzy `~`,
+boosts `^`, `field:(a b)` groups, local params `{!...}`. Size, nesting depth and number
+of terms are capped (CKAN_FQ_MAX_CHARS, CKAN_FQ_MAX_DEPTH, CKAN_FQ_MAX_TERMS) so one request
+does bounded work. A real Lucene parser (luqum) was weighed and not taken: it accepts far
+more than this catalog can answer, which would only move the refusals into a tree walker.
 """
 
 import json
 import re
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
@@ -32,6 +40,11 @@ _TOKEN = re.compile(
 )
 _FORMATS = {label.lower(): code for code, label in FORMAT_LABELS.items()}
 OPEN_LICENSE = "other-open"
+
+
+def is_id(text: str) -> bool:
+    """ASCII digits that fit a bigint (str.isdigit() also accepts '²', which int() refuses)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def _tag(value: str) -> Q:
@@ -71,7 +84,7 @@ def _theme(value: str) -> Q:
 
 _FIELDS = {
     "organization": lambda v: Q(provider__code=v),
-    "owner_org": lambda v: Q(provider_id=int(v)) if v.isdigit() else Q(pk__in=[]),
+    "owner_org": lambda v: Q(provider_id=int(v)) if is_id(v) else Q(pk__in=[]),
     "tags": _tag,
     "groups": _theme,
     "res_format": lambda v: Q(data_format=_FORMATS.get(v.lower(), "-")),
@@ -81,7 +94,7 @@ _FIELDS = {
         else ~Q(open_type=OpenType.UNCONDITIONAL)
     ),
     "name": lambda v: Q(registry_code__iregex=name_pattern(v.lower())),
-    "id": lambda v: Q(pk=int(v)) if v.isdigit() else Q(pk__in=[]),
+    "id": lambda v: Q(pk=int(v)) if is_id(v) else Q(pk__in=[]),
     "registry_code": lambda v: Q(registry_code__iexact=v),
     "classification": lambda v: Q(classification=v),
     "open_type": lambda v: Q(open_type=v),
@@ -115,38 +128,87 @@ def _tokens(text: str) -> list[re.Match]:
     return tokens
 
 
+def _check_limits(text: str, tokens: list[re.Match]) -> None:
+    """Bounded work per request: a hostile fq is refused before any Q is built."""
+    terms = sum(1 for token in tokens if token["field"])
+    if terms > settings.CKAN_FQ_MAX_TERMS:
+        raise SearchQueryError(f"More than {settings.CKAN_FQ_MAX_TERMS} terms")
+    level = deepest = 0
+    for token in tokens:
+        if token["paren"]:
+            level += 1 if token["paren"] == "(" else -1
+            deepest = max(deepest, level)
+    if deepest > settings.CKAN_FQ_MAX_DEPTH:
+        raise SearchQueryError(f"Parentheses nested deeper than {settings.CKAN_FQ_MAX_DEPTH}")
+
+
 def parse_fq(text: str) -> Q:
     """The Q for a whole fq string (empty string: no condition)."""
-    tokens = _tokens(text or "")
-    condition, rest = _expression(tokens, 0)
-    if rest != len(tokens):
+    text = text or ""
+    if len(text) > settings.CKAN_FQ_MAX_CHARS:
+        raise SearchQueryError(f"Longer than {settings.CKAN_FQ_MAX_CHARS} characters")
+    tokens = _tokens(text)
+    _check_limits(text, tokens)
+    if not tokens:
+        return Q()
+    parser = _Parser(tokens)
+    condition = parser.expression()
+    if parser.index != len(tokens):
         raise SearchQueryError("Unbalanced parentheses")
     return condition
 
 
-def _expression(tokens: list[re.Match], index: int) -> tuple[Q, int]:
-    result: Q | None = None
-    operator, negate = "AND", False
-    while index < len(tokens):
-        token = tokens[index]
-        if token["paren"] == ")":
-            break
-        index += 1
-        if token["op"]:
-            op = {"&&": "AND", "||": "OR"}.get(token["op"], token["op"])
-            negate, operator = (True, operator) if op == "NOT" else (negate, op)
-            continue
+class _Parser:
+    """Recursive descent, one method per precedence level (as Lucene and luqum read it):
+    expression = conjunction (OR conjunction)*; conjunction = unary ([AND] unary)*;
+    unary = NOT unary | [+-]field:value | ( expression ). Recursion is bounded by
+    CKAN_FQ_MAX_DEPTH, checked before parsing."""
+
+    def __init__(self, tokens: list[re.Match]):
+        self.tokens, self.index = tokens, 0
+
+    def _peek(self) -> re.Match | None:
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    @staticmethod
+    def _op(token: re.Match | None) -> str | None:
+        if token is None or not token["op"]:
+            return None
+        return {"&&": "AND", "||": "OR"}.get(token["op"], token["op"])
+
+    def expression(self) -> Q:
+        result = self.conjunction()
+        while self._op(self._peek()) == "OR":
+            self.index += 1
+            result = result | self.conjunction()
+        return result
+
+    def conjunction(self) -> Q:
+        result = self.unary()
+        while True:
+            token = self._peek()
+            if token is None or token["paren"] == ")" or self._op(token) == "OR":
+                return result
+            if self._op(token) == "AND":
+                self.index += 1
+            result = result & self.unary()
+
+    def unary(self) -> Q:
+        token = self._peek()
+        if token is None:
+            raise SearchQueryError("A term is missing at the end")
+        self.index += 1
+        op = self._op(token)
+        if op == "NOT":
+            return ~self.unary()
+        if op or token["paren"] == ")":
+            raise SearchQueryError(f"Unexpected {token.group().strip()!r}")
         if token["paren"] == "(":
-            term, index = _expression(tokens, index)
-            if index >= len(tokens) or tokens[index]["paren"] != ")":
+            inner = self.expression()
+            closing = self._peek()
+            if closing is None or closing["paren"] != ")":
                 raise SearchQueryError("Unbalanced parentheses")
-            index += 1
-        else:
-            term = clause(token["field"], token["value"])
-            negate = negate or token["sign"] == "-"
-        term = ~term if negate else term
-        if result is not None:
-            term = (result | term) if operator == "OR" else (result & term)
-        result = term
-        operator, negate = "AND", False
-    return result if result is not None else Q(), index
+            self.index += 1
+            return inner
+        term = clause(token["field"], token["value"])
+        return ~term if token["sign"] == "-" else term

@@ -88,10 +88,11 @@ def _facet_fields(data: dict) -> list[str]:
             raise ValidationError(**{"facet.field": ["Not a JSON list"]}) from None
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
         raise ValidationError(**{"facet.field": ["Not a JSON list of field names"]})
-    unknown = [field for field in raw if field not in FACETS]
+    fields = list(dict.fromkeys(raw))  # repeats count once: bounded work per request
+    unknown = [field for field in fields if field not in FACETS][:10]
     if unknown:
         raise ValidationError(**{"facet.field": [f"Cannot facet on: {', '.join(unknown)}"]})
-    return raw
+    return fields
 
 
 def _counts(matched: QuerySet[DataResource], field: str) -> tuple[Counter, dict[str, str]]:
@@ -128,11 +129,16 @@ def package_search(data: dict, base: str) -> dict[str, Any]:
         facet_limit = int(data.get("facet.limit", 50))  # -1: no limit, as in Solr
     except (TypeError, ValueError):
         raise ValidationError(**{"facet.limit": ["Invalid integer"]}) from None
+    if facet_limit != -1:
+        facet_limit = integer(data, "facet.limit", 50)
     facet_mincount = integer(data, "facet.mincount", 1)
     fields = _facet_fields(data)
     sort = str(data.get("sort") or DEFAULT_SORT)
 
-    q_filters, text = _split_q(str(data.get("q") or ""))
+    q = str(data.get("q") or "")
+    if len(q) > settings.CKAN_Q_MAX_CHARS:
+        raise SearchQueryError(f"q is longer than {settings.CKAN_Q_MAX_CHARS} characters")
+    q_filters, text = _split_q(q)
     matched = DataResource.objects.public().filter(q_filters, parse_fq(str(data.get("fq") or "")))
     matched = match_text(matched, text)
     page = public_resources().filter(pk__in=matched.values("pk")).order_by(*_ordering(sort))

@@ -5,8 +5,7 @@ because CKAN clients (ckanapi, harvesters) read `success`, `result` and `error._
 Anonymous and read-only, hence no CSRF check; the /api/ body-size cap still applies.
 """
 
-import json
-
+from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -14,10 +13,15 @@ from django.views.decorators.http import require_http_methods
 from apps.catalog.ckan import ACTIONS, CkanError
 from apps.catalog.ckan_query import SearchQueryError
 from apps.catalog.publication import base_uri
+from apps.core.jsonlimits import JsonTooDeep, JsonWithNul, loads_bounded
+from apps.core.throttling import rate_limited
 
 
 def _request_data(request) -> dict:
     if request.method == "GET":
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in query or "%00" in query:  # PostgreSQL cannot compare text with NUL
+            raise CkanError("Bad request - NUL character in a parameter", code="nul_character")
         # A repeated parameter becomes a list, as in CKAN.
         return {
             key: values[0] if len(values) == 1 else values for key, values in request.GET.lists()
@@ -25,9 +29,13 @@ def _request_data(request) -> dict:
     if not request.body:
         return {}
     try:
-        data = json.loads(request.body)
+        data = loads_bounded(request.body, max_depth=settings.API_JSON_MAX_DEPTH)
+    except JsonTooDeep:
+        raise CkanError("Bad request - JSON nested too deeply", code="json_too_deep") from None
+    except JsonWithNul:
+        raise CkanError("Bad request - NUL character in the body", code="nul_character") from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise CkanError(f"Bad request - JSON Error: {exc}") from None
+        raise CkanError(f"Bad request - JSON Error: {exc}", code="malformed_json") from None
     if not isinstance(data, dict):
         raise CkanError("Bad request - Request data JSON decoded to a non-dictionary")
     return data
@@ -39,8 +47,19 @@ def _envelope(help_url: str, status: int, **body) -> JsonResponse:
     )
 
 
+def _throttled(request, wait: float) -> JsonResponse:
+    error = {
+        "__type": "Throttled",
+        "message": f"Too many requests: retry in {max(1, round(wait))} s",
+        "code": "throttled",
+    }
+    help_url = f"{base_uri(request)}/api/3/action/help_show"
+    return _envelope(help_url, 429, success=False, error=error)
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@rate_limited(_throttled)
 def action(request, action: str):
     base = base_uri(request)
     help_url = f"{base}/api/3/action/help_show?name={action}"
@@ -51,11 +70,15 @@ def action(request, action: str):
         result = function(_request_data(request), base)
     except CkanError as exc:
         if exc.fields:
-            error = {**exc.fields, "__type": exc.type_name}
+            error = {**exc.fields, "__type": exc.type_name, "code": exc.code}
         else:
-            error = {"__type": exc.type_name, "message": exc.message}
+            error = {"__type": exc.type_name, "message": exc.message, "code": exc.code}
         return _envelope(help_url, exc.status, success=False, error=error)
     except SearchQueryError as exc:
-        error = {"__type": "Search Query Error", "message": f"Search Query is invalid: {exc}"}
+        error = {
+            "__type": "Search Query Error",
+            "message": f"Search Query is invalid: {exc}",
+            "code": "invalid_query",
+        }
         return _envelope(help_url, 400, success=False, error=error)
     return _envelope(help_url, 200, success=True, result=result)

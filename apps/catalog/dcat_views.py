@@ -5,6 +5,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from apps.catalog.dcat import catalog_jsonld, catalog_turtle
+from apps.core.throttling import rate_limited
 
 TURTLE = "text/turtle"
 JSONLD = "application/ld+json"
@@ -51,16 +52,19 @@ def negotiate(accept: str) -> str | None:
 
 
 @require_safe
+@rate_limited()
 def dcat_turtle(request):
     return _render(request, TURTLE)
 
 
 @require_safe
+@rate_limited()
 def dcat_jsonld(request):
     return _render(request, JSONLD)
 
 
 @require_safe
+@rate_limited()
 def dcat_negotiated(request):
     media_type = negotiate(request.headers.get("Accept", ""))
     if media_type is None:

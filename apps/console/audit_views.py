@@ -19,7 +19,7 @@ def events(request):
     filters = form.cleaned_data if form.is_valid() else {}
     rows = event_list(user=request.user, filters=filters)
     before = request.GET.get("before", "")
-    if before.isdigit():
+    if before.isascii() and before.isdigit() and len(before) <= 18:
         rows = rows.filter(id__lt=int(before))
     page = list(rows.order_by("-id")[: PAGE + 1])
     older = page[PAGE - 1].pk if len(page) > PAGE else None

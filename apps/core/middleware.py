@@ -115,6 +115,40 @@ class ApiBodySizeLimitMiddleware:
         return None
 
 
+class ApiQueryGuardMiddleware:
+    """Refuses a NUL character in an /api/ query string with 400 `nul_character`.
+
+    No parameter of the platform may carry one, and PostgreSQL cannot store or compare
+    it: let through, it fails deep in a query as a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # The CKAN action API answers in its own envelope (apps.catalog.ckan_views).
+        if request.path.startswith("/api/") and "/action/" not in request.path:
+            query = request.META.get("QUERY_STRING", "")
+            if "\x00" in query or "%00" in query:
+                body = error_body("nul_character", _("Text may not contain NUL characters."))
+                return JsonResponse(body, status=400)
+        return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response: the platform needs no camera, microphone,
+    location, payment or sensor API (setting PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY:
+            response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
 class DomainErrorMiddleware:
     """Maps a DomainError escaping a web view to an error page with its status.
 

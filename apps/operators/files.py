@@ -110,3 +110,25 @@ def store_then_commit(upload, *, folder: str, field: str = "file"):
         if stored is not None:
             (Path(settings.OPERATORS_FILES_DIR) / stored.path).unlink(missing_ok=True)
         raise
+
+
+def remove_replaced(relative: str, *, replacement: str) -> None:
+    """Deletes a stored file that a new one replaced, once the replacement is committed.
+
+    Replaced drafts are not kept: the audit record of each upload holds its name and
+    SHA-256, and a document is fixed (never replaced) once public notice starts.
+    """
+    if not relative or relative == replacement:
+        return
+    target = Path(settings.OPERATORS_FILES_DIR) / relative
+    transaction.on_commit(lambda: target.unlink(missing_ok=True))
+
+
+def referenced_paths() -> set[str]:
+    """Every stored file a row points to (documents, signed agreements, attachments)."""
+    from apps.operators.models import AnnualReport, AuthorizationAgreement, QualificationDocument
+
+    paths = set(QualificationDocument.objects.values_list("file_path", flat=True))
+    paths |= set(AuthorizationAgreement.objects.values_list("document_path", flat=True))
+    paths |= set(AnnualReport.objects.values_list("attachment_path", flat=True))
+    return {path for path in paths if path}

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp",
     "apps.core",
     "apps.accounts",
     "apps.workflow",
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
     "apps.audit.middleware.AuditContextMiddleware",
     "apps.core.middleware.ApiBodySizeLimitMiddleware",
+    "apps.core.middleware.ApiQueryGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,9 +67,38 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "apps.core.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "apps.core.middleware.PermissionsPolicyMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp) on every response: nothing inline, nothing from
+# another origin. The API docs pages replace a few directives (apps.core.views.api_docs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+API_DOCS_CSP_DIRECTIVES = {
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "worker-src": ["'self'", "blob:"],
+    "font-src": ["'self'", "data:"],
+}
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=(), fullscreen=(self)",
+)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -107,6 +138,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         }
     )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# PostgreSQL statement timeouts (apps.core.dbtimeouts): web requests and Celery workers.
+DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=10_000)
+DATABASE_WORKER_STATEMENT_TIMEOUT_MS = env.int(
+    "DATABASE_WORKER_STATEMENT_TIMEOUT_MS", default=300_000
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -175,6 +211,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Requests to /api/ larger than this are refused with 413 before any parsing.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# JSON bodies nested deeper than this are refused with 400 `json_too_deep`.
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)
 
 # Public catalog (DCAT-AP, CKAN API). Absolute URIs start with CATALOG_BASE_URI; empty means
 # the requesting host. Set it in production so identifiers do not depend on the host name used.
@@ -183,6 +221,13 @@ CATALOG_PUBLISHER_NAME = env.str("CATALOG_PUBLISHER_NAME", default="公共数据
 CATALOG_PUBLISHER_NAME_EN = env.str("CATALOG_PUBLISHER_NAME_EN", default="Public data authority")
 # CKAN package_search: the most rows one page may ask for (CKAN's search.rows_max).
 CKAN_ROWS_MAX = env.int("CKAN_ROWS_MAX", default=1000)
+# Bounded work per CKAN request: start/offset/limit ceiling, and the size, nesting depth and
+# number of terms of an fq (and the length of q). Past them: 400 with a code.
+CKAN_MAX_OFFSET = env.int("CKAN_MAX_OFFSET", default=100_000)
+CKAN_FQ_MAX_CHARS = env.int("CKAN_FQ_MAX_CHARS", default=2000)
+CKAN_FQ_MAX_DEPTH = env.int("CKAN_FQ_MAX_DEPTH", default=8)
+CKAN_FQ_MAX_TERMS = env.int("CKAN_FQ_MAX_TERMS", default=64)
+CKAN_Q_MAX_CHARS = env.int("CKAN_Q_MAX_CHARS", default=500)
 # Dataset ingestion (apps.catalog.ingest): upload cap, report size, batch sizes, job limit.
 CATALOG_MAX_UPLOAD_BYTES = env.int("CATALOG_MAX_UPLOAD_BYTES", default=2 * 1024**3)
 CATALOG_MAX_REPORTED_PROBLEMS = env.int("CATALOG_MAX_REPORTED_PROBLEMS", default=1000)
@@ -200,6 +245,8 @@ API_LARGE_BODY_PATHS = [
 # API keys: lifetime when none is asked for, and the longest allowed.
 API_KEY_DEFAULT_DAYS = env.int("API_KEY_DEFAULT_DAYS", default=90)
 API_KEY_MAX_DAYS = env.int("API_KEY_MAX_DAYS", default=365)
+# Keys of regulator organizations (a Bearer key skips TOTP): IP-restricted, at most this long.
+API_KEY_REGULATOR_MAX_DAYS = env.int("API_KEY_REGULATOR_MAX_DAYS", default=30)
 
 # Catalog search: facets are counted over at most this many matches (then marked inexact).
 CATALOG_FACET_LIMIT = env.int("CATALOG_FACET_LIMIT", default=2000)
@@ -215,12 +262,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
     # Rate limits per client IP (anonymous) and per user; 429 with code `throttled`.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "apps.core.api.throttles.AnonRateThrottle",
+        "apps.core.api.throttles.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
@@ -241,6 +288,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Every operation documents the shared error responses (apps.core.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.api.schema.add_error_responses",
+    ],
     # One name per choice set, so generated clients get stable enum types.
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "apps.accounts.choices.OrganizationKind.choices",
@@ -332,8 +384,13 @@ CELERY_BEAT_SCHEDULE["workflow-outbox-sweep"] = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "apps.core.logging.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

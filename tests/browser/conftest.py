@@ -33,10 +33,19 @@ def browser():
         browser.close()
 
 
+def _is_csp_violation(text: str) -> bool:
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
 @pytest.fixture
 def page(browser, live_server):
+    """A page in a fresh context; every journey fails on a CSP violation in the console."""
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations: list[str] = []
+    page.on("console", lambda msg: _is_csp_violation(msg.text) and violations.append(msg.text))
+    page.csp_violations = violations
     yield page
     context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"

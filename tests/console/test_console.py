@@ -15,7 +15,7 @@ def test_the_console_charts_organizations_by_kind(web, regulator, merchant, outs
     login_web(web, regulator)
     page = web.get("/console/").content.decode()
     assert 'class="barchart"' in page
-    assert "--n: 2" in page  # two merchants
+    assert '<svg class="bar" width="80"' in page  # two merchants, 40 px each
 
 
 def test_the_console_lists_every_organization(web, regulator, merchant, provider):

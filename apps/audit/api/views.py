@@ -34,7 +34,9 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(parameters=[s.TimelineQuerySerializer])
+    @extend_schema(
+        parameters=[s.TimelineQuerySerializer], responses=s.AuditEventSerializer(many=True)
+    )
     @action(detail=False, pagination_class=OldestFirst)
     def timeline(self, request):
         query = s.TimelineQuerySerializer(data=request.query_params)

@@ -8,7 +8,7 @@ class SearchParamsSerializer(serializers.Serializer):
     """Query-string parameters of the search endpoint."""
 
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    provider = serializers.IntegerField(required=False, min_value=1)
+    provider = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     theme = serializers.CharField(required=False, max_length=8)
     classification = serializers.ChoiceField(Classification.choices, required=False)
     open_type = serializers.ChoiceField(OpenType.choices, required=False)

@@ -56,7 +56,8 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         resource = self.get_object(action)
         payload = s.NoteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        return self._respond(service(resource=resource, **kwargs, **payload.validated_data))
+        note = payload.validated_data.get("note", "")
+        return self._respond(service(resource=resource, note=note, **kwargs))
 
     @extend_schema(request=s.NoteSerializer, responses=s.ResourceSerializer)
     @action(detail=True, methods=["post"])
@@ -102,8 +103,13 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         return self._respond(resource)
 
-    @extend_schema(request=s.ObjectionCreateSerializer, responses=s.ObjectionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=s.ObjectionSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=s.ObjectionCreateSerializer,
+        responses={201: s.ObjectionSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def objections(self, request, pk=None):
         resource = self.get_object()
         if request.method == "POST":
@@ -120,7 +126,7 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
 
     @extend_schema(responses=s.HistorySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         resource = self.get_object()
         entries = selectors.resource_history(user=request.user, resource=resource)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop as N_
 from apps.catalog.choices import FieldType
 from apps.catalog.ingest.report import Report, RowNumbers
 from apps.catalog.ingest.schema import ARROW_TYPES, FieldSpec
+from apps.core import csvsafe
 
 TRUE_WORDS = ["true", "t", "yes", "y", "1", "是", "真"]
 FALSE_WORDS = ["false", "f", "no", "n", "0", "否", "假"]
@@ -19,11 +20,10 @@ _DECIMAL = r"^[+-]?\d{1,28}(\.\d{1,10})?$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _DATETIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 _MINUTES = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"
-# CSV injection (OWASP): a cell that a spreadsheet would run as a formula. "+86 138..."
-# and "-12.5" stay allowed: a sign followed only by digits, spaces and punctuation.
-_FORMULA_START = r"^[\t\r ]*[=@]"
-_SIGN_START = r"^[\t\r ]*[+-]"
-_SIGNED_NUMBER = r"^[\t\r ]*[+-][\d\s().,-]*$"
+# CSV injection: the rule and its patterns live in apps.core.csvsafe (exports use it too).
+_FORMULA_START = csvsafe.FORMULA_START
+_SIGN_START = csvsafe.SIGN_START
+_SIGNED_NUMBER = csvsafe.SIGNED_NUMBER
 
 REASONS = {
     "required": N_("A value is required."),

@@ -1,6 +1,5 @@
 """Thin DRF views over the agreement services; objects only through get_object_for."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -81,7 +80,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             )
         )
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=s.DOWNLOAD)
     @action(detail=True, methods=["get"], url_path="document/file")
     def document_file(self, request, pk=None):
         """The signed agreement, verified against its SHA-256, for a party or the regulator."""
@@ -183,7 +182,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
 
     @extend_schema(responses=s.DiffRowSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def diff(self, request, pk=None):
         """What this version changes against the version it amends (empty for version 1)."""
         agreement = self._get()
@@ -191,7 +190,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(s.DiffRowSerializer(rows, many=True).data)
 
     @extend_schema(responses=s.AgreementEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         events = selectors.agreement_history(user=request.user, agreement=self._get())
         return Response(s.AgreementEventSerializer(events, many=True).data)

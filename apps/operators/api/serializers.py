@@ -1,3 +1,4 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,6 +13,12 @@ from apps.operators.models import (
 )
 from apps.workflow import policy
 from apps.workflow.models import Objection, StatusHistory
+
+# OpenAPI responses of a stored-document download: files are sniffed on upload
+# (apps.operators.files) and are PDF, PNG or JPEG.
+DOWNLOAD = {
+    (200, media): OpenApiTypes.BINARY for media in ("application/pdf", "image/png", "image/jpeg")
+}
 
 
 @extend_schema_field(

@@ -1,13 +1,13 @@
 """Thin DRF views over apps.operators.services; objects only through get_object_for."""
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from apps.core.api.parsers import JSONParser
 from apps.core.http import file_response
 from apps.core.permissions import MANAGE, VIEW
 from apps.operators import selectors, services
@@ -64,8 +64,16 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = validated(s.ProfileWriteSerializer, request, partial=True)
         return self._respond(services.profile_save(user=request.user, data=data))
 
-    @extend_schema(request=s.DocumentUploadSerializer, responses=s.DocumentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], parser_classes=[*UPLOAD, JSONParser])
+    @extend_schema(methods=["GET"], responses=s.DocumentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=s.DocumentUploadSerializer, responses={201: s.DocumentSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[*UPLOAD, JSONParser],
+        pagination_class=None,
+    )
     def documents(self, request, pk=None):
         profile = self._get()
         if request.method == "POST":
@@ -76,8 +84,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return Response(s.DocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
         return Response(s.DocumentSerializer(profile.documents.all(), many=True).data)
 
-    @extend_schema(responses=s.QualificationEventSerializer(many=True))
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses=s.DOWNLOAD)
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)/file")
     def document_file(self, request, pk=None, document_id=None):
         """The stored file of one qualification document, verified against its SHA-256."""
@@ -88,7 +95,8 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         content, content_type = services.document_read(document=document, user=request.user)
         return file_response(content, content_type, document.original_name)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=s.QualificationEventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         events = selectors.profile_history(user=request.user, profile=self._get())
         return Response(s.QualificationEventSerializer(events, many=True).data)

@@ -148,6 +148,7 @@ def agreement_attach_document(
 def _attach(agreement: AuthorizationAgreement, stored, user: User) -> AuthorizationAgreement:
     if agreement.status not in {*EDITABLE, A.UNDER_REVIEW}:
         raise TransitionNotAllowed(_("The document is fixed once public notice starts."))
+    files.remove_replaced(agreement.document_path, replacement=stored.path)
     agreement.document_name = stored.name
     agreement.document_path = stored.path
     agreement.document_sha256 = stored.sha256

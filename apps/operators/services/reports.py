@@ -41,6 +41,7 @@ def _file(org, user: User, year: int, content: str, stored) -> AnnualReport:
     report.content, report.filed_by, report.status = content, user, R.FILED
     report.reviewed_by, report.reviewed_at = None, None
     if stored:
+        files.remove_replaced(report.attachment_path, replacement=stored.path)
         report.attachment_name, report.attachment_path = stored.name, stored.path
         report.attachment_sha256 = stored.sha256
     try:

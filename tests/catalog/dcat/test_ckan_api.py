@@ -65,7 +65,11 @@ def test_unknown_or_draft_package_is_a_not_found_error(client, catalog):
 
 def test_missing_id_is_a_validation_error(client, catalog):
     body = post(client, "/api/action/", "package_show", {}, status=409)
-    assert body["error"] == {"__type": "Validation Error", "id": ["Missing value"]}
+    assert body["error"] == {
+        "__type": "Validation Error",
+        "id": ["Missing value"],
+        "code": "validation_error",
+    }
 
 
 @pytest.mark.parametrize("rows", ["abc", "-1"])

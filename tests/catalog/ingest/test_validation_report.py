@@ -80,7 +80,9 @@ def test_header_columns_may_come_in_any_order(provider, resource):
 
 @pytest.mark.parametrize(
     "value", ["=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "+cmd|' /C calc'!A0",
-              "-cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "\t=1+1"],
+              "-cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "\t=1+1",
+              "\u200b=1+1", "\ufeff\u2060@SUM(A1)", "＝HYPERLINK(\"http://x\")", "＋cmd",
+              "\u3000－cmd", "\u200b+86 138"],
 )  # fmt: skip
 def test_formula_like_text_is_refused_as_csv_injection(provider, resource, value):
     upload = ingest(resource, provider, csv_bytes([row(), row(address=value)]))

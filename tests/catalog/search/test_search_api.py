@@ -55,7 +55,7 @@ def test_cursor_pages_through_the_results(api, provider):
 
 def test_bad_parameters_get_a_json_error(api, resources):
     bad_cursor = api.get(URL, {"cursor": "!!!"})
-    assert bad_cursor.status_code == 422 and bad_cursor.json()["code"] == "invalid"
+    assert bad_cursor.status_code == 400 and bad_cursor.json()["code"] == "invalid_cursor"
     bad_choice = api.get(URL, {"classification": "secret"})
     assert bad_choice.status_code == 400 and "classification" in bad_choice.json()["details"]
 

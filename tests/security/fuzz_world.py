@@ -1,0 +1,45 @@
+"""What the fuzzer works on: one API key per persona and objects in several states, built
+with the same helpers as the catalog and operator tests, so ids the fuzzer tries exist."""
+
+from apps.accounts import services as account_services
+from apps.accounts.choices import OrganizationKind
+from apps.catalog import services as catalog_services
+from apps.operators import services as operator_services
+from tests.catalog.conftest import payload, register
+from tests.factories import member
+from tests.operators.conftest import agreement_data, make_effective, qualify
+
+
+def _bearer(user, **kwargs) -> dict:
+    _key, raw = account_services.api_key_create(
+        organization=user.organization, created_by=user, name="fuzz", **kwargs
+    )
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def build_world() -> dict[str, dict]:
+    regulator = member(OrganizationKind.REGULATOR, username="fuzz_regulator")
+    provider = member(OrganizationKind.PROVIDER, username="fuzz_provider")
+    operator = member(OrganizationKind.OPERATOR, username="fuzz_operator")
+    merchant = member(OrganizationKind.MERCHANT, username="fuzz_merchant")
+    registered = [
+        register(catalog_services.resource_create(user=provider, data=payload(name=name)),
+                 provider, regulator)
+        for name in ("企业登记信息", "企业年报")
+    ]  # fmt: skip
+    submitted = catalog_services.resource_create(user=provider, data=payload(name="道路流量"))
+    catalog_services.resource_submit(resource=submitted, user=provider)
+    catalog_services.resource_create(user=provider, data=payload(name="空气质量"))
+    qualify(operator, regulator)
+    effective = operator_services.agreement_create(
+        user=operator, data=agreement_data(regulator, registered)
+    )
+    make_effective(effective, operator, regulator)
+    operator_services.agreement_create(user=operator, data=agreement_data(regulator, registered))
+    return {
+        "regulator": _bearer(regulator, allowed_ips=["127.0.0.1/32"]),
+        "provider": _bearer(provider),
+        "operator": _bearer(operator),
+        "merchant": _bearer(merchant),
+        "anonymous": {},
+    }

@@ -1,0 +1,135 @@
+"""Inputs found by fuzzing and by hand (issue 9): each is a 4xx with a stable code, fast."""
+
+import base64
+import json
+import time
+
+import pytest
+
+from apps.catalog import services
+from tests.catalog.conftest import payload
+from tests.conftest import api_for
+
+pytestmark = pytest.mark.django_db
+
+CKAN = "/api/3/action/package_search"
+FORGED = base64.b64encode(b"p=x").decode()
+
+
+def test_returning_a_resource_with_an_empty_body_is_a_4xx_not_a_type_error(provider, regulator):
+    resource = services.resource_create(user=provider, data=payload())
+    services.resource_submit(resource=resource, user=provider)
+    services.resource_start_review(resource=resource, reviewer=regulator)
+    for user in (provider, regulator):
+        response = api_for(user).post(
+            f"/api/v1/catalog/resources/{resource.pk}/return/", {}, format="json"
+        )
+        assert 400 <= response.status_code < 500
+        assert response.json()["code"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/catalog/resources/",
+        "/api/v1/operators/agreements/",
+        "/api/v1/audit/events/",
+        "/api/v1/audit/events/timeline/?target_type=catalog.dataresource&target_id=1",
+    ],
+)
+@pytest.mark.parametrize("cursor", [FORGED, "!!!", base64.b64encode(b"p=1&r=x").decode()])
+def test_a_forged_cursor_is_400_invalid_cursor(regulator, url, cursor):
+    response = api_for(regulator).get(url + ("&" if "?" in url else "?") + f"cursor={cursor}")
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["code"] == "invalid_cursor"
+
+
+def test_a_cursor_position_beyond_bigint_is_400(regulator):
+    cursor = base64.b64encode(b"p=99999999999999999999").decode()
+    response = api_for(regulator).get("/api/v1/catalog/resources/", {"cursor": cursor})
+    assert response.status_code == 400 and response.json()["code"] == "invalid_cursor"
+
+
+def test_the_search_cursor_beyond_bigint_is_400(api):
+    cursor = base64.urlsafe_b64encode(b"0:99999999999999999999").decode()
+    response = api.get("/api/v1/catalog/search/", {"cursor": cursor})
+    assert response.status_code == 400 and response.json()["code"] == "invalid_cursor"
+
+
+def ckan_error(response, status=400):
+    assert response.status_code == status, response.content[:300]
+    body = response.json()
+    assert body["success"] is False
+    return body["error"]
+
+
+def test_package_search_refuses_a_nul_in_q(api):
+    assert ckan_error(api.get(CKAN + "?q=%00"))["code"] == "nul_character"
+    body = json.dumps({"q": "a\u0000b"})
+    assert ckan_error(api.post(CKAN, body, content_type="application/json"))["code"]
+
+
+def test_platform_api_refuses_a_nul_in_a_query_parameter(api):
+    response = api.get("/api/v1/catalog/resources/?status=%00")
+    assert response.status_code == 400 and response.json()["code"] == "nul_character"
+
+
+@pytest.mark.parametrize("key", ["start", "rows", "facet.limit", "facet.mincount"])
+def test_package_search_range_checks_paging_numbers(api, key):
+    error = ckan_error(api.get(CKAN, {key: "99999999999999999999"}))
+    assert error["code"] == "out_of_range"
+
+
+def test_package_list_range_checks_offset_and_limit(api):
+    for key in ("offset", "limit"):
+        response = api.get("/api/3/action/package_list", {key: "99999999999999999999"})
+        assert ckan_error(response)["code"] == "out_of_range"
+
+
+def test_deeply_nested_fq_is_refused_fast(api):
+    started = time.monotonic()
+    error = ckan_error(api.get(CKAN, {"fq": "(" * 1500 + "tags:a" + ")" * 1500}))
+    assert error["code"] == "invalid_query"
+    nested = "(" * 20 + "tags:a" + ")" * 20
+    assert ckan_error(api.get(CKAN, {"fq": nested}))["code"] == "invalid_query"
+    assert time.monotonic() - started < 1.0
+
+
+def test_fq_with_too_many_or_terms_is_refused(api):
+    fq = " OR ".join(f"tags:t{i}" for i in range(200))
+    assert ckan_error(api.get(CKAN, {"fq": fq}))["code"] == "invalid_query"
+
+
+def test_repeated_facet_fields_count_once(api):
+    response = api.post(CKAN, {"facet.field": ["tags"] * 60_000, "rows": 0}, format="json")
+    assert response.status_code == 200
+    assert list(response.json()["result"]["facets"]) == ["tags"]
+
+
+def test_json_body_nested_100000_deep_is_400(operator_admin):
+    started = time.monotonic()
+    response = api_for(operator_admin).post(
+        "/api/v1/api-keys/", data="[" * 100_000, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "json_too_deep"
+    assert time.monotonic() - started < 2.0
+
+
+def test_json_body_with_an_escaped_nul_is_400(operator_admin):
+    response = api_for(operator_admin).post(
+        "/api/v1/api-keys/", data='{"name": "a\\u0000"}', content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json()["code"] == "nul_character"
+
+
+def test_ckan_post_body_nested_deep_is_a_ckan_400(api):
+    response = api.post(CKAN, data="[" * 100_000, content_type="application/json")
+    assert ckan_error(response)["code"] == "json_too_deep"
+
+
+def test_json_nan_is_refused_not_stored(operator_admin):
+    response = api_for(operator_admin).post(
+        "/api/v1/api-keys/", data='{"name": NaN}', content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json()["code"] == "malformed_json"
