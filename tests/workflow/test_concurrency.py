@@ -2,9 +2,11 @@
 exactly one wins, one history row, one audit event; the other is told why."""
 
 import threading
+from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
 from apps.accounts.choices import OrganizationKind
 from apps.audit.models import AuditEvent
@@ -166,3 +168,47 @@ def test_two_regulators_qualifying_one_operator_give_one_decision(
         events(profile, "operators.operatorprofile.qualified", "operators.operatorprofile.returned")
         == 1
     )
+
+
+def test_a_notice_closing_while_the_operator_is_suspended_does_not_take_effect(
+    profile, resources, operator_admin, regulator
+):
+    """Closing a notice takes the operator's profile lock first, as suspension does: a
+    suspension still open when the notice closes makes it wait, then it sees the operator
+    suspended and sends the agreement back to review instead of putting it in force."""
+    agreement = operators.agreement_create(
+        user=operator_admin, data=agreement_data(regulator, resources)
+    )
+    operators.agreement_submit(agreement=agreement, user=operator_admin)
+    operators.agreement_approve(agreement=agreement, reviewer=regulator)
+    later = timezone.now() + timedelta(days=60)
+    suspended, release, closed = threading.Event(), threading.Event(), []
+
+    def suspend():
+        try:
+            with transaction.atomic():
+                operators.qualification_suspend(profile=profile, reviewer=regulator, reason="查")
+                suspended.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def close():
+        try:
+            closed.append(operators.agreement_close_notice(agreement_id=agreement.pk, now=later))
+        finally:
+            connection.close()
+
+    suspender = threading.Thread(target=suspend)
+    suspender.start()
+    assert suspended.wait(10)
+    closer = threading.Thread(target=close)
+    closer.start()
+    closer.join(1.0)
+    assert closer.is_alive(), "closing the notice must wait for the operator's lock"
+    release.set()
+    suspender.join(10)
+    closer.join(10)
+    agreement.refresh_from_db()
+    assert agreement.status == "under_review"
+    assert not history_for(agreement).filter(to_status="effective").exists()

@@ -19,7 +19,7 @@ from apps.core.exceptions import InvalidInput, TransitionNotAllowed
 from apps.operators import cascade
 from apps.operators.choices import IN_FORCE
 from apps.operators.choices import AgreementStatus as A
-from apps.operators.models import AuthorizationAgreement
+from apps.operators.models import AuthorizationAgreement, OperatorProfile
 from apps.operators.services import agreement_rules as rules
 from apps.operators.services.agreements import _lock, _require_party
 from apps.operators.services.cascade_ops import STAGE, agreement_move
@@ -139,6 +139,17 @@ def agreement_close_notice(*, agreement_id: int, now=None) -> AuthorizationAgree
     """Timer: notice over without objection → effective; the version it amends (if any)
     is superseded in the same transaction. If a guard no longer holds, back to review."""
     now = now or timezone.now()
+    operator_id = (
+        AuthorizationAgreement.objects.filter(pk=agreement_id)
+        .values_list("operator_id", flat=True)
+        .first()
+    )
+    if operator_id is None:
+        return None
+    # The lock order of suspension (the operator's profile, then its agreements): a
+    # suspension that committed a moment ago is seen by the qualification check below, and
+    # one that starts now waits and then takes this agreement down with the others.
+    list(OperatorProfile.objects.select_for_update().filter(organization_id=operator_id))
     agreement = (
         AuthorizationAgreement.objects.select_for_update()
         .filter(pk=agreement_id, status=A.PUBLIC_NOTICE)
