@@ -22,6 +22,7 @@ from apps.workflow.policy import (
     REGULATOR,
     register,
 )
+from apps.workflow.schema import document_trimmed
 
 # What anyone who is not a party reads of an agreement: what the public disclosure shows,
 # plus the status and the end of public notice (so that they can object in time).
@@ -70,3 +71,6 @@ for model, owner in (
     .allow(VIEW, to="notice", kinds={ANONYMOUS})
     .allow(DECIDE, to=ALL, kinds=REGULATOR, roles=DECIDERS)
 )
+
+# The agreement serializer is trimmed to AGREEMENT_PUBLIC_FIELDS for non-parties.
+document_trimmed("Agreement", AuthorizationAgreement)

@@ -292,6 +292,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.add_error_responses",
+        "apps.workflow.schema.relax_trimmed_fields",
     ],
     # One name per choice set, so generated clients get stable enum types.
     "ENUM_NAME_OVERRIDES": {

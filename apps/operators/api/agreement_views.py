@@ -24,17 +24,11 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def get_permissions(self):
         # Agreements under public notice are public (anyone may read them and object
-        # after signing in); the policy shows anonymous callers nothing else.
+        # after signing in); the policy shows anonymous callers nothing else, and the
+        # serializer gives them (as every non-party) the disclosure's fields only.
         if self.action in ("list", "retrieve"):
             return [AllowAny()]
         return super().get_permissions()
-
-    def get_serializer_class(self):
-        # The schema documents the signed-in shape; anonymous callers get the public one.
-        anonymous = not getattr(getattr(self.request, "user", None), "is_authenticated", False)
-        if anonymous and not getattr(self, "swagger_fake_view", False):
-            return s.PublicAgreementSerializer
-        return s.AgreementSerializer
 
     def get_queryset(self):
         params = self.request.query_params

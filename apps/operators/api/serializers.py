@@ -246,12 +246,3 @@ class DisclosureSerializer(serializers.ModelSerializer):
             "effective_at",
         ]
         read_only_fields = fields
-
-
-class PublicAgreementSerializer(DisclosureSerializer):
-    """What anonymous visitors read of an agreement under public notice: the disclosure
-    fields, its status and when the notice ends."""
-
-    class Meta(DisclosureSerializer.Meta):
-        fields = ["id", "status", "notice_ends_at", *DisclosureSerializer.Meta.fields]
-        read_only_fields = fields
