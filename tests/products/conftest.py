@@ -5,13 +5,14 @@ registered resources: the first limited to credit_code and reg_capital, the seco
 import pytest
 
 from apps.products import services
-from tests.operators.conftest import (  # noqa: F401  (fixtures)
-    _files_dir,
-    draft_agreement,
-    effective,
-    profile,
-    resources,
-)
+from tests.operators import conftest as operators
+
+# The operators' fixtures, shared here.
+_files_dir = operators._files_dir
+draft_agreement = operators.draft_agreement
+effective = operators.effective
+profile = operators.profile
+resources = operators.resources
 
 
 def product_data(agreement, resources, **overrides) -> dict:
