@@ -36,6 +36,7 @@ urlpatterns = [
     path("catalog/", include("apps.portal.catalog_urls")),
     path("console/", include("apps.console.urls")),
     path("disclosure/", include("apps.portal.disclosure_urls")),
+    path("products/", include("apps.portal.marketplace_urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
