@@ -131,7 +131,9 @@ def _draft_product(operator_admin, regulator, provider):
     source = register(
         catalog.resource_create(user=provider, data=payload(name="产品来源")), provider, regulator
     )
-    data = agreement_data(regulator, [source, source], scope=[{"resource": source.pk, "fields": None}])
+    data = agreement_data(
+        regulator, [source, source], scope=[{"resource": source.pk, "fields": None}]
+    )
     agreement = make_effective(
         operators.agreement_create(user=operator_admin, data=data), operator_admin, regulator
     )
