@@ -54,11 +54,11 @@ class ProductWriteSerializer(StrictSerializer):
     terms = serializers.CharField(max_length=50_000)
 
 
-class NoteSerializer(StrictSerializer):
+class ProductNoteSerializer(StrictSerializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class ReasonSerializer(StrictSerializer):
+class ProductReasonSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 

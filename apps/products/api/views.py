@@ -65,15 +65,15 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _note(self, request, call, action):
         product = self._get(action)  # 404 for outsiders before the body is looked at
-        note = validated(s.NoteSerializer, request.data).get("note", "")
+        note = validated(s.ProductNoteSerializer, request.data).get("note", "")
         return self._respond(call(product, note))
 
     def _reason(self, request, call, action):
         product = self._get(action)
-        reason = validated(s.ReasonSerializer, request.data)["reason"]
+        reason = validated(s.ProductReasonSerializer, request.data)["reason"]
         return self._respond(call(product, reason))
 
-    @extend_schema(request=s.NoteSerializer, responses=s.ProductSerializer)
+    @extend_schema(request=s.ProductNoteSerializer, responses=s.ProductSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._note(
@@ -82,7 +82,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             MANAGE,
         )
 
-    @extend_schema(request=s.NoteSerializer, responses=s.ProductSerializer)
+    @extend_schema(request=s.ProductNoteSerializer, responses=s.ProductSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self._note(
@@ -91,7 +91,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             MANAGE,
         )
 
-    @extend_schema(request=s.NoteSerializer, responses=s.ProductSerializer)
+    @extend_schema(request=s.ProductNoteSerializer, responses=s.ProductSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._note(
@@ -100,7 +100,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             DECIDE,
         )
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.ProductSerializer)
+    @extend_schema(request=s.ProductReasonSerializer, responses=s.ProductSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         return self._reason(
@@ -109,7 +109,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             DECIDE,
         )
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.ProductSerializer)
+    @extend_schema(request=s.ProductReasonSerializer, responses=s.ProductSerializer)
     @action(detail=True, methods=["post"])
     def delist(self, request, pk=None):
         action_ = DECIDE if request.user.is_regulator else MANAGE
