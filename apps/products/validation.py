@@ -35,7 +35,8 @@ def _scalar(data_type: str, value):
     if value is None or isinstance(value, (list, dict)):
         raise ValueError
     if data_type == FieldType.STRING:
-        if not isinstance(value, str) or len(value) > 500:
+        # PostgreSQL's JSONB refuses NUL characters: refuse them here, not with a 500.
+        if not isinstance(value, str) or len(value) > 500 or "\x00" in value:
             raise ValueError
         return value
     if data_type == FieldType.BOOLEAN:
@@ -56,7 +57,7 @@ def _scalar(data_type: str, value):
         if not number.is_finite():
             raise ValueError
         return number
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "\x00" in value:
         raise ValueError
     if data_type == FieldType.DATE:
         return date.fromisoformat(value)

@@ -177,3 +177,21 @@ def test_the_disclosure_lists_listed_products_with_prices(listed, draft_product,
     assert [(r["id"], r["price"], r["pricing_model"]) for r in rows] == [
         (listed.pk, "0.50", "per_call")
     ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"agreement": 2**70},
+        {"sources": "everything"},
+        {"sources": [{"resource": 2**64, "fields": [{"name": "x"}]}]},
+        {"price": "NaN"},
+        {"delivery_modes": ["carrier_pigeon"]},
+        {"max_calls_per_day": -1},
+    ],
+)
+def test_hostile_bodies_are_4xx_json(operator_admin, effective, resources, change):
+    data = {**product_data(effective, resources), **change}
+    response = post(api_for(operator_admin), BASE, data)
+    assert 400 <= response.status_code < 500
+    assert response.json()["code"]

@@ -107,6 +107,7 @@ def test_masking_may_only_be_stricter_than_the_default(operator_admin, effective
         {"field": "missing", "op": "eq", "value": "x"},  # unknown field
         {"field": "credit_code", "op": "eq", "value": "x'; DROP TABLE x; --", "sql": "1"},
         "reg_capital > 0",  # raw text is never a condition
+        {"field": "credit_code", "op": "eq", "value": "a\x00b"},  # NUL: JSONB refuses it
     ],
 )
 def test_row_filters_are_checked_against_field_types(

@@ -9,6 +9,7 @@ from apps.workflow import policy
 from apps.workflow.models import StatusHistory
 
 NAME = 100  # longest scenario name, search text
+ID_MAX = 2**63 - 1  # ids are bigints: larger numbers are a 400, not a database error
 
 
 class ConditionSerializer(StrictSerializer):
@@ -25,14 +26,16 @@ class ExposedFieldSerializer(StrictSerializer):
 
 
 class SourceWriteSerializer(StrictSerializer):
-    resource = serializers.IntegerField(min_value=1)
-    pinned_version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    resource = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    pinned_version = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, required=False, allow_null=True
+    )
     fields = ExposedFieldSerializer(many=True, max_length=200)
     row_filter = ConditionSerializer(many=True, required=False, max_length=20)
 
 
 class ProductWriteSerializer(StrictSerializer):
-    agreement = serializers.IntegerField(min_value=1)
+    agreement = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     name = serializers.CharField(max_length=200)
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
@@ -67,7 +70,7 @@ class ListParamsSerializer(serializers.Serializer):
     adds its own)."""
 
     q = serializers.CharField(max_length=NAME, required=False, allow_blank=True)
-    operator = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+    operator = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
     scenario = serializers.CharField(max_length=NAME, required=False)
     delivery_mode = serializers.ChoiceField(DeliveryMode.choices, required=False)
     use_type = serializers.ChoiceField(UseType.choices, required=False)
