@@ -84,6 +84,9 @@ def product_action(request, pk: int, action: str):
         "withdraw": lambda: services.product_withdraw(product=product, user=me, note=text),
         "delist": lambda: services.product_delist(product=product, user=me, reason=text),
     }
-    if action in calls:
+    if action == "delete":
+        if run_action(request, lambda: services.product_delete(product=product, user=me)):
+            return redirect("portal:products")
+    elif action in calls:
         run_action(request, calls[action])
     return redirect("portal:product_detail", pk=pk)

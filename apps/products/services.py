@@ -256,3 +256,17 @@ def product_delist(*, product: DataProduct, user: User, reason: str) -> DataProd
     product_move(product, P.DELISTED, actor=user, note=reason)
     product.save(update_fields=["status", "updated_at"])
     return product
+
+
+@transaction.atomic
+def product_delete(*, product: DataProduct, user: User) -> None:
+    """A draft that never went to review may be deleted; anything with a history stays
+    (the audit trail refers to it)."""
+    _require_operator(product, user)
+    product = _lock(product)
+    if product.status != P.DRAFT or product.history.exists():
+        raise TransitionNotAllowed(
+            _("Only a draft that was never submitted can be deleted."), code="not_deletable"
+        )
+    record_change(user, "products.dataproduct.delete", product, before={"name": product.name})
+    product.delete()

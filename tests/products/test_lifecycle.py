@@ -129,3 +129,17 @@ def test_every_move_is_an_audit_event(listed, operator_admin):
         "products.dataproduct.in_review",
         "products.dataproduct.listed",
     } <= actions
+
+
+def test_a_never_submitted_draft_can_be_deleted_and_nothing_else(
+    draft_product, operator_admin, regulator
+):
+    services.product_delete(product=draft_product, user=operator_admin)
+    assert not type(draft_product).objects.filter(pk=draft_product.pk).exists()
+
+
+def test_a_product_with_a_history_cannot_be_deleted(in_review, operator_admin, regulator):
+    services.product_return(product=in_review, reviewer=regulator, reason="补充")
+    with pytest.raises(TransitionNotAllowed) as refused:
+        services.product_delete(product=in_review, user=operator_admin)
+    assert refused.value.code == "not_deletable"

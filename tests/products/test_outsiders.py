@@ -85,3 +85,9 @@ def test_a_refused_product_is_audited(operator_admin, effective, resources):
         BASE, product_data(effective, resources, price="99999"), format="json"
     )
     assert AuditEvent.objects.filter(outcome="denied").count() == before + 1
+
+
+def test_an_outsider_cannot_delete_a_draft(draft_product, outsider, api):
+    assert api_for(outsider).delete(f"{BASE}{draft_product.pk}/").status_code == 404
+    assert api.delete(f"{BASE}{draft_product.pk}/").status_code == 401
+    draft_product.refresh_from_db()

@@ -63,6 +63,12 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = validated(s.ProductWriteSerializer, request.data, partial=True)
         return self._respond(services.product_update(product=product, user=request.user, data=data))
 
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        """Deletes a draft that was never submitted (409 `not_deletable` otherwise)."""
+        services.product_delete(product=self._get(MANAGE), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     def _note(self, request, call, action):
         product = self._get(action)  # 404 for outsiders before the body is looked at
         note = validated(s.ProductNoteSerializer, request.data).get("note", "")
