@@ -9,7 +9,7 @@ from rest_framework.exceptions import NotFound
 from apps.accounts.models import Organization
 from apps.catalog.choices import Classification
 from apps.catalog.models import Theme
-from apps.core.api.pagination import CursorPagination
+from apps.core.api.pagination import CursorPagination, InvalidCursor
 from apps.portal.catalog_views import _link
 from apps.products import selectors
 from apps.products.api.serializers import ListParamsSerializer
@@ -75,7 +75,7 @@ def marketplace(request):
     request.query_params = request.GET  # what DRF's paginator reads
     try:
         page = paginator.paginate_queryset(queryset, request)
-    except NotFound:  # a forged cursor: start again from the first page
+    except (InvalidCursor, NotFound):  # a forged cursor: start again from the first page
         request.query_params = request.GET.copy()
         request.query_params.pop("cursor", None)
         page = paginator.paginate_queryset(queryset, request)

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,8 +24,9 @@ from apps.products import validation as check
 from apps.products.choices import EDITABLE, PRODUCT_TRANSITIONS
 from apps.products.choices import ProductStatus as P
 from apps.products.models import DataProduct, ProductSource, ProductTerms
-from apps.workflow import policy, review
+from apps.workflow import events, policy, review
 from apps.workflow.models import Decision
+from apps.workflow.notifications import notify_decision
 from apps.workflow.transitions import record_change, transition
 
 STAGE = "product"  # the authority's review step of a submitted product
@@ -32,8 +34,44 @@ TEXTS = ("name", "name_en", "description", "description_en")
 LIMITS = ("max_rows_per_day", "max_calls_per_day")
 
 
+PRODUCT_STATUS_CHANGED = "product.status_changed"  # webhook event type (ProductsConfig)
+
+
 def product_move(product: DataProduct, to: str, *, actor, note: str = "") -> None:
+    """The one status move of a product; its operator's webhooks hear of it in the same
+    transaction (apps.workflow.events)."""
+    source = product.status
     transition(product, to, table=PRODUCT_TRANSITIONS, actor=actor, note=note)
+    events.event_publish(
+        organization=product.operator_id,
+        event_type=PRODUCT_STATUS_CHANGED,
+        payload={
+            "product": {"id": product.pk, "name": product.name},
+            "from_status": source,
+            "to_status": to,
+            "note": note or "",
+            "at": timezone.now(),
+        },
+        target=product,
+    )
+
+
+def _tell_operator(product: DataProduct, decision: str, note: str) -> None:
+    """The review decision, in the operator admins' notifications (and e-mail)."""
+    params = {"name": product.name}
+    title = (
+        _("Product %(name)s was returned for changes") % params
+        if decision == "returned"
+        else _("Product %(name)s passed review and is listed") % params
+    )
+    notify_decision(
+        product,
+        organization_id=product.operator_id,
+        verb=f"products.product.{decision}",
+        title=title,
+        body=note,
+        link=reverse("portal:product_detail", args=[product.pk]),
+    )
 
 
 def _lock(product: DataProduct) -> DataProduct:
@@ -224,6 +262,7 @@ def product_approve(*, product: DataProduct, reviewer: User, note: str = "") -> 
     product_move(product, P.LISTED, actor=reviewer, note=note)
     product.listed_at = timezone.now()
     product.save(update_fields=["status", "listed_at", "updated_at"])
+    _tell_operator(product, "approved", note)
     return product
 
 
@@ -241,6 +280,7 @@ def product_return(*, product: DataProduct, reviewer: User, reason: str) -> Data
     product_move(product, P.DRAFT, actor=reviewer, note=reason)
     product.return_reason = reason
     product.save(update_fields=["status", "return_reason", "updated_at"])
+    _tell_operator(product, "returned", reason)
     return product
 
 
