@@ -427,6 +427,8 @@ MATRIX = {
     "api:disclosure-product-list": ("GET", None,
     "api-redoc-bundle": ("GET", None,
                      "200 200 200 200 200 200 200 200 200 200 200 200"),
+    "api-redoc-bundle": ("GET", None,
+                     "200 200 200 200 200 200 200 200 200 200 200 200"),
     "admin:login": ("GET", None,
                      "200 200 200 200 200 200 200 200 200 200 200 200"),
 }

@@ -6,6 +6,7 @@ from apps.core.api.serializers import StrictSerializer
 from apps.products.choices import DeliveryMode, FilterOp, PricingModel, ProductStatus, UseType
 from apps.products.models import DataProduct, ProductSource, ProductTerms
 from apps.workflow import policy
+from apps.workflow.api.serializers import PartyFieldsOptional
 from apps.workflow.models import StatusHistory
 
 NAME = 100  # longest scenario name, search text
@@ -84,7 +85,7 @@ class ListParamsSerializer(serializers.Serializer):
 class SourceSerializer(serializers.ModelSerializer):
     resource = serializers.SerializerMethodField()
     pinned_version = serializers.IntegerField(
-        source="pinned_version.number", default=None, read_only=True
+        source="pinned_version.number", default=None, read_only=True, allow_null=True
     )
 
     class Meta:
@@ -105,7 +106,7 @@ class SourceSerializer(serializers.ModelSerializer):
         }
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(PartyFieldsOptional, serializers.ModelSerializer):
     operator = serializers.SerializerMethodField()
     sources = SourceSerializer(many=True, read_only=True)
     terms_version = serializers.SerializerMethodField()
