@@ -1,9 +1,11 @@
 """Operator pages for data products (list, draft, edit, submit, withdraw, delist) and
 the public marketplace (no sign-in). All writes go through apps.products.services."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import OrganizationKind
@@ -57,7 +59,12 @@ def product_create(request):
 @login_required
 def product_edit(request, pk: int):
     _operator_only(request)
-    return _form_page(request, get_object_for(request.user, DataProduct, pk, MANAGE))
+    product = get_object_for(request.user, DataProduct, pk, MANAGE)
+    if product.sources.count() > 1:
+        # The form edits one source; saving it would drop the others.
+        messages.info(request, _("This product has several sources: edit it through the API."))
+        return redirect("portal:product_detail", pk=pk)
+    return _form_page(request, product)
 
 
 @login_required
