@@ -8,6 +8,7 @@ from apps.core.permissions import MANAGE, VIEW
 from apps.products.choices import ProductStatus
 from apps.products.models import DataProduct
 from apps.workflow.policy import ALL, ANY_ORG, DECIDE, DECIDERS, EVERYONE, OWN, REGULATOR, register
+from apps.workflow.schema import document_trimmed
 
 PRODUCT_PUBLIC_FIELDS = (
     "id", "name", "name_en", "description", "description_en", "operator", "agreement",
@@ -32,3 +33,6 @@ def _listed(user) -> Q:
     .allow(VIEW, to="listed", kinds=EVERYONE)
     .allow(DECIDE, to=ALL, kinds=REGULATOR, roles=DECIDERS)
 )
+
+# The product serializer is trimmed to PRODUCT_PUBLIC_FIELDS for non-parties.
+document_trimmed("Product", DataProduct)

@@ -425,7 +425,6 @@ MATRIX = {
     "api:product-history": ("GET", "product",
                      "404 200 200 200 200 404 404 200 200 404 404 404"),
     "api:disclosure-product-list": ("GET", None,
-    "api-redoc-bundle": ("GET", None,
                      "200 200 200 200 200 200 200 200 200 200 200 200"),
     "api-redoc-bundle": ("GET", None,
                      "200 200 200 200 200 200 200 200 200 200 200 200"),

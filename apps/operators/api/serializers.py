@@ -12,7 +12,6 @@ from apps.operators.models import (
     QualificationDocument,
 )
 from apps.workflow import policy
-from apps.workflow.api.serializers import PartyFieldsOptional
 from apps.workflow.models import Objection, StatusHistory
 
 # OpenAPI responses of a stored-document download: files are sniffed on upload
@@ -145,7 +144,7 @@ class ScopeSerializer(serializers.ModelSerializer):
         return {"id": r.pk, "name": r.name, "registry_code": r.registry_code}
 
 
-class AgreementSerializer(PartyFieldsOptional, serializers.ModelSerializer):
+class AgreementSerializer(serializers.ModelSerializer):
     operator = OrgField(read_only=True)
     authority = OrgField(read_only=True)
     scope = ScopeSerializer(many=True, read_only=True)

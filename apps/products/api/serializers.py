@@ -6,7 +6,6 @@ from apps.core.api.serializers import StrictSerializer
 from apps.products.choices import DeliveryMode, FilterOp, PricingModel, ProductStatus, UseType
 from apps.products.models import DataProduct, ProductSource, ProductTerms
 from apps.workflow import policy
-from apps.workflow.api.serializers import PartyFieldsOptional
 from apps.workflow.models import StatusHistory
 
 NAME = 100  # longest scenario name, search text
@@ -106,7 +105,7 @@ class SourceSerializer(serializers.ModelSerializer):
         }
 
 
-class ProductSerializer(PartyFieldsOptional, serializers.ModelSerializer):
+class ProductSerializer(serializers.ModelSerializer):
     operator = serializers.SerializerMethodField()
     sources = SourceSerializer(many=True, read_only=True)
     terms_version = serializers.SerializerMethodField()

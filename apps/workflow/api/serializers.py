@@ -36,25 +36,3 @@ class UnreadCountSerializer(serializers.Serializer):
 
 class MarkedSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
-
-
-class PartyFieldsOptional:
-    """For a ModelSerializer whose output goes through `policy.drop_unreadable`: the
-    fields only parties read are documented as optional, since a non-party's answer
-    leaves them out (OpenAPI marks read-only fields required otherwise)."""
-
-    def get_fields(self):
-        from apps.workflow import policy
-
-        fields = super().get_fields()
-        public = policy.policy_for(self.Meta.model).public_fields
-        for name, field in list(fields.items()):
-            if public is None or name in public:
-                continue
-            if isinstance(field, serializers.RelatedField):
-                fields[name] = serializers.IntegerField(
-                    source=f"{name}_id", required=False, allow_null=True
-                )
-            else:
-                field.read_only, field.required = False, False
-        return fields
