@@ -17,6 +17,8 @@ api_v1 = [
     path("catalog/", include("apps.catalog.api.ingest_urls")),
     path("operators/", include("apps.operators.api.urls")),
     path("disclosure/", include("apps.operators.api.disclosure_urls")),
+    path("products/", include("apps.products.api.urls")),
+    path("disclosure/", include("apps.products.api.disclosure_urls")),
     path("", include("apps.audit.api.urls")),
     path("", include("apps.workflow.api.urls")),
     path("webhooks/", include("apps.webhooks.api.urls")),
@@ -34,6 +36,7 @@ urlpatterns = [
     path("catalog/", include("apps.portal.catalog_urls")),
     path("console/", include("apps.console.urls")),
     path("disclosure/", include("apps.portal.disclosure_urls")),
+    path("products/", include("apps.portal.marketplace_urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -6,6 +6,7 @@ from apps.console import (
     job_views,
     notification_views,
     operator_views,
+    product_views,
     registration_views,
     routing_views,
     views,
@@ -84,4 +85,10 @@ urlpatterns += [
         notification_views.notification_read,
         name="notification_read",
     ),
+]
+
+urlpatterns += [
+    path("products/", product_views.product_queue, name="products"),
+    path("products/<int:pk>/", product_views.product_review, name="product_review"),
+    path("products/<int:pk>/<str:decision>/", product_views.product_decide, name="product_decide"),
 ]

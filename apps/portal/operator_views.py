@@ -26,6 +26,7 @@ from apps.portal.operator_forms import (
     ReasonForm,
     ReportForm,
 )
+from apps.products import selectors as product_selectors
 from apps.workflow import policy
 from apps.workflow.policy import get_object_for
 
@@ -225,13 +226,16 @@ def reports(request):
 
 
 def disclosure(request):
-    """Public, no sign-in: agreements in force with their scope, term and caps."""
+    """Public, no sign-in: agreements in force with their scope, term and caps, and the
+    products listed under them with their prices."""
     return render(
         request,
         "portal/operators/disclosure.html",
         {
             "agreements": selectors.disclosed_agreements(),
             "notices": selectors.agreements_under_notice(),
+            # Each operator's listed products with their prices.
+            "products": product_selectors.disclosed_products(),
         },
     )
 

@@ -4,6 +4,7 @@ from apps.portal import (
     ingest_views,
     notification_views,
     operator_views,
+    product_views,
     resource_views,
     views,
     webhook_views,
@@ -91,4 +92,12 @@ urlpatterns += [
         webhook_views.delivery_resend,
         name="webhook_delivery_resend",
     ),
+]
+
+urlpatterns += [
+    path("products/", product_views.product_list, name="products"),
+    path("products/new/", product_views.product_create, name="product_create"),
+    path("products/<int:pk>/", product_views.product_detail, name="product_detail"),
+    path("products/<int:pk>/edit/", product_views.product_edit, name="product_edit"),
+    path("products/<int:pk>/<str:action>/", product_views.product_action, name="product_action"),
 ]

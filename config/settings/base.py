@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.workflow",
     "apps.catalog",
     "apps.operators",
+    "apps.products",
     "apps.grants",
     "apps.webhooks",
     "apps.portal",
@@ -307,6 +308,10 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "apps.operators.choices.ReportStatus",
         "DocumentKindEnum": "apps.operators.choices.DocumentKind",
         "WebhookDeliveryStatusEnum": "apps.webhooks.choices.DeliveryStatus",
+        "ProductStatusEnum": "apps.products.choices.ProductStatus",
+        "DeliveryModeEnum": "apps.products.choices.DeliveryMode",
+        "UseTypeEnum": "apps.products.choices.UseType",
+        "PricingModelEnum": "apps.products.choices.PricingModel",
     },
 }
 
@@ -486,3 +491,5 @@ WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=6)
 WEBHOOKS_MAX_ENDPOINTS = env.int("WEBHOOKS_MAX_ENDPOINTS", default=20)
 # Tests only: lets http://127.0.0.1 receive deliveries. Production refuses to start with it.
 WEBHOOKS_ALLOW_INSECURE_LOOPBACK = env.bool("WEBHOOKS_ALLOW_INSECURE_LOOPBACK", default=False)
+# Data products (apps.products): days the authority has to review a submitted product.
+PRODUCTS_REVIEW_DAYS = env.int("PRODUCTS_REVIEW_DAYS", default=10)

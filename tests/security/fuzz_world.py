@@ -17,6 +17,22 @@ def _bearer(user, **kwargs) -> dict:
     return {"Authorization": f"Bearer {raw}"}
 
 
+def _products(operator, regulator, agreement, registered) -> None:
+    """A draft, one in review and a listed product (tests/products/conftest.py data)."""
+    from apps.products import services as products
+    from tests.products.conftest import product_data
+
+    made = [
+        products.product_create(
+            user=operator, data=product_data(agreement, registered, name=f"产品{n}")
+        )
+        for n in range(3)
+    ]
+    products.product_submit(product=made[1], user=operator)
+    products.product_submit(product=made[2], user=operator)
+    products.product_approve(product=made[2], reviewer=regulator)
+
+
 def build_world() -> dict[str, dict]:
     regulator = member(OrganizationKind.REGULATOR, username="fuzz_regulator")
     provider = member(OrganizationKind.PROVIDER, username="fuzz_provider")
@@ -36,6 +52,7 @@ def build_world() -> dict[str, dict]:
     )
     make_effective(effective, operator, regulator)
     operator_services.agreement_create(user=operator, data=agreement_data(regulator, registered))
+    _products(operator, regulator, effective, registered)
     return {
         "regulator": _bearer(regulator, allowed_ips=["127.0.0.1/32"]),
         "provider": _bearer(provider),

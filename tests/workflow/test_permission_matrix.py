@@ -66,6 +66,7 @@ def world(
     from apps.audit.models import AuditEvent
 
     resource = catalog.resource_create(user=provider, data=payload(name="待审资源"))
+    product = _draft_product(operator_admin, request.getfixturevalue("regulator"), provider)
     catalog.resource_submit(resource=resource, user=provider)
     key, _raw = accounts.api_key_create(
         organization=merchant.organization, created_by=merchant, name="merchant key"
@@ -97,6 +98,7 @@ def world(
         "organization": merchant.organization,
         "event": AuditEvent.objects.filter(target_org_id=merchant.organization_id).first(),
         **webhook_objects(merchant),
+        "product": product,
     }
 
 
@@ -117,6 +119,36 @@ def webhook_objects(merchant) -> dict:
         status="failed",
     )
     return {"webhook_endpoint": endpoint, "webhook_delivery": delivery}
+
+
+def _draft_product(operator_admin, regulator, provider):
+    """A draft product of the operator, under an effective agreement of its own (the
+    world's draft agreement stays a draft)."""
+    from apps.products import services as products
+    from tests.catalog.conftest import register
+    from tests.operators.conftest import agreement_data, make_effective
+
+    source = register(
+        catalog.resource_create(user=provider, data=payload(name="产品来源")), provider, regulator
+    )
+    data = agreement_data(
+        regulator, [source, source], scope=[{"resource": source.pk, "fields": None}]
+    )
+    agreement = make_effective(
+        operators.agreement_create(user=operator_admin, data=data), operator_admin, regulator
+    )
+    return products.product_create(
+        user=operator_admin,
+        data={
+            "agreement": agreement.pk,
+            "name": "矩阵产品",
+            "sources": [{"resource": source.pk, "fields": ["credit_code"]}],
+            "delivery_modes": ["api_pull"],
+            "scenarios": ["credit"],
+            "use_type": "public_welfare",
+            "terms": "条款",
+        },
+    )
 
 
 def client_for(request, persona: str) -> Client:

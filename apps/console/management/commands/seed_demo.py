@@ -124,6 +124,9 @@ class Command(BaseCommand):
         from apps.operators import demo as operators_demo
 
         operators_demo.seed(stdout=self.stdout)
+        from apps.products import demo as products_demo
+
+        products_demo.seed(stdout=self.stdout)
 
     def _report(self, logins, new_keys, password):
         out = self.stdout
