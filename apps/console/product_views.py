@@ -12,7 +12,6 @@ from apps.products import selectors, services
 from apps.products.models import DataProduct
 from apps.workflow import policy
 from apps.workflow.policy import DECIDE, get_object_for
-from apps.workflow.review import steps_for
 
 
 @regulator_required
@@ -27,14 +26,8 @@ def product_queue(request):
 @regulator_required
 def product_review(request, pk: int):
     product = get_object_for(request.user, DataProduct, pk)
-    context = {
-        "product": product,
-        "sources": product.sources.select_related("resource", "pinned_version"),
-        "terms": selectors.product_terms(product=product),
-        "history": selectors.product_history(user=request.user, product=product),
-        "steps": steps_for(product),
-        "can_decide": policy.allows(request.user, DECIDE, product),
-    }
+    context = selectors.product_detail(user=request.user, product=product)
+    context["can_decide"] = policy.allows(request.user, DECIDE, product)
     return render(request, "console/products/review.html", context)
 
 

@@ -96,7 +96,7 @@ def product_page(request, pk: int):
     product = get_object_for(request.user, DataProduct, pk)
     context = {
         "product": product,
-        "sources": product.sources.select_related("resource", "pinned_version"),
+        "sources": selectors.product_sources(product=product),
         "terms": product.current_terms,
     }
     return render(request, "portal/products/page.html", context)

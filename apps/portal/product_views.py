@@ -17,7 +17,6 @@ from apps.products import selectors, services
 from apps.products.models import DataProduct
 from apps.workflow import policy
 from apps.workflow.policy import get_object_for
-from apps.workflow.review import steps_for
 
 
 def _operator_only(request):
@@ -70,14 +69,8 @@ def product_edit(request, pk: int):
 @login_required
 def product_detail(request, pk: int):
     product = get_object_for(request.user, DataProduct, pk)
-    context = {
-        "product": product,
-        "sources": product.sources.select_related("resource", "pinned_version"),
-        "terms": selectors.product_terms(product=product),
-        "history": selectors.product_history(user=request.user, product=product),
-        "steps": steps_for(product),
-        "is_owner": policy.allows(request.user, MANAGE, product),
-    }
+    context = selectors.product_detail(user=request.user, product=product)
+    context["is_owner"] = policy.allows(request.user, MANAGE, product)
     return render(request, "portal/products/detail.html", context)
 
 

@@ -12,6 +12,7 @@ from apps.products.choices import ProductStatus as P
 from apps.products.models import DataProduct, ProductSource, ProductTerms
 from apps.workflow import policy
 from apps.workflow.history import history_for
+from apps.workflow.review import steps_for
 
 _SOURCES = Prefetch(
     "sources",
@@ -107,6 +108,21 @@ def product_history(*, user: User, product: DataProduct) -> list:
 
 def product_terms(*, product: DataProduct) -> QuerySet:
     return ProductTerms.objects.filter(product=product).order_by("-version")
+
+
+def product_sources(*, product: DataProduct) -> QuerySet:
+    return product.sources.select_related("resource", "pinned_version")
+
+
+def product_detail(*, user: User, product: DataProduct) -> dict:
+    """What a product's page shows `user`, in the portal and the console alike."""
+    return {
+        "product": product,
+        "sources": product_sources(product=product),
+        "terms": product_terms(product=product),
+        "history": product_history(user=user, product=product),
+        "steps": steps_for(product),
+    }
 
 
 def effective_agreements(*, user: User) -> QuerySet:

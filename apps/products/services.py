@@ -20,11 +20,12 @@ from apps.accounts.models import User
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 from apps.operators.choices import AgreementStatus
 from apps.operators.models import AuthorizationAgreement
+from apps.operators.services.common import require_reason, require_regulator
 from apps.products import validation as check
 from apps.products.choices import EDITABLE, PRODUCT_TRANSITIONS
 from apps.products.choices import ProductStatus as P
 from apps.products.models import DataProduct, ProductSource, ProductTerms
-from apps.workflow import events, policy, review
+from apps.workflow import events, review
 from apps.workflow.models import Decision
 from apps.workflow.notifications import notify_decision
 from apps.workflow.transitions import record_change, transition
@@ -81,23 +82,6 @@ def _lock(product: DataProduct) -> DataProduct:
 def _require_operator(product: DataProduct, user: User) -> None:
     if user.organization_id != product.operator_id:
         raise PermissionDeniedError(_("Only the product's operator may do this."))
-
-
-def _require_decider(user: User) -> None:
-    if not user.is_regulator:
-        raise PermissionDeniedError(_("Only the regulator may do this."))
-    policy.require(user, policy.DECIDE, message=_("Only a reviewer or an admin may decide."))
-
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(
-            _("A reason is required."),
-            code="reason_required",
-            details={"reason": [_("This field is required.")]},
-        )
-    return reason
 
 
 def _agreement_for(user: User, agreement_id) -> AuthorizationAgreement:
@@ -250,7 +234,7 @@ def product_withdraw(*, product: DataProduct, user: User, note: str = "") -> Dat
 @transaction.atomic
 def product_approve(*, product: DataProduct, reviewer: User, note: str = "") -> DataProduct:
     """Review passed: listed in the marketplace, if still inside the agreement."""
-    _require_decider(reviewer)
+    require_regulator(reviewer)
     product = _lock(product)
     if product.status != P.IN_REVIEW:
         product_move(product, P.LISTED, actor=reviewer)  # raises: the table decides
@@ -269,8 +253,8 @@ def product_approve(*, product: DataProduct, reviewer: User, note: str = "") -> 
 @transaction.atomic
 def product_return(*, product: DataProduct, reviewer: User, reason: str) -> DataProduct:
     """Back to draft with the reviewer's reason."""
-    _require_decider(reviewer)
-    reason = _require_reason(reason)
+    require_regulator(reviewer)
+    reason = require_reason(reason)
     product = _lock(product)
     if product.status != P.IN_REVIEW:
         product_move(product, P.DRAFT, actor=reviewer, note=reason)  # raises
@@ -288,10 +272,10 @@ def product_return(*, product: DataProduct, reviewer: User, reason: str) -> Data
 def product_delist(*, product: DataProduct, user: User, reason: str) -> DataProduct:
     """Out of the marketplace for good: by its operator or by the regulator."""
     if user.is_regulator:
-        _require_decider(user)
+        require_regulator(user)
     else:
         _require_operator(product, user)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     product = _lock(product)
     product_move(product, P.DELISTED, actor=user, note=reason)
     product.save(update_fields=["status", "updated_at"])
