@@ -11,6 +11,7 @@ from apps.console import (
     routing_views,
     views,
 )
+from apps.workflow.notification_pages import notification_urls
 
 app_name = "console"
 
@@ -68,24 +69,7 @@ urlpatterns += [
     path("holidays/<int:pk>/delete/", holiday_views.holiday_delete, name="holiday_delete"),
 ]
 
-urlpatterns += [
-    path("notifications/", notification_views.notifications, name="notifications"),
-    path(
-        "notifications/read-all/",
-        notification_views.notifications_read_all,
-        name="notifications_read_all",
-    ),
-    path(
-        "notifications/preferences/",
-        notification_views.notification_preferences,
-        name="notification_preferences",
-    ),
-    path(
-        "notifications/<int:pk>/read/",
-        notification_views.notification_read,
-        name="notification_read",
-    ),
-]
+urlpatterns += notification_urls(notification_views)
 
 urlpatterns += [
     path("products/", product_views.product_queue, name="products"),

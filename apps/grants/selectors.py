@@ -16,10 +16,6 @@ def active_ruleset() -> RuleSet | None:
     return RuleSet.objects.filter(status=RuleSetStatus.PUBLISHED).order_by("-version").first()
 
 
-def draft_ruleset(*, user) -> RuleSet | None:
-    return ruleset_list(user=user).filter(status=RuleSetStatus.DRAFT).first()
-
-
 def holiday_list(*, user, year: int | None = None):
     rows = Holiday.objects.restrict(user, VIEW)
     return rows.filter(day__year=year) if year else rows

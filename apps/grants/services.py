@@ -16,6 +16,7 @@ from apps.grants.choices import STEP_ORDER, DayKind, RuleSetStatus
 from apps.grants.defaults import DEFAULT_RULES
 from apps.grants.models import Holiday, RoutingRule, RuleSet
 from apps.grants.routing import Conditions
+from apps.grants.selectors import active_ruleset
 from apps.workflow import policy
 from apps.workflow.transitions import record_change
 
@@ -65,7 +66,7 @@ def ruleset_draft_create(*, user: User, note: str = "") -> RuleSet:
     _require_manager(user)
     if RuleSet.objects.filter(status=RuleSetStatus.DRAFT).exists():
         raise TransitionNotAllowed(_("A draft exists already; edit it."), code="draft_exists")
-    active = RuleSet.objects.filter(status=RuleSetStatus.PUBLISHED).order_by("-version").first()
+    active = active_ruleset()
     number = (RuleSet.objects.aggregate(n=Max("version"))["n"] or 0) + 1
     draft = RuleSet.objects.create(version=number, note=note[:300], created_by=user)
     source = [_rule_snapshot(r) for r in active.rules.all()] if active else _defaults()

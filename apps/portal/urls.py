@@ -9,6 +9,7 @@ from apps.portal import (
     views,
     webhook_views,
 )
+from apps.workflow.notification_pages import notification_urls
 
 app_name = "portal"
 
@@ -64,23 +65,9 @@ urlpatterns += [
     path("reports/", operator_views.reports, name="operator_reports"),
 ]
 
+urlpatterns += notification_urls(notification_views)
+
 urlpatterns += [
-    path("notifications/", notification_views.notifications, name="notifications"),
-    path(
-        "notifications/read-all/",
-        notification_views.notifications_read_all,
-        name="notifications_read_all",
-    ),
-    path(
-        "notifications/preferences/",
-        notification_views.notification_preferences,
-        name="notification_preferences",
-    ),
-    path(
-        "notifications/<int:pk>/read/",
-        notification_views.notification_read,
-        name="notification_read",
-    ),
     path("webhooks/", webhook_views.endpoint_list, name="webhooks"),
     path("webhooks/<int:pk>/", webhook_views.endpoint_detail, name="webhook_detail"),
     path("webhooks/<int:pk>/rotate/", webhook_views.endpoint_rotate, name="webhook_rotate"),

@@ -3,6 +3,7 @@ list, mark one or all read (POST), e-mail preferences. Here, below both surfaces
 neither imports the other; apps.workflow.notifications does the work."""
 
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from apps.core.forms import run_action
@@ -59,3 +60,22 @@ def preferences(request, namespace: str):
     chosen = request.POST.getlist("email")
     run_action(request, lambda: service.email_preferences_set(user=request.user, email_on=chosen))
     return redirect(f"{namespace}:notifications")
+
+
+def notification_urls(views) -> list:
+    """The four notification paths, bound to a surface's `views` module (its own
+    access decorators around the functions above); each surface's urls.py includes them."""
+    return [
+        path("notifications/", views.notifications, name="notifications"),
+        path(
+            "notifications/read-all/",
+            views.notifications_read_all,
+            name="notifications_read_all",
+        ),
+        path(
+            "notifications/preferences/",
+            views.notification_preferences,
+            name="notification_preferences",
+        ),
+        path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    ]
