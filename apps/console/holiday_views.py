@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.console.routing_views import require_manager
 from apps.console.views import regulator_required
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error, run_action
@@ -31,7 +30,7 @@ def holidays(request):
     """The year's calendar; POST adds (or renames) one day."""
     year = _year(request)
     if request.method == "POST":
-        require_manager(request, Holiday)
+        policy.require(request.user, MANAGE, Holiday)
     form = HolidayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -46,7 +45,7 @@ def holidays(request):
 @require_POST
 @regulator_required
 def holiday_import(request):
-    require_manager(request, Holiday)
+    policy.require(request.user, MANAGE, Holiday)
     form = HolidayImportForm(request.POST)
     if form.is_valid():
         try:

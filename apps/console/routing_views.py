@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.console.views import regulator_required
-from apps.core.exceptions import DomainError, PermissionDeniedError
-from apps.core.forms import add_domain_error, record_web_refusal, run_action
+from apps.core.exceptions import DomainError
+from apps.core.forms import add_domain_error, run_action
 from apps.core.permissions import MANAGE
 from apps.grants import describe, selectors, services
 from apps.grants.forms import PreviewForm, RuleForm
@@ -14,14 +14,6 @@ from apps.grants.models import RoutingRule, RuleSet
 from apps.grants.routing import route
 from apps.workflow import policy
 from apps.workflow.policy import get_object_for
-
-
-def require_manager(request, model) -> None:
-    """403 (audited) for regulator users who read but may not edit."""
-    if not policy.may(request.user, MANAGE, model):
-        error = PermissionDeniedError()
-        record_web_refusal(request, error)
-        raise error
 
 
 @regulator_required
@@ -37,7 +29,7 @@ def versions(request):
 @require_POST
 @regulator_required
 def draft_create(request):
-    require_manager(request, RuleSet)
+    policy.require(request.user, MANAGE, RuleSet)
     created = []
     run_action(
         request,

@@ -169,5 +169,11 @@ class DomainErrorMiddleware:
 
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
+        if not getattr(exception, "audited", False):
+            # Every refusal is audited: a view that lets a service's or the policy's
+            # refusal escape needs no recording of its own.
+            from apps.core.forms import record_web_refusal
+
+            record_web_refusal(request, exception)
         template = "errors/403.html" if exception.status == 403 else "errors/400.html"
         return render(request, template, {"message": exception.message}, status=exception.status)

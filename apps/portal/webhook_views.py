@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from apps.core.exceptions import DomainError, PermissionDeniedError
-from apps.core.forms import add_domain_error, record_web_refusal, run_action
+from apps.core.exceptions import DomainError
+from apps.core.forms import add_domain_error, run_action
 from apps.core.permissions import MANAGE, VIEW
 from apps.webhooks import selectors, services
 from apps.webhooks.forms import DeliveryFilterForm, EndpointForm
@@ -22,13 +22,6 @@ from apps.workflow.policy import get_object_for
 LOG_ROWS = 50
 
 
-def _require_view(request) -> None:
-    if not policy.may(request.user, VIEW, WebhookEndpoint):
-        error = PermissionDeniedError()
-        record_web_refusal(request, error)
-        raise error
-
-
 def _with_secret(request, endpoint, secret):
     # Rendered in this response only (never_cache), never stored or redirected with.
     return render(request, "portal/webhooks/secret.html", {"endpoint": endpoint, "secret": secret})
@@ -37,7 +30,7 @@ def _with_secret(request, endpoint, secret):
 @never_cache
 @login_required
 def endpoint_list(request):
-    _require_view(request)
+    policy.require(request.user, VIEW, WebhookEndpoint)
     form = EndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
