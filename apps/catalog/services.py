@@ -75,9 +75,7 @@ def _require_provider(resource: DataResource, user: User) -> None:
 
 
 def _require_regulator(user: User) -> None:
-    if not user.is_regulator:
-        raise PermissionDeniedError(_("Only the regulator may review registrations."))
-    policy.require(user, policy.DECIDE, DataResource, _("Only a reviewer or an admin may decide."))
+    policy.require_regulator(user, DataResource, _("Only the regulator may review registrations."))
 
 
 def _record_version(resource: DataResource, user: User | None, *, pending: bool = False):

@@ -199,6 +199,13 @@ def require(user, action: str, model: type[models.Model] | None = None, message=
         raise PermissionDeniedError(message or _("Your role does not allow this."))
 
 
+def require_regulator(user, model: type[models.Model] | None = None, message=None) -> None:
+    """Deciding reviews, suspending and revoking: the regulator's reviewers and admins."""
+    if not user.is_regulator:
+        raise PermissionDeniedError(message or _("Only the regulator may do this."))
+    require(user, DECIDE, model, _("Only a reviewer or an admin may decide."))
+
+
 def owner_org_id(obj) -> int | None:
     return policy_for(type(obj)).owner_id(obj)
 

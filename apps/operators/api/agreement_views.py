@@ -11,13 +11,15 @@ from apps.core.http import file_response
 from apps.core.permissions import MANAGE, VIEW
 from apps.operators import selectors, services
 from apps.operators.api import serializers as s
-from apps.operators.api.views import UPLOAD, validated
+from apps.operators.api.views import UPLOAD, DecisionActionsMixin, validated
 from apps.operators.models import AuthorizationAgreement
 from apps.operators.scope import agreement_scope_check
-from apps.workflow.policy import DECIDE, get_object_for
+from apps.workflow.policy import get_object_for
 
 
-class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AgreementViewSet(
+    DecisionActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Authorization agreements: drafting, review, notice, versions, suspension."""
 
     serializer_class = s.AgreementSerializer
@@ -83,17 +85,6 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             agreement=agreement, user=request.user
         )
         return file_response(content, content_type, agreement.document_name or "agreement.pdf")
-
-    def _note(self, request, call, action=DECIDE):
-        agreement = self._get(action)  # 404 for outsiders before the body is looked at
-        note = validated(s.OperatorNoteSerializer, request).get("note", "")
-        return self._respond(call(agreement, note))
-
-    def _reason(self, request, call, action=DECIDE):
-        agreement = self._get(action)
-        reason = validated(s.ReasonSerializer, request)["reason"]
-        call(agreement, reason)
-        return self._respond(agreement)
 
     @extend_schema(request=s.OperatorNoteSerializer, responses=s.AgreementSerializer)
     @action(detail=True, methods=["post"])

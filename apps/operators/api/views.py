@@ -28,7 +28,26 @@ def validated(serializer_class, request, **kwargs) -> dict:
     return dict(payload.validated_data)
 
 
-class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DecisionActionsMixin:
+    """The note- and reason-bodied transition actions shared by the profile and
+    agreement viewsets; the host provides `_get(action)` and `_respond(obj)` (which
+    re-reads the object by pk)."""
+
+    def _note(self, request, call, action=DECIDE):
+        obj = self._get(action)  # 404 for outsiders before the body is looked at
+        note = validated(s.OperatorNoteSerializer, request).get("note", "")
+        return self._respond(call(obj, note))
+
+    def _reason(self, request, call, action=DECIDE):
+        obj = self._get(action)
+        reason = validated(s.ReasonSerializer, request)["reason"]
+        call(obj, reason)  # may return a related record (a suspension): respond with obj
+        return self._respond(obj)
+
+
+class ProfileViewSet(
+    DecisionActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Operator profiles and the qualification life cycle."""
 
     serializer_class = s.ProfileSerializer
@@ -100,17 +119,6 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def history(self, request, pk=None):
         events = selectors.profile_history(user=request.user, profile=self._get())
         return Response(s.QualificationEventSerializer(events, many=True).data)
-
-    def _note(self, request, call, action=DECIDE):
-        profile = self._get(action)  # 404 for outsiders before the body is looked at
-        note = validated(s.OperatorNoteSerializer, request).get("note", "")
-        return self._respond(call(profile, note))
-
-    def _reason(self, request, call, action=DECIDE):
-        profile = self._get(action)
-        reason = validated(s.ReasonSerializer, request)["reason"]
-        result = call(profile, reason)
-        return self._respond(result if isinstance(result, OperatorProfile) else result.profile)
 
     @extend_schema(request=s.OperatorNoteSerializer, responses=s.ProfileSerializer)
     @action(detail=True, methods=["post"])

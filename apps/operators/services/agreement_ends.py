@@ -12,7 +12,8 @@ from apps.operators.models import AuthorizationAgreement, Suspension
 from apps.operators.services import agreement_rules as rules
 from apps.operators.services.agreements import _lock, _require_party
 from apps.operators.services.cascade_ops import end_agreement, lift, take_down_agreement
-from apps.operators.services.common import require_reason, require_regulator
+from apps.operators.services.common import require_reason
+from apps.workflow.policy import require_regulator
 
 
 @transaction.atomic

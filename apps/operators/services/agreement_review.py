@@ -23,10 +23,11 @@ from apps.operators.models import AuthorizationAgreement, OperatorProfile
 from apps.operators.services import agreement_rules as rules
 from apps.operators.services.agreements import _lock, _require_party
 from apps.operators.services.cascade_ops import STAGE, agreement_move
-from apps.operators.services.common import require_reason, require_regulator
+from apps.operators.services.common import require_reason
 from apps.workflow import notice, review
 from apps.workflow.models import Decision, Objection
 from apps.workflow.notifications import notify_decision
+from apps.workflow.policy import require_regulator
 
 
 def _check_for_force(agreement: AuthorizationAgreement) -> None:

@@ -23,10 +23,11 @@ from apps.operators.choices import QualificationStatus as Q
 from apps.operators.credit_code import credit_code_problem
 from apps.operators.models import OperatorProfile, QualificationDocument, Suspension
 from apps.operators.services import cascade_ops
-from apps.operators.services.common import require_reason, require_regulator
+from apps.operators.services.common import require_reason
 from apps.workflow import review
 from apps.workflow.history import history_record
 from apps.workflow.models import Decision
+from apps.workflow.policy import require_regulator
 from apps.workflow.transitions import record_change, transition
 
 PROFILE_FIELDS = (

@@ -10,7 +10,8 @@ from apps.core.exceptions import InvalidInput, PermissionDeniedError, Transition
 from apps.operators import files
 from apps.operators.choices import ReportStatus as R
 from apps.operators.models import AnnualReport
-from apps.operators.services.common import require_reason, require_regulator
+from apps.operators.services.common import require_reason
+from apps.workflow.policy import require_regulator
 from apps.workflow.transitions import record_change
 
 
