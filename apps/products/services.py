@@ -20,7 +20,7 @@ from apps.accounts.models import User
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 from apps.operators.choices import AgreementStatus
 from apps.operators.models import AuthorizationAgreement
-from apps.operators.services.common import require_reason, require_regulator
+from apps.operators.services.common import require_reason
 from apps.products import validation as check
 from apps.products.choices import EDITABLE, PRODUCT_TRANSITIONS
 from apps.products.choices import ProductStatus as P
@@ -28,6 +28,7 @@ from apps.products.models import DataProduct, ProductSource, ProductTerms
 from apps.workflow import events, review
 from apps.workflow.models import Decision
 from apps.workflow.notifications import notify_decision
+from apps.workflow.policy import require_regulator
 from apps.workflow.transitions import record_change, transition
 
 STAGE = "product"  # the authority's review step of a submitted product
