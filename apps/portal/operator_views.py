@@ -31,14 +31,14 @@ from apps.workflow import policy
 from apps.workflow.policy import get_object_for
 
 
-def _operator_only(request):
+def operator_only(request):
     if request.user.org_kind != OrganizationKind.OPERATOR:
         raise PermissionDenied
 
 
 @login_required
 def profile(request):
-    _operator_only(request)
+    operator_only(request)
     current = selectors.own_profile(user=request.user)
     initial = {f: getattr(current, f) for f in PROFILE_FIELDS} if current else {}
     form = ProfileForm(request.POST or None, initial=initial)
@@ -63,7 +63,7 @@ def profile(request):
 @require_POST
 @login_required
 def document_upload(request):
-    _operator_only(request)
+    operator_only(request)
     current = selectors.own_profile(user=request.user)
     if current is None:
         raise Http404
@@ -87,7 +87,7 @@ def document_upload(request):
 @require_POST
 @login_required
 def profile_action(request, action: str):
-    _operator_only(request)
+    operator_only(request)
     current = selectors.own_profile(user=request.user)
     if current is None:
         return redirect("portal:operator_profile")
@@ -111,14 +111,14 @@ def _run(request, call) -> None:
 
 @login_required
 def agreement_list(request):
-    _operator_only(request)
+    operator_only(request)
     agreements = selectors.agreement_list(user=request.user, mine=True)
     return render(request, "portal/operators/agreements.html", {"agreements": agreements})
 
 
 @login_required
 def agreement_create(request):
-    _operator_only(request)
+    operator_only(request)
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,7 +133,7 @@ def agreement_create(request):
 @login_required
 def agreement_edit(request, pk: int):
     """Edit a draft or returned version, e.g. version n+1 right after starting an amendment."""
-    _operator_only(request)
+    operator_only(request)
     agreement = get_object_for(request.user, AuthorizationAgreement, pk, MANAGE)
     form = AgreementForm(request.POST or None, initial=AgreementForm.initial_from(agreement))
     if request.method == "POST" and form.is_valid():
@@ -201,7 +201,7 @@ def agreement_action(request, pk: int, action: str):
 
 @login_required
 def reports(request):
-    _operator_only(request)
+    operator_only(request)
     form = ReportForm(
         request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year - 1}
     )

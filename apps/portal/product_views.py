@@ -3,15 +3,14 @@ the public marketplace (no sign-in). All writes go through apps.products.service
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.choices import OrganizationKind
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error, run_action
 from apps.core.permissions import MANAGE
+from apps.portal.operator_views import operator_only
 from apps.portal.product_forms import ProductForm
 from apps.products import selectors, services
 from apps.products.models import DataProduct
@@ -19,14 +18,9 @@ from apps.workflow import policy
 from apps.workflow.policy import get_object_for
 
 
-def _operator_only(request):
-    if request.user.org_kind != OrganizationKind.OPERATOR:
-        raise PermissionDenied
-
-
 @login_required
 def product_list(request):
-    _operator_only(request)
+    operator_only(request)
     products = selectors.product_list(user=request.user, mine=True)
     return render(request, "portal/products/list.html", {"products": products})
 
@@ -51,13 +45,13 @@ def _form_page(request, product=None):
 
 @login_required
 def product_create(request):
-    _operator_only(request)
+    operator_only(request)
     return _form_page(request)
 
 
 @login_required
 def product_edit(request, pk: int):
-    _operator_only(request)
+    operator_only(request)
     product = get_object_for(request.user, DataProduct, pk, MANAGE)
     if product.sources.count() > 1:
         # The form edits one source; saving it would drop the others.
