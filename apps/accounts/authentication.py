@@ -6,6 +6,23 @@ from rest_framework import authentication, exceptions
 from apps.accounts.services import ApiKeyError, api_key_authenticate
 from apps.core.net import client_ip
 
+# Checks an upper app adds to every request made with a key (apps.grants: a key bound
+# to a grant reads that grant only, and only while the grant is usable). Each is called
+# as guard(key, request) and refuses by raising KeyRefused.
+KEY_GUARDS: list = []
+
+
+def key_guard_register(guard) -> None:
+    if guard not in KEY_GUARDS:
+        KEY_GUARDS.append(guard)
+
+
+class KeyRefused(exceptions.PermissionDenied):
+    """A valid key that may not make this request: 403 with a specific code."""
+
+    def __init__(self, code: str, message):
+        super().__init__(detail=message, code=code)
+
 
 class ApiKeyFailed(exceptions.AuthenticationFailed):
     def __init__(self, error: ApiKeyError):
@@ -36,6 +53,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         # membership there is pinned on the user by api_key_authenticate).
         user = key.created_by
         request._request.api_key = key
+        for guard in KEY_GUARDS:
+            try:
+                guard(key, request)
+            except KeyRefused as refusal:
+                request._request.api_key_denial = refusal.get_codes()
+                raise
         return user, key
 
     def authenticate_header(self, request):

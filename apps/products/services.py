@@ -38,6 +38,16 @@ LIMITS = ("max_rows_per_day", "max_calls_per_day")
 
 PRODUCT_STATUS_CHANGED = "product.status_changed"  # webhook event type (ProductsConfig)
 
+# What later apps do when a product moves (apps.grants: its grants follow a suspension,
+# a lifted suspension and a delisting). Called as hook(product, source, to, note) in the
+# move's transaction, so the product and everything built on it change together.
+_MOVE_HOOKS: list = []
+
+
+def product_move_hook_register(hook) -> None:
+    if hook not in _MOVE_HOOKS:
+        _MOVE_HOOKS.append(hook)
+
 
 def product_move(product: DataProduct, to: str, *, actor, note: str = "") -> None:
     """The one status move of a product; its operator's webhooks hear of it in the same
@@ -56,6 +66,8 @@ def product_move(product: DataProduct, to: str, *, actor, note: str = "") -> Non
         },
         target=product,
     )
+    for hook in _MOVE_HOOKS:
+        hook(product, source, to, note)
 
 
 def _tell_operator(product: DataProduct, decision: str, note: str) -> None:

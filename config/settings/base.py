@@ -493,3 +493,14 @@ WEBHOOKS_MAX_ENDPOINTS = env.int("WEBHOOKS_MAX_ENDPOINTS", default=20)
 WEBHOOKS_ALLOW_INSECURE_LOOPBACK = env.bool("WEBHOOKS_ALLOW_INSECURE_LOOPBACK", default=False)
 # Data products (apps.products): days the authority has to review a submitted product.
 PRODUCTS_REVIEW_DAYS = env.int("PRODUCTS_REVIEW_DAYS", default=10)
+
+# Access applications and grants (apps.grants).
+# Requests per minute a grant allows (its rate limit, frozen when it is issued).
+GRANTS_RATE_PER_MINUTE = env.int("GRANTS_RATE_PER_MINUTE", default=600)
+# Reviewers are reminded this many hours before a step's deadline.
+GRANTS_REMINDER_HOURS = env.int("GRANTS_REMINDER_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["grants-timers"] = {
+    "task": "grants.timers",
+    "schedule": env.float("GRANTS_TIMER_SECONDS", default=300.0),
+    "options": {"expires": 240},
+}

@@ -29,7 +29,7 @@ def facts(classes, personal="none", *, open_types=(O.CONDITIONAL,), use=U.INDUST
         personal=personal != "none",
         sensitive=personal == "sensitive",
         use_type=use,
-        delivery_modes=frozenset({D.API}),
+        delivery_modes=frozenset({D.API_PULL}),
         kind=kind,
     )
 

@@ -43,6 +43,10 @@ class ReviewStep(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # Set once by the deadline timers (compare-and-swap): the reminder before `due_at`
+    # and the escalation after it are each sent once.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
