@@ -124,6 +124,17 @@ def remove_replaced(relative: str, *, replacement: str) -> None:
     transaction.on_commit(lambda: target.unlink(missing_ok=True))
 
 
+# Later apps that store files here too (apps.grants: application attachments) name the
+# paths their rows point to, so that `orphan_files` never takes them for orphans.
+REFERENCE_SOURCES: list = []
+
+
+def reference_source_register(source) -> None:
+    """`source()` returns an iterable of stored paths (relative to OPERATORS_FILES_DIR)."""
+    if source not in REFERENCE_SOURCES:
+        REFERENCE_SOURCES.append(source)
+
+
 def referenced_paths() -> set[str]:
     """Every stored file a row points to (documents, signed agreements, attachments)."""
     from apps.operators.models import AnnualReport, AuthorizationAgreement, QualificationDocument
@@ -131,4 +142,6 @@ def referenced_paths() -> set[str]:
     paths = set(QualificationDocument.objects.values_list("file_path", flat=True))
     paths |= set(AuthorizationAgreement.objects.values_list("document_path", flat=True))
     paths |= set(AnnualReport.objects.values_list("attachment_path", flat=True))
+    for source in REFERENCE_SOURCES:
+        paths |= set(source())
     return {path for path in paths if path}
