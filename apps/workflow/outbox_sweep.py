@@ -61,3 +61,20 @@ def outbox_sweep(*, now: datetime | None = None) -> list[int]:
             nudged.append(row["pk"])
             transaction.on_commit(lambda pk=row["pk"], topic=row["topic"]: send_nudge(pk, topic))
     return nudged
+
+
+def outbox_prune(*, now: datetime | None = None) -> int:
+    """Deletes finished work older than OUTBOX_KEEP_DAYS (daily beat). Failed rows stay
+    until someone looks at them; the audit log keeps what each job did."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    deleted = 0
+    while True:
+        batch = list(
+            OutboxItem.objects.filter(status=OutboxStatus.DONE, finished_at__lt=cutoff).values_list(
+                "pk", flat=True
+            )[:BATCH]
+        )
+        if not batch:
+            return deleted
+        deleted += OutboxItem.objects.filter(pk__in=batch).delete()[0]

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from apps.workflow.outbox import outbox_run
-from apps.workflow.outbox_sweep import outbox_sweep
+from apps.workflow.outbox_sweep import outbox_prune, outbox_sweep
 
 
 # acks_late + reject_on_worker_lost: a message whose worker died goes back to the queue;
@@ -16,3 +16,8 @@ def outbox_run_task(item_id: int) -> bool:
 @shared_task(name="workflow.outbox.sweep")
 def outbox_sweep_task() -> list[int]:
     return outbox_sweep()
+
+
+@shared_task(name="workflow.outbox.prune")
+def outbox_prune_task() -> int:
+    return outbox_prune()

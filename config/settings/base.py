@@ -381,6 +381,12 @@ OUTBOX_RENUDGE_MAX_SECONDS = env.int("OUTBOX_RENUDGE_MAX_SECONDS", default=3600)
 # Countdowns stay well below the Redis visibility timeout (a message held longer than it
 # is delivered twice); work due later is left to the sweeper.
 OUTBOX_MAX_COUNTDOWN_SECONDS = env.int("OUTBOX_MAX_COUNTDOWN_SECONDS", default=300)
+# Finished work is deleted this many days after it ended (failed work is kept).
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["workflow-outbox-prune"] = {
+    "task": "workflow.outbox.prune",
+    "schedule": 24 * 3600.0,
+}
 CELERY_BEAT_SCHEDULE["workflow-outbox-sweep"] = {
     "task": "workflow.outbox.sweep",
     "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=30.0),

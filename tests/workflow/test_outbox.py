@@ -177,3 +177,19 @@ def test_the_admin_tries_failed_items_again_and_records_it(topic, admin_user, rf
         action="workflow.outboxitem.retry", target_id=str(item.pk), actor_id=str(admin_user.pk)
     ).exists()
     assert outbox_run(item.pk) is True
+
+
+def test_prune_deletes_old_finished_work_and_keeps_failures_and_recent_work(topic, settings):
+    from apps.workflow.outbox_sweep import outbox_prune
+
+    settings.OUTBOX_KEEP_DAYS = 30
+    name = topic("test.prune", lambda item: None)
+    old_done = outbox_add(topic=name, payload={}, key="old")
+    recent_done = outbox_add(topic=name, payload={}, key="recent")
+    old_failed = outbox_add(topic=name, payload={}, key="failed")
+    long_ago = timezone.now() - timedelta(days=31)
+    OutboxItem.objects.filter(pk=old_done.pk).update(status="done", finished_at=long_ago)
+    OutboxItem.objects.filter(pk=recent_done.pk).update(status="done", finished_at=timezone.now())
+    OutboxItem.objects.filter(pk=old_failed.pk).update(status="failed", finished_at=long_ago)
+    assert outbox_prune() == 1
+    assert set(OutboxItem.objects.values_list("pk", flat=True)) == {recent_done.pk, old_failed.pk}
