@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.permissions import VIEW
 from apps.webhooks.choices import DeliveryStatus
+from apps.webhooks.sealing import SealedField
 
 
 class RestrictedQuerySet(models.QuerySet):
@@ -27,10 +28,10 @@ class WebhookEndpoint(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     event_types = models.JSONField(_("event types"), default=list)
     active = models.BooleanField(_("active"), default=True)
-    # HMAC keys: they must be readable to sign, so they are stored as they are; they are
-    # shown once (creation, rotation) and never serialized or audited.
-    secret = models.CharField(max_length=100)
-    previous_secret = models.CharField(max_length=100, blank=True)
+    # HMAC keys: they must be readable to sign, so they are sealed at rest
+    # (apps.webhooks.sealing); shown once (creation, rotation), never serialized or audited.
+    secret = SealedField()
+    previous_secret = SealedField(blank=True)
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     secret_rotated_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(

@@ -491,6 +491,13 @@ OPERATORS_NUMBER_PREFIX = env.str("OPERATORS_NUMBER_PREFIX", default="SQYY")
 
 # Webhooks (apps.webhooks): signed event deliveries to HTTPS endpoints, through the outbox.
 # A rotated signing secret stays valid this long, so receivers can switch.
+# Signing secrets are sealed at rest (apps.webhooks.sealing) with these Fernet keys,
+# newest first, or the key file (created on first use unless AUTOCREATE is off).
+WEBHOOKS_SECRET_KEYS = env.list("WEBHOOKS_SECRET_KEYS", default=[])
+WEBHOOKS_SECRET_KEY_FILE = env.str(
+    "WEBHOOKS_SECRET_KEY_FILE", default=str(DATA_DIR / "webhook-secret-key")
+)
+WEBHOOKS_SECRET_KEY_AUTOCREATE = env.bool("WEBHOOKS_SECRET_KEY_AUTOCREATE", default=True)
 WEBHOOKS_SECRET_GRACE_HOURS = env.int("WEBHOOKS_SECRET_GRACE_HOURS", default=24)
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=5.0)
 WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=6)

@@ -30,6 +30,11 @@ if len(_pseudonym_key) < 32 or _pseudonym_key == SECRET_KEY:
     )
 if env.bool("WEBHOOKS_ALLOW_INSECURE_LOOPBACK", default=False):
     raise ImproperlyConfigured("WEBHOOKS_ALLOW_INSECURE_LOOPBACK is for tests; never in production")
+WEBHOOKS_SECRET_KEY_AUTOCREATE = False
+if not (
+    env.list("WEBHOOKS_SECRET_KEYS", default=[]) or env.str("WEBHOOKS_SECRET_KEY_FILE", default="")
+):
+    raise ImproperlyConfigured("WEBHOOKS_SECRET_KEYS or WEBHOOKS_SECRET_KEY_FILE must be set")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -78,6 +78,7 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis(tmp_path):
         ("REDIS_URL", "REDIS_URL"),
         ("AUDIT_SIGNING_KEY_FILE", "AUDIT_SIGNING_KEY"),
         ("CATALOG_PSEUDONYM_KEYS", "CATALOG_PSEUDONYM_KEYS"),
+        ("WEBHOOKS_SECRET_KEY_FILE", "WEBHOOKS_SECRET_KEYS"),
     ],
 )
 def test_production_refuses_to_start_without_secret_or_hosts(tmp_path, missing, message):
@@ -91,6 +92,7 @@ def test_production_refuses_to_start_without_secret_or_hosts(tmp_path, missing, 
         AUDIT_SIGNING_KEY_FILE=str(tmp_path / "audit-signing-key.pem"),
         CATALOG_PSEUDONYM_KEYS=PSEUDONYM_KEYS,
         CATALOG_PSEUDONYM_KEY_ID="p1",
+        WEBHOOKS_SECRET_KEY_FILE=str(tmp_path / "webhook-secret-key"),
     )
     env.pop(missing)
     result = run(["manage.py", "check"], env)
@@ -109,6 +111,7 @@ def test_check_deploy_under_production_settings_prints_no_warnings(tmp_path):
         AUDIT_SIGNING_KEY_FILE=str(tmp_path / "audit-signing-key.pem"),
         CATALOG_PSEUDONYM_KEYS=PSEUDONYM_KEYS,
         CATALOG_PSEUDONYM_KEY_ID="p1",
+        WEBHOOKS_SECRET_KEY_FILE=str(tmp_path / "webhook-secret-key"),
     )
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr

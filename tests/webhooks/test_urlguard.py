@@ -126,6 +126,7 @@ def test_production_refuses_the_loopback_setting(tmp_path):
         AUDIT_SIGNING_KEY_FILE=str(tmp_path / "audit-signing-key.pem"),
         CATALOG_PSEUDONYM_KEYS="p1=" + "y" * 40,
         CATALOG_PSEUDONYM_KEY_ID="p1",
+        WEBHOOKS_SECRET_KEY_FILE=str(tmp_path / "webhook-secret-key"),
         WEBHOOKS_ALLOW_INSECURE_LOOPBACK="true",
     )
     result = run(["manage.py", "check"], env)
