@@ -1,21 +1,91 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.forms.forms import NON_FIELD_ERRORS
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 
 from apps.accounts import otp
 from apps.accounts.forms import LoginForm, OtpTokenForm
+from apps.accounts.lockout import LockState, lock_state
+from apps.core.api.errors import error_body
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        context = self.get_context_data(form=form)
+        # Only a real failed check counts (not an empty field): say what is left of it.
+        if form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+            state = lock_state(self.request, {"username": form.data.get("username", "")})
+            context["attempts_message"] = attempts_message(state)
+        return self.render_to_response(context)
+
+
+def attempts_message(state: LockState) -> str:
+    minutes = _cool_off_minutes()
+    return ngettext(
+        "%(count)d attempt left before sign-in is locked for %(minutes)d minutes.",
+        "%(count)d attempts left before sign-in is locked for %(minutes)d minutes.",
+        state.attempts_left,
+    ) % {"count": state.attempts_left, "minutes": minutes}
+
+
+def lockout_message(state: LockState) -> str:
+    lifts_at = state.lifts_at or timezone.now() + settings.AXES_COOLOFF_TIME
+    values = {
+        "time": formats.time_format(timezone.localtime(lifts_at), "H:i"),
+        "minutes": state.minutes_left or _cool_off_minutes(),
+    }
+    if state.address_locked:
+        return (
+            _(
+                "Too many failed sign-in attempts from your network address. Sign-in from this "
+                "address is locked until %(time)s (in %(minutes)d minutes); ask your administrator "
+                "if it must be unlocked sooner."
+            )
+            % values
+        )
+    return (
+        _(
+            "Too many failed sign-in attempts. This account is locked until %(time)s (in "
+            "%(minutes)d minutes) for sign-in from your address; try again then or ask your "
+            "administrator to unlock it."
+        )
+        % values
+    )
+
+
+def _cool_off_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def lockout_response(request, response=None, credentials=None, *args, **kwargs):
+    """AXES_LOCKOUT_CALLABLE: the sign-in page with the reason and the time to retry
+    (HTTP 429 with Retry-After), or the JSON error for a client that asks for JSON."""
+    state = lock_state(request, credentials)
+    message = lockout_message(state)
+    retry_after = str(state.minutes_left * 60 or int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+        body = error_body("sign_in_locked", message, {"retry_after_seconds": int(retry_after)})
+        locked = JsonResponse(body, status=429)
+    else:
+        form = LoginForm(request, data=request.POST or None)
+        form.is_bound = False
+        context = {"form": form, "locked_message": message}
+        locked = render(request, "registration/login.html", context, status=429)
+    locked["Retry-After"] = retry_after
+    return locked
 
 
 def _safe_next(request, default: str = "home") -> str:

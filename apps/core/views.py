@@ -3,8 +3,9 @@ import functools
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -59,7 +60,14 @@ def bad_request(request, exception=None):
 
 
 def server_error(request):
-    return _error(request, 500, "server_error", _("Server error."), "errors/500.html")
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("server_error", _("Server error.")), status=500)
+    # Rendered without the request: no context processor, session or database query,
+    # since any of them may be what failed.
+    page = loader.render_to_string(
+        "errors/500.html", {"request_id": getattr(request, "request_id", "")}
+    )
+    return HttpResponseServerError(page)
 
 
 def api_docs(view):

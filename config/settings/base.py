@@ -166,13 +166,20 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login lockout (django-axes): the account and, separately, the client IP are locked
-# after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES.
+# Login lockout (django-axes, apps/accounts/lockout.py): the pair (username, client IP) is
+# locked after AXES_FAILURE_LIMIT failures, the client IP alone after AXES_IP_FAILURE_LIMIT
+# failures over all usernames (an office behind one NAT address), each for
+# AXES_COOLOFF_MINUTES after the failure that locked it.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "apps.accounts.lockout.PairAndAddressHandler"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# Attempts while locked are refused and audited but do not push the lock further out, so
+# the time the page gives for retrying stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Reverse proxies in front of the app (nginx = 1); the client IP is read accordingly.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
@@ -405,7 +412,12 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request"]}
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # On the logger itself, so no handler (file, Sentry, test capture) sees the
+        # traceback of a 4xx before the filter drops it.
+        "django.request": {"filters": ["request"]},
+    },
 }
 
 # Audit log (apps/audit/README.md). The checkpoint signing key never lives in the database:
