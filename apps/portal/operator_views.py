@@ -116,6 +116,12 @@ def agreement_list(request):
     return render(request, "portal/operators/agreements.html", {"agreements": agreements})
 
 
+def _scope_error(form, error, request) -> None:
+    """The service speaks of `scope` by resource id; the form of `resources` by name."""
+    aliases = {"scope": "resources"}
+    add_domain_error(form, error, request, aliases=aliases, names=form.scope_names())
+
+
 @login_required
 def agreement_create(request):
     operator_only(request)
@@ -124,7 +130,7 @@ def agreement_create(request):
         try:
             agreement = services.agreement_create(user=request.user, data=form.to_data())
         except DomainError as error:
-            add_domain_error(form, error, request)
+            _scope_error(form, error, request)
         else:
             return redirect("portal:agreement_detail", pk=agreement.pk)
     return render(request, "portal/operators/agreement_form.html", {"form": form})
@@ -140,7 +146,7 @@ def agreement_edit(request, pk: int):
         try:
             services.agreement_update(agreement=agreement, user=request.user, data=form.to_data())
         except DomainError as error:
-            add_domain_error(form, error, request)
+            _scope_error(form, error, request)
         else:
             return redirect("portal:agreement_detail", pk=agreement.pk)
     context = {"form": form, "agreement": agreement}

@@ -41,9 +41,15 @@ def _edit(request, resource: DataResource | None):
         pending = selectors.pending_change(resource=resource)
         snap = pending.snapshot if pending else metadata.snapshot(resource)
         initial, field_rows = ResourceForm.initial_from(snap), snap["fields"]
-    form = ResourceForm(request.POST or None, initial=initial)
-    formset = FieldFormSet(request.POST or None, initial=field_rows, prefix="fields")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    adding_rows = request.method == "POST" and "add_rows" in request.POST
+    data = _with_more_rows(request.POST) if adding_rows else request.POST or None
+    form = ResourceForm(data, initial=initial)
+    formset = FieldFormSet(data, initial=field_rows, prefix="fields")
+    if adding_rows:
+        # Without JavaScript "Add a field" posts the form: it comes back with more empty
+        # rows, nothing saved and no complaint yet about what is still unfilled.
+        _quiet(form, formset)
+    elif request.method == "POST" and all([form.is_valid(), formset.is_valid()]):
         data = {**form.to_data(), "fields": fields_from(formset)}
         try:
             if resource is None:
@@ -61,6 +67,29 @@ def _edit(request, resource: DataResource | None):
             return redirect("portal:resource_detail", pk=resource.pk)
     context = {"form": form, "formset": formset, "resource": resource, "follow_up": follow_up}
     return render(request, "portal/resources/edit.html", context)
+
+
+MORE_ROWS = 3
+
+
+def _with_more_rows(post):
+    data = post.copy()
+    key = "fields-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, "0"))
+    except ValueError:
+        total = 0
+    data[key] = str(min(max(total, 0) + MORE_ROWS, FieldFormSet.max_num))
+    return data
+
+
+def _quiet(form, formset) -> None:
+    form.is_valid()
+    formset.is_valid()
+    form.errors.clear()
+    for row in formset.forms:
+        row.errors.clear()
+    formset._non_form_errors = formset.error_class()
 
 
 @login_required
