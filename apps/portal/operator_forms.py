@@ -108,6 +108,10 @@ class AgreementForm(forms.Form):
         return data
 
 
+class AgreementDocumentForm(forms.Form):
+    file = forms.FileField(label=_("signed agreement"), help_text=_("PDF, PNG or JPEG."))
+
+
 class ReportForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000)
     content = forms.CharField(label=_("content"), widget=forms.Textarea(attrs={"rows": 8}))

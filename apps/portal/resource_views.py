@@ -10,7 +10,7 @@ from apps.catalog import metadata, selectors, services
 from apps.catalog.models import DataResource
 from apps.core.exceptions import DomainError
 from apps.core.forms import NoteForm, add_domain_error, run_action
-from apps.core.permissions import MANAGE
+from apps.core.permissions import MANAGE, VIEW
 from apps.portal.resource_forms import (
     FieldFormSet,
     FollowUpForm,
@@ -165,15 +165,18 @@ def resource_follow_up(request, pk: int):
 @require_POST
 @login_required
 def resource_object(request, pk: int):
-    get_object_for(request.user, DataResource, pk)  # refusals first, and audited
+    resource = get_object_for(request.user, DataResource, pk)  # refusals first, audited
     form = ObjectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for the objection."))
         return redirect("portal:resource_detail", pk=pk)
     reason = form.cleaned_data["reason"]
-    return _act(
+    run_action(
         request,
-        pk,
-        lambda r: services.resource_object(resource=r, user=request.user, reason=reason),
-        "view",
+        lambda: services.resource_object(resource=resource, user=request.user, reason=reason),
     )
+    # An objection ends the notice and sends the resource back to review, where only its
+    # provider and the regulator see it: everyone else returns to the public catalog.
+    if policy.allows(request.user, VIEW, resource):
+        return redirect("portal:resource_detail", pk=pk)
+    return redirect("catalog:list")
