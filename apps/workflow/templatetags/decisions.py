@@ -4,6 +4,8 @@ of a review page."""
 
 from django import template
 
+from apps.workflow.system_notes import system_note as _system_note
+
 register = template.Library()
 
 
@@ -15,3 +17,9 @@ def last_decision(history):
         if getattr(row, "actor_id", None) and getattr(row.actor, "is_regulator", False)
     ]
     return decided[-1] if decided else None
+
+
+@register.filter
+def system_note(text):
+    """A note the system wrote, in the reader's language (see apps.workflow.system_notes)."""
+    return _system_note(text)
