@@ -9,6 +9,7 @@ from drf_spectacular.views import (
 )
 
 from apps.core import views as core_views
+from apps.portal import home_views
 
 api_v1 = [
     path("", include("apps.accounts.api.urls")),
@@ -25,7 +26,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),

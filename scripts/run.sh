@@ -25,5 +25,10 @@ cat <<MSG
   API docs:            http://127.0.0.1:$PORT/api/docs/
   Demo logins are listed above (password: ${DEMO_PASSWORD:-demo-pass-2026}). Ctrl-C stops everything.
 
+  Port $PORT taken?      PORT=8001 make run
+  Locked out after failed sign-ins?
+                       DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python manage.py axes_reset_username <username>
+                       (or axes_reset to clear every lockout)
+
 MSG
 "$PY" manage.py runserver "127.0.0.1:$PORT" --noreload

@@ -11,6 +11,7 @@ from apps.accounts.models import Organization, User
 from apps.catalog import demo_data, services
 from apps.catalog.ingest import services as ingest_services
 from apps.catalog.models import DataResource
+from apps.workflow import notice
 
 
 def F(name, label, data_type="string", **extra):
@@ -175,9 +176,10 @@ def seed(*, stdout) -> list[DataResource]:
             services.resource_submit(resource=resource, user=provider_admin)
             services.resource_start_review(resource=resource, reviewer=regulator)
             resource = services.resource_approve(resource=resource, reviewer=regulator)
-            resource = services.resource_close_notice(
-                resource_id=resource.pk, now=resource.notice_ends_at
-            )
+            # The demo's notice ends now (not days ahead): nothing is dated in the future.
+            ends = notice.notice_end_now(resource)
+            DataResource.objects.filter(pk=resource.pk).update(notice_ends_at=ends)
+            resource = services.resource_close_notice(resource_id=resource.pk, now=ends)
         if rows and resource.current_version_id is None:
             _ingest(resource, getattr(demo_data, rows)(DEMO_ROWS))
             resource.refresh_from_db()

@@ -6,6 +6,7 @@ from django.db.models.expressions import RawSQL
 
 from apps.accounts.models import User
 from apps.catalog import facets, paging, search
+from apps.catalog.choices import Classification, OpenType
 from apps.catalog.choices import RegistrationStatus as S
 from apps.catalog.models import DataResource, Theme
 from apps.core.permissions import VIEW
@@ -187,5 +188,12 @@ def theme_list() -> QuerySet[Theme]:
 
 
 def authorizable_resources() -> QuerySet[DataResource]:
-    """What an agreement may put in its scope: resources in the registry."""
-    return DataResource.objects.public().order_by("name")
+    """What an agreement may put in its scope: resources in the registry that can ever be
+    authorized (the same rule as `DataResource.is_authorizable`)."""
+    return (
+        DataResource.objects.public()
+        .exclude(classification=Classification.CORE)
+        .exclude(open_type=OpenType.PROHIBITED)
+        .filter(in_operation_scope=True)
+        .order_by("name")
+    )

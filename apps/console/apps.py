@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsoleConfig(AppConfig):
     name = "apps.console"
-    verbose_name = "Regulator console"
+    verbose_name = _("Regulator console")
 
     def ready(self) -> None:
         from apps.console.jobs import AUDIT_VERIFY, audit_verify_job

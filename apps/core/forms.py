@@ -27,13 +27,31 @@ def record_web_refusal(request, error: DomainError) -> None:
     )
 
 
-def add_domain_error(form, error: DomainError, request) -> None:
-    """Per-field details where the form has the field, the rest (and the message itself)
-    as non-field errors."""
+def _messages(problems, names: dict | None) -> list[str]:
+    """A service's details as plain sentences: nested details (per item of a list, keyed
+    by id or position) become "item: message", never a printed Python structure."""
+    if isinstance(problems, dict):
+        out = []
+        for key, inner in problems.items():
+            label = (names or {}).get(str(key), str(key))
+            out += [f"{label}: {message}" for message in _messages(inner, None)]
+        return out
+    if isinstance(problems, (list, tuple)):
+        return [message for item in problems for message in _messages(item, names)]
+    return [str(problems)]
+
+
+def add_domain_error(
+    form, error: DomainError, request, *, aliases: dict | None = None, names: dict | None = None
+) -> None:
+    """Per-field details where the form has the field (`aliases` maps a service's key to
+    the form's field: scope -> resources), the rest (and the message itself) as non-field
+    errors. `names` labels the items of nested details (a resource id -> its name)."""
     record_web_refusal(request, error)
-    for field, problems in (error.details or {}).items():
-        for message in problems if isinstance(problems, list) else [problems]:
-            form.add_error(field if field in form.fields else None, str(message))
+    for key, problems in (error.details or {}).items():
+        field = (aliases or {}).get(key, key)
+        for message in _messages(problems, names):
+            form.add_error(field if field in form.fields else None, message)
     if not error.details:
         form.add_error(None, str(error.message))
 
@@ -55,3 +73,9 @@ def run_action(request, call) -> bool:
         return False
     messages.success(request, _("Done."))
     return True
+
+
+def date_input() -> forms.DateInput:
+    """The browser's date picker; its value is always ISO (yyyy-mm-dd), whatever the
+    language's display format."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -4,7 +4,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,15 +12,6 @@ from django.views.decorators.http import require_GET
 
 from apps.core.api.errors import error_body
 from apps.core.health import run_checks
-
-
-def home(request):
-    user = request.user
-    if not user.is_authenticated:
-        return redirect("accounts:login")
-    if getattr(user, "is_regulator", False):
-        return redirect("console:home")
-    return redirect("portal:home")
 
 
 @never_cache

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class OperatorsConfig(AppConfig):
     name = "apps.operators"
-    verbose_name = "Operating entities and authorization agreements"
+    verbose_name = _("Operating entities and authorization agreements")
 
     def ready(self) -> None:
         from pathlib import Path

@@ -14,6 +14,7 @@ from apps.operators.choices import IN_FORCE
 from apps.operators.choices import QualificationStatus as Q
 from apps.operators.credit_code import check_character
 from apps.operators.models import AuthorizationAgreement, OperatorProfile
+from apps.workflow import notice
 
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -80,9 +81,10 @@ def seed(*, stdout) -> AuthorizationAgreement | None:
     )
     services.agreement_submit(agreement=agreement, user=admin)
     agreement = services.agreement_approve(agreement=agreement, reviewer=regulator)
-    agreement = services.agreement_close_notice(
-        agreement_id=agreement.pk, now=agreement.notice_ends_at
-    )
+    # The demo's notice ends now (not days ahead): nothing is dated in the future.
+    ends = notice.notice_end_now(agreement)
+    AuthorizationAgreement.objects.filter(pk=agreement.pk).update(notice_ends_at=ends)
+    agreement = services.agreement_close_notice(agreement_id=agreement.pk, now=ends)
     stdout.write(
         f"Operators: {operator_org.name} qualified; agreement {agreement.number} effective "
         f"over {len(resources)} resources."

@@ -251,6 +251,8 @@ class Suspension(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(profile__isnull=True) ^ Q(agreement__isnull=True),
@@ -290,6 +292,8 @@ class AnnualReport(models.Model):
 
     class Meta:
         ordering = ["-year", "-id"]
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
         constraints = [
             models.UniqueConstraint(fields=["operator", "year"], name="operators_report_once")
         ]

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "apps.portal"
-    verbose_name = "Operator portal"
+    verbose_name = _("Operator portal")

@@ -62,6 +62,7 @@ def resource_list(request):
     context = {
         "q": q,
         "page": page,
+        "total": queryset.count(),
         "facet_groups": groups,
         "facets_exact": facets.exact,
         "filters": filters,

@@ -65,6 +65,8 @@ def upload_status(request, pk: int):
         "resource": item.resource,
         "running": item.status in (IngestStatus.PENDING, IngestStatus.RUNNING),
         "problems": problems,
+        # Fixed failure sentences are stored untranslated (gettext_noop): translate here.
+        "error": _(item.error) if item.error else "",
         "percent": round(item.progress * 100),
     }
     return render(request, "portal/ingest/status.html", context)

@@ -10,6 +10,7 @@ from apps.accounts.models import Organization
 from apps.catalog.choices import Classification
 from apps.catalog.models import Theme
 from apps.core.api.pagination import CursorPagination, InvalidCursor
+from apps.core.names import local_name
 from apps.portal.catalog_views import _link
 from apps.products import selectors
 from apps.products.api.serializers import ListParamsSerializer
@@ -35,12 +36,12 @@ def _groups(request, filters: dict) -> list[dict]:
         "classification": (_("Classification"), Classification.choices),
         "operator": (
             _("Operator"),
-            [(str(pk), name) for pk, name in Organization.objects.filter(
-                pk__in=listed.values("operator_id")).values_list("pk", "name")],
+            [(str(org.pk), local_name(org)) for org in Organization.objects.filter(
+                pk__in=listed.values("operator_id")).only("pk", "name", "name_en")],
         ),
         "theme": (
             _("Theme"),
-            [(t.code, t.name) for t in Theme.objects.filter(
+            [(t.code, local_name(t)) for t in Theme.objects.filter(
                 resources__in=listed.values("sources__resource")).distinct()],
         ),
         "scenario": (
@@ -83,6 +84,7 @@ def marketplace(request):
     context = {
         "q": q,
         "page": page,
+        "total": queryset.count(),
         "filters": filters,
         "groups": _groups(request, filters),
         "next_url": "?" + next_link.split("?", 1)[1] if next_link else None,

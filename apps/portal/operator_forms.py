@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import selectors as accounts_selectors
 from apps.catalog import selectors as catalog_selectors
+from apps.core.forms import date_input
+from apps.core.names import local_name
 from apps.operators.choices import AgreementMode, DocumentKind, ProtectionLevel
 
 
@@ -16,13 +18,13 @@ class ProfileForm(forms.Form):
         label=_("classified protection level"), choices=ProtectionLevel.choices, required=False
     )
     protection_expires_on = forms.DateField(
-        label=_("classified protection valid until"), required=False
+        label=_("classified protection valid until"), required=False, widget=date_input()
     )
     crypto_assessed = forms.BooleanField(
         label=_("commercial cryptography assessment passed"), required=False
     )
     crypto_expires_on = forms.DateField(
-        label=_("cryptography assessment valid until"), required=False
+        label=_("cryptography assessment valid until"), required=False, widget=date_input()
     )
     security_officer_name = forms.CharField(label=_("data security officer"), max_length=100)
     security_officer_contact = forms.CharField(label=_("officer contact"), max_length=100)
@@ -57,8 +59,8 @@ class AgreementForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     mode = forms.ChoiceField(label=_("mode"), choices=AgreementMode.choices)
     domain = forms.CharField(label=_("domain"), max_length=100, required=False)
-    term_start = forms.DateField(label=_("term start"))
-    term_end = forms.DateField(label=_("term end"))
+    term_start = forms.DateField(label=_("term start"), widget=date_input())
+    term_end = forms.DateField(label=_("term end"), widget=date_input())
     max_revenue = forms.DecimalField(label=_("maximum revenue (yuan)"), required=False, min_value=0)
     price_cap = forms.DecimalField(label=_("price cap (yuan)"), required=False, min_value=0)
     security_obligations = forms.CharField(
@@ -80,6 +82,13 @@ class AgreementForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resources"].queryset = catalog_selectors.authorizable_resources()
+        self.fields["resources"].label_from_instance = local_name
+        self.fields["authority"].label_from_instance = local_name
+
+    def scope_names(self) -> dict:
+        """Resource id -> name, to label the service's per-resource scope problems."""
+        chosen = (self.cleaned_data or {}).get("resources") or []
+        return {str(resource.pk): local_name(resource) for resource in chosen}
 
     @staticmethod
     def initial_from(agreement) -> dict:
@@ -97,6 +106,10 @@ class AgreementForm(forms.Form):
         data["prohibited_uses"] = _split(data["prohibited_uses"])
         data["scope"] = [{"resource": r.pk, "fields": None} for r in data.pop("resources")]
         return data
+
+
+class AgreementDocumentForm(forms.Form):
+    file = forms.FileField(label=_("signed agreement"), help_text=_("PDF, PNG or JPEG."))
 
 
 class ReportForm(forms.Form):

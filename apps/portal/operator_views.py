@@ -20,6 +20,7 @@ from apps.operators.choices import AgreementStatus
 from apps.operators.models import AuthorizationAgreement, QualificationDocument
 from apps.operators.services.qualification import PROFILE_FIELDS
 from apps.portal.operator_forms import (
+    AgreementDocumentForm,
     AgreementForm,
     DocumentForm,
     ProfileForm,
@@ -116,6 +117,12 @@ def agreement_list(request):
     return render(request, "portal/operators/agreements.html", {"agreements": agreements})
 
 
+def _scope_error(form, error, request) -> None:
+    """The service speaks of `scope` by resource id; the form of `resources` by name."""
+    aliases = {"scope": "resources"}
+    add_domain_error(form, error, request, aliases=aliases, names=form.scope_names())
+
+
 @login_required
 def agreement_create(request):
     operator_only(request)
@@ -124,7 +131,7 @@ def agreement_create(request):
         try:
             agreement = services.agreement_create(user=request.user, data=form.to_data())
         except DomainError as error:
-            add_domain_error(form, error, request)
+            _scope_error(form, error, request)
         else:
             return redirect("portal:agreement_detail", pk=agreement.pk)
     return render(request, "portal/operators/agreement_form.html", {"form": form})
@@ -140,7 +147,7 @@ def agreement_edit(request, pk: int):
         try:
             services.agreement_update(agreement=agreement, user=request.user, data=form.to_data())
         except DomainError as error:
-            add_domain_error(form, error, request)
+            _scope_error(form, error, request)
         else:
             return redirect("portal:agreement_detail", pk=agreement.pk)
     context = {"form": form, "agreement": agreement}
@@ -158,6 +165,7 @@ def agreement_detail(request, pk: int):
         "diff": selectors.agreement_changes(user=request.user, agreement=agreement),
         "is_party": agreement.operator_id == request.user.organization_id,
         "reason_form": ReasonForm(),
+        "document_form": AgreementDocumentForm(),
     }
     return render(request, "portal/operators/agreement_detail.html", context)
 
@@ -260,6 +268,28 @@ def document_file(request, pk: int):
     document = get_object_for(request.user, QualificationDocument, pk)
     content, content_type = services.document_read(document=document, user=request.user)
     return file_response(content, content_type, document.original_name)
+
+
+@require_POST
+@login_required
+def agreement_document_upload(request, pk: int):
+    """The signed agreement, uploaded by its operator or the regulator (the page each of
+    them came from is where they return)."""
+    agreement = get_object_for(request.user, AuthorizationAgreement, pk, MANAGE)
+    form = AgreementDocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the signed agreement's file."))
+    else:
+        try:
+            services.agreement_attach_document(
+                agreement=agreement, user=request.user, upload=form.cleaned_data["file"]
+            )
+            messages.success(request, _("Uploaded."))
+        except DomainError as error:
+            flash_domain_error(request, error)
+    if request.user.is_regulator:
+        return redirect("console:agreement_review", pk=pk)
+    return redirect("portal:agreement_detail", pk=pk)
 
 
 @login_required

@@ -16,6 +16,8 @@ from apps.catalog.choices import (
     UpdateFrequency,
 )
 from apps.catalog.metadata import FIELD_KEYS
+from apps.core.forms import date_input
+from apps.core.names import local_name
 
 
 class ResourceForm(forms.Form):
@@ -36,10 +38,17 @@ class ResourceForm(forms.Form):
         label=_("update frequency"), choices=UpdateFrequency.choices
     )
     spatial_coverage = forms.CharField(label=_("spatial coverage"), max_length=200, required=False)
-    temporal_start = forms.DateField(label=_("temporal coverage from"), required=False)
-    temporal_end = forms.DateField(label=_("temporal coverage to"), required=False)
+    temporal_start = forms.DateField(
+        label=_("temporal coverage from"), required=False, widget=date_input()
+    )
+    temporal_end = forms.DateField(
+        label=_("temporal coverage to"), required=False, widget=date_input()
+    )
     data_format = forms.ChoiceField(label=_("format"), choices=DataFormat.choices)
-    classification = forms.ChoiceField(label=_("classification"), choices=Classification.choices)
+    # No default: a provider must choose (the first choice used to be core data).
+    classification = forms.ChoiceField(
+        label=_("classification"), choices=[("", _("— choose —")), *Classification.choices]
+    )
     general_grade = forms.TypedChoiceField(
         label=_("general data grade"),
         required=False,
@@ -57,7 +66,7 @@ class ResourceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["themes"].choices = [(t.code, t.name) for t in selectors.theme_list()]
+        self.fields["themes"].choices = [(t.code, local_name(t)) for t in selectors.theme_list()]
 
     def to_data(self) -> dict:
         data = dict(self.cleaned_data)

@@ -10,7 +10,7 @@ from apps.catalog import metadata, selectors, services
 from apps.catalog.models import DataResource
 from apps.core.exceptions import DomainError
 from apps.core.forms import NoteForm, add_domain_error, run_action
-from apps.core.permissions import MANAGE
+from apps.core.permissions import MANAGE, VIEW
 from apps.portal.resource_forms import (
     FieldFormSet,
     FollowUpForm,
@@ -41,9 +41,15 @@ def _edit(request, resource: DataResource | None):
         pending = selectors.pending_change(resource=resource)
         snap = pending.snapshot if pending else metadata.snapshot(resource)
         initial, field_rows = ResourceForm.initial_from(snap), snap["fields"]
-    form = ResourceForm(request.POST or None, initial=initial)
-    formset = FieldFormSet(request.POST or None, initial=field_rows, prefix="fields")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    adding_rows = request.method == "POST" and "add_rows" in request.POST
+    data = _with_more_rows(request.POST) if adding_rows else request.POST or None
+    form = ResourceForm(data, initial=initial)
+    formset = FieldFormSet(data, initial=field_rows, prefix="fields")
+    if adding_rows:
+        # Without JavaScript "Add a field" posts the form: it comes back with more empty
+        # rows, nothing saved and no complaint yet about what is still unfilled.
+        _quiet(form, formset)
+    elif request.method == "POST" and all([form.is_valid(), formset.is_valid()]):
         data = {**form.to_data(), "fields": fields_from(formset)}
         try:
             if resource is None:
@@ -61,6 +67,29 @@ def _edit(request, resource: DataResource | None):
             return redirect("portal:resource_detail", pk=resource.pk)
     context = {"form": form, "formset": formset, "resource": resource, "follow_up": follow_up}
     return render(request, "portal/resources/edit.html", context)
+
+
+MORE_ROWS = 3
+
+
+def _with_more_rows(post):
+    data = post.copy()
+    key = "fields-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, "0"))
+    except ValueError:
+        total = 0
+    data[key] = str(min(max(total, 0) + MORE_ROWS, FieldFormSet.max_num))
+    return data
+
+
+def _quiet(form, formset) -> None:
+    form.is_valid()
+    formset.is_valid()
+    form.errors.clear()
+    for row in formset.forms:
+        row.errors.clear()
+    formset._non_form_errors = formset.error_class()
 
 
 @login_required
@@ -136,15 +165,18 @@ def resource_follow_up(request, pk: int):
 @require_POST
 @login_required
 def resource_object(request, pk: int):
-    get_object_for(request.user, DataResource, pk)  # refusals first, and audited
+    resource = get_object_for(request.user, DataResource, pk)  # refusals first, audited
     form = ObjectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for the objection."))
         return redirect("portal:resource_detail", pk=pk)
     reason = form.cleaned_data["reason"]
-    return _act(
+    run_action(
         request,
-        pk,
-        lambda r: services.resource_object(resource=r, user=request.user, reason=reason),
-        "view",
+        lambda: services.resource_object(resource=resource, user=request.user, reason=reason),
     )
+    # An objection ends the notice and sends the resource back to review, where only its
+    # provider and the regulator see it: everyone else returns to the public catalog.
+    if policy.allows(request.user, VIEW, resource):
+        return redirect("portal:resource_detail", pk=pk)
+    return redirect("catalog:list")

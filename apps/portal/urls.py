@@ -58,6 +58,11 @@ urlpatterns += [
     ),
     path("operator/documents/<int:pk>/", operator_views.document_file, name="document_file"),
     path(
+        "agreements/<int:pk>/signed-document/",
+        operator_views.agreement_document_upload,
+        name="agreement_document_upload",
+    ),
+    path(
         "agreements/<int:pk>/<str:action>/",
         operator_views.agreement_action,
         name="agreement_action",

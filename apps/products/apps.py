@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProductsConfig(AppConfig):
     name = "apps.products"
-    verbose_name = "Data products"
+    verbose_name = _("Data products")
 
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _

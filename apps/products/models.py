@@ -135,6 +135,8 @@ class ProductTerms(models.Model):
 
     class Meta:
         ordering = ["product", "-version"]
+        verbose_name = _("product terms")
+        verbose_name_plural = _("product terms")
         constraints = [
             models.UniqueConstraint(fields=["product", "version"], name="products_terms_version")
         ]

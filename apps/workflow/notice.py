@@ -70,6 +70,14 @@ def notice_object(obj: Model, *, user, reason: str, now: datetime | None = None)
     )
 
 
+def notice_end_now(obj: Model, *, now: datetime | None = None) -> datetime:
+    """Demo data only: the open notice ends now instead of days ahead, so that seeding can
+    register at once without dating anything in the future. Returns the new end."""
+    now = now or timezone.now()
+    _of(obj).filter(object_id=obj.pk, closed_at=None).update(ends_at=now)
+    return now
+
+
 def notice_close_if_due(obj: Model, *, now: datetime | None = None) -> Notice | None:
     """Closes the open notice as passed if it has ended; None if there is none due."""
     now = now or timezone.now()

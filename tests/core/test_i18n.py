@@ -29,6 +29,9 @@ def test_the_compiled_catalog_matches_the_source():
         and (
             compiled.ngettext(e.msgid, e.msgid_plural, 2) != e.msgstr_plural[0]
             if e.msgid_plural
+            # an entry with a context (pgettext) is looked up with it
+            else compiled.pgettext(e.msgctxt, e.msgid) != e.msgstr
+            if e.msgctxt
             else compiled.gettext(e.msgid) != e.msgstr
         )
     ]

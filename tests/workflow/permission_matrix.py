@@ -41,7 +41,7 @@ def parse(entry: tuple) -> tuple[str, str | None, dict, list[set[int]]]:
 MATRIX = {
     # answers of:     ano reg rrv sec rmb prv pmb opa opm mer mmb out
     "home": ("GET", None,
-                     "302 302 302 302 302 302 302 302 302 302 302 302"),
+                     "200 302 302 302 302 302 302 302 302 302 302 302"),
     "healthz": ("GET", None,
                      "200 200 200 200 200 200 200 200 200 200 200 200"),
     "readyz": ("GET", None,
@@ -124,6 +124,8 @@ MATRIX = {
                      "302 422 422 422 422 404 404 422 422 404 404 404"),
     "portal:document_file": ("GET", "document",
                      "302 200 200 200 200 404 404 200 200 404 404 404"),
+    "portal:agreement_document_upload": ("POST", "agreement",
+                     "302 302 302 302 302 404 404 302 302 404 404 404"),
     "portal:agreement_action": ("POST", "agreement", {"action": "submit"},
                      "302 302 302 302 302 404 404 302 302 404 404 404"),
     "portal:operator_reports": ("GET", None,

@@ -4,6 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext_noop as N_
+
 from apps.catalog.ingest.detect import detect_encoding, detect_format
 from apps.catalog.ingest.errors import IngestError
 from apps.catalog.ingest.readers import Source
@@ -105,5 +107,5 @@ def ingest_file(
     result.problems = sorted(report.problems, key=lambda p: (p["row"] or 0, p["column"] or ""))
     result.problem_count = report.total
     if not result.ok and not result.error:
-        result.error, result.error_code = "Validation failed.", "invalid_rows"
+        result.error, result.error_code = N_("Validation failed."), "invalid_rows"
     return result
