@@ -10,18 +10,18 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from apps.catalog.choices import FieldType
 
 FORMS = {
-    "full_width": N_("full-width characters (１２３ → 123)"),
-    "thousands": N_("thousands separators (1,234.50 → 1234.50)"),
-    "slash": N_("dates with slashes (2022/09/20 → 2022-09-20)"),
-    "dot": N_("dates with dots (2022.09.20 → 2022-09-20)"),
-    "chinese": N_("Chinese dates (2022年9月20日 → 2022-09-20)"),
-    "compact": N_("dates without separators (20220920 → 2022-09-20)"),
-    "unpadded": N_("dates without leading zeros (2022-9-20 → 2022-09-20)"),
+    "full_width": gettext_noop("full-width characters (１２３ → 123)"),
+    "thousands": gettext_noop("thousands separators (1,234.50 → 1234.50)"),
+    "slash": gettext_noop("dates with slashes (2022/09/20 → 2022-09-20)"),
+    "dot": gettext_noop("dates with dots (2022.09.20 → 2022-09-20)"),
+    "chinese": gettext_noop("Chinese dates (2022年9月20日 → 2022-09-20)"),
+    "compact": gettext_noop("dates without separators (20220920 → 2022-09-20)"),
+    "unpadded": gettext_noop("dates without leading zeros (2022-9-20 → 2022-09-20)"),
 }
 # Full-width ASCII forms and the ideographic space (RE2's \d is ASCII only, so a
 # full-width digit never passes a canonical pattern unnoticed).

@@ -6,7 +6,7 @@ few rows that fail, and only while the report still has room for them.
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from apps.catalog.choices import FieldType
 from apps.catalog.ingest.normalize import normalize
@@ -32,19 +32,21 @@ _SIGN_START = csvsafe.SIGN_START
 _SIGNED_NUMBER = csvsafe.SIGNED_NUMBER
 
 REASONS = {
-    "required": N_("A value is required."),
-    "integer": N_("Not a whole number."),
-    "decimal": N_("Not a decimal number (at most 28 digits before and 10 after the point)."),
-    "boolean": N_("Not a yes/no value (true/false, yes/no, 1/0, 是/否)."),
-    "date": N_("Not a date (YYYY-MM-DD, 2022/09/20, 2022年9月20日 or 20220920)."),
-    "datetime": N_("Not a date and time in the form YYYY-MM-DD HH:MM:SS."),
-    "formula": N_("Looks like a spreadsheet formula (CSV injection); not accepted."),
-    "ragged": N_("The row does not have as many columns as the header."),
-    "duplicate_column": N_("Another column of the header already fills this field."),
-    "unknown_column": N_("The resource has no field with this name or label."),
-    "missing_column": N_("This field of the resource is missing from the file."),
-    "json": N_("Not valid JSON."),
-    "json_object": N_("Each line must be a JSON object."),
+    "required": gettext_noop("A value is required."),
+    "integer": gettext_noop("Not a whole number."),
+    "decimal": gettext_noop(
+        "Not a decimal number (at most 28 digits before and 10 after the point)."
+    ),
+    "boolean": gettext_noop("Not a yes/no value (true/false, yes/no, 1/0, 是/否)."),
+    "date": gettext_noop("Not a date (YYYY-MM-DD, 2022/09/20, 2022年9月20日 or 20220920)."),
+    "datetime": gettext_noop("Not a date and time in the form YYYY-MM-DD HH:MM:SS."),
+    "formula": gettext_noop("Looks like a spreadsheet formula (CSV injection); not accepted."),
+    "ragged": gettext_noop("The row does not have as many columns as the header."),
+    "duplicate_column": gettext_noop("Another column of the header already fills this field."),
+    "unknown_column": gettext_noop("The resource has no field with this name or label."),
+    "missing_column": gettext_noop("This field of the resource is missing from the file."),
+    "json": gettext_noop("Not valid JSON."),
+    "json_object": gettext_noop("Each line must be a JSON object."),
 }
 
 
