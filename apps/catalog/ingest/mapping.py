@@ -82,11 +82,14 @@ def _used(header: list[str], mapping: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in mapping.items() if k in keys}
 
 
+@transaction.atomic
 def column_mapping_save(*, resource: DataResource, columns: dict[str, str], user) -> None:
     """Merges `columns` into the resource's saved mapping; audited when it changes."""
     if not columns:
         return
-    saved = ColumnMapping.objects.select_for_update().filter(resource=resource).first()
+    # The resource row serializes the first save of two concurrent uploads.
+    DataResource.objects.select_for_update().filter(pk=resource.pk).first()
+    saved = ColumnMapping.objects.filter(resource=resource).first()
     before = dict(saved.columns) if saved else {}
     after = {**before, **columns}
     if after == before:
