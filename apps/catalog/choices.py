@@ -150,6 +150,7 @@ FOLLOW_UP_KINDS = {
 
 
 class IngestStatus(models.TextChoices):
+    MAPPING = "mapping", _("Columns to map")
     PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")

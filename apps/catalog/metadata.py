@@ -31,6 +31,7 @@ RESOURCE_KEYS = [
 FIELD_KEYS = [
     "name",
     "label",
+    "label_en",
     "data_type",
     "description",
     "unit",

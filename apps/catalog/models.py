@@ -198,6 +198,7 @@ class ResourceField(models.Model):
     position = models.PositiveIntegerField(default=0)
     name = models.CharField(_("field name"), max_length=64)
     label = models.CharField(_("label"), max_length=100)
+    label_en = models.CharField(_("English label"), max_length=100, blank=True)
     data_type = models.CharField(
         _("type"), max_length=10, choices=FieldType.choices, default=FieldType.STRING
     )
@@ -294,6 +295,12 @@ class DatasetUpload(models.Model):
     rows_processed = models.BigIntegerField(default=0)
     problem_count = models.BigIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)  # first N: row, column, value, reason
+    # How many values of each field were rewritten into the canonical form, by form:
+    # {field: {form: count}} (see apps.catalog.ingest.normalize).
+    normalized = models.JSONField(default=dict, blank=True)
+    # The column mapping this upload is read with: {normalized file column: field name, or
+    # "" to leave the column out}; empty when the header matched by itself.
+    column_mapping = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     version = models.OneToOneField(
         "DatasetVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="upload"
@@ -318,6 +325,28 @@ class DatasetUpload(models.Model):
         if self.status == IngestStatus.SUCCEEDED:
             return 1.0
         return min(self.bytes_processed / self.size_bytes, 0.99) if self.size_bytes else 0.0
+
+
+class ColumnMapping(models.Model):
+    """How a provider's files name a resource's fields: file column → field, saved from a
+    mapping step and applied to the resource's next uploads."""
+
+    resource = models.OneToOneField(
+        DataResource, on_delete=models.CASCADE, related_name="column_mapping"
+    )
+    # {normalized file column: field name, or "" to leave the column out}
+    columns = models.JSONField(default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+
+    def __str__(self) -> str:
+        return f"column mapping of {self.resource_id}"
 
 
 class DatasetVersion(models.Model):

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.choices import Role
 from apps.catalog import services
-from apps.catalog.choices import OUT_OF_REGISTRY
-from apps.catalog.models import DataResource, ReminderSent
+from apps.catalog.choices import OUT_OF_REGISTRY, IngestStatus
+from apps.catalog.ingest.mapping import dataset_upload_discard
+from apps.catalog.models import DataResource, DatasetUpload, ReminderSent
+from apps.core.exceptions import TransitionNotAllowed
 from apps.workflow import notice
 from apps.workflow.models import NotificationCategory
 from apps.workflow.notifications import notify
@@ -32,7 +34,24 @@ def run(now=None) -> dict:
         "closed_notices": sum(1 for r in closed if r),
         "expired": sum(1 for r in expired if r),
         "reminders": reminded,
+        "unmapped_uploads": discard_unmapped(now),
     }
+
+
+def discard_unmapped(now) -> int:
+    """Uploads nobody mapped in CATALOG_MAPPING_HOLD_HOURS: their files go."""
+    cutoff = now - timedelta(hours=settings.CATALOG_MAPPING_HOLD_HOURS)
+    held = DatasetUpload.objects.filter(status=IngestStatus.MAPPING, created_at__lt=cutoff)
+    done = 0
+    for upload in held:
+        try:
+            dataset_upload_discard(
+                upload=upload, user=None, reason="No column mapping was given in time."
+            )
+        except TransitionNotAllowed:
+            continue  # mapped or cancelled meanwhile
+        done += 1
+    return done
 
 
 def send_reminders(now) -> int:

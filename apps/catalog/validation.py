@@ -67,6 +67,7 @@ def _clean_fields(fields: list[dict]) -> tuple[list[dict], list[str]]:
         name = str(field.get("name") or "").strip()
         field["name"] = name
         field["label"] = str(field.get("label") or name).strip()
+        field["label_en"] = str(field.get("label_en") or "").strip()
         if not FIELD_NAME.match(name):
             errors.append(
                 _("Field %(n)d: '%(name)s' is not a valid field name (letters, digits, _).")

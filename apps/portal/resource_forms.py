@@ -81,6 +81,7 @@ class ResourceForm(forms.Form):
 class FieldForm(forms.Form):
     name = forms.CharField(label=_("field name"), max_length=64)
     label = forms.CharField(label=_("label"), max_length=100, required=False)
+    label_en = forms.CharField(label=_("English label"), max_length=100, required=False)
     data_type = forms.ChoiceField(label=_("type"), choices=FieldType.choices)
     description = forms.CharField(label=_("description"), max_length=500, required=False)
     unit = forms.CharField(label=_("unit"), max_length=30, required=False)

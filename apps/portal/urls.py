@@ -20,6 +20,7 @@ urlpatterns = [
     path("resources/<int:pk>/upload/", ingest_views.upload, name="resource_upload"),
     path("resources/<int:pk>/preview/", ingest_views.preview, name="resource_preview"),
     path("uploads/<int:pk>/", ingest_views.upload_status, name="upload_status"),
+    path("uploads/<int:pk>/mapping/", ingest_views.upload_mapping, name="upload_mapping"),
 ]
 
 urlpatterns += [

@@ -244,6 +244,8 @@ CATALOG_INGEST_BATCH_ROWS = env.int("CATALOG_INGEST_BATCH_ROWS", default=50_000)
 CATALOG_INGEST_BLOCK_BYTES = env.int("CATALOG_INGEST_BLOCK_BYTES", default=1024 * 1024)
 CATALOG_INGEST_TIME_LIMIT = env.int("CATALOG_INGEST_TIME_LIMIT", default=3600)
 CATALOG_PREVIEW_ROWS = env.int("CATALOG_PREVIEW_ROWS", default=20)
+# An upload waiting for its columns to be mapped is given up (file deleted) after this.
+CATALOG_MAPPING_HOLD_HOURS = env.int("CATALOG_MAPPING_HOLD_HOURS", default=24)
 # /api/ paths allowed a larger body than API_MAX_BODY_BYTES: (regex, limit in bytes).
 # The margin leaves room for the multipart envelope, so the service can answer with
 # its own `file_too_large` error rather than a bare 413.

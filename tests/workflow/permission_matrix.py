@@ -90,6 +90,9 @@ MATRIX = {
                      "302 200 200 200 200 200 200 404 404 404 404 404"),
     "portal:upload_status": ("GET", "upload",
                      "302 200 200 200 200 200 200 404 404 404 404 404"),
+    # the provider's upload is not held for a mapping here: its page sends to the status
+    "portal:upload_mapping": ("GET", "upload",
+                     "302 403 403 403 403 302 302 404 404 404 404 404"),
     "portal:resources": ("GET", None,
                      "302 200 200 200 200 200 200 200 200 200 200 200"),
     "portal:resource_create": ("GET", None,

@@ -23,7 +23,8 @@ class DatasetUploadSerializer(serializers.ModelSerializer):
         fields = [
             "id", "resource", "original_name", "size_bytes", "detected_format",
             "detected_encoding", "status", "progress", "bytes_processed", "rows_processed",
-            "problem_count", "error", "version", "created_at", "started_at", "finished_at",
+            "problem_count", "normalized", "column_mapping", "error", "version", "created_at",
+            "started_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -38,6 +39,36 @@ class DatasetUploadDetailSerializer(DatasetUploadSerializer):
 
 class UploadRequestSerializer(serializers.Serializer):
     file = serializers.FileField()
+    mapping = serializers.JSONField(
+        required=False,
+        help_text=(
+            'Optional, a JSON object: file column → field name, or "" (or null) to leave the '
+            "column out. Needed when a column matches no field by name, Chinese label or "
+            "English label (compared without case, surrounding spaces or full-width forms). "
+            "Saved for the resource's next uploads."
+        ),
+    )
+
+
+class UnmatchedColumnsDetailsSerializer(serializers.Serializer):
+    unmatched_columns = serializers.ListField(child=serializers.CharField())
+    duplicate_columns = serializers.ListField(child=serializers.CharField())
+    missing_fields = serializers.ListField(child=serializers.CharField())
+    columns = serializers.ListField(child=serializers.CharField(), help_text="The file's header.")
+    matched = serializers.DictField(
+        child=serializers.CharField(), help_text="column → field, for the columns that matched"
+    )
+    fields = serializers.ListField(
+        child=serializers.DictField(), help_text="The resource's fields: name, label, label_en."
+    )
+
+
+class UnmatchedColumnsSerializer(serializers.Serializer):
+    """The 422 answer when the header does not fill the fields (code `unmatched_columns`)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = UnmatchedColumnsDetailsSerializer()
 
 
 class PreviewColumnSerializer(serializers.Serializer):

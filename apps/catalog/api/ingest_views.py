@@ -1,6 +1,6 @@
 """API of dataset ingestion: upload a file, poll its job, preview the current version."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import MultiPartParser
@@ -27,14 +27,27 @@ class ResourceUploadsView(ListAPIView):
 
     @extend_schema(
         request={"multipart/form-data": s.UploadRequestSerializer},
-        responses={202: s.DatasetUploadDetailSerializer},
+        responses={
+            202: s.DatasetUploadDetailSerializer,
+            422: OpenApiResponse(
+                s.UnmatchedColumnsSerializer,
+                description=(
+                    "The file cannot be taken: `unmatched_columns` (columns that match no "
+                    "field; send the file again with a `mapping`), `invalid_mapping`, "
+                    "`unknown_encoding`, `unsupported_format`, `file_too_large`, ..."
+                ),
+            ),
+        },
     )
     def post(self, request, pk):
         resource = get_object_for(request.user, DataResource, pk, MANAGE)
         payload = s.UploadRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         upload = services.dataset_upload_create(
-            resource=resource, uploaded_file=payload.validated_data["file"], user=request.user
+            resource=resource,
+            uploaded_file=payload.validated_data["file"],
+            user=request.user,
+            mapping=payload.validated_data.get("mapping"),
         )
         return Response(
             s.DatasetUploadDetailSerializer(upload).data, status=status.HTTP_202_ACCEPTED

@@ -19,6 +19,7 @@ from apps.workflow.models import Objection, StatusHistory
 class FieldSerializer(StrictSerializer):
     name = serializers.CharField(max_length=64)
     label = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    label_en = serializers.CharField(max_length=100, required=False, allow_blank=True)
     data_type = serializers.ChoiceField(FieldType.choices, default=FieldType.STRING)
     description = serializers.CharField(max_length=500, required=False, allow_blank=True)
     unit = serializers.CharField(max_length=30, required=False, allow_blank=True)

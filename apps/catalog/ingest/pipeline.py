@@ -8,6 +8,7 @@ from django.utils.translation import gettext_noop as N_
 
 from apps.catalog.ingest.detect import detect_encoding, detect_format
 from apps.catalog.ingest.errors import IngestError
+from apps.catalog.ingest.headers import match_header, report_header
 from apps.catalog.ingest.readers import Source
 from apps.catalog.ingest.report import Report
 from apps.catalog.ingest.schema import FieldSpec, arrow_schema, schema_json
@@ -28,25 +29,10 @@ class IngestResult:
     sha256: str = ""
     schema: list[dict] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
+    normalized: dict[str, dict[str, int]] = field(default_factory=dict)
     problem_count: int = 0
     error: str = ""
     error_code: str = ""
-
-
-def check_header(header: list[str], fields: list[FieldSpec], report: Report) -> None:
-    """Same names as the field list, each once, in any order."""
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            report.add(1, name, name, "duplicate_column", REASONS["duplicate_column"])
-        seen.add(name)
-    expected = {f.name for f in fields}
-    for name in header:
-        if name not in expected:
-            report.add(1, name, name, "unknown_column", REASONS["unknown_column"])
-    for f in fields:
-        if f.name not in seen:
-            report.add(1, f.name, None, "missing_column", REASONS["missing_column"])
 
 
 def ingest_file(
@@ -62,11 +48,16 @@ def ingest_file(
     max_problems: int = 1000,
     on_progress: Progress | None = None,
     temp_prefix: str = ".incoming-",
+    mapping: dict | None = None,
+    normalize_forms: bool = True,
 ) -> IngestResult:
     """Streams `path` through validation into a temporary Parquet file in `out_dir`.
 
     The file is kept only if every row is valid; otherwise it is deleted and the result
     carries the report. Memory is bounded by one batch, whatever the file size.
+    Columns are matched to fields by `mapping` first, then by name or label (see
+    headers.py); `normalize_forms=False` accepts only canonical dates and numbers (the
+    benchmark's baseline).
     """
     report = Report(limit=max_problems)
     result = IngestResult(ok=False, schema=schema_json(fields))
@@ -84,11 +75,15 @@ def ingest_file(
             block_bytes=block_bytes,
         )
         batches = source.batches()
-        check_header(next(batches), fields, report)
+        match = match_header(next(batches), fields, mapping)
+        report_header(match, report, REASONS)
         if not report.ok:
             raise IngestError("The header does not match the resource's fields.", code="bad_header")
+        source.targets = match.targets
         for batch in batches:
-            typed = convert_batch(batch.columns, fields, batch.rows, report)
+            typed = convert_batch(
+                batch.columns, fields, batch.rows, report, normalize_forms=normalize_forms
+            )
             if report.ok:  # after the first problem keep validating, stop writing
                 sink.write(typed)
             result.row_count += batch.num_rows
@@ -106,6 +101,7 @@ def ingest_file(
             sink.abort()
     result.problems = sorted(report.problems, key=lambda p: (p["row"] or 0, p["column"] or ""))
     result.problem_count = report.total
+    result.normalized = report.normalized_counts()
     if not result.ok and not result.error:
         result.error, result.error_code = N_("Validation failed."), "invalid_rows"
     return result

@@ -1,7 +1,8 @@
 """Streaming readers: each yields batches of text columns, never the whole file.
 
-A reader yields `Batch(columns, rows, bytes_done)`: `columns` maps the file's header
-names to Arrow string arrays, `rows` maps a record's index to its row number in the
+A reader yields `Batch(columns, rows, bytes_done)`: `columns` maps the fields the
+file's columns fill (`Source.targets`, set once the header is read) to Arrow string
+arrays, `rows` maps a record's index to its row number in the
 file, `bytes_done` is how far into the file the reader is (for progress).
 """
 
@@ -53,6 +54,12 @@ class Source:
         self.batch_rows, self.block_bytes = batch_rows, block_bytes
         self.size = path.stat().st_size
         self.header: list[str] = []
+        # Per file column: the field it fills, or None to leave it out. Set by the caller
+        # between the header and the first batch; by default the header's own names.
+        self.targets: list[str | None] | None = None
+
+    def _names(self) -> list[str | None]:
+        return self.header if self.targets is None else self.targets
 
     def batches(self) -> Iterator:
         """Yields the header (a list of names) first, then `Batch`es."""
@@ -115,7 +122,11 @@ class Source:
                 if record_batch.num_rows:
                     first = rows([record_batch.num_rows - 1])[0] + 1
                 gaps[:] = [gap for gap in gaps if gap >= first]
-                columns = dict(zip(self.header, record_batch.columns, strict=True))
+                columns = {
+                    name: column
+                    for name, column in zip(self._names(), record_batch.columns, strict=True)
+                    if name
+                }
                 yield Batch(columns, rows, stream.tell())
         except (pa.ArrowInvalid, UnicodeDecodeError) as error:
             raise IngestError(
@@ -128,7 +139,7 @@ class Source:
 
     def _python_batches(self, records) -> Iterator[Batch]:
         """Groups (row number, list of cell texts or dict) into Arrow batches."""
-        names = self.header
+        names = [name for name in self._names() if name]
         buffer: dict[str, list] = {name: [] for name in names}
         rows: list[int] = []
         for row, cells, bytes_done in records:
@@ -180,7 +191,8 @@ class Source:
                 self._ragged(number, width, len(texts), ",".join(texts))
                 continue
             done = int(self.size * number / total) if total else 0
-            yield number, dict(zip(self.header, texts, strict=False)), done
+            cells = zip(self._names(), texts, strict=False)
+            yield number, {name: text for name, text in cells if name}, done
 
     # JSON Lines: one object per line; keys are field names, missing keys are empty.
     def _jsonl(self) -> Iterator[Batch]:
@@ -217,6 +229,29 @@ class Source:
                         number, key, record[key], "unknown_column", REASONS["unknown_column"]
                     )
                 yield number, {key: cell_text(value) for key, value in record.items()}, done
+
+
+def peek(path: Path, fmt: str, encoding: str, *, rows: int = 5) -> tuple[list[str], list]:
+    """The header and the first rows' cell texts, for the column-mapping step. JSON Lines
+    have no header (their keys are field names): ([], [])."""
+    if fmt == JSONL:
+        return [], []
+    source = Source(
+        path, fmt, encoding, Report(limit=0), field_names=[], batch_rows=rows, block_bytes=1 << 20
+    )
+    batches = source.batches()
+    try:
+        header = next(batches)
+        if not rows:
+            return header, []
+        source.targets = [str(i) for i in range(len(header))]
+        batch = next(batches, None)
+    finally:
+        batches.close()
+    if batch is None:
+        return header, []
+    columns = [batch.columns[str(i)].to_pylist()[:rows] for i in range(len(header))]
+    return header, [list(row) for row in zip(*columns, strict=True)]
 
 
 def _trim(texts: list[str]) -> list[str]:

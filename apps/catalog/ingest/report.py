@@ -34,6 +34,12 @@ class Report:
     limit: int = 1000
     problems: list[dict] = field(default_factory=list)
     total: int = 0
+    # {field: {form: count}} of values rewritten into the canonical form (see normalize)
+    normalized: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def normalized_counts(self) -> dict[str, dict[str, int]]:
+        """The fields with at least one normalized value."""
+        return {name: dict(forms) for name, forms in self.normalized.items() if forms}
 
     @property
     def ok(self) -> bool:

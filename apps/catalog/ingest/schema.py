@@ -26,6 +26,7 @@ class FieldSpec:
     data_type: str = FieldType.STRING
     nullable: bool = True
     label: str = ""
+    label_en: str = ""
 
 
 def arrow_schema(fields: list[FieldSpec]) -> pa.Schema:

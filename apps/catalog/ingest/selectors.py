@@ -10,6 +10,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from apps.catalog.choices import MaskingRule
+from apps.catalog.ingest.headers import match_header
+from apps.catalog.ingest.mapping import field_specs, saved_mapping
+from apps.catalog.ingest.readers import peek
 from apps.catalog.masking import effective_rule, mask_value
 from apps.catalog.models import PREVIEW, DataResource, DatasetUpload
 from apps.catalog.pseudonyms import current_pseudonym_key
@@ -84,4 +87,21 @@ def dataset_preview(*, resource: DataResource, user, limit: int | None = None) -
             {"name": name, "label": fields[name].label, "masking": rules[name]} for name in names
         ],
         "rows": rows,
+    }
+
+
+def upload_mapping_proposal(*, upload: DatasetUpload, rows: int = 5) -> dict:
+    """For the mapping step of an upload held for it: the file's header and first rows,
+    and per column the field it fills by name, label or the saved mapping (or None)."""
+    header, sample = peek(
+        Path(upload.file_path), upload.detected_format, upload.detected_encoding, rows=rows
+    )
+    match = match_header(header, field_specs(upload.resource), saved_mapping(upload.resource))
+    return {
+        "columns": [
+            {"name": name, "target": target, "samples": [row[i] for row in sample]}
+            for i, (name, target) in enumerate(zip(header, match.targets, strict=True))
+        ],
+        "rows": sample,
+        "missing": match.missing,
     }

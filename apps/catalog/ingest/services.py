@@ -15,9 +15,16 @@ from django.utils.translation import gettext_noop as N_
 
 from apps.catalog.choices import IngestStatus, RegistrationStatus
 from apps.catalog.ingest.detect import XLSX, detect_encoding, detect_format
-from apps.catalog.ingest.errors import IngestError
+from apps.catalog.ingest.mapping import (
+    INGEST,
+    column_mapping_save,
+    field_specs,
+    header_of,
+    mapping_checked,
+    unmatched_error,
+    upload_columns,
+)
 from apps.catalog.ingest.pipeline import IngestResult, ingest_file
-from apps.catalog.ingest.schema import FieldSpec
 from apps.catalog.ingest.writer import publish
 from apps.catalog.models import DataResource, DatasetUpload, DatasetVersion
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
@@ -34,7 +41,6 @@ from apps.workflow.outbox import (
 from apps.workflow.transitions import record_change
 
 log = logging.getLogger(__name__)
-INGEST = "catalog.ingest"  # the outbox topic of an upload's ingestion job
 
 
 def uploads_dir(resource_id: int) -> Path:
@@ -57,8 +63,16 @@ def _store(uploaded_file, resource_id: int) -> Path:
     return path
 
 
-def dataset_upload_create(*, resource: DataResource, uploaded_file, user) -> DatasetUpload:
-    """Stores an uploaded file and queues its ingestion; refuses what cannot be read."""
+def dataset_upload_create(
+    *, resource: DataResource, uploaded_file, user, mapping=None, hold_unmatched: bool = False
+) -> DatasetUpload:
+    """Stores an uploaded file and queues its ingestion; refuses what cannot be read.
+
+    The header is matched at once (by name or label, the saved column mapping, then
+    `mapping`, which is saved for next time). When columns are left over, the upload is
+    refused with `ColumnsUnmatched` naming them, or, with `hold_unmatched` (the web's
+    mapping step), kept waiting for `dataset_upload_map`.
+    """
     if not DataResource.objects.restrict(user, MANAGE).filter(pk=resource.pk).exists():
         raise PermissionDeniedError(_("You may not upload data for this resource."))
     if resource.status == RegistrationStatus.DEREGISTERED:
@@ -76,15 +90,25 @@ def dataset_upload_create(*, resource: DataResource, uploaded_file, user) -> Dat
         )
     if not uploaded_file.size:
         raise InvalidInput(_("The file is empty."), code="empty_file")
+    mapping = mapping_checked(resource, mapping)
     path = _store(uploaded_file, resource.pk)
     try:
         # Cheap checks on the first megabyte, so a wrong file is refused at once.
         fmt = detect_format(path, uploaded_file.name or "")
         encoding = "" if fmt == XLSX else detect_encoding(path)
-    except IngestError:
+        header = header_of(path, fmt, encoding)
+        match, used = upload_columns(resource, header, mapping)
+        held = bool(header) and not match.ok
+        if held and not hold_unmatched:
+            raise unmatched_error(resource, header, match)
+    except InvalidInput:
         path.unlink(missing_ok=True)
         raise
     with transaction.atomic():
+        if not held:
+            column_mapping_save(
+                resource=resource, columns={k: used[k] for k in mapping if k in used}, user=user
+            )
         upload = DatasetUpload.objects.create(
             resource=resource,
             file_path=str(path),
@@ -93,6 +117,8 @@ def dataset_upload_create(*, resource: DataResource, uploaded_file, user) -> Dat
             detected_format=fmt,
             detected_encoding=encoding,
             uploaded_by=user,
+            status=IngestStatus.MAPPING if held else IngestStatus.PENDING,
+            column_mapping={} if held else used,
         )
         record_change(
             user,
@@ -102,8 +128,10 @@ def dataset_upload_create(*, resource: DataResource, uploaded_file, user) -> Dat
             data={"resource": resource.pk, "size": upload.size_bytes, "format": fmt},
         )
         # The job is a row committed with the upload; the worker is nudged on commit and
-        # the sweeper nudges it again if that message is lost.
-        outbox_add(topic=INGEST, payload={"upload": upload.pk}, obj=upload)
+        # the sweeper nudges it again if that message is lost. A held upload gets its job
+        # when its columns are mapped.
+        if not held:
+            outbox_add(topic=INGEST, payload={"upload": upload.pk}, obj=upload)
     return upload
 
 
@@ -159,9 +187,7 @@ def _run(upload_id: int, item: OutboxItem) -> None:
         return  # already finished
     upload = DatasetUpload.objects.select_related("resource").get(pk=upload_id)
     _remove_leftovers(upload)
-    fields = [
-        FieldSpec(f.name, f.data_type, f.nullable, f.label) for f in upload.resource.fields.all()
-    ]
+    fields = field_specs(upload.resource)
     running = DatasetUpload.objects.filter(pk=upload_id, status=IngestStatus.RUNNING)
 
     def progress(bytes_done: int, rows_done: int) -> None:
@@ -182,6 +208,7 @@ def _run(upload_id: int, item: OutboxItem) -> None:
             max_problems=settings.CATALOG_MAX_REPORTED_PROBLEMS,
             on_progress=progress,
             temp_prefix=_temp_prefix(upload_id),
+            mapping=upload.column_mapping,
         )
         if result.ok:
             _publish(upload, result, item)
@@ -243,6 +270,7 @@ def _publish(upload: DatasetUpload, result: IngestResult, item: OutboxItem) -> D
                 bytes_processed=upload.size_bytes,
                 problems=[],
                 problem_count=0,
+                normalized=result.normalized,
                 error="",
             ):
                 raise TransitionNotAllowed("The upload is no longer running.")
@@ -256,6 +284,7 @@ def _publish(upload: DatasetUpload, result: IngestResult, item: OutboxItem) -> D
                     "number": version.number,
                     "rows": version.row_count,
                     "sha256": version.sha256,
+                    "normalized": result.normalized,
                 },
             )
     except Exception:
@@ -275,6 +304,7 @@ def _fail(upload_id: int, result: IngestResult) -> None:
         finished_at=timezone.now(),
         problems=result.problems,
         problem_count=result.problem_count,
+        normalized=result.normalized,
         error=result.error,
     )
     if failed:

@@ -6,9 +6,10 @@ few rows that fail, and only while the report still has room for them.
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from apps.catalog.choices import FieldType
+from apps.catalog.ingest.normalize import normalize
 from apps.catalog.ingest.report import Report, RowNumbers
 from apps.catalog.ingest.schema import ARROW_TYPES, FieldSpec
 from apps.core import csvsafe
@@ -19,26 +20,33 @@ _INTEGER = r"^[+-]?\d{1,18}$"
 _DECIMAL = r"^[+-]?\d{1,28}(\.\d{1,10})?$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _DATETIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
-_MINUTES = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"
+CANONICAL = {
+    FieldType.INTEGER: _INTEGER,
+    FieldType.DECIMAL: _DECIMAL,
+    FieldType.DATE: _DATE,
+    FieldType.DATETIME: _DATETIME,
+}
 # CSV injection: the rule and its patterns live in apps.core.csvsafe (exports use it too).
 _FORMULA_START = csvsafe.FORMULA_START
 _SIGN_START = csvsafe.SIGN_START
 _SIGNED_NUMBER = csvsafe.SIGNED_NUMBER
 
 REASONS = {
-    "required": N_("A value is required."),
-    "integer": N_("Not a whole number."),
-    "decimal": N_("Not a decimal number (at most 28 digits before and 10 after the point)."),
-    "boolean": N_("Not a yes/no value (true/false, yes/no, 1/0, 是/否)."),
-    "date": N_("Not a date in the form YYYY-MM-DD."),
-    "datetime": N_("Not a date and time in the form YYYY-MM-DD HH:MM:SS."),
-    "formula": N_("Looks like a spreadsheet formula (CSV injection); not accepted."),
-    "ragged": N_("The row does not have as many columns as the header."),
-    "duplicate_column": N_("This column name appears more than once in the header."),
-    "unknown_column": N_("The resource has no field with this name."),
-    "missing_column": N_("This field of the resource is missing from the file."),
-    "json": N_("Not valid JSON."),
-    "json_object": N_("Each line must be a JSON object."),
+    "required": gettext_noop("A value is required."),
+    "integer": gettext_noop("Not a whole number."),
+    "decimal": gettext_noop(
+        "Not a decimal number (at most 28 digits before and 10 after the point)."
+    ),
+    "boolean": gettext_noop("Not a yes/no value (true/false, yes/no, 1/0, 是/否)."),
+    "date": gettext_noop("Not a date (YYYY-MM-DD, 2022/09/20, 2022年9月20日 or 20220920)."),
+    "datetime": gettext_noop("Not a date and time in the form YYYY-MM-DD HH:MM:SS."),
+    "formula": gettext_noop("Looks like a spreadsheet formula (CSV injection); not accepted."),
+    "ragged": gettext_noop("The row does not have as many columns as the header."),
+    "duplicate_column": gettext_noop("Another column of the header already fills this field."),
+    "unknown_column": gettext_noop("The resource has no field with this name or label."),
+    "missing_column": gettext_noop("This field of the resource is missing from the file."),
+    "json": gettext_noop("Not valid JSON."),
+    "json_object": gettext_noop("Each line must be a JSON object."),
 }
 
 
@@ -66,13 +74,25 @@ def _parse_time(text: pa.Array, shape: pa.Array, fmt: str):
     return parsed, same
 
 
-def convert_column(raw: pa.Array, spec: FieldSpec) -> tuple[pa.Array, pa.Array, str, pa.Array]:
-    """Returns (typed values, mask of non-empty values that failed, its code, non-empty mask)."""
+def convert_column(
+    raw: pa.Array, spec: FieldSpec, normalized: dict[str, int] | None = None
+) -> tuple[pa.Array, pa.Array, str, pa.Array]:
+    """Returns (typed values, mask of non-empty values that failed, its code, non-empty mask).
+
+    With `normalized` (a dict), agency forms of dates and numbers are rewritten first and
+    counted into it by form; without, only the canonical forms pass.
+    """
     kind = spec.data_type
     raw = pc.fill_null(raw, "")
     text = pc.utf8_trim_whitespace(raw)
     present = pc.greater(pc.utf8_length(text), 0)
     null = pa.scalar(None, ARROW_TYPES[kind])
+    rewritten = None
+    if kind in CANONICAL:
+        if normalized is None:
+            shape = _match(text, CANONICAL[kind])
+        else:
+            text, shape, rewritten = normalize(text, present, kind, CANONICAL[kind])
     if kind == FieldType.STRING:
         ok = pc.invert(
             pc.or_(
@@ -83,11 +103,11 @@ def convert_column(raw: pa.Array, spec: FieldSpec) -> tuple[pa.Array, pa.Array, 
         typed = pc.if_else(present, raw, pa.scalar(None, pa.string()))
         code = "formula"
     elif kind == FieldType.INTEGER:
-        ok = _match(text, _INTEGER)
+        ok = shape
         typed = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.int64())
         code = "integer"
     elif kind == FieldType.DECIMAL:
-        ok = _match(text, _DECIMAL)
+        ok = shape
         typed = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), ARROW_TYPES[kind])
         code = "decimal"
     elif kind == FieldType.BOOLEAN:
@@ -97,36 +117,36 @@ def convert_column(raw: pa.Array, spec: FieldSpec) -> tuple[pa.Array, pa.Array, 
         typed = pc.if_else(ok, yes, null)
         code = "boolean"
     elif kind == FieldType.DATE:
-        text = pc.replace_substring(text, "/", "-")
-        parsed, ok = _parse_time(text, _match(text, _DATE), "%Y-%m-%d")
+        parsed, ok = _parse_time(text, shape, "%Y-%m-%d")
         typed = pc.cast(pc.if_else(ok, parsed, pa.scalar(None, parsed.type)), pa.date32())
         code = "date"
     elif kind == FieldType.DATETIME:
-        text = pc.replace_substring(pc.replace_substring(text, "/", "-"), "T", " ")
-        # A bare date means midnight (spreadsheets store such datetimes without a time).
-        text = pc.if_else(
-            _match(text, _DATE), pc.binary_join_element_wise(text, " 00:00", ""), text
-        )
-        text = pc.if_else(
-            _match(text, _MINUTES), pc.binary_join_element_wise(text, ":00", ""), text
-        )
-        parsed, ok = _parse_time(text, _match(text, _DATETIME), "%Y-%m-%d %H:%M:%S")
+        parsed, ok = _parse_time(text, shape, "%Y-%m-%d %H:%M:%S")
         typed = pc.if_else(ok, parsed, null)
         code = "datetime"
     else:  # pragma: no cover - FieldType is closed
         raise ValueError(kind)
+    if rewritten is not None:
+        rewritten.count(ok, normalized)
     bad = pc.and_(present, pc.invert(ok))
     return pc.if_else(present, typed, null), bad, code, present
 
 
 def convert_batch(
-    columns: dict[str, pa.Array], fields: list[FieldSpec], rows: RowNumbers, report: Report
+    columns: dict[str, pa.Array],
+    fields: list[FieldSpec],
+    rows: RowNumbers,
+    report: Report,
+    *,
+    normalize_forms: bool = True,
 ) -> pa.RecordBatch:
-    """Types one batch; every failing cell goes to the report with its row and column."""
+    """Types one batch; every failing cell goes to the report with its row and column,
+    every rewritten value to its count of normalized values."""
     arrays = []
     for spec in fields:
         raw = columns[spec.name]
-        typed, bad, code, present = convert_column(raw, spec)
+        counts = report.normalized.setdefault(spec.name, {}) if normalize_forms else None
+        typed, bad, code, present = convert_column(raw, spec, counts)
         if not spec.nullable:
             _report(report, pc.invert(present), rows, raw, spec.name, "required")
         _report(report, bad, rows, raw, spec.name, code)

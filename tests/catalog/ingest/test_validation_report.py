@@ -2,7 +2,11 @@
 
 import pytest
 
-from tests.catalog.ingest.conftest import HEADER, ROWS, csv_bytes, ingest
+from apps.catalog.ingest import services
+from apps.catalog.ingest.errors import ColumnsUnmatched
+from apps.catalog.ingest.services import uploads_dir
+from apps.catalog.models import DatasetUpload
+from tests.catalog.ingest.conftest import HEADER, ROWS, csv_bytes, ingest, upload_file
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +23,7 @@ def row(**changes) -> list[str]:
 def test_wrong_types_are_reported_cell_by_cell(provider, resource):
     rows = [
         row(),
-        row(age="三十四", income="1,234.5"),
+        row(age="三十四", income="1,23.4"),
         row(member="maybe", born="2023-02-29", updated="yesterday"),
     ]
     upload = ingest(resource, provider, csv_bytes(rows))
@@ -27,7 +31,7 @@ def test_wrong_types_are_reported_cell_by_cell(provider, resource):
     assert upload.status == "failed"
     assert problems(upload) == [
         (3, "age", "三十四", "integer"),
-        (3, "income", "1,234.5", "decimal"),
+        (3, "income", "1,23.4", "decimal"),
         (4, "born", "2023-02-29", "date"),
         (4, "member", "maybe", "boolean"),
         (4, "updated", "yesterday", "datetime"),
@@ -58,16 +62,32 @@ def test_missing_required_value(provider, resource):
     assert problems(upload) == [(3, "id_number", "", "required"), (3, "name", " ", "required")]
 
 
-def test_duplicate_unknown_and_missing_header_names_stop_before_any_row(provider, resource):
+def test_duplicate_unknown_and_missing_header_names_are_refused_at_upload(provider, resource):
     header = [*HEADER[:-1], "name", "nickname"]
-    upload = ingest(resource, provider, csv_bytes([[*row()[:-1], "x", "y"]], header=header))
+    with pytest.raises(ColumnsUnmatched) as refused:
+        ingest(resource, provider, csv_bytes([[*row()[:-1], "x", "y"]], header=header))
+
+    details = refused.value.details
+    assert (details["duplicate_columns"], details["unmatched_columns"]) == (["name"], ["nickname"])
+    assert details["missing_fields"] == ["updated"]
+    assert not DatasetUpload.objects.exists()
+    assert not any(uploads_dir(resource.pk).iterdir())  # the file is not kept
+
+
+def test_a_header_that_no_longer_matches_when_the_job_runs_stops_before_any_row(provider, resource):
+    upload = services.dataset_upload_create(
+        resource=resource, uploaded_file=upload_file(csv_bytes([row()])), user=provider
+    )
+    # the field list changed between the upload and its job
+    resource.fields.filter(name="updated").update(name="changed_at", label="变更时间")
+    services.dataset_ingest_run(upload_id=upload.pk)
+    upload.refresh_from_db()
 
     assert upload.status == "failed"
     assert upload.error.startswith("The header")
     assert problems(upload) == [
-        (1, "name", "name", "duplicate_column"),
-        (1, "nickname", "nickname", "unknown_column"),
-        (1, "updated", None, "missing_column"),
+        (1, "changed_at", None, "missing_column"),
+        (1, "updated", "updated", "unknown_column"),
     ]
 
 
