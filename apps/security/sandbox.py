@@ -35,6 +35,7 @@ import logging
 from dataclasses import dataclass
 
 import sqlglot
+from django.utils.translation import gettext as _
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
@@ -82,58 +83,58 @@ def _refuse(code: str, message: str):
 
 def _parse(sql: str) -> exp.Expression:
     if len(sql) > MAX_SQL_CHARS:
-        _refuse("sql_too_long", f"The query is longer than {MAX_SQL_CHARS} characters.")
+        _refuse("sql_too_long", _("The query is longer than %d characters.") % MAX_SQL_CHARS)
     try:
         tokens = sqlglot.Dialect.get_or_raise(DIALECT).tokenize(sql)
     except TokenError:
-        _refuse("sql_parse_error", "The query cannot be read as SQL.")
+        _refuse("sql_parse_error", _("The query cannot be read as SQL."))
     if any(token.comments for token in tokens):
-        _refuse("sql_comment", "Comments are not accepted in sandbox queries.")
+        _refuse("sql_comment", _("Comments are not accepted in sandbox queries."))
     words = [t for t in tokens if t.token_type != sqlglot.TokenType.L_PAREN]
     if words and words[0].text.upper() not in ("SELECT", "WITH"):
-        _refuse("sql_not_select", "Only a SELECT query is accepted.")
+        _refuse("sql_not_select", _("Only a SELECT query is accepted."))
     logging.getLogger("sqlglot").disabled = True  # no warning per refused COMMAND
     try:
         statements = [s for s in sqlglot.parse(sql, read=DIALECT) if s is not None]
     except (ParseError, TokenError, ValueError):
-        _refuse("sql_parse_error", "The query cannot be read as SQL.")
+        _refuse("sql_parse_error", _("The query cannot be read as SQL."))
     if len(statements) != 1:
-        _refuse("sql_multiple_statements", "Send exactly one statement.")
+        _refuse("sql_multiple_statements", _("Send exactly one statement."))
     return statements[0]
 
 
 def _check_tables(root: exp.Select, view: str) -> None:
     with_ = root.args.get("with_")
     if with_ is not None and with_.args.get("recursive"):
-        _refuse("sql_recursive_cte", "Recursive CTEs are not accepted.")
+        _refuse("sql_recursive_cte", _("Recursive CTEs are not accepted."))
     allowed = {view.lower()} | {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
     for node in root.walk():
         if isinstance(node, exp.Values):
-            _refuse("sql_forbidden_table", "Only the grant's view can be queried.")
+            _refuse("sql_forbidden_table", _("Only the grant's view can be queried."))
         if isinstance(node, exp.Table):
             if not isinstance(node.this, exp.Identifier):
-                _refuse("sql_forbidden_function", "Table functions are not accepted.")
+                _refuse("sql_forbidden_function", _("Table functions are not accepted."))
             if node.args.get("db") or node.args.get("catalog"):
-                _refuse("sql_forbidden_table", "Name the view without a schema.")
+                _refuse("sql_forbidden_table", _("Name the view without a schema."))
             if node.name.lower() not in allowed:
-                _refuse("sql_forbidden_table", f"Only the view {view} can be queried.")
+                _refuse("sql_forbidden_table", _("Only the view %s can be queried.") % view)
 
 
 def _check_functions(root: exp.Select) -> None:
     for node in root.walk():
         if isinstance(node, exp.Window):
-            _refuse("sql_window_function", "Window functions are not accepted.")
+            _refuse("sql_window_function", _("Window functions are not accepted."))
         if isinstance(node, exp.Func) and not isinstance(node, ALLOWED_FUNCTIONS):
             name = node.name if isinstance(node, exp.Anonymous) else node.key
-            _refuse("sql_forbidden_function", f"The function {name} is not accepted.")
+            _refuse("sql_forbidden_function", _("The function %s is not accepted.") % name)
         if isinstance(node, exp.AggFunc) and any(
             isinstance(inner, CONDITIONAL) for inner in node.walk() if inner is not node
         ):
-            _refuse("sql_conditional_aggregate", "Conditions inside aggregates are refused.")
+            _refuse("sql_conditional_aggregate", _("Conditions inside aggregates are refused."))
         if isinstance(node, exp.Filter):
-            _refuse("sql_conditional_aggregate", "Conditions inside aggregates are refused.")
+            _refuse("sql_conditional_aggregate", _("Conditions inside aggregates are refused."))
         if isinstance(node, (exp.Identifier)) and node.name.startswith("__"):
-            _refuse("sql_reserved_name", "Names starting with __ are reserved.")
+            _refuse("sql_reserved_name", _("Names starting with __ are reserved."))
 
 
 def _check_shape(root: exp.Select) -> None:
@@ -141,16 +142,16 @@ def _check_shape(root: exp.Select) -> None:
         if join.args.get("kind", "").upper() == "CROSS" or not (
             join.args.get("on") or join.args.get("using")
         ):
-            _refuse("sql_cross_join", "Cross joins are not accepted.")
-        _refuse("sql_join", "Joins are not accepted: query the view once.")
+            _refuse("sql_cross_join", _("Cross joins are not accepted."))
+        _refuse("sql_join", _("Joins are not accepted: query the view once."))
     for node in root.find_all(exp.Subquery, exp.Exists):
         if not isinstance(node.parent, exp.From):
-            _refuse("sql_subquery", "Subqueries are accepted only in FROM and WITH.")
+            _refuse("sql_subquery", _("Subqueries are accepted only in FROM and WITH."))
     for select in root.find_all(exp.Select):
         if select is root:
             continue
         if not isinstance(select.parent, (exp.Subquery, exp.CTE)):
-            _refuse("sql_subquery", "Subqueries are accepted only in FROM and WITH.")
+            _refuse("sql_subquery", _("Subqueries are accepted only in FROM and WITH."))
         if (
             select.args.get("group")
             or select.args.get("distinct")
@@ -158,13 +159,13 @@ def _check_shape(root: exp.Select) -> None:
             or select.args.get("limit")
             or any(select.find_all(exp.AggFunc))
         ):
-            _refuse("sql_nested_aggregate", "Only the outer SELECT may aggregate or limit.")
+            _refuse("sql_nested_aggregate", _("Only the outer SELECT may aggregate or limit."))
 
 
 def _grouped(root: exp.Select) -> None:
     group = root.args.get("group")
     if not group and not any(root.find_all(exp.AggFunc)):
-        _refuse("sql_not_aggregated", "Results are released only as groups (GROUP BY).")
+        _refuse("sql_not_aggregated", _("Results are released only as groups (GROUP BY)."))
     if group is not None and group.args.get("all"):
         return  # DuckDB groups by every projection without an aggregate
     projections = [e.unalias() for e in root.expressions]
@@ -182,9 +183,11 @@ def _grouped(root: exp.Select) -> None:
             continue
         for node in projection.walk():
             if isinstance(node, exp.Star) and not isinstance(node.parent, exp.Count):
-                _refuse("sql_not_aggregated", "SELECT * releases rows, not groups.")
+                _refuse("sql_not_aggregated", _("SELECT * releases rows, not groups."))
             if isinstance(node, exp.Column) and node.find_ancestor(exp.AggFunc) is None:
-                _refuse("sql_not_aggregated", f"{node.sql()} is neither grouped nor aggregated.")
+                _refuse(
+                    "sql_not_aggregated", _("%s is neither grouped nor aggregated.") % node.sql()
+                )
 
 
 def _limit(root: exp.Select, max_limit: int) -> int:
@@ -192,7 +195,7 @@ def _limit(root: exp.Select, max_limit: int) -> int:
         node = root.args.get(part)
         value = node.expression if node is not None else None
         if node is not None and not (isinstance(value, exp.Literal) and value.is_int):
-            _refuse("sql_limit_invalid", "LIMIT and OFFSET take a whole number.")
+            _refuse("sql_limit_invalid", _("LIMIT and OFFSET take a whole number."))
     current = root.args.get("limit")
     limit = min(int(current.expression.this), max_limit) if current else max_limit
     root.set("limit", exp.Limit(expression=exp.Literal.number(limit)))
@@ -202,9 +205,9 @@ def _limit(root: exp.Select, max_limit: int) -> int:
 def validate(sql: str, *, view: str, max_limit: int = DEFAULT_MAX_LIMIT) -> ValidatedQuery:
     tree = _parse(sql)
     if isinstance(tree, exp.SetOperation):
-        _refuse("sql_set_operation", "UNION, INTERSECT and EXCEPT are not accepted.")
+        _refuse("sql_set_operation", _("UNION, INTERSECT and EXCEPT are not accepted."))
     if not isinstance(tree, exp.Select):
-        _refuse("sql_not_select", "Only a SELECT query is accepted.")
+        _refuse("sql_not_select", _("Only a SELECT query is accepted."))
     _check_tables(tree, view)
     _check_functions(tree)
     _check_shape(tree)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from django.utils.translation import gettext as _
 
 from apps.security.sandbox import (
     DEFAULT_MAX_LIMIT,
@@ -69,9 +70,10 @@ def execute_with_timeout(connection, sql: str, timeout: float):
         cursor = connection.execute(sql)
         return [d[0] for d in cursor.description], cursor.fetchall()
     except duckdb.InterruptException:
-        raise QueryRefused("The query ran too long.", code="sql_timeout") from None
+        raise QueryRefused(_("The query ran too long."), code="sql_timeout") from None
     except duckdb.Error as problem:
-        message = str(problem).splitlines()[0][:300]
+        detail = str(problem).splitlines()[0][:300]
+        message = _("DuckDB could not run the query: %s") % detail
         raise QueryRefused(message, code="sql_execution_error") from None
     finally:
         timer.cancel()
@@ -87,17 +89,17 @@ def run_query(
     timeout: float = 10.0,
 ) -> SandboxResult:
     query = validate(sql, view=view, max_limit=max_limit)
-    _, [(total, kept)] = execute_with_timeout(connection, base_counts_sql(query), timeout)
+    __, [(total, kept)] = execute_with_timeout(connection, base_counts_sql(query), timeout)
     if kept < k:
-        raise QueryRefused(f"The filter keeps fewer than {k} rows.", code="sql_base_below_k")
+        raise QueryRefused(_("The filter keeps fewer than %d rows.") % k, code="sql_base_below_k")
     if 0 < total - kept < k:
         raise QueryRefused(
-            f"The filter leaves out fewer than {k} rows.", code="sql_complement_below_k"
+            _("The filter leaves out fewer than %d rows.") % k, code="sql_complement_below_k"
         )
     released_sql = k_anonymity_sql(query, k)
     columns, rows = execute_with_timeout(connection, released_sql, timeout)
     counted = suppressed_groups_sql(query, k)
-    _, [(suppressed,)] = execute_with_timeout(connection, counted, timeout)
+    __, [(suppressed,)] = execute_with_timeout(connection, counted, timeout)
     keep = [i for i, name in enumerate(columns) if name != K_COLUMN]
     return SandboxResult(
         columns=[columns[i] for i in keep],

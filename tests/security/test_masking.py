@@ -190,3 +190,11 @@ def test_every_rule_keeps_none_and_the_column_length(rule, values):
     masked = mask_values(rule, values)
     assert len(masked) == len(values)
     assert all(m is None for v, m in zip(values, masked.to_pylist(), strict=True) if v is None)
+
+
+def test_the_catalog_preview_masks_the_new_rules_as_delivery_does():
+    from apps.catalog.masking import mask_value as preview_mask
+
+    assert preview_mask("bank_card", "6222021234567890123") == "622202*********0123"
+    assert preview_mask("email_domain", "a@example.com") == "example.com"
+    assert preview_mask("mobile", "13812345678") == "138****5678"  # its own rules unchanged
