@@ -198,3 +198,14 @@ def test_the_catalog_preview_masks_the_new_rules_as_delivery_does():
     assert preview_mask("bank_card", "6222021234567890123") == "622202*********0123"
     assert preview_mask("email_domain", "a@example.com") == "example.com"
     assert preview_mask("mobile", "13812345678") == "138****5678"  # its own rules unchanged
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    rule=st.sampled_from(MaskingRule.values),
+    hint=KIND_HINTS,
+    values=st.lists(st.one_of(st.none(), ANYTHING, st.just("a***@x.com"), st.just(" 1" * 9))),
+)
+def test_the_column_kernels_give_exactly_the_single_value_masks(rule, hint, values):
+    expected = [mask_value(rule, v, kind_hint=hint) for v in values]
+    assert mask_values(rule, values, kind_hint=hint).to_pylist() == expected
