@@ -146,8 +146,11 @@ def _mark_text(text: str, field: str, bits: _Bits) -> str:
 def _units(value, scale: int) -> int | None:
     if isinstance(value, bool) or value is None:
         return None
+    if isinstance(value, str):
+        # A CSV export writes a negative number as '-1.5 (apps.core.csvsafe).
+        value = value.strip().removeprefix("'")
     try:
-        number = Decimal(value.strip() if isinstance(value, str) else str(value))
+        number = Decimal(value if isinstance(value, str) else str(value))
     except InvalidOperation:
         return None
     if not number.is_finite():

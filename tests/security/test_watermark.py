@@ -165,3 +165,11 @@ def test_the_ranking_is_plain_pairs(world):
     pairs = ranked(trace(leak(rng, delivered["grant-9"]), grants, FIELDS))
     assert pairs[0][0] == "grant-9" and len(pairs) == 50
     assert all(isinstance(confidence, float) for _, confidence in pairs)
+
+
+def test_numbers_neutralized_by_the_csv_export_still_vote():
+    fingerprint = Fingerprint("g", b"k" * 32)
+    rows = [{"n": Decimal(-i * 7919).scaleb(-2)} for i in range(1, 101)]
+    marked = embed(rows, fingerprint, [NumericField("n", 2)])
+    leaked = [{"n": "'" + str(row["n"])} for row in marked]
+    assert trace(leaked, [fingerprint], [NumericField("n", 2)])[0].matched
