@@ -18,6 +18,10 @@ returns a `ValidatedQuery` or raises `QueryRefused` whose `code` is stable:
 - `sql_subquery` (a subquery outside FROM / WITH could single out a person for a
   comparison), `sql_nested_aggregate` (CTEs and FROM subqueries must stay row by row, so
   that the outer COUNT(*) counts source rows);
+- at run time (sandbox_run): `sql_base_below_k`, `sql_complement_below_k`,
+  `sql_suppressed_below_k` (the groups under k hold fewer than k rows together: the
+  released groups subtracted from a total would give them away), `sql_timeout`,
+  `sql_execution_error`;
 - `sql_not_aggregated` (every output row must be a group: GROUP BY, or aggregates only),
   `sql_conditional_aggregate` (a predicate, CASE or FILTER inside an aggregate picks
   single rows out of a group), `sql_reserved_name` (names starting with `__`),
@@ -40,6 +44,10 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from apps.core.exceptions import InvalidInput
+
+# sqlglot warns about each statement it can only keep as a raw COMMAND (LOAD, CALL...);
+# those are refusals this module reports itself.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 DIALECT = "duckdb"
 MAX_SQL_CHARS = 20_000
@@ -93,7 +101,6 @@ def _parse(sql: str) -> exp.Expression:
     words = [t for t in tokens if t.token_type != sqlglot.TokenType.L_PAREN]
     if words and words[0].text.upper() not in ("SELECT", "WITH"):
         _refuse("sql_not_select", _("Only a SELECT query is accepted."))
-    logging.getLogger("sqlglot").disabled = True  # no warning per refused COMMAND
     try:
         statements = [s for s in sqlglot.parse(sql, read=DIALECT) if s is not None]
     except (ParseError, TokenError, ValueError):
@@ -139,7 +146,7 @@ def _check_functions(root: exp.Select) -> None:
 
 def _check_shape(root: exp.Select) -> None:
     for join in root.find_all(exp.Join):
-        if join.args.get("kind", "").upper() == "CROSS" or not (
+        if (join.args.get("kind") or "").upper() == "CROSS" or not (
             join.args.get("on") or join.args.get("using")
         ):
             _refuse("sql_cross_join", _("Cross joins are not accepted."))
@@ -243,14 +250,16 @@ def base_counts_sql(query: ValidatedQuery) -> str:
 
 
 def suppressed_groups_sql(query: ValidatedQuery, k: int) -> str:
-    """How many groups (before LIMIT) have fewer than k source rows."""
+    """`SELECT groups, rows`: the groups (before LIMIT) under k source rows, and the rows
+    they hold together."""
     everything = query.tree.copy()
     everything.set("limit", None)
     everything.set("order", None)
     everything.select(exp.alias_(exp.Count(this=exp.Star()), K_COLUMN), copy=False)
     column = exp.column(K_COLUMN, table="q")
+    rows = exp.Coalesce(this=exp.Sum(this=column.copy()), expressions=[exp.Literal.number(0)])
     return (
-        exp.select(exp.Count(this=exp.Star()))
+        exp.select(exp.Count(this=exp.Star()), rows)
         .from_(exp.Subquery(this=everything, alias=exp.TableAlias(this=exp.to_identifier("q"))))
         .where(column < exp.Literal.number(k))
         .sql(dialect=DIALECT)

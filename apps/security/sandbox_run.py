@@ -6,7 +6,8 @@ stays readable) and the configuration locked, so neither the query nor anything 
 smuggles can read another file, attach a database, install an extension or change a
 limit. `run_query(connection, sql, view=..., k=...)` validates the SQL
 (apps.security.sandbox), refuses a WHERE that keeps fewer than k rows or leaves fewer
-than k outside it, and returns only groups of at least k source rows.
+than k outside it, refuses a grouping whose groups under k rows hold fewer than k rows
+together, and returns only groups of at least k source rows.
 """
 
 import threading
@@ -96,10 +97,16 @@ def run_query(
         raise QueryRefused(
             _("The filter leaves out fewer than %d rows.") % k, code="sql_complement_below_k"
         )
+    counted = suppressed_groups_sql(query, k)
+    __, [(suppressed, hidden_rows)] = execute_with_timeout(connection, counted, timeout)
+    if 0 < hidden_rows < k:
+        # Total minus the released groups would reveal the small ones: refuse the whole.
+        raise QueryRefused(
+            _("Groups under %d rows hold too few rows together; group more coarsely.") % k,
+            code="sql_suppressed_below_k",
+        )
     released_sql = k_anonymity_sql(query, k)
     columns, rows = execute_with_timeout(connection, released_sql, timeout)
-    counted = suppressed_groups_sql(query, k)
-    __, [(suppressed,)] = execute_with_timeout(connection, counted, timeout)
     keep = [i for i, name in enumerate(columns) if name != K_COLUMN]
     return SandboxResult(
         columns=[columns[i] for i in keep],
