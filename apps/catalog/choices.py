@@ -58,6 +58,12 @@ class MaskingRule(models.TextChoices):
     MOBILE = "mobile", _("Mobile number: keep first 3 and last 4")
     NAME = "name", _("Name: keep the family name")
     ADDRESS = "address", _("Address: keep the first 6 characters")
+    BANK_CARD = "bank_card", _("Bank card: keep first 6 and last 4 digits")
+    EMAIL = "email", _("E-mail: keep the first character and the domain")
+    BIRTH_YEAR = "birth_year", _("ID number: birth year only")
+    AGE_BAND = "age_band", _("ID number: ten-year age band only")
+    REGION = "region", _("Address: district-level region only")
+    EMAIL_DOMAIN = "email_domain", _("E-mail: domain only")
     HASH = "hash", _("Replace with a keyed hash")
     REDACT = "redact", _("Remove entirely")
 

@@ -70,6 +70,13 @@ STRENGTH = {
     MaskingRule.MOBILE: 1,
     MaskingRule.NAME: 1,
     MaskingRule.ADDRESS: 1,
+    MaskingRule.BANK_CARD: 1,
+    MaskingRule.EMAIL: 1,
+    # Generalizations keep a coarse attribute and, unlike a pseudonym, link nothing.
+    MaskingRule.BIRTH_YEAR: 2,
+    MaskingRule.AGE_BAND: 2,
+    MaskingRule.REGION: 2,
+    MaskingRule.EMAIL_DOMAIN: 2,
     MaskingRule.HASH: 2,
     MaskingRule.REDACT: 3,
 }
@@ -94,6 +101,17 @@ def effective_rule(rule: str, personal_info: str) -> str:
     return rule
 
 
+# The rules added for delivery (bank card, e-mail, generalizations) are computed by
+# apps.security.masking, which registers its function here at start-up: catalog sits below
+# security and cannot import it. Unregistered, such a value is withheld (fail closed).
+_delivery_masker = None
+
+
+def register_delivery_masker(function) -> None:
+    global _delivery_masker
+    _delivery_masker = function
+
+
 def mask_value(rule: str, value, *, key: str = "", key_id: str = "") -> str | None:
     if value is None or rule == MaskingRule.REDACT:
         return None
@@ -109,4 +127,6 @@ def mask_value(rule: str, value, *, key: str = "", key_id: str = "") -> str | No
         MaskingRule.NAME: mask_name,
         MaskingRule.ADDRESS: mask_address,
     }
-    return functions[rule](text)
+    if rule in functions:
+        return functions[rule](text)
+    return _delivery_masker(rule, text) if _delivery_masker else None

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apps.products",
     "apps.grants",
     "apps.webhooks",
+    "apps.security",
     "apps.portal",
     "apps.console",
     "apps.audit",

@@ -1,0 +1,266 @@
+"""The guard in front of sandbox queries ("raw data does not leave the domain").
+
+Contract
+--------
+`validate(sql, *, view)` parses a merchant's SQL with sqlglot (DuckDB dialect) and either
+returns a `ValidatedQuery` or raises `QueryRefused` whose `code` is stable:
+
+- `sql_too_long`, `sql_comment` (no comment may hide text from a reviewer),
+  `sql_parse_error`, `sql_multiple_statements`, `sql_not_select` (COPY, ATTACH,
+  INSTALL, LOAD, PRAGMA, SET, CALL, EXPORT, DDL and DML all land here),
+  `sql_set_operation` (UNION / INTERSECT / EXCEPT);
+- `sql_recursive_cte`; `sql_forbidden_table` (anything but the caller's `view` and the
+  query's own CTEs, schema-qualified names, files named as tables, VALUES);
+  `sql_forbidden_function` (table functions such as read_csv / glob, and every function
+  outside ALLOWED_FUNCTIONS); `sql_window_function`;
+- `sql_cross_join` (comma joins and joins without a condition), `sql_join` (any other
+  join: a self-join multiplies rows and breaks the per-group row count);
+- `sql_subquery` (a subquery outside FROM / WITH could single out a person for a
+  comparison), `sql_nested_aggregate` (CTEs and FROM subqueries must stay row by row, so
+  that the outer COUNT(*) counts source rows);
+- at run time (sandbox_run): `sql_base_below_k`, `sql_complement_below_k`,
+  `sql_suppressed_below_k` (the groups under k hold fewer than k rows together: the
+  released groups subtracted from a total would give them away), `sql_timeout`,
+  `sql_execution_error`;
+- `sql_not_aggregated` (every output row must be a group: GROUP BY, or aggregates only),
+  `sql_conditional_aggregate` (a predicate, CASE or FILTER inside an aggregate picks
+  single rows out of a group), `sql_reserved_name` (names starting with `__`),
+  `sql_limit_invalid`.
+
+A valid query gets LIMIT min(its own, `max_limit`). `k_anonymity_sql(query, k)` rewrites
+it so DuckDB adds `COUNT(*) AS __k` (the source rows of each group) and drops groups
+under k before ORDER BY / LIMIT; `base_counts_sql(query)` counts the rows of the view and
+the rows the query's WHERE keeps, so a filter that narrows the base below k rows (or
+leaves fewer than k outside it: `<> 'one person'`) can be refused. apps.security.
+sandbox_run executes all three on a locked DuckDB connection.
+"""
+
+import logging
+from dataclasses import dataclass
+
+import sqlglot
+from django.utils.translation import gettext as _
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+from apps.core.exceptions import InvalidInput
+
+# sqlglot warns about each statement it can only keep as a raw COMMAND (LOAD, CALL...);
+# those are refusals this module reports itself.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+DIALECT = "duckdb"
+MAX_SQL_CHARS = 20_000
+DEFAULT_MAX_LIMIT = 10_000
+K_COLUMN = "__k"
+
+AGGREGATES = (
+    exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Median,
+    exp.Stddev, exp.StddevSamp, exp.StddevPop, exp.ApproxDistinct,
+)  # fmt: skip
+SCALARS = (
+    exp.Lower, exp.Upper, exp.Substring, exp.Round, exp.TimestampTrunc, exp.DateTrunc,
+    exp.Extract, exp.Coalesce, exp.Cast, exp.TryCast, exp.Abs, exp.Floor, exp.Ceil,
+    exp.Length, exp.Trim,
+)  # fmt: skip
+ALLOWED_FUNCTIONS = AGGREGATES + SCALARS
+# Nodes that would let an aggregate pick single rows out of its group.
+CONDITIONAL = (exp.Predicate, exp.Connector, exp.Not, exp.Case, exp.If, exp.Filter)
+
+
+class QueryRefused(InvalidInput):
+    """A sandbox query refused before it reached DuckDB (or by its k checks)."""
+
+    code = "sql_refused"
+
+
+@dataclass(frozen=True)
+class ValidatedQuery:
+    tree: exp.Select
+    view: str
+    limit: int
+
+    @property
+    def sql(self) -> str:
+        return self.tree.sql(dialect=DIALECT)
+
+
+def _refuse(code: str, message: str):
+    raise QueryRefused(message, code=code)
+
+
+def _parse(sql: str) -> exp.Expression:
+    if len(sql) > MAX_SQL_CHARS:
+        _refuse("sql_too_long", _("The query is longer than %d characters.") % MAX_SQL_CHARS)
+    try:
+        tokens = sqlglot.Dialect.get_or_raise(DIALECT).tokenize(sql)
+    except TokenError:
+        _refuse("sql_parse_error", _("The query cannot be read as SQL."))
+    if any(token.comments for token in tokens):
+        _refuse("sql_comment", _("Comments are not accepted in sandbox queries."))
+    words = [t for t in tokens if t.token_type != sqlglot.TokenType.L_PAREN]
+    if words and words[0].text.upper() not in ("SELECT", "WITH"):
+        _refuse("sql_not_select", _("Only a SELECT query is accepted."))
+    try:
+        statements = [s for s in sqlglot.parse(sql, read=DIALECT) if s is not None]
+    except (ParseError, TokenError, ValueError):
+        _refuse("sql_parse_error", _("The query cannot be read as SQL."))
+    if len(statements) != 1:
+        _refuse("sql_multiple_statements", _("Send exactly one statement."))
+    return statements[0]
+
+
+def _check_tables(root: exp.Select, view: str) -> None:
+    with_ = root.args.get("with_")
+    if with_ is not None and with_.args.get("recursive"):
+        _refuse("sql_recursive_cte", _("Recursive CTEs are not accepted."))
+    allowed = {view.lower()} | {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
+    for node in root.walk():
+        if isinstance(node, exp.Values):
+            _refuse("sql_forbidden_table", _("Only the grant's view can be queried."))
+        if isinstance(node, exp.Table):
+            if not isinstance(node.this, exp.Identifier):
+                _refuse("sql_forbidden_function", _("Table functions are not accepted."))
+            if node.args.get("db") or node.args.get("catalog"):
+                _refuse("sql_forbidden_table", _("Name the view without a schema."))
+            if node.name.lower() not in allowed:
+                _refuse("sql_forbidden_table", _("Only the view %s can be queried.") % view)
+
+
+def _check_functions(root: exp.Select) -> None:
+    for node in root.walk():
+        if isinstance(node, exp.Window):
+            _refuse("sql_window_function", _("Window functions are not accepted."))
+        if isinstance(node, exp.Func) and not isinstance(node, ALLOWED_FUNCTIONS):
+            name = node.name if isinstance(node, exp.Anonymous) else node.key
+            _refuse("sql_forbidden_function", _("The function %s is not accepted.") % name)
+        if isinstance(node, exp.AggFunc) and any(
+            isinstance(inner, CONDITIONAL) for inner in node.walk() if inner is not node
+        ):
+            _refuse("sql_conditional_aggregate", _("Conditions inside aggregates are refused."))
+        if isinstance(node, exp.Filter):
+            _refuse("sql_conditional_aggregate", _("Conditions inside aggregates are refused."))
+        if isinstance(node, (exp.Identifier)) and node.name.startswith("__"):
+            _refuse("sql_reserved_name", _("Names starting with __ are reserved."))
+
+
+def _check_shape(root: exp.Select) -> None:
+    for join in root.find_all(exp.Join):
+        if (join.args.get("kind") or "").upper() == "CROSS" or not (
+            join.args.get("on") or join.args.get("using")
+        ):
+            _refuse("sql_cross_join", _("Cross joins are not accepted."))
+        _refuse("sql_join", _("Joins are not accepted: query the view once."))
+    for node in root.find_all(exp.Subquery, exp.Exists):
+        if not isinstance(node.parent, exp.From):
+            _refuse("sql_subquery", _("Subqueries are accepted only in FROM and WITH."))
+    for select in root.find_all(exp.Select):
+        if select is root:
+            continue
+        if not isinstance(select.parent, (exp.Subquery, exp.CTE)):
+            _refuse("sql_subquery", _("Subqueries are accepted only in FROM and WITH."))
+        if (
+            select.args.get("group")
+            or select.args.get("distinct")
+            or select.args.get("having")
+            or select.args.get("limit")
+            or any(select.find_all(exp.AggFunc))
+        ):
+            _refuse("sql_nested_aggregate", _("Only the outer SELECT may aggregate or limit."))
+
+
+def _grouped(root: exp.Select) -> None:
+    group = root.args.get("group")
+    if not group and not any(root.find_all(exp.AggFunc)):
+        _refuse("sql_not_aggregated", _("Results are released only as groups (GROUP BY)."))
+    if group is not None and group.args.get("all"):
+        return  # DuckDB groups by every projection without an aggregate
+    projections = [e.unalias() for e in root.expressions]
+    aliases = {e.alias.lower(): e.unalias() for e in root.expressions if e.alias}
+    keys = set()
+    for key in group.expressions if group is not None else []:
+        if isinstance(key, exp.Literal) and key.is_int and 0 < int(key.this) <= len(projections):
+            key = projections[int(key.this) - 1]
+        elif isinstance(key, exp.Column) and not key.table and key.name.lower() in aliases:
+            keys.add(key.sql(dialect=DIALECT))  # grouped by the alias of a projection
+            key = aliases[key.name.lower()]
+        keys.add(key.sql(dialect=DIALECT))
+    for projection in projections:
+        if projection.sql(dialect=DIALECT) in keys:
+            continue
+        for node in projection.walk():
+            if isinstance(node, exp.Star) and not isinstance(node.parent, exp.Count):
+                _refuse("sql_not_aggregated", _("SELECT * releases rows, not groups."))
+            if isinstance(node, exp.Column) and node.find_ancestor(exp.AggFunc) is None:
+                _refuse(
+                    "sql_not_aggregated", _("%s is neither grouped nor aggregated.") % node.sql()
+                )
+
+
+def _limit(root: exp.Select, max_limit: int) -> int:
+    for part in ("limit", "offset"):
+        node = root.args.get(part)
+        value = node.expression if node is not None else None
+        if node is not None and not (isinstance(value, exp.Literal) and value.is_int):
+            _refuse("sql_limit_invalid", _("LIMIT and OFFSET take a whole number."))
+    current = root.args.get("limit")
+    limit = min(int(current.expression.this), max_limit) if current else max_limit
+    root.set("limit", exp.Limit(expression=exp.Literal.number(limit)))
+    return limit
+
+
+def validate(sql: str, *, view: str, max_limit: int = DEFAULT_MAX_LIMIT) -> ValidatedQuery:
+    tree = _parse(sql)
+    if isinstance(tree, exp.SetOperation):
+        _refuse("sql_set_operation", _("UNION, INTERSECT and EXCEPT are not accepted."))
+    if not isinstance(tree, exp.Select):
+        _refuse("sql_not_select", _("Only a SELECT query is accepted."))
+    _check_tables(tree, view)
+    _check_functions(tree)
+    _check_shape(tree)
+    _grouped(tree)
+    limit = _limit(tree, max_limit)
+    return ValidatedQuery(tree=tree, view=view, limit=limit)
+
+
+def k_anonymity_sql(query: ValidatedQuery, k: int) -> str:
+    """The query with `COUNT(*) AS __k` and, unless `k` is 0, `HAVING COUNT(*) >= k`
+    added, so small groups never leave DuckDB and LIMIT counts released groups only."""
+    tree = query.tree.copy()
+    tree.select(exp.alias_(exp.Count(this=exp.Star()), K_COLUMN), copy=False)
+    if k > 0:
+        tree.having(exp.Count(this=exp.Star()) >= exp.Literal.number(k), copy=False)
+    return tree.sql(dialect=DIALECT)
+
+
+def base_counts_sql(query: ValidatedQuery) -> str:
+    """`SELECT total, kept`: rows of the view, rows of the query's FROM after its WHERE
+    (the CTEs' own filters included)."""
+    source = query.tree
+    kept = exp.select(exp.Count(this=exp.Star())).from_(source.args["from_"].copy())
+    if source.args.get("where") is not None:
+        kept.set("where", source.args["where"].copy())
+    total = exp.select(exp.Count(this=exp.Star())).from_(exp.to_table(query.view))
+    counts = exp.select(
+        exp.alias_(exp.Subquery(this=total), "total"), exp.alias_(exp.Subquery(this=kept), "kept")
+    )
+    if source.args.get("with_") is not None:
+        counts.set("with_", source.args["with_"].copy())
+    return counts.sql(dialect=DIALECT)
+
+
+def suppressed_groups_sql(query: ValidatedQuery, k: int) -> str:
+    """`SELECT groups, rows`: the groups (before LIMIT) under k source rows, and the rows
+    they hold together."""
+    everything = query.tree.copy()
+    everything.set("limit", None)
+    everything.set("order", None)
+    everything.select(exp.alias_(exp.Count(this=exp.Star()), K_COLUMN), copy=False)
+    column = exp.column(K_COLUMN, table="q")
+    rows = exp.Coalesce(this=exp.Sum(this=column.copy()), expressions=[exp.Literal.number(0)])
+    return (
+        exp.select(exp.Count(this=exp.Star()), rows)
+        .from_(exp.Subquery(this=everything, alias=exp.TableAlias(this=exp.to_identifier("q"))))
+        .where(column < exp.Literal.number(k))
+        .sql(dialect=DIALECT)
+    )

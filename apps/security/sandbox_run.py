@@ -1,0 +1,116 @@
+"""Running a validated sandbox query on a locked, in-process DuckDB.
+
+`sandbox_connection(parquet_path, view)` opens an in-memory DuckDB whose only object is
+the view `view` over the Parquet file; external access is then disabled (only that file
+stays readable) and the configuration locked, so neither the query nor anything it
+smuggles can read another file, attach a database, install an extension or change a
+limit. `run_query(connection, sql, view=..., k=...)` validates the SQL
+(apps.security.sandbox), refuses a WHERE that keeps fewer than k rows or leaves fewer
+than k outside it, refuses a grouping whose groups under k rows hold fewer than k rows
+together, and returns only groups of at least k source rows.
+"""
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from django.utils.translation import gettext as _
+
+from apps.security.sandbox import (
+    DEFAULT_MAX_LIMIT,
+    K_COLUMN,
+    QueryRefused,
+    base_counts_sql,
+    k_anonymity_sql,
+    suppressed_groups_sql,
+    validate,
+)
+
+
+@dataclass(frozen=True)
+class SandboxResult:
+    columns: list[str]
+    rows: list[tuple]
+    suppressed_groups: int
+    sql: str  # what ran, the k rewrite included (for the audit record)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sandbox_connection(
+    parquet_path: str | Path, view: str, *, memory_limit: str = "512MB", threads: int = 2
+) -> duckdb.DuckDBPyConnection:
+    path = str(Path(parquet_path).resolve())
+    connection = duckdb.connect(":memory:")
+    # Paths and names come from the platform, never from the merchant; quoted anyway.
+    connection.execute(
+        f"CREATE VIEW {_quote(view)} AS SELECT * FROM read_parquet({_literal(path)})"  # noqa: S608
+    )
+    connection.execute(f"SET allowed_paths = [{_literal(path)}]")
+    connection.execute(f"SET memory_limit = {_literal(memory_limit)}")
+    connection.execute(f"SET threads = {int(threads)}")
+    connection.execute("SET enable_external_access = false")
+    connection.execute("SET autoinstall_known_extensions = false")
+    connection.execute("SET autoload_known_extensions = false")
+    connection.execute("SET lock_configuration = true")
+    return connection
+
+
+def execute_with_timeout(connection, sql: str, timeout: float):
+    """Rows of `sql`, interrupted after `timeout` seconds."""
+    timer = threading.Timer(timeout, connection.interrupt)
+    timer.start()
+    try:
+        cursor = connection.execute(sql)
+        return [d[0] for d in cursor.description], cursor.fetchall()
+    except duckdb.InterruptException:
+        raise QueryRefused(_("The query ran too long."), code="sql_timeout") from None
+    except duckdb.Error as problem:
+        detail = str(problem).splitlines()[0][:300]
+        message = _("DuckDB could not run the query: %s") % detail
+        raise QueryRefused(message, code="sql_execution_error") from None
+    finally:
+        timer.cancel()
+
+
+def run_query(
+    connection: duckdb.DuckDBPyConnection,
+    sql: str,
+    *,
+    view: str,
+    k: int,
+    max_limit: int = DEFAULT_MAX_LIMIT,
+    timeout: float = 10.0,
+) -> SandboxResult:
+    query = validate(sql, view=view, max_limit=max_limit)
+    __, [(total, kept)] = execute_with_timeout(connection, base_counts_sql(query), timeout)
+    if kept < k:
+        raise QueryRefused(_("The filter keeps fewer than %d rows.") % k, code="sql_base_below_k")
+    if 0 < total - kept < k:
+        raise QueryRefused(
+            _("The filter leaves out fewer than %d rows.") % k, code="sql_complement_below_k"
+        )
+    counted = suppressed_groups_sql(query, k)
+    __, [(suppressed, hidden_rows)] = execute_with_timeout(connection, counted, timeout)
+    if 0 < hidden_rows < k:
+        # Total minus the released groups would reveal the small ones: refuse the whole.
+        raise QueryRefused(
+            _("Groups under %d rows hold too few rows together; group more coarsely.") % k,
+            code="sql_suppressed_below_k",
+        )
+    released_sql = k_anonymity_sql(query, k)
+    columns, rows = execute_with_timeout(connection, released_sql, timeout)
+    keep = [i for i, name in enumerate(columns) if name != K_COLUMN]
+    return SandboxResult(
+        columns=[columns[i] for i in keep],
+        rows=[tuple(row[i] for i in keep) for row in rows],
+        suppressed_groups=suppressed,
+        sql=released_sql,
+    )

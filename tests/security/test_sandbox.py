@@ -1,0 +1,256 @@
+"""Sandbox queries (apps.security.sandbox, sandbox_run) against a real in-process DuckDB
+over a Parquet file: injections are refused with a code, accepted queries release only
+groups of at least k source rows, and no filter can single a person out."""
+
+import random
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from apps.security.sandbox import QueryRefused, validate
+from apps.security.sandbox_run import execute_with_timeout, run_query, sandbox_connection
+
+K = 10
+VIEW = "grant_data"
+
+
+@pytest.fixture(scope="module")
+def parquet(tmp_path_factory):
+    rng = random.Random(7)
+    # Districts A-E hold 30+ people each; Y holds five and Z six (11 together).
+    districts = [rng.choice("ABCDE") for _ in range(189)] + ["Y"] * 5 + ["Z"] * 6
+    table = pa.table(
+        {
+            "district": districts,
+            "age": [rng.randint(18, 80) for _ in districts],
+            "income": [round(rng.uniform(1000, 20000), 2) for _ in districts],
+            "name": [f"person-{i}" for i in range(len(districts))],
+        }
+    )
+    path = tmp_path_factory.mktemp("sandbox") / "data.parquet"
+    pq.write_table(table, path)
+    # A file beside it that no query may reach.
+    (path.parent / "secret.csv").write_text("secret\n42\n")
+    return path
+
+
+@pytest.fixture
+def connection(parquet):
+    connection = sandbox_connection(parquet, VIEW)
+    yield connection
+    connection.close()
+
+
+def refusal(connection, sql: str) -> str:
+    with pytest.raises(QueryRefused) as refused:
+        run_query(connection, sql, view=VIEW, k=K)
+    return refused.value.code
+
+
+@pytest.mark.parametrize(
+    ("sql", "code"),
+    [
+        ("SELECT count(*) FROM grant_data; DROP TABLE grant_data", "sql_multiple_statements"),
+        ("SELECT 1; DROP VIEW grant_data;", "sql_multiple_statements"),
+        ("SELECT count(*) FROM read_csv('/etc/passwd')", "sql_forbidden_function"),
+        ("SELECT count(*) FROM read_parquet('/tmp/*.parquet')", "sql_forbidden_function"),
+        ("SELECT count(*) FROM glob('/etc/*')", "sql_forbidden_function"),
+        ("SELECT count(*) FROM '/etc/passwd'", "sql_forbidden_table"),
+        ("SELECT count(*) FROM duckdb_settings()", "sql_forbidden_function"),
+        ("SELECT getenv('HOME'), count(*) FROM grant_data", "sql_forbidden_function"),
+        ("COPY grant_data TO '/tmp/leak.csv'", "sql_not_select"),
+        ("COPY (SELECT * FROM grant_data) TO '/tmp/leak.csv'", "sql_not_select"),
+        ("ATTACH '/tmp/other.db' AS other", "sql_not_select"),
+        ("INSTALL httpfs", "sql_not_select"),
+        ("LOAD httpfs", "sql_not_select"),
+        ("PRAGMA database_list", "sql_not_select"),
+        ("SET enable_external_access = true", "sql_not_select"),
+        ("CALL pragma_version()", "sql_not_select"),
+        ("EXPORT DATABASE '/tmp/dump'", "sql_not_select"),
+        ("DROP VIEW grant_data", "sql_not_select"),
+        ("SELECT count(*) FROM grant_data -- WHERE name = 'x'", "sql_comment"),
+        ("SELECT count(*) /* hidden */ FROM grant_data", "sql_comment"),
+        (
+            "SELECT count(*) FROM grant_data UNION SELECT count(*) FROM other_view",
+            "sql_set_operation",
+        ),
+        (
+            "SELECT count(*) FROM grant_data UNION ALL SELECT count(*) FROM grant_data",
+            "sql_set_operation",
+        ),
+        (
+            "SELECT count(*) FROM (SELECT * FROM grant_data UNION ALL SELECT * FROM other_view) t",
+            "sql_forbidden_table",
+        ),
+        ("SELECT count(*) FROM information_schema.tables", "sql_forbidden_table"),
+        ("SELECT count(*) FROM main.grant_data", "sql_forbidden_table"),
+        (
+            "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) "
+            "SELECT count(*) FROM t",
+            "sql_recursive_cte",
+        ),
+        ("SELECT count(*) FROM grant_data a, grant_data b, grant_data c", "sql_cross_join"),
+        ("SELECT count(*) FROM grant_data a CROSS JOIN grant_data b", "sql_cross_join"),
+        ("SELECT count(*) FROM grant_data a JOIN grant_data b ON a.age = b.age", "sql_join"),
+        (
+            "WITH t AS (SELECT * FROM grant_data) SELECT count(*) FROM t, t AS u",
+            "sql_cross_join",
+        ),
+        ("SELECT * FROM grant_data", "sql_not_aggregated"),
+        ("SELECT name, income FROM grant_data", "sql_not_aggregated"),
+        ("SELECT district, name, count(*) FROM grant_data GROUP BY district", "sql_not_aggregated"),
+        (
+            "SELECT sum(income * (name = 'person-1')::int) FROM grant_data",
+            "sql_conditional_aggregate",
+        ),
+        (
+            "SELECT max(CASE WHEN name = 'person-1' THEN income END) FROM grant_data",
+            "sql_conditional_aggregate",
+        ),
+        (
+            "SELECT CASE WHEN age > 50 THEN 1 END, count(*) FROM grant_data GROUP BY 1",
+            "sql_forbidden_function",
+        ),
+        (
+            "SELECT count(*) FILTER (WHERE name = 'person-1') FROM grant_data",
+            "sql_conditional_aggregate",
+        ),
+        (
+            "SELECT count(*) FROM grant_data "
+            "WHERE income > (SELECT income FROM grant_data WHERE name = 'person-1')",
+            "sql_subquery",
+        ),
+        (
+            "SELECT count(*) FROM grant_data WHERE name IN (SELECT name FROM grant_data)",
+            "sql_subquery",
+        ),
+        (
+            "WITH g AS (SELECT district, count(*) AS n FROM grant_data GROUP BY district) "
+            "SELECT n, count(*) FROM g GROUP BY n",
+            "sql_nested_aggregate",
+        ),
+        (
+            "SELECT district, sum(income) OVER () FROM grant_data GROUP BY ALL",
+            "sql_window_function",
+        ),
+        ("SELECT count(*) AS __k FROM grant_data", "sql_reserved_name"),
+        ("SELECT count(*) FROM grant_data LIMIT 5 + 5", "sql_limit_invalid"),
+        ("SELEC count(*) FROM grant_data", "sql_not_select"),
+        ("SELECT count(* FROM grant_data", "sql_parse_error"),
+        ("SELECT count(*) FROM grant_data WHERE name = 'person-1'", "sql_base_below_k"),
+        ("SELECT count(*) FROM grant_data WHERE district = 'Z'", "sql_base_below_k"),
+        ("SELECT avg(income) FROM grant_data WHERE name <> 'person-1'", "sql_complement_below_k"),
+        (
+            "WITH one AS (SELECT * FROM grant_data WHERE name = 'person-1') "
+            "SELECT avg(income) FROM one",
+            "sql_base_below_k",
+        ),
+        (
+            "SELECT name = 'person-1' AS is_them, avg(income) FROM grant_data GROUP BY 1",
+            "sql_suppressed_below_k",
+        ),
+        (
+            "SELECT district, avg(income) FROM grant_data "
+            "WHERE district IN ('A', 'Z') GROUP BY district",
+            "sql_suppressed_below_k",
+        ),
+        ("SELECT count(*) FROM no_such_view", "sql_forbidden_table"),
+        ("SELECT count(no_such_column) FROM grant_data", "sql_execution_error"),
+    ],
+)
+def test_every_injection_and_leak_is_refused_with_its_code(connection, sql, code):
+    assert refusal(connection, sql) == code
+
+
+def test_an_aggregate_query_releases_only_groups_of_at_least_k_rows(connection):
+    result = run_query(
+        connection,
+        "SELECT district, count(*) AS people, round(avg(income), 2) AS mean_income "
+        "FROM grant_data GROUP BY district ORDER BY district",
+        view=VIEW,
+        k=K,
+    )
+    assert result.columns == ["district", "people", "mean_income"]
+    assert [row[0] for row in result.rows] == ["A", "B", "C", "D", "E"]  # not Y, Z
+    assert all(row[1] >= K for row in result.rows)
+    assert result.suppressed_groups == 2
+
+
+def test_small_groups_are_dropped_before_the_limit(connection):
+    result = run_query(
+        connection,
+        "SELECT district, count(*) FROM grant_data GROUP BY 1 ORDER BY count(*) LIMIT 1",
+        view=VIEW,
+        k=K,
+    )
+    assert len(result.rows) == 1 and result.rows[0][0] not in ("Y", "Z")
+
+
+def test_ctes_aliases_and_the_whitelisted_functions_are_accepted(connection):
+    result = run_query(
+        connection,
+        "WITH t AS (SELECT lower(district) AS d, income, age FROM grant_data WHERE age >= 18) "
+        "SELECT d, median(income), stddev(age), min(age), max(age), approx_count_distinct(age),"
+        " coalesce(sum(income), 0), cast(avg(age) AS INTEGER) FROM t GROUP BY d",
+        view=VIEW,
+        k=K,
+    )
+    assert sorted(row[0] for row in result.rows) == ["a", "b", "c", "d", "e"]
+
+
+def test_a_global_aggregate_is_one_group(connection):
+    result = run_query(connection, "SELECT count(*), sum(income) FROM grant_data", view=VIEW, k=K)
+    assert result.rows[0][0] == 200
+
+
+def test_a_group_whose_every_member_is_filtered_out_is_not_released(connection):
+    result = run_query(
+        connection,
+        "SELECT district, count(*) FROM grant_data WHERE age < 30 GROUP BY district",
+        view=VIEW,
+        k=K,
+    )
+    assert all(count >= K for _, count in result.rows)
+
+
+def test_the_limit_is_capped():
+    assert (
+        validate("SELECT count(*) FROM grant_data LIMIT 999999", view=VIEW, max_limit=50).limit
+        == 50
+    )
+    assert validate("SELECT count(*) FROM grant_data", view=VIEW, max_limit=50).sql.endswith(
+        "LIMIT 50"
+    )
+
+
+def test_the_view_name_is_the_callers():
+    with pytest.raises(QueryRefused) as refused:
+        validate("SELECT count(*) FROM grant_data", view="grant_42")
+    assert refused.value.code == "sql_forbidden_table"
+    assert validate("SELECT count(*) FROM GRANT_42", view="grant_42").limit
+
+
+def test_the_connection_itself_cannot_reach_files_or_change_its_settings(connection, parquet):
+    # Defence in depth: even SQL that skipped the validator stays inside the view.
+    secret = parquet.parent / "secret.csv"
+    for sql in (
+        f"SELECT * FROM read_csv('{secret}')",  # noqa: S608
+        f"COPY (SELECT 1) TO '{parquet.parent / 'out.csv'}'",
+        f"ATTACH '{parquet.parent / 'x.db'}'",
+        "SET enable_external_access = true",
+        "SET lock_configuration = false",
+        "INSTALL httpfs",
+    ):
+        with pytest.raises(duckdb.Error):
+            connection.execute(sql)
+    assert not (parquet.parent / "out.csv").exists()
+
+
+def test_a_query_that_runs_too_long_is_interrupted(connection):
+    # No accepted query over 200 rows runs long, so the timer is shown on a slow one.
+    slow = "SELECT count(*) FROM range(100000000) a, range(100000) b"
+    with pytest.raises(QueryRefused) as refused:
+        execute_with_timeout(connection, slow, timeout=0.2)
+    assert refused.value.code == "sql_timeout"
