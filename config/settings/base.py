@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "apps.grants",
     "apps.webhooks",
     "apps.security",
+    "apps.delivery",
     "apps.portal",
     "apps.console",
     "apps.audit",

@@ -1,5 +1,6 @@
 """Imports run downward only (DESIGN.md section 4): core ← audit ← accounts ← workflow ←
-catalog ← operators ← products ← grants ← webhooks ← delivery/security ← portal/console.
+catalog ← operators ← products ← grants ← webhooks ← security ← delivery ← portal/console
+(security's primitives — masking, sandbox checks, watermarks — are what delivery applies).
 A lower app that must react to an upper one exposes a hook that the upper app fills in
 its AppConfig.ready()."""
 
@@ -19,10 +20,10 @@ LAYERS = {
     "products": 6,
     "grants": 7,
     "webhooks": 8,
-    "delivery": 9,
     "security": 9,
-    "portal": 10,
-    "console": 10,  # siblings: neither imports the other
+    "delivery": 10,
+    "portal": 11,
+    "console": 11,  # siblings: neither imports the other
 }
 # Imports that break the order on purpose (none today).
 KNOWN_EXCEPTIONS: set[tuple[str, str]] = set()

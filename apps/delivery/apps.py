@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliveryConfig(AppConfig):
+    """Governed delivery of a grant's data: the record API, exports and sandbox queries,
+    each applying the grant's frozen scope, masking, row filter, quota and term."""
+
+    name = "apps.delivery"
+    label = "delivery"
+    verbose_name = _("data delivery")

@@ -1,0 +1,114 @@
+"""What a grant may read, resolved to files: for each source of its frozen scope, the
+dataset version (pinned, or the resource's current one at the time of the read), the
+Parquet file, its SHA-256 and the fields with their masking and types.
+
+Every delivery surface (record API, export, sandbox) starts here, so the scope is read
+in one place, and fails closed: a source without data, a file that is missing, or a
+field the version no longer has is refused, never served partly.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from apps.catalog.models import DataResource, DatasetVersion
+from apps.core.exceptions import DomainError, InvalidInput
+from apps.grants.models import Grant
+
+
+class NoData(DomainError):
+    code = "no_data"
+    status = 409
+
+
+@dataclass(frozen=True)
+class GrantField:
+    name: str
+    masking: str
+    personal_info: str
+    data_type: str
+
+    @property
+    def masked(self) -> bool:
+        return self.masking not in ("", "none")
+
+
+@dataclass(frozen=True)
+class GrantSource:
+    resource_id: int
+    resource_name: str
+    version: DatasetVersion
+    path: Path
+    fields: tuple[GrantField, ...]
+    row_filter: tuple[dict, ...]
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> GrantField | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+def _version(entry: dict, resource: DataResource) -> DatasetVersion:
+    pinned = entry.get("dataset_version")
+    version = (
+        DatasetVersion.objects.filter(pk=pinned, resource=resource).first()
+        if pinned
+        else resource.current_version
+    )
+    if version is None:
+        raise NoData(
+            _("The data of %(name)s has not been published yet.") % {"name": resource.name}
+        )
+    return version
+
+
+def _resolve(entry: dict) -> GrantSource:
+    resource = DataResource.objects.select_related("current_version").get(pk=entry["resource"])
+    version = _version(entry, resource)
+    path = Path(version.parquet_path)
+    if not path.is_file():
+        raise NoData(_("The data file of %(name)s is missing.") % {"name": resource.name})
+    # The version's schema (catalog.ingest.schema.schema_json): [{"name", "type", ...}].
+    types = {column["name"]: column.get("type", "string") for column in version.schema or []}
+    fields = []
+    for field in entry["fields"]:
+        fields.append(
+            GrantField(
+                name=field["name"],
+                masking=field.get("masking") or "none",
+                personal_info=field.get("personal_info") or "none",
+                data_type=types.get(field["name"], "string"),
+            )
+        )
+    return GrantSource(
+        resource_id=resource.pk,
+        resource_name=resource.name,
+        version=version,
+        path=path,
+        fields=tuple(fields),
+        row_filter=tuple(entry.get("row_filter") or ()),
+    )
+
+
+def grant_sources(grant: Grant) -> list[GrantSource]:
+    return [_resolve(entry) for entry in grant.scope.get("sources", [])]
+
+
+def grant_source(grant: Grant, resource_id=None) -> GrantSource:
+    """One source of the grant: the one named by `resource_id`, or its first."""
+    entries = grant.scope.get("sources", [])
+    if resource_id in (None, ""):
+        if not entries:
+            raise NoData(_("The grant has no data source."))
+        return _resolve(entries[0])
+    for entry in entries:
+        if str(entry["resource"]) == str(resource_id):
+            return _resolve(entry)
+    raise InvalidInput(
+        _("The grant has no such source."),
+        code="source_not_in_grant",
+        details={"source": [_("Not a source of this grant.")]},
+    )
