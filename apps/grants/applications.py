@@ -265,6 +265,9 @@ def application_follow_up(*, grant: Grant, user: User, kind: str, data: dict):
         requested_end=source.requested_end,
         expected_calls_per_day=source.expected_calls_per_day,
         expected_rows_per_day=source.expected_rows_per_day,
+        # Terms accepted before stand while they are current (submit checks the version).
+        terms_version=source.terms_version,
+        terms_accepted_at=source.terms_accepted_at,
         **{key: getattr(source, key) for key in TEXTS},
     )
     _apply(application, data)
