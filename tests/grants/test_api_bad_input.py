@@ -154,7 +154,7 @@ def test_a_reason_is_required_to_suspend_or_revoke(grant, regulator):
     client = api_for(regulator)
     for verb in ("suspend", "revoke"):
         response = post(client, f"{GRANTS}{grant.pk}/{verb}/", {"reason": " "})
-        assert response.status_code in (400, 422) and response.json()["code"]
+        assert_refused(response, 422, "reason_required")
     grant.refresh_from_db()
     assert grant.status == "active"
 

@@ -22,7 +22,8 @@ from apps.grants.api import serializers as s
 from apps.grants.api.views import ID, validated
 from apps.grants.applications import application_follow_up
 from apps.grants.choices import ApplicationKind
-from apps.grants.models import Grant, GrantKey
+from apps.grants.models import AccessApplication, Grant, GrantKey
+from apps.workflow import policy
 from apps.workflow.policy import DECIDE, get_object_for
 
 
@@ -115,6 +116,7 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def _follow_up(self, request, kind):
         grant = self._get()
+        policy.require(request.user, MANAGE, AccessApplication)  # merchants apply, nobody else
         data = validated(s.ApplicationChangesSerializer, request.data, partial=True)
         application = application_follow_up(grant=grant, user=request.user, kind=kind, data=data)
         body = s.ApplicationSerializer(application, context=self.get_serializer_context()).data

@@ -19,6 +19,7 @@ from apps.grants.approval import step_kind
 from apps.grants.choices import ApplicationKind, ApplicationStatus, Decision, GrantStatus, StepKind
 from apps.grants.models import AccessApplication, ApplicationAttachment, Grant, GrantKey
 from apps.grants.selectors import QUEUES
+from apps.workflow.schema import document_optional
 
 ID_MAX = 2**63 - 1  # ids are bigints: larger numbers are a 400, not a database error
 TEXT = 5000
@@ -57,6 +58,11 @@ class RefField(serializers.Field):
 
     def to_representation(self, obj):
         return _ref(obj)
+
+
+@extend_schema_field({**REF, "nullable": True})
+class NullableRefField(RefField):
+    pass
 
 
 class Viewer:
@@ -175,6 +181,9 @@ class ApplicationSerializer(Viewer, serializers.ModelSerializer):
         return data
 
 
+document_optional("Application", CONTACTS)
+
+
 class AttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApplicationAttachment
@@ -197,13 +206,13 @@ class StepSerializer(Viewer, serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     stage = serializers.CharField(read_only=True)
     kind = serializers.SerializerMethodField()
-    assignee_organization = RefField(read_only=True)
+    assignee_organization = NullableRefField(read_only=True)
     assignee_role = serializers.CharField(read_only=True)
-    due_at = serializers.DateTimeField(read_only=True)
+    due_at = serializers.DateTimeField(read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField()
     decision = serializers.CharField(read_only=True)
     decided_by = serializers.SerializerMethodField(help_text="shown to the step's organization")
-    decided_at = serializers.DateTimeField(read_only=True)
+    decided_at = serializers.DateTimeField(read_only=True, allow_null=True)
     comment = serializers.CharField(read_only=True)
 
     def get_kind(self, step) -> str:
