@@ -3,6 +3,7 @@ key, the operator and the regulator review from their work lists, the grant come
 and a key bound to it reads it; and what each party reads of an application."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -199,3 +200,35 @@ def test_list_endpoints_take_a_bounded_number_of_queries(
     for path in (APPS, f"{REVIEWS}?queue=all", GRANTS):
         with django_assert_max_num_queries(12):
             assert client.get(path).status_code == 200
+
+
+def test_the_overdue_queue_shows_steps_past_their_deadline(
+    listed, merchant, operator_admin, regulator
+):
+    import time_machine
+
+    application = submitted(listed, merchant)
+    run_checks(application)
+    step = pending_step(api_for(operator_admin), application.pk)
+    assert api_for(operator_admin).get(f"{REVIEWS}?queue=overdue").json()["results"] == []
+    from apps.workflow.models import ReviewStep
+
+    later = ReviewStep.objects.get(pk=step["id"]).due_at + timedelta(hours=1)
+    with time_machine.travel(later, tick=False):
+        for user in (operator_admin, regulator):  # the regulator sees every overdue step
+            rows = api_for(user).get(f"{REVIEWS}?queue=overdue").json()["results"]
+            assert [(r["id"], r["overdue"]) for r in rows] == [(step["id"], True)], user
+        assert api_for(regulator).get(f"{REVIEWS}?queue=mine").json()["results"] == []
+
+
+def test_an_attachment_larger_than_the_api_body_limit_is_accepted(
+    draft_application, merchant, settings
+):
+    settings.API_MAX_BODY_BYTES = 64 * 1024
+    big = SimpleUploadedFile("plan.pdf", PDF + b"0" * 200_000, content_type="application/pdf")
+    response = api_for(merchant).post(
+        f"{APPS}{draft_application.pk}/attachments/", {"file": big}, format="multipart"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["size"] > 200_000
+    assert api_for(merchant).get(f"{APPS}{draft_application.pk}/attachments/").json()[0]["id"]
