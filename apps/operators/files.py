@@ -124,6 +124,17 @@ def remove_replaced(relative: str, *, replacement: str) -> None:
     transaction.on_commit(lambda: target.unlink(missing_ok=True))
 
 
+# Upper apps that store files here (apps.grants: application attachments) register what
+# their rows point to; this module cannot import them.
+_PATH_SOURCES: list = []
+
+
+def referenced_paths_register(source) -> None:
+    """`source()` returns the stored paths (relative to OPERATORS_FILES_DIR) rows use."""
+    if source not in _PATH_SOURCES:
+        _PATH_SOURCES.append(source)
+
+
 def referenced_paths() -> set[str]:
     """Every stored file a row points to (documents, signed agreements, attachments)."""
     from apps.operators.models import AnnualReport, AuthorizationAgreement, QualificationDocument
@@ -131,4 +142,6 @@ def referenced_paths() -> set[str]:
     paths = set(QualificationDocument.objects.values_list("file_path", flat=True))
     paths |= set(AuthorizationAgreement.objects.values_list("document_path", flat=True))
     paths |= set(AnnualReport.objects.values_list("attachment_path", flat=True))
+    for source in _PATH_SOURCES:
+        paths |= set(source())
     return {path for path in paths if path}

@@ -232,3 +232,20 @@ def test_an_attachment_larger_than_the_api_body_limit_is_accepted(
     assert response.status_code == 201, response.json()
     assert response.json()["size"] > 200_000
     assert api_for(merchant).get(f"{APPS}{draft_application.pk}/attachments/").json()[0]["id"]
+
+
+def test_the_orphan_sweep_keeps_application_attachments(draft_application, merchant, settings):
+    import io
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    upload = SimpleUploadedFile("licence.pdf", PDF, content_type="application/pdf")
+    api_for(merchant).post(
+        f"{APPS}{draft_application.pk}/attachments/", {"file": upload}, format="multipart"
+    )
+    stored = Path(settings.OPERATORS_FILES_DIR) / draft_application.attachments.get().path
+    stray = Path(settings.OPERATORS_FILES_DIR) / "applications" / "stray.pdf"
+    stray.write_bytes(PDF)
+    call_command("orphan_files", "--delete", "--min-age-minutes=0", stdout=io.StringIO())
+    assert stored.exists() and not stray.exists()
