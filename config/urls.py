@@ -20,6 +20,7 @@ api_v1 = [
     path("disclosure/", include("apps.operators.api.disclosure_urls")),
     path("products/", include("apps.products.api.urls")),
     path("disclosure/", include("apps.products.api.disclosure_urls")),
+    path("", include("apps.grants.api.urls")),
     path("", include("apps.audit.api.urls")),
     path("", include("apps.workflow.api.urls")),
     path("webhooks/", include("apps.webhooks.api.urls")),

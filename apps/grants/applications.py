@@ -366,3 +366,8 @@ def application_attach(*, application: AccessApplication, user: User, upload):
             data={"name": stored.name[:255], "sha256": stored.sha256},
         )
         return attachment
+
+
+def attachment_paths():
+    """The stored files of application attachments (the orphan sweep keeps them)."""
+    return ApplicationAttachment.objects.values_list("path", flat=True)

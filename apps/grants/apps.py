@@ -15,20 +15,21 @@ class GrantsConfig(AppConfig):
         from apps.accounts.authentication import key_guard_register
         from apps.grants import rules  # noqa: F401  (registers the permission rules)
         from apps.grants.access import key_guard
-        from apps.grants.applications import APPLICATION_STATUS_CHANGED, CHECK_TOPIC
+        from apps.grants.applications import (
+            APPLICATION_STATUS_CHANGED,
+            CHECK_TOPIC,
+            attachment_paths,
+        )
         from apps.grants.cascade import on_product_move
         from apps.grants.checks import application_check_job
         from apps.grants.issuing import GRANT_EVENT
-        from apps.grants.models import ApplicationAttachment
-        from apps.operators.files import reference_source_register
+        from apps.operators.files import referenced_paths_register
         from apps.products.services import product_move_hook_register
         from apps.workflow import events, outbox
 
         outbox.register(CHECK_TOPIC, application_check_job, queue="approvals")
         key_guard_register(key_guard)
-        reference_source_register(
-            lambda: ApplicationAttachment.objects.values_list("path", flat=True)
-        )
         product_move_hook_register(on_product_move)
+        referenced_paths_register(attachment_paths)
         events.event_type_register(APPLICATION_STATUS_CHANGED, _("Application status changed"))
         events.event_type_register(GRANT_EVENT, _("Grant status changed"))

@@ -7,7 +7,7 @@ from django.utils import timezone
 from apps.accounts.choices import OrganizationKind, Role
 from apps.core.permissions import VIEW
 from apps.grants.access import refusal
-from apps.grants.approval import may_decide
+from apps.grants.approval import STAGE_PREFIX, may_decide
 from apps.grants.choices import RuleSetStatus
 from apps.grants.defaults import default_specs
 from apps.grants.facts import product_fields
@@ -65,12 +65,16 @@ def application_list(*, user, status: str = "", product=None, kind: str = "", q:
 QUEUES = ("mine", "overdue", "all")
 
 
-def review_queue(*, user, queue: str = "mine"):
+def review_queue(
+    *, user, queue: str = "mine", product=None, step: str = "", status: str = "", q: str = ""
+):
     """Open review steps of applications, oldest deadline first. `mine`: the steps the
     caller may decide; `overdue`: of those (every visible one for the regulator), the
-    ones past their deadline; `all`: every open step on applications the caller reads."""
+    ones past their deadline; `all`: every open step on applications the caller reads.
+    Filters: the application's product, status and text (as application_list), the
+    step's kind."""
 
-    visible = AccessApplication.objects.restrict(user, VIEW).values("pk")
+    visible = application_list(user=user, status=status, product=product, q=q).values("pk")
     steps = ReviewStep.objects.filter(
         content_type=ContentType.objects.get_for_model(AccessApplication),
         decision=Decision.PENDING,
@@ -85,6 +89,8 @@ def review_queue(*, user, queue: str = "mine"):
         steps = steps.filter(due_at__lt=timezone.now())
         if getattr(user, "org_kind", None) != OrganizationKind.REGULATOR:
             steps = steps.filter(mine)
+    if step:
+        steps = steps.filter(stage__startswith=f"{STAGE_PREFIX}{step}")
     return steps.order_by("due_at", "id")
 
 
@@ -94,6 +100,14 @@ def applications_of_steps(steps) -> dict:
     ids = [step.object_id for step in steps]
     rows = AccessApplication.objects.filter(pk__in=ids).select_related("product", "merchant")
     return {a.pk: a for a in rows}
+
+
+def application_messages(application):
+    return application.messages.select_related("author", "author_organization")
+
+
+def application_history(*, user, application) -> list:
+    return policy.visible_history(user, application, history_for(application))
 
 
 def application_detail(*, user, application) -> dict:
@@ -107,9 +121,9 @@ def application_detail(*, user, application) -> dict:
         "steps": steps,
         "pending_step": pending,
         "may_decide": bool(pending and may_decide(user, pending)),
-        "messages": list(application.messages.select_related("author", "author_organization")),
+        "messages": list(application_messages(application)),
         "attachments": list(application.attachments.all()),
-        "history": policy.visible_history(user, application, history_for(application)),
+        "history": application_history(user=user, application=application),
         "grant": getattr(application, "grant", None) if application.status == "approved" else None,
     }
 

@@ -124,15 +124,15 @@ def remove_replaced(relative: str, *, replacement: str) -> None:
     transaction.on_commit(lambda: target.unlink(missing_ok=True))
 
 
-# Later apps that store files here too (apps.grants: application attachments) name the
-# paths their rows point to, so that `orphan_files` never takes them for orphans.
-REFERENCE_SOURCES: list = []
+# Upper apps that store files here (apps.grants: application attachments) register what
+# their rows point to; this module cannot import them.
+_PATH_SOURCES: list = []
 
 
-def reference_source_register(source) -> None:
-    """`source()` returns an iterable of stored paths (relative to OPERATORS_FILES_DIR)."""
-    if source not in REFERENCE_SOURCES:
-        REFERENCE_SOURCES.append(source)
+def referenced_paths_register(source) -> None:
+    """`source()` returns the stored paths (relative to OPERATORS_FILES_DIR) rows use."""
+    if source not in _PATH_SOURCES:
+        _PATH_SOURCES.append(source)
 
 
 def referenced_paths() -> set[str]:
@@ -142,6 +142,6 @@ def referenced_paths() -> set[str]:
     paths = set(QualificationDocument.objects.values_list("file_path", flat=True))
     paths |= set(AuthorizationAgreement.objects.values_list("document_path", flat=True))
     paths |= set(AnnualReport.objects.values_list("attachment_path", flat=True))
-    for source in REFERENCE_SOURCES:
+    for source in _PATH_SOURCES:
         paths |= set(source())
     return {path for path in paths if path}

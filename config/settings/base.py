@@ -529,6 +529,10 @@ PRODUCTS_REVIEW_DAYS = env.int("PRODUCTS_REVIEW_DAYS", default=10)
 GRANTS_RATE_PER_MINUTE = env.int("GRANTS_RATE_PER_MINUTE", default=600)
 # Reviewers are reminded this many hours before a step's deadline.
 GRANTS_REMINDER_HOURS = env.int("GRANTS_REMINDER_HOURS", default=24)
+# Application attachments (stored like the operators' documents, same size limit).
+API_LARGE_BODY_PATHS += [
+    (r"^/api/v1/applications/\d+/attachments/$", OPERATORS_DOCUMENT_MAX_BYTES + 65536),
+]
 CELERY_BEAT_SCHEDULE["grants-timers"] = {
     "task": "grants.timers",
     "schedule": env.float("GRANTS_TIMER_SECONDS", default=300.0),

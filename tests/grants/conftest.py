@@ -61,3 +61,44 @@ def submitted(product, merchant, **overrides):
 @pytest.fixture
 def draft_application(listed, merchant):
     return apps_services.application_create(user=merchant, data=application_data(listed))
+
+
+def approve_pending(application, *users) -> None:
+    """Each user approves the application's open step in turn (operator, then others)."""
+    from apps.grants import approval
+    from apps.workflow import review
+
+    for user in users:
+        step = review.steps_for(application).filter(decision="pending").get()
+        approval.application_decide(
+            application=application, user=user, step_id=step.pk, decision="approved",
+            comment="同意",
+        )  # fmt: skip
+    application.refresh_from_db()
+
+
+def issued(product, merchant, operator_admin, **overrides):
+    """A grant on `product` for `merchant` (credit_code only: the operator alone reviews)."""
+    application = submitted(product, merchant, **overrides)
+    run_checks(application)
+    approve_pending(application, operator_admin)
+    return application.grant
+
+
+@pytest.fixture
+def grant(listed, merchant, operator_admin):
+    return issued(listed, merchant, operator_admin)
+
+
+def keyed(user):
+    """(an API client holding a new key of the user's organization, that key)."""
+    from rest_framework.test import APIClient
+
+    from apps.accounts import services as accounts
+
+    key, raw = accounts.api_key_create(
+        organization=user.organization, created_by=user, name="bound key"
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client, key

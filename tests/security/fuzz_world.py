@@ -7,6 +7,7 @@ from apps.catalog import services as catalog_services
 from apps.operators import services as operator_services
 from tests.catalog.conftest import payload, register
 from tests.factories import member
+from tests.grants.worlds import grant_objects
 from tests.operators.conftest import agreement_data, make_effective, qualify
 
 
@@ -17,8 +18,9 @@ def _bearer(user, **kwargs) -> dict:
     return {"Authorization": f"Bearer {raw}"}
 
 
-def _products(operator, regulator, agreement, registered) -> None:
-    """A draft, one in review and a listed product (tests/products/conftest.py data)."""
+def _products(operator, regulator, agreement, registered):
+    """A draft, one in review and a listed product (tests/products/conftest.py data);
+    returns the listed one."""
     from apps.products import services as products
     from tests.products.conftest import product_data
 
@@ -30,7 +32,7 @@ def _products(operator, regulator, agreement, registered) -> None:
     ]
     products.product_submit(product=made[1], user=operator)
     products.product_submit(product=made[2], user=operator)
-    products.product_approve(product=made[2], reviewer=regulator)
+    return products.product_approve(product=made[2], reviewer=regulator)
 
 
 def build_world() -> dict[str, dict]:
@@ -52,11 +54,14 @@ def build_world() -> dict[str, dict]:
     )
     make_effective(effective, operator, regulator)
     operator_services.agreement_create(user=operator, data=agreement_data(regulator, registered))
-    _products(operator, regulator, effective, registered)
+    listed = _products(operator, regulator, effective, registered)
+    # Applications (a draft, one in review), a grant and a key bound to it (tests/grants).
+    bound = grant_objects(operator=operator, merchant=merchant, product=listed)["bound_raw"]
     return {
         "regulator": _bearer(regulator, allowed_ips=["127.0.0.1/32"]),
         "provider": _bearer(provider),
         "operator": _bearer(operator),
         "merchant": _bearer(merchant),
+        "bound_key": {"Authorization": f"Bearer {bound}"},
         "anonymous": {},
     }

@@ -1,6 +1,7 @@
 """The fuzzing gate: schemathesis drives every documented operation with generated input,
-as five personas (regulator, provider, operator, merchant, anonymous), through the real
-WSGI application on PostgreSQL, and checks each answer against the OpenAPI document.
+as six personas (regulator, provider, operator, merchant, a merchant's key bound to a
+grant, anonymous), through the real WSGI application on PostgreSQL, and checks each
+answer against the OpenAPI document.
 
 Checks: not_a_server_error, status_code_conformance, content_type_conformance,
 response_schema_conformance. Fixed seed (derandomized) and a case budget per operation
@@ -107,5 +108,6 @@ def test_every_fuzzing_persona_reaches_the_api_as_itself(world):
         "provider": 200,
         "operator": 200,
         "merchant": 200,
+        "bound_key": 403,  # a key bound to a grant reads that grant only
         "anonymous": 401,
     }

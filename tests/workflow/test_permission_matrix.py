@@ -99,7 +99,19 @@ def world(
         "event": AuditEvent.objects.filter(target_org_id=merchant.organization_id).first(),
         **webhook_objects(merchant),
         "product": product,
+        **_grant_objects(operator_admin, request.getfixturevalue("regulator"), merchant, product),
     }
+
+
+def _grant_objects(operator_admin, regulator, merchant, draft_product) -> dict:
+    """A listed product beside the draft, the merchant's applications to it (a draft and
+    one in the operator's review) and a grant on it with a bound key."""
+    from apps.products.models import ProductSource
+    from tests.grants.worlds import grant_objects, listed_product
+
+    source = ProductSource.objects.filter(product=draft_product).first().resource
+    product = listed_product(operator_admin, regulator, draft_product.agreement, [source, source])
+    return grant_objects(operator=operator_admin, merchant=merchant, product=product)
 
 
 def webhook_objects(merchant) -> dict:

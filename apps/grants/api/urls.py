@@ -1,0 +1,10 @@
+from rest_framework.routers import SimpleRouter
+
+from apps.grants.api import grant_views, views
+
+router = SimpleRouter()
+router.register("applications", views.ApplicationViewSet, basename="application")
+router.register("reviews", views.ReviewQueueViewSet, basename="review")
+router.register("grants", grant_views.GrantViewSet, basename="grant")
+
+urlpatterns = router.urls
