@@ -5,9 +5,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts.choices import OrganizationKind, Role
+from apps.accounts.models import ApiKey
 from apps.core.permissions import VIEW
 from apps.grants.access import refusal
-from apps.grants.approval import may_decide
+from apps.grants.approval import STAGE_PREFIX, may_decide
 from apps.grants.choices import RuleSetStatus
 from apps.grants.defaults import default_specs
 from apps.grants.facts import product_fields
@@ -65,12 +66,17 @@ def application_list(*, user, status: str = "", product=None, kind: str = "", q:
 QUEUES = ("mine", "overdue", "all")
 
 
-def review_queue(*, user, queue: str = "mine"):
+def review_queue(*, user, queue: str = "mine", kind: str = "", q: str = ""):
     """Open review steps of applications, oldest deadline first. `mine`: the steps the
     caller may decide; `overdue`: of those (every visible one for the regulator), the
-    ones past their deadline; `all`: every open step on applications the caller reads."""
+    ones past their deadline; `all`: every open step on applications the caller reads.
+    `kind` keeps one kind of step (operator, provider...), `q` searches the product's
+    and the merchant's names."""
 
-    visible = AccessApplication.objects.restrict(user, VIEW).values("pk")
+    visible = AccessApplication.objects.restrict(user, VIEW)
+    if q:
+        visible = visible.filter(Q(product__name__icontains=q) | Q(merchant__name__icontains=q))
+    visible = visible.values("pk")
     steps = ReviewStep.objects.filter(
         content_type=ContentType.objects.get_for_model(AccessApplication),
         decision=Decision.PENDING,
@@ -85,7 +91,22 @@ def review_queue(*, user, queue: str = "mine"):
         steps = steps.filter(due_at__lt=timezone.now())
         if getattr(user, "org_kind", None) != OrganizationKind.REGULATOR:
             steps = steps.filter(mine)
+    if kind:
+        steps = steps.filter(
+            Q(stage=f"{STAGE_PREFIX}{kind}") | Q(stage__startswith=f"{STAGE_PREFIX}{kind}.")
+        )
     return steps.order_by("due_at", "id")
+
+
+def pending_steps_of(applications) -> dict:
+    """The open step of each application on a page, by application id (one query)."""
+
+    rows = ReviewStep.objects.filter(
+        content_type=ContentType.objects.get_for_model(AccessApplication),
+        decision=Decision.PENDING,
+        object_id__in=[a.pk for a in applications],
+    ).select_related("assignee_organization")
+    return {step.object_id: step for step in rows}
 
 
 def applications_of_steps(steps) -> dict:
@@ -128,6 +149,17 @@ def grant_list(*, user, status: str = "", product=None, merchant=None, q: str = 
             Q(number__icontains=q) | Q(product__name__icontains=q) | Q(merchant__name__icontains=q)
         )
     return rows.order_by("-id")
+
+
+def bindable_keys(*, user):
+    """The caller's organization's keys that a grant may take: valid and bound to none."""
+
+    return ApiKey.objects.filter(
+        organization_id=getattr(user, "organization_id", None),
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        grant_binding__isnull=True,
+    ).order_by("-id")
 
 
 def grant_detail(*, user, grant) -> dict:
