@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.exceptions import DomainError
+from apps.accounts.choices import OrganizationKind
+from apps.core.exceptions import DomainError, PermissionDeniedError
 from apps.core.forms import add_domain_error, run_action
 from apps.core.http import file_response
 from apps.core.pages import page_of
@@ -146,6 +147,8 @@ def decide(request, pk: int, namespace: str):
     """The decision on the open step named by the form (its assignee only: the service
     refuses anyone else, and the refusal shows on the form)."""
     application = get_object_for(request.user, AccessApplication, pk)
+    if request.user.org_kind == OrganizationKind.MERCHANT:  # merchants hold no step
+        raise PermissionDeniedError(_("Only reviewers decide."), code="not_a_reviewer")
     form = DecideForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

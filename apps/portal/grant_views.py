@@ -15,6 +15,7 @@ from apps.core.permissions import MANAGE
 from apps.grants import access, applications, pages, selectors
 from apps.grants.models import Grant
 from apps.portal.application_forms import FollowUpForm, KeyBindForm
+from apps.portal.application_views import merchant_only
 from apps.workflow.policy import get_object_for
 
 NS = "portal"
@@ -61,6 +62,7 @@ def grant_keys(request, pk: int, action: str):
 @login_required
 def grant_follow_up(request, pk: int):
     """A renewal or amendment draft, copied from the grant's application: edit it next."""
+    merchant_only(request)
     grant = get_object_for(request.user, Grant, pk)
     form = FollowUpForm(request.POST)
     if not form.is_valid():

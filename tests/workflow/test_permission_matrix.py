@@ -99,6 +99,39 @@ def world(
         "event": AuditEvent.objects.filter(target_org_id=merchant.organization_id).first(),
         **webhook_objects(merchant),
         "product": product,
+        **grant_objects(operator_admin, request.getfixturevalue("regulator"), provider, merchant),
+    }
+
+
+def grant_objects(operator_admin, regulator, provider, merchant) -> dict:
+    """A listed product, the merchant's application in the operator's review (with an
+    attachment) and a grant from another of its applications."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.grants import applications
+    from apps.products import services as products
+    from tests.grants.conftest import application_data, run_checks
+    from tests.grants.web import granted
+
+    product = products.product_submit(
+        product=_draft_product(operator_admin, regulator, provider), user=operator_admin
+    )
+    product = products.product_approve(product=product, reviewer=regulator)
+    application = applications.application_create(
+        user=merchant, data=application_data(product, fields=["credit_code"])
+    )
+    attachment = applications.application_attach(
+        application=application,
+        user=merchant,
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x", content_type="application/pdf"),
+    )
+    application = applications.application_submit(application=application, user=merchant)
+    run_checks(application)
+    return {
+        "listed_product": product,
+        "application": application,
+        "attachment": attachment,
+        "grant": granted(product, merchant, operator_admin),
     }
 
 
@@ -188,6 +221,8 @@ def test_each_persona_gets_the_answer_the_matrix_expects_from_every_endpoint(
         else:
             method, target, extra, expected = parse(MATRIX[key])
         values = {"pk": world[target].pk if target else 0, **extra}
+        if "<int:product>" in route:
+            values["product"] = values["pk"]
         if "document_id" in route:
             values["document_id"] = world["document"].pk
         values.setdefault("app_label", "accounts")
