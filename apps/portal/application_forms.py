@@ -43,7 +43,8 @@ class ApplicationForm(forms.Form):
         label=_("requested fields"), widget=forms.CheckboxSelectMultiple
     )
     requested_end = forms.DateField(
-        label=_("requested until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("requested until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     expected_calls_per_day = forms.IntegerField(
         label=_("expected calls per day"), min_value=1, max_value=2**31 - 1, required=False

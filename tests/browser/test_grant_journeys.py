@@ -18,15 +18,6 @@ from apps.grants.models import AccessApplication, Grant
 from tests.browser.test_sign_in_journeys import sign_in
 from tests.conftest import current_totp, wait_for
 from tests.factories import PASSWORD
-    _files_dir,
-    draft_agreement,
-    draft_product,
-    effective,
-    in_review,
-    listed,
-    profile,
-    resources,
-)
 from tests.grants.web import pending
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]

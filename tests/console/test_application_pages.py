@@ -34,11 +34,12 @@ def at_security(listed, merchant, operator_admin):
 
 
 def test_the_queue_has_mine_overdue_and_all_tabs_with_filters(
-    reg_web, listed, merchant, operator_admin
+    reg_web, listed, merchant, operator_admin, django_assert_max_num_queries
 ):
     application = at_security(listed, merchant, operator_admin)
     waiting = reviewing(listed, merchant)  # at the operator's step
-    mine = reg_web.get("/console/applications/").context["rows"]
+    with django_assert_max_num_queries(15):
+        mine = reg_web.get("/console/applications/").context["rows"]
     assert [r["application"].pk for r in mine] == [application.pk]
     every = reg_web.get("/console/applications/?queue=all").context["rows"]
     assert {r["application"].pk for r in every} == {application.pk, waiting.pk}
@@ -71,10 +72,12 @@ def test_the_regulator_decides_the_security_review_and_the_grant_is_issued(
 
 
 def test_grants_list_filters_and_revocation_reaches_the_merchant(
-    reg_web, listed, merchant, operator_admin
+    reg_web, listed, merchant, operator_admin, django_assert_max_num_queries
 ):
     grant = granted(listed, merchant, operator_admin)
-    assert grant.number in reg_web.get("/console/grants/?status=active").content.decode()
+    granted(listed, merchant, operator_admin)
+    with django_assert_max_num_queries(12):
+        assert grant.number in reg_web.get("/console/grants/?status=active").content.decode()
     assert grant.number not in reg_web.get("/console/grants/?status=revoked").content.decode()
     assert grant.number in reg_web.get(f"/console/grants/?q={grant.number}").content.decode()
     reg_web.post(f"/console/grants/{grant.pk}/revoke/", {"reason": "违法违规使用"})

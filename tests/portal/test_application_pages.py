@@ -216,3 +216,11 @@ def test_merchants_have_no_review_queue_and_no_console(web, merchant):
 def test_a_draft_is_the_merchants_alone(web, listed, operator_admin, draft_application):
     login_web(web, operator_admin)
     assert web.get(f"/portal/applications/{draft_application.pk}/").status_code == 404
+
+
+def test_the_edit_form_keeps_the_requested_end_in_the_date_inputs_format(
+    web, merchant, draft_application
+):
+    login_web(web, merchant)
+    page = web.get(f"/portal/applications/{draft_application.pk}/edit/").content.decode()
+    assert f'value="{draft_application.requested_end.isoformat()}"' in page
