@@ -36,7 +36,10 @@ def grant_detail(request, pk: int):
         NS,
         bind_form=KeyBindForm(keys=keys),
         has_keys=keys.exists(),
-        follow_up_form=FollowUpForm(),
+        # Any member of the grant's merchant may start a renewal or an amendment.
+        follow_up_form=FollowUpForm()
+        if grant.merchant_id == request.user.organization_id
+        else None,
     )
 
 

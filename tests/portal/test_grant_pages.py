@@ -5,11 +5,13 @@ required); nobody else sees them."""
 import pytest
 
 from apps.accounts import services as accounts
+from apps.accounts.choices import OrganizationKind, Role
 from apps.grants.choices import ApplicationKind
 from apps.grants.choices import GrantStatus as G
 from apps.grants.models import AccessApplication, GrantKey
 from apps.workflow.models import Notification
 from tests.conftest import login_web
+from tests.factories import member
 from tests.grants.web import granted
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +20,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def grant(listed, merchant, operator_admin):
     return granted(listed, merchant, operator_admin)
+
+
+@pytest.fixture
+def merchant_member(merchant):
+    return member(
+        OrganizationKind.MERCHANT,
+        role=Role.MEMBER,
+        organization=merchant.organization,
+        username="merchant_member",
+    )
 
 
 def test_the_merchant_sees_the_grant_with_its_scope_quota_and_term(web, grant, merchant):
@@ -97,3 +109,16 @@ def test_outsiders_get_404_and_the_merchant_cannot_decide(web, grant, merchant, 
     assert web.post(f"/portal/grants/{grant.pk}/revoke/", {"reason": "x"}).status_code == 403
     grant.refresh_from_db()
     assert grant.status == G.ACTIVE
+
+
+def test_a_member_may_renew_but_only_an_admin_binds_keys(web, grant, merchant_member):
+    login_web(web, merchant_member)
+    page = web.get(f"/portal/grants/{grant.pk}/").content.decode()
+    assert "renew-grant" in page and "bind-key" not in page
+    assert web.post(f"/portal/grants/{grant.pk}/keys/bind/", {"api_key": 1}).status_code == 403
+
+
+def test_the_operator_sees_no_renewal_buttons(web, grant, operator_admin):
+    login_web(web, operator_admin)
+    page = web.get(f"/portal/grants/{grant.pk}/").content.decode()
+    assert "renew-grant" not in page and "revoke-grant" in page
