@@ -153,7 +153,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             "-m",
             "celery",
             "-A",
-            "config",
+            "tests.worker_app",
             "worker",
             "-Q",
             "approvals,ingest,default",

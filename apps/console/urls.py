@@ -1,6 +1,7 @@
 from django.urls import path
 
 from apps.console import (
+    application_views,
     audit_views,
     holiday_views,
     job_views,
@@ -75,4 +76,23 @@ urlpatterns += [
     path("products/", product_views.product_queue, name="products"),
     path("products/<int:pk>/", product_views.product_review, name="product_review"),
     path("products/<int:pk>/<str:decision>/", product_views.product_decide, name="product_decide"),
+]
+
+urlpatterns += [
+    path("applications/", application_views.review_queue, name="review_queue"),
+    path("applications/<int:pk>/", application_views.application_detail, name="application_detail"),
+    path(
+        "applications/<int:pk>/decide/",
+        application_views.application_decide,
+        name="application_decide",
+    ),
+    path(
+        "applications/<int:pk>/message/",
+        application_views.application_message,
+        name="application_message",
+    ),
+    path("attachments/<int:pk>/", application_views.attachment_file, name="attachment_file"),
+    path("grants/", application_views.grant_list, name="grants"),
+    path("grants/<int:pk>/", application_views.grant_detail, name="grant_detail"),
+    path("grants/<int:pk>/<str:action>/", application_views.grant_action, name="grant_action"),
 ]

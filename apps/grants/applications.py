@@ -371,3 +371,17 @@ def application_attach(*, application: AccessApplication, user: User, upload):
 def attachment_paths():
     """The stored files of application attachments (the orphan sweep keeps them)."""
     return ApplicationAttachment.objects.values_list("path", flat=True)
+
+
+def attachment_read(*, attachment: ApplicationAttachment, user: User) -> tuple[bytes, str]:
+    """An attachment's verified bytes for a party to the application; each read is
+    recorded (who opened which file)."""
+    require_party(user, attachment.application)
+    content, content_type = files.read_verified(attachment.path, attachment.sha256)
+    record_change(
+        user,
+        "grants.accessapplication.attachment_read",
+        attachment.application,
+        data={"attachment": attachment.pk, "sha256": attachment.sha256},
+    )
+    return content, content_type

@@ -7,10 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.forms import date_input
 from apps.grants.choices import (
     ApplicationKind,
+    ApplicationStatus,
     Classification,
     DayKind,
+    Decision,
     DeliveryMode,
     Flag,
+    GrantStatus,
     OpenType,
     StepKind,
     UseType,
@@ -149,3 +152,61 @@ class HolidayImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("YYYY-MM-DD name [holiday|workday]; replaces that year's calendar."),
     )
+
+
+# Applications and grants: the forms the portal and the console share ------------------
+
+
+class DecideForm(forms.Form):
+    """A reviewer's decision on the open step named by `step` (hidden)."""
+
+    step = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label=_("decision"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("comment"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Every decision carries a comment; the applicant reads it."),
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class GrantActionForm(forms.Form):
+    """Suspend, resume or revoke a grant; suspension and revocation need a reason."""
+
+    reason = forms.CharField(
+        label=_("reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _optional(label, choices):
+    return forms.ChoiceField(label=label, choices=[("", _("any")), *choices], required=False)
+
+
+class ApplicationFilterForm(forms.Form):
+    status = _optional(_("status"), ApplicationStatus.choices)
+    kind = _optional(_("kind"), ApplicationKind.choices)
+    q = forms.CharField(label=_("search"), max_length=100, required=False)
+
+
+class QueueFilterForm(forms.Form):
+    step = _optional(_("step"), StepKind.choices)
+    q = forms.CharField(label=_("search"), max_length=100, required=False)
+
+
+class GrantFilterForm(forms.Form):
+    status = _optional(_("status"), GrantStatus.choices)
+    q = forms.CharField(label=_("search"), max_length=100, required=False)
+
+
+def filters_of(form) -> dict:
+    """The valid, non-empty filters of a GET form: a bad value drops that filter only."""
+    form.is_valid()
+    return {k: v for k, v in form.cleaned_data.items() if v}

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts.choices import OrganizationKind, Role
+from apps.accounts.models import ApiKey
 from apps.core.permissions import VIEW
 from apps.grants.access import refusal
 from apps.grants.approval import STAGE_PREFIX, may_decide
@@ -90,8 +91,21 @@ def review_queue(
         if getattr(user, "org_kind", None) != OrganizationKind.REGULATOR:
             steps = steps.filter(mine)
     if step:
-        steps = steps.filter(stage__startswith=f"{STAGE_PREFIX}{step}")
+        steps = steps.filter(
+            Q(stage=f"{STAGE_PREFIX}{step}") | Q(stage__startswith=f"{STAGE_PREFIX}{step}.")
+        )
     return steps.order_by("due_at", "id")
+
+
+def pending_steps_of(applications) -> dict:
+    """The open step of each application on a page, by application id (one query)."""
+
+    rows = ReviewStep.objects.filter(
+        content_type=ContentType.objects.get_for_model(AccessApplication),
+        decision=Decision.PENDING,
+        object_id__in=[a.pk for a in applications],
+    ).select_related("assignee_organization")
+    return {step.object_id: step for step in rows}
 
 
 def applications_of_steps(steps) -> dict:
@@ -142,6 +156,17 @@ def grant_list(*, user, status: str = "", product=None, merchant=None, q: str = 
             Q(number__icontains=q) | Q(product__name__icontains=q) | Q(merchant__name__icontains=q)
         )
     return rows.order_by("-id")
+
+
+def bindable_keys(*, user):
+    """The caller's organization's keys that a grant may take: valid and bound to none."""
+
+    return ApiKey.objects.filter(
+        organization_id=getattr(user, "organization_id", None),
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        grant_binding__isnull=True,
+    ).order_by("-id")
 
 
 def grant_detail(*, user, grant) -> dict:

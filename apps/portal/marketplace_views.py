@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import NotFound
 
+from apps.accounts.choices import OrganizationKind
 from apps.accounts.models import Organization
 from apps.catalog.choices import Classification
 from apps.catalog.models import Theme
@@ -14,7 +15,7 @@ from apps.core.names import local_name
 from apps.portal.catalog_views import _link
 from apps.products import selectors
 from apps.products.api.serializers import ListParamsSerializer
-from apps.products.choices import DeliveryMode, PricingModel, UseType
+from apps.products.choices import DeliveryMode, PricingModel, ProductStatus, UseType
 from apps.products.models import DataProduct
 from apps.workflow.policy import get_object_for
 
@@ -100,5 +101,7 @@ def product_page(request, pk: int):
         "product": product,
         "sources": selectors.product_sources(product=product),
         "terms": product.current_terms,
+        "listed": product.status == ProductStatus.LISTED,
+        "is_merchant": getattr(request.user, "org_kind", None) == OrganizationKind.MERCHANT,
     }
     return render(request, "portal/products/page.html", context)

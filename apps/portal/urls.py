@@ -1,6 +1,8 @@
 from django.urls import path
 
 from apps.portal import (
+    application_views,
+    grant_views,
     ingest_views,
     notification_views,
     operator_views,
@@ -93,4 +95,44 @@ urlpatterns += [
     path("products/<int:pk>/", product_views.product_detail, name="product_detail"),
     path("products/<int:pk>/edit/", product_views.product_edit, name="product_edit"),
     path("products/<int:pk>/<str:action>/", product_views.product_action, name="product_action"),
+]
+
+urlpatterns += [
+    path(
+        "applications/new/<int:product>/",
+        application_views.application_create,
+        name="application_create",
+    ),
+    path("applications/", application_views.application_list, name="applications"),
+    path("applications/<int:pk>/", application_views.application_detail, name="application_detail"),
+    path(
+        "applications/<int:pk>/edit/", application_views.application_edit, name="application_edit"
+    ),
+    path(
+        "applications/<int:pk>/attach/",
+        application_views.application_attach,
+        name="application_attach",
+    ),
+    path(
+        "applications/<int:pk>/message/",
+        application_views.application_message,
+        name="application_message",
+    ),
+    path(
+        "applications/<int:pk>/decide/",
+        application_views.application_decide,
+        name="application_decide",
+    ),
+    path(
+        "applications/<int:pk>/<str:action>/",
+        application_views.application_action,
+        name="application_action",
+    ),
+    path("attachments/<int:pk>/", application_views.attachment_file, name="attachment_file"),
+    path("reviews/", application_views.review_queue, name="review_queue"),
+    path("grants/", grant_views.grant_list, name="grants"),
+    path("grants/<int:pk>/", grant_views.grant_detail, name="grant_detail"),
+    path("grants/<int:pk>/keys/<str:action>/", grant_views.grant_keys, name="grant_keys"),
+    path("grants/<int:pk>/follow-up/", grant_views.grant_follow_up, name="grant_follow_up"),
+    path("grants/<int:pk>/<str:action>/", grant_views.grant_action, name="grant_action"),
 ]

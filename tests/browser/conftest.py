@@ -5,6 +5,17 @@ import shutil
 
 import pytest
 
+from tests.grants.conftest import (  # noqa: F401  (fixtures of the application journeys)
+    _files_dir,
+    draft_agreement,
+    draft_product,
+    effective,
+    in_review,
+    listed,
+    profile,
+    resources,
+)
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between page actions are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -5,7 +5,7 @@ from apps.accounts import services as accounts
 from apps.grants import access
 from apps.grants import applications as application_services
 from apps.products import services as products
-from tests.grants.conftest import application_data, issued, run_checks, submitted
+from tests.grants.conftest import application_data, issued, run_checks
 from tests.products.conftest import product_data
 
 
@@ -18,10 +18,20 @@ def listed_product(operator, regulator, agreement, resources, name="授权产品
 
 
 def grant_objects(*, operator, merchant, product) -> dict:
-    """A draft, an application waiting for the operator's review, and a grant with a bound
-    key (`bound_raw` is that key's secret)."""
+    """A draft, an application waiting for the operator's review (with an attachment),
+    and a grant with a bound key (`bound_raw` is that key's secret), on `product`."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     draft = application_services.application_create(user=merchant, data=application_data(product))
-    reviewing = submitted(product, merchant)
+    reviewing = application_services.application_create(
+        user=merchant, data=application_data(product)
+    )
+    attachment = application_services.application_attach(
+        application=reviewing,
+        user=merchant,
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x", content_type="application/pdf"),
+    )
+    reviewing = application_services.application_submit(application=reviewing, user=merchant)
     run_checks(reviewing)
     grant = issued(product, merchant, operator)
     key, raw = accounts.api_key_create(
@@ -29,6 +39,8 @@ def grant_objects(*, operator, merchant, product) -> dict:
     )
     access.key_bind(grant=grant, user=merchant, api_key_id=key.pk)
     return {
+        "listed_product": product,
+        "attachment": attachment,
         "draft_application": draft,
         "application": reviewing,
         "grant": grant,

@@ -52,7 +52,7 @@ def start_worker(**env_extra: str) -> subprocess.Popen:
     }
     return subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
+            sys.executable, "-m", "celery", "-A", "tests.worker_app", "worker",
             "-Q", f"{PREFIX}ingest,{PREFIX}default", "-c", "1", "--pool", "prefork",
             "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING",
         ],

@@ -1,0 +1,57 @@
+"""Regulator console: the review queue of access applications (mine, overdue, all), an
+application with the decision form of the step the regulator holds (security review,
+sign-off), the grants with their suspension, resumption and revocation. The regulator
+passed TOTP at sign-in (the console's middleware). The pages are apps.grants.pages."""
+
+from django.views.decorators.http import require_POST
+
+from apps.console.views import regulator_required
+from apps.grants import pages
+from apps.grants.models import AccessApplication, Grant
+from apps.workflow.policy import get_object_for
+
+NS = "console"
+
+
+@regulator_required
+def review_queue(request):
+    return pages.queue_page(request, NS)
+
+
+@regulator_required
+def application_detail(request, pk: int):
+    application = get_object_for(request.user, AccessApplication, pk)
+    return pages.application_page(request, application, NS)
+
+
+@require_POST
+@regulator_required
+def application_decide(request, pk: int):
+    return pages.decide(request, pk, NS)
+
+
+@require_POST
+@regulator_required
+def application_message(request, pk: int):
+    return pages.message(request, pk, NS)
+
+
+@regulator_required
+def attachment_file(request, pk: int):
+    return pages.attachment_file(request, pk)
+
+
+@regulator_required
+def grant_list(request):
+    return pages.grant_list_page(request, NS)
+
+
+@regulator_required
+def grant_detail(request, pk: int):
+    return pages.grant_page(request, get_object_for(request.user, Grant, pk), NS)
+
+
+@require_POST
+@regulator_required
+def grant_action(request, pk: int, action: str):
+    return pages.grant_action(request, pk, action, NS)

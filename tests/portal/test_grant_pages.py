@@ -1,0 +1,124 @@
+"""Portal pages of grants: the merchant's grant with its scope and masking, keys bound
+and unbound, renewal drafts; the operator suspends, resumes and revokes (a reason is
+required); nobody else sees them."""
+
+import pytest
+
+from apps.accounts import services as accounts
+from apps.accounts.choices import OrganizationKind, Role
+from apps.grants.choices import ApplicationKind
+from apps.grants.choices import GrantStatus as G
+from apps.grants.models import AccessApplication, GrantKey
+from apps.workflow.models import Notification
+from tests.conftest import login_web
+from tests.factories import member
+from tests.grants.web import granted
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def grant(listed, merchant, operator_admin):
+    return granted(listed, merchant, operator_admin)
+
+
+@pytest.fixture
+def merchant_member(merchant):
+    return member(
+        OrganizationKind.MERCHANT,
+        role=Role.MEMBER,
+        organization=merchant.organization,
+        username="merchant_member",
+    )
+
+
+def test_the_merchant_sees_the_grant_with_its_scope_quota_and_term(web, grant, merchant):
+    login_web(web, merchant)
+    assert grant.number in web.get("/portal/grants/").content.decode()
+    page = web.get(f"/portal/grants/{grant.pk}/").content.decode()
+    assert "credit_code" in page
+    assert str(grant.calls_per_day) in page
+    assert grant.ends_at.strftime("%Y-%m-%d") in page
+    assert "revoke-grant" not in page  # the merchant does not decide
+
+
+def test_the_approval_notification_links_to_the_application_page(web, grant, merchant):
+    login_web(web, merchant)
+    note = Notification.objects.filter(verb="grants.application.approved").get()
+    assert note.link == f"/portal/applications/{grant.application_id}/"
+    page = web.get(note.link).content.decode()
+    assert f"/portal/grants/{grant.pk}/" in page
+
+
+def test_the_merchant_binds_and_unbinds_a_key(web, grant, merchant):
+    key, _raw = accounts.api_key_create(
+        organization=merchant.organization, created_by=merchant, name="生产环境"
+    )
+    login_web(web, merchant)
+    page = web.get(f"/portal/grants/{grant.pk}/").content.decode()
+    assert f'<option value="{key.pk}">' in page
+    web.post(f"/portal/grants/{grant.pk}/keys/bind/", {"api_key": key.pk})
+    assert GrantKey.objects.get().api_key == key
+    # bound keys are not offered again; binding twice is refused with a message
+    assert (
+        f'<option value="{key.pk}">' not in web.get(f"/portal/grants/{grant.pk}/").content.decode()
+    )
+    response = web.post(f"/portal/grants/{grant.pk}/keys/bind/", {"api_key": key.pk}, follow=True)
+    assert "已绑定" in response.content.decode() or "already bound" in response.content.decode()
+    web.post(f"/portal/grants/{grant.pk}/keys/unbind/", {"api_key": key.pk})
+    assert not GrantKey.objects.exists()
+
+
+def test_a_renewal_draft_is_created_from_the_grant(web, grant, merchant):
+    login_web(web, merchant)
+    response = web.post(f"/portal/grants/{grant.pk}/follow-up/", {"kind": "renewal"})
+    draft = AccessApplication.objects.get(previous_grant=grant)
+    assert draft.kind == ApplicationKind.RENEWAL
+    assert response.url == f"/portal/applications/{draft.pk}/edit/"
+    assert draft.purpose == grant.application.purpose  # nothing re-typed
+    page = web.get(f"/portal/grants/{grant.pk}/").content.decode()
+    assert f"/portal/applications/{draft.pk}/" in page  # the open follow-up
+
+
+def test_the_operator_suspends_resumes_and_revokes_with_a_reason(web, grant, operator_admin):
+    login_web(web, operator_admin)
+    assert grant.number in web.get("/portal/grants/").content.decode()
+    response = web.post(f"/portal/grants/{grant.pk}/suspend/", {"reason": " "}, follow=True)
+    grant.refresh_from_db()
+    assert grant.status == G.ACTIVE
+    assert "原因" in response.content.decode() or "reason" in response.content.decode()
+    web.post(f"/portal/grants/{grant.pk}/suspend/", {"reason": "核查异常调用"})
+    grant.refresh_from_db()
+    assert grant.status == G.SUSPENDED
+    web.post(f"/portal/grants/{grant.pk}/resume/", {"reason": ""})
+    grant.refresh_from_db()
+    assert grant.status == G.ACTIVE
+    web.post(f"/portal/grants/{grant.pk}/revoke/", {"reason": "违反使用条款"})
+    grant.refresh_from_db()
+    assert grant.status == G.REVOKED
+
+
+def test_outsiders_get_404_and_the_merchant_cannot_decide(web, grant, merchant, outsider):
+    login_web(web, outsider)
+    assert web.get(f"/portal/grants/{grant.pk}/").status_code == 404
+    assert web.post(f"/portal/grants/{grant.pk}/keys/bind/", {"api_key": 1}).status_code == 404
+    assert web.post(f"/portal/grants/{grant.pk}/follow-up/", {"kind": "renewal"}).status_code == 404
+    assert grant.number not in web.get("/portal/grants/").content.decode()
+    web.logout()
+    login_web(web, merchant)
+    assert web.post(f"/portal/grants/{grant.pk}/revoke/", {"reason": "x"}).status_code == 403
+    grant.refresh_from_db()
+    assert grant.status == G.ACTIVE
+
+
+def test_a_member_may_renew_but_only_an_admin_binds_keys(web, grant, merchant_member):
+    login_web(web, merchant_member)
+    page = web.get(f"/portal/grants/{grant.pk}/").content.decode()
+    assert "renew-grant" in page and "bind-key" not in page
+    assert web.post(f"/portal/grants/{grant.pk}/keys/bind/", {"api_key": 1}).status_code == 403
+
+
+def test_the_operator_sees_no_renewal_buttons(web, grant, operator_admin):
+    login_web(web, operator_admin)
+    page = web.get(f"/portal/grants/{grant.pk}/").content.decode()
+    assert "renew-grant" not in page and "revoke-grant" in page
