@@ -77,8 +77,10 @@ def _on_my_data(user) -> Q:
     )
     .allow(VIEW, MANAGE, to=OWN, kinds=MERCHANT)
     .allow(VIEW, to="operator", kinds=OPERATOR)
-    .allow(VIEW, to="assigned", kinds=PROVIDER | REGULATOR)
+    # The regulator's cheap condition first: the database stops at it for every
+    # submitted application instead of looking through the steps (short-circuit OR).
     .allow(VIEW, to="submitted", kinds=REGULATOR)
+    .allow(VIEW, to="assigned", kinds=PROVIDER | REGULATOR)
 )
 
 (
