@@ -70,19 +70,12 @@ def review_queue(*, user, queue: str = "mine"):
     caller may decide; `overdue`: of those (every visible one for the regulator), the
     ones past their deadline; `all`: every open step on applications the caller reads."""
 
-    pending = ReviewStep.objects.filter(
+    visible = AccessApplication.objects.restrict(user, VIEW).values("pk")
+    steps = ReviewStep.objects.filter(
         content_type=ContentType.objects.get_for_model(AccessApplication),
         decision=Decision.PENDING,
-    )
-    # The policy is checked on the applications that have an open step only (a few
-    # thousand), not on every application the caller may read (the regulator's hundred
-    # thousand): same rows, a fraction of the work.
-    visible = (
-        AccessApplication.objects.restrict(user, VIEW)
-        .filter(pk__in=pending.values("object_id"))
-        .values("pk")
-    )
-    steps = pending.filter(object_id__in=visible).select_related("assignee_organization")
+        object_id__in=visible,
+    ).select_related("assignee_organization")
     mine = Q(assignee_organization_id=getattr(user, "organization_id", None))
     if getattr(user, "role", None) != Role.ADMIN:
         mine &= Q(assignee_role=getattr(user, "role", None))
