@@ -11,12 +11,18 @@ from apps.console.views import regulator_required
 from apps.core.forms import run_action
 from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
-from apps.operators.choices import CreditStatus
+from apps.operators.choices import AgreementStatus, CreditStatus, QualificationStatus
 from apps.operators.models import AnnualReport, AuthorizationAgreement, OperatorProfile
 from apps.operators.report_due import overdue_reports, report_due_on
 from apps.workflow import policy
 from apps.workflow.policy import DECIDE, get_object_for
 from apps.workflow.review import steps_for
+
+
+def _choice(request, name: str, choices) -> str | None:
+    """A filter value from the query string, dropped unless it is one of `choices`."""
+    value = request.GET.get(name, "")
+    return value if value in choices.values else None
 
 
 def _run(request, call) -> None:
@@ -28,9 +34,12 @@ def _run(request, call) -> None:
 
 @regulator_required
 def operator_queue(request):
+    status = _choice(request, "status", QualificationStatus)
     context = {
         "queue": selectors.qualification_queue(user=request.user),
-        "profiles": selectors.profile_list(user=request.user),
+        "profiles": selectors.profile_list(user=request.user, status=status),
+        "statuses": QualificationStatus.choices,
+        "status": status,
     }
     return render(request, "console/operators/queue.html", context)
 
@@ -84,9 +93,18 @@ def operator_decide(request, pk: int, decision: str):
 
 @regulator_required
 def agreement_queue(request):
+    status = _choice(request, "status", AgreementStatus)
+    ending = request.GET.get("ending_within", "")
+    ending = int(ending) if ending.isascii() and ending.isdigit() and len(ending) <= 4 else None
+    agreements = selectors.agreement_list(user=request.user, status=status)
+    if ending is not None:
+        agreements = selectors.agreements_ending(agreements, days=ending)
     context = {
         "queue": selectors.agreement_review_queue(user=request.user),
-        "agreements": selectors.agreement_list(user=request.user),
+        "agreements": agreements,
+        "statuses": AgreementStatus.choices,
+        "status": status,
+        "ending_within": ending,
     }
     return render(request, "console/operators/agreements.html", context)
 

@@ -1,24 +1,46 @@
 from django.urls import path
 
 from apps.console import (
+    application_list_views,
     application_views,
     audit_views,
+    dashboard_views,
     holiday_views,
     job_views,
     notification_views,
     operator_views,
+    organization_views,
     product_views,
     registration_views,
     routing_views,
-    views,
 )
 from apps.workflow.notification_pages import notification_urls
 
 app_name = "console"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("organizations/", views.organizations, name="organizations"),
+    path("", dashboard_views.home, name="home"),
+    path("organizations/", organization_views.organizations, name="organizations"),
+    path("organizations/new/", organization_views.organization_create, name="organization_create"),
+    path(
+        "organizations/<int:pk>/",
+        organization_views.organization_detail,
+        name="organization_detail",
+    ),
+    path(
+        "organizations/<int:pk>/edit/",
+        organization_views.organization_edit,
+        name="organization_edit",
+    ),
+    path(
+        "organizations/<int:pk>/active/",
+        organization_views.organization_active,
+        name="organization_active",
+    ),
+    path("organizations/<int:pk>/users/", organization_views.member_create, name="member_create"),
+    path("users/<int:pk>/role/", organization_views.member_role, name="member_role"),
+    path("users/<int:pk>/active/", organization_views.member_active, name="member_active"),
+    path("applications/list/", application_list_views.applications, name="application_list"),
     path("audit/", audit_views.events, name="audit_events"),
     path("audit/verify/", audit_views.verify, name="audit_verify"),
     path("audit/verify/<int:pk>/", audit_views.verify_job, name="audit_verify_job"),

@@ -4,11 +4,6 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.shortcuts import render
-
-from apps.accounts import selectors
-from apps.accounts.choices import OrganizationKind
 
 
 def regulator_required(view):
@@ -28,21 +23,3 @@ def regulator_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-@regulator_required
-def home(request):
-    counts = dict(
-        selectors.organization_list(user=request.user)
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
-    )
-    by_kind = [(label, counts.get(value, 0)) for value, label in OrganizationKind.choices]
-    return render(request, "console/home.html", {"by_kind": by_kind})
-
-
-@regulator_required
-def organizations(request):
-    orgs = selectors.organization_list(user=request.user).annotate(members=Count("memberships"))
-    return render(request, "console/organizations.html", {"organizations": orgs})

@@ -1,5 +1,7 @@
 """Reads of apps.operators, scoped to what the user may see."""
 
+from datetime import timedelta
+
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -45,6 +47,14 @@ def agreement_list(*, user: User, status: str | None = None, mine: bool = False)
     if mine:
         queryset = queryset.filter(operator_id=user.organization_id)
     return queryset
+
+
+def agreements_ending(queryset: QuerySet, *, days: int) -> QuerySet:
+    """Of `queryset`, the effective agreements whose term ends within `days` from today."""
+    today = timezone.localdate()
+    return queryset.filter(
+        status=A.EFFECTIVE, term_end__gte=today, term_end__lte=today + timedelta(days=days)
+    ).order_by("term_end")
 
 
 def agreement_review_queue(*, user: User) -> QuerySet:

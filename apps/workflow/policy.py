@@ -28,6 +28,7 @@ from apps.core.permissions import MANAGE, VIEW  # noqa: F401  (MANAGE: re-export
 
 DECIDE = "decide"  # review decisions, suspension, revocation, credit status
 DECIDE_PERSONAL = "decide_personal"  # review steps that touch personal data
+MANAGE_ORGANIZATIONS = "manage_organizations"  # create organizations, manage anyone's people
 
 ANONYMOUS = "anonymous"  # the "kind" of a caller who is not signed in
 ANY_ORG = frozenset(OrganizationKind.values)

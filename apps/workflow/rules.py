@@ -19,6 +19,7 @@ from apps.workflow.policy import (
     DECIDE,
     DECIDE_PERSONAL,
     DECIDERS,
+    MANAGE_ORGANIZATIONS,
     OWN,
     REGULATOR,
     SECURITY,
@@ -28,6 +29,8 @@ from apps.workflow.policy import (
 
 capability(DECIDE, kinds=REGULATOR, roles=DECIDERS)
 capability(DECIDE_PERSONAL, kinds=REGULATOR, roles=SECURITY)
+# Creating organizations and managing any organization's people: the regulator's admins.
+capability(MANAGE_ORGANIZATIONS, kinds=REGULATOR, roles=ADMINS)
 
 # An organization "owns" itself: its admins manage its members.
 (

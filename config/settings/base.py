@@ -153,7 +153,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first, so a locked-out account never reaches the password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "apps.accounts.backends.ActiveOrganizationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -537,4 +537,12 @@ CELERY_BEAT_SCHEDULE["grants-timers"] = {
     "task": "grants.timers",
     "schedule": env.float("GRANTS_TIMER_SECONDS", default=300.0),
     "options": {"expires": 240},
+}
+
+# The regulator's dashboard (apps.console.figures): today's figures are recomputed this
+# often by beat; the page reads the stored row, the to-dos are counted live.
+CELERY_BEAT_SCHEDULE["console-dashboard-refresh"] = {
+    "task": "console.dashboard_refresh",
+    "schedule": env.float("DASHBOARD_REFRESH_SECONDS", default=900.0),
+    "options": {"expires": 840},
 }

@@ -33,8 +33,8 @@ def test_a_regulator_signs_in_with_a_totp_code(page, regulator):
     page.fill("#id_token", current_totp(regulator))
     page.click("button.primary")
     page.wait_for_url("**/console/")
-    assert page.locator("h1").inner_text() == "监管控制台"
-    assert page.locator(".barchart").is_visible()
+    assert page.locator("h1").inner_text() == "监管驾驶舱"
+    assert page.locator("#todos").is_visible()
 
 
 def test_a_regulator_enrols_an_authenticator_on_first_sign_in(page, regulator):

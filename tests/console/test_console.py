@@ -11,13 +11,6 @@ def test_non_regulators_are_refused_the_console(web, operator_admin, url):
     assert web.get(url).status_code == 403
 
 
-def test_the_console_charts_organizations_by_kind(web, regulator, merchant, outsider):
-    login_web(web, regulator)
-    page = web.get("/console/").content.decode()
-    assert 'class="barchart"' in page
-    assert '<svg class="bar" width="80"' in page  # two merchants, 40 px each
-
-
 def test_the_console_lists_every_organization(web, regulator, merchant, provider):
     login_web(web, regulator)
     page = web.get("/console/organizations/").content.decode()

@@ -96,6 +96,7 @@ def world(
         ),
         "key": key,
         "organization": merchant.organization,
+        "user": merchant,
         "event": AuditEvent.objects.filter(target_org_id=merchant.organization_id).first(),
         **webhook_objects(merchant),
         "product": product,

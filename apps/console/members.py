@@ -1,0 +1,46 @@
+"""Inviting a person into an organization from the console: the account is created
+through apps.accounts.services (audited) without a usable password, and an e-mail with a
+link to choose one leaves through the outbox in the same transaction."""
+
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from apps.accounts import services
+from apps.accounts.models import Organization, User
+from apps.workflow.outbox_mail import mail_send_later
+
+
+def set_password_path(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return reverse("accounts:password_reset_confirm", args=[uid, token])
+
+
+@transaction.atomic
+def member_invite(
+    *, organization: Organization, username: str, email: str, role: str, actor: User, site: str
+) -> User:
+    """Creates the user in `organization` with `role` and mails them where to set a
+    password (`site`: scheme and host the link starts with)."""
+    user = services.user_create(
+        username=username,
+        password=None,
+        organization=organization,
+        role=role,
+        email=email,
+        actor=actor,
+    )
+    body = _(
+        "An account %(username)s was created for you in %(organization)s. "
+        "Choose your password here: %(link)s"
+    ) % {
+        "username": username,
+        "organization": organization.name,
+        "link": site.rstrip("/") + set_password_path(user),
+    }
+    mail_send_later(subject=_("Your account"), body=body, to=[email], obj=user)
+    return user
