@@ -26,6 +26,7 @@ nothing.
 import argparse
 import itertools
 import os
+import random
 import time
 from collections import Counter
 
@@ -43,6 +44,7 @@ from approvals_common import (
 )
 
 LEASE = "2"
+LIFE = (3.0, 7.0)  # seconds a worker lives before it may be killed
 
 
 class Run:
@@ -72,16 +74,16 @@ def feeder(d, run: Run):
     return Loop(one, 0.2)
 
 
-def running_checks(since) -> dict[int, int]:
-    """Checks jobs claimed after `since` and still running: {item: pid of its process}."""
+def running_checks() -> dict[int, int]:
+    """Checks jobs in the running state: {item: pid of the process that claimed it}."""
     from apps.workflow.models import OutboxItem
 
-    rows = OutboxItem.objects.filter(topic=CHECK_TOPIC, status="running", started_at__gte=since)
+    rows = OutboxItem.objects.filter(topic=CHECK_TOPIC, status="running")
     return {pk: int(token.split(":")[1]) for pk, token in rows.values_list("pk", "leased_by")}
 
 
-def _holder(workers: list, pid: int):
-    """The worker whose process group holds `pid` (started with a session of its own)."""
+def _holder(workers, pid: int):
+    """The live worker whose process group holds `pid` (each has a session of its own)."""
     try:
         group = os.getpgid(pid)
     except ProcessLookupError:
@@ -90,29 +92,34 @@ def _holder(workers: list, pid: int):
 
 
 def chaos(run: Run, env: dict, redis_url: str, kills: int, *, early_ack: bool, log) -> None:
-    """Two workers; the one running a checks job is SIGKILLed, Redis flushed, and a new
-    worker started while the other carries on (a fleet losing one host at a time)."""
-    from django.utils import timezone
-
+    """Two workers, each living LIFE seconds (boot included) before it becomes the victim:
+    it is SIGKILLed while it runs a checks job, Redis is flushed and a new worker started,
+    while the other carries on (a fleet losing one host at a time)."""
     from apps.workflow.models import OutboxItem
 
-    since = timezone.now()
-    workers = [start_worker(env, early_ack=early_ack, log=log) for _ in range(2)]
+    rng = random.Random(10)
+
+    def spawn():
+        return start_worker(env, early_ack=early_ack, log=log)
+
+    workers = {spawn(): time.monotonic() + rng.uniform(*LIFE) for _ in range(2)}
     try:
         while run.kills < kills:
-            running = wait_until(lambda s=since: running_checks(s), timeout=20, interval=0.005)
-            held = {pk: _holder(workers, pid) for pk, pid in (running or {}).items()}
-            victim = next((w for w in held.values() if w is not None), None)
-            if victim is None:
+            ripe = [w for w, due in workers.items() if due <= time.monotonic()]
+            held: dict = {}
+            for pk, pid in running_checks().items() if ripe else ():
+                if (worker := _holder(ripe, pid)) is not None:
+                    held.setdefault(worker, []).append(pk)
+            if not held:
+                time.sleep(0.005)
                 continue
+            victim, hit = next(iter(held.items()))
             kill_worker(victim)
             run.kills += 1
-            hit = [pk for pk, worker in held.items() if worker is victim]
             run.mid_job += OutboxItem.objects.filter(pk__in=hit, status="running").exists()
             flush(redis_url)
-            since = timezone.now()
-            workers.remove(victim)
-            workers.append(start_worker(env, early_ack=early_ack, log=log))
+            del workers[victim]
+            workers[spawn()] = time.monotonic() + rng.uniform(*LIFE)
     finally:
         for worker in workers:
             kill_worker(worker)
@@ -232,10 +239,12 @@ def main() -> int:
     args = parser.parse_args()
     started = time.monotonic()
     # Short leases for the workers; the sweeper (this process) nudges a lost job again
-    # one second after its last nudge; a job killed again and again is never given up.
+    # one second after its last nudge, at most 4 s (nudges sent while Redis has lost its
+    # bindings are lost too); a job killed again and again is never given up.
     env = prepare(
         args.db, args.redis,
-        OUTBOX_LEASE_SECONDS=LEASE, OUTBOX_RENUDGE_SECONDS="1", OUTBOX_MAX_ATTEMPTS="1000",
+        OUTBOX_LEASE_SECONDS=LEASE, OUTBOX_RENUDGE_SECONDS="1", OUTBOX_RENUDGE_MAX_SECONDS="4",
+        OUTBOX_MAX_ATTEMPTS="1000",
     )  # fmt: skip
     from apps.workflow.outbox_sweep import outbox_sweep
 

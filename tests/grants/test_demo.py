@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from apps.grants.choices import ApplicationStatus as A
 from apps.grants.choices import GrantStatus as G
 from apps.grants.models import AccessApplication, ApplicationMessage, Grant, GrantKey
-from apps.workflow.models import ReviewStep
+from apps.workflow import review
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_seed_demo_gives_a_grant_with_a_printed_key_and_an_application_waiting_o
     # merchant-b's application waits on the operator's change request, with a thread
     waiting = AccessApplication.objects.get(merchant__code="merchant-b")
     assert waiting.status == A.CHANGES_REQUESTED
-    step = ReviewStep.objects.get(object_id=waiting.pk, decision="changes_requested")
+    step = review.steps_for(waiting).get(decision="changes_requested")
     assert step.comment
     authors = list(waiting.messages.values_list("author__username", flat=True))
     assert {"merchant-b", "operator-reviewer"} <= set(authors) and len(authors) >= 3
