@@ -71,7 +71,7 @@ def feeder(d, run: Run):
         else:
             run.reviewed.append(submit(d.reviewed, d.merchant, d.reviewed_fields).pk)
 
-    return Loop(one, 0.2)
+    return Loop(one, 0.4)
 
 
 def running_checks() -> dict[int, int]:
@@ -235,7 +235,7 @@ def main() -> int:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/9")
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--control-kills", type=int, default=10)
-    parser.add_argument("--settle", type=float, default=180.0, help="seconds at most")
+    parser.add_argument("--settle", type=float, default=300.0, help="seconds at most")
     args = parser.parse_args()
     started = time.monotonic()
     # Short leases for the workers; the sweeper (this process) nudges a lost job again
