@@ -381,6 +381,8 @@ OUTBOX_RENUDGE_MAX_SECONDS = env.int("OUTBOX_RENUDGE_MAX_SECONDS", default=3600)
 # Countdowns stay well below the Redis visibility timeout (a message held longer than it
 # is delivered twice); work due later is left to the sweeper.
 OUTBOX_MAX_COUNTDOWN_SECONDS = env.int("OUTBOX_MAX_COUNTDOWN_SECONDS", default=300)
+# Tests only: prefixes every queue the outbox nudges (worker processes on private queues).
+OUTBOX_QUEUE_PREFIX = env.str("OUTBOX_QUEUE_PREFIX", default="")
 CELERY_BEAT_SCHEDULE["workflow-outbox-sweep"] = {
     "task": "workflow.outbox.sweep",
     "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=30.0),

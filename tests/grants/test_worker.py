@@ -22,12 +22,18 @@ from tests.conftest import wait_for
 from tests.grants.conftest import application_data
 from tests.grants.shelf import PERSONAL_FIELDS
 from tests.webhooks.conftest import endpoint_for
-from tests.workflow.worker import flush_redis, kill_worker, start_worker, stop_worker
+from tests.workflow.worker import PREFIX, flush_redis, kill_worker, start_worker, stop_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 LEASE = 3  # seconds: a killed worker's job is taken over soon after
-WORKER_ENV = {"OUTBOX_LEASE_SECONDS": str(LEASE), "WEBHOOKS_ALLOW_INSECURE_LOOPBACK": "true"}
+# The worker's own nudges (webhook deliveries, e-mails) go to the private queues too, so
+# the session's shared worker never takes them.
+WORKER_ENV = {
+    "OUTBOX_LEASE_SECONDS": str(LEASE),
+    "WEBHOOKS_ALLOW_INSECURE_LOOPBACK": "true",
+    "OUTBOX_QUEUE_PREFIX": PREFIX,
+}
 DONE = (A.IN_REVIEW, A.APPROVED, A.REJECTED)
 
 
@@ -257,8 +263,6 @@ def test_status_changes_reach_a_registered_endpoint_signed(worker, shelf, mercha
         ("grant.status_changed", "active"),
     }
     # then each status change arrives once, signed with the endpoint's secret
-    # (the worker's own nudges go to the shared queues; this test's sweeper sends the
-    # deliveries it queued to the private ones)
     wait_for(lambda: outbox_sweep() is not None and received(), timeout=60, interval=0.5)
     assert all(r["verified"] for r in receiver.requests)
     # (delivery is at least once: a retry repeats an event's id, never makes a new event)
