@@ -124,7 +124,11 @@ def send_nudge(item_id: int, topic: str, countdown: float = 0) -> None:
     from apps.workflow.tasks import outbox_run_task
 
     handler = HANDLERS.get(topic)
-    options: dict = {"queue": handler.queue if handler else "default"}
+    # OUTBOX_QUEUE_PREFIX (tests only): a worker process a test starts nudges the test's
+    # private queues, never the queues a shared worker listens on.
+    options: dict = {
+        "queue": settings.OUTBOX_QUEUE_PREFIX + (handler.queue if handler else "default")
+    }
     if handler and handler.time_limit:
         options.update(
             time_limit=handler.time_limit, soft_time_limit=max(handler.time_limit - 30, 1)

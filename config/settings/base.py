@@ -399,6 +399,8 @@ CELERY_BEAT_SCHEDULE["workflow-outbox-prune"] = {
     "task": "workflow.outbox.prune",
     "schedule": 24 * 3600.0,
 }
+# Tests only: prefixes every queue the outbox nudges (worker processes on private queues).
+OUTBOX_QUEUE_PREFIX = env.str("OUTBOX_QUEUE_PREFIX", default="")
 CELERY_BEAT_SCHEDULE["workflow-outbox-sweep"] = {
     "task": "workflow.outbox.sweep",
     "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=30.0),

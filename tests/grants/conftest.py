@@ -10,7 +10,10 @@ from django.utils import timezone
 from apps.grants import applications as apps_services
 from apps.workflow.models import OutboxItem
 from apps.workflow.outbox import outbox_run
+from tests.grants.shelf import shelf  # noqa: F401  (a fixture)
 from tests.products import conftest as products
+from tests.webhooks.conftest import receiver  # noqa: F401  (a fixture)
+from tests.workflow.worker import private_queues  # noqa: F401  (a fixture)
 
 _files_dir = products._files_dir
 draft_agreement = products.draft_agreement

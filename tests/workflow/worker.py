@@ -39,7 +39,7 @@ def flush_redis() -> None:
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
 
 
-def start_worker(**env_extra: str) -> subprocess.Popen:
+def start_worker(*, queues=("ingest", "default"), **env_extra: str) -> subprocess.Popen:
     db = settings.DATABASES["default"]
     env = {
         **os.environ,
@@ -53,7 +53,7 @@ def start_worker(**env_extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [
             sys.executable, "-m", "celery", "-A", "tests.worker_app", "worker",
-            "-Q", f"{PREFIX}ingest,{PREFIX}default", "-c", "1", "--pool", "prefork",
+            "-Q", ",".join(PREFIX + q for q in queues), "-c", "1", "--pool", "prefork",
             "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING",
         ],
         cwd=ROOT,

@@ -127,6 +127,26 @@ class Command(BaseCommand):
         from apps.products import demo as products_demo
 
         products_demo.seed(stdout=self.stdout)
+        from apps.grants import demo as grants_demo
+
+        grant, raw = grants_demo.seed(stdout=self.stdout)
+        self._report_grant(grant, raw)
+
+    def _report_grant(self, grant, raw):
+        """Last, so that the key and how to call with it are what the console ends on."""
+        from apps.grants.demo import KEY_NAME
+
+        if grant is None:
+            return
+        out = self.stdout
+        url = f"http://127.0.0.1:8000/api/v1/grants/{grant.pk}/"
+        out.write(f"Grant {grant.number} (merchant-a) has a bound API key, which reads only it:")
+        if raw:
+            out.write(f"  key (shown once): {raw}")
+            out.write(f'  curl -H "Authorization: Bearer {raw}" {url}')
+        else:
+            out.write(f"  the key named {KEY_NAME!r} was shown when it was created")
+            out.write(f'  curl -H "Authorization: Bearer <key>" {url}')
 
     def _report(self, logins, new_keys, password):
         out = self.stdout
