@@ -145,6 +145,12 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     from config.celery import app
 
     with app.connection_for_write() as conn:
+        client = conn.default_channel.client
+        # Bindings left by an older queue layout (every queue on the key "default") would
+        # still copy each message to every queue: Redis keeps them until they are deleted.
+        stale = [k for k in client.keys("_kombu.binding.default") if k]
+        if stale:
+            client.delete(*stale)
         for queue in ("approvals", "ingest", "default"):
             conn.default_channel.queue_purge(queue)
     process = subprocess.Popen(
