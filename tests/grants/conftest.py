@@ -2,6 +2,7 @@
 per-call product of the operator over a general, conditionally open resource whose
 legal_rep is personal information. Helpers run the outbox's checks job in-process."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -47,11 +48,17 @@ def application_data(product, **overrides) -> dict:
 
 
 def run_checks(application) -> None:
-    """Runs the pending checks job of the application, as a worker would."""
+    """Runs the pending checks job of the application, as a worker would (a worker that
+    an earlier test of the session started may have claimed it first: then it waits for
+    that worker to finish)."""
     for item in OutboxItem.objects.filter(topic=apps_services.CHECK_TOPIC, status="pending"):
         if item.payload["application"] == application.pk:
             outbox_run(item.pk)
+    deadline = time.monotonic() + 60
     application.refresh_from_db()
+    while application.status in ("submitted", "checking") and time.monotonic() < deadline:
+        time.sleep(0.1)
+        application.refresh_from_db()
 
 
 def submitted(product, merchant, **overrides):
