@@ -30,13 +30,12 @@ def grant_for_records(*, user, key, pk) -> Grant:
     otherwise (both audited)."""
     grant = get_object_for(user, Grant, pk, VIEW)
     grant = Grant.objects.select_related("product__agreement").get(pk=grant.pk)
-    if isinstance(key, ApiKey):
-        if not GrantKey.objects.filter(grant=grant, api_key_id=key.pk).exists():
-            raise _deny(user, key, grant, "key_not_bound", _("This key is not bound to the grant."))
-    elif grant.merchant_id != getattr(user, "organization_id", None):
+    if grant.merchant_id != getattr(user, "organization_id", None):
         raise _deny(
             user, key, grant, "not_grant_holder", _("Only the grant's holder reads its records.")
         )
+    if isinstance(key, ApiKey) and not GrantKey.objects.filter(grant=grant, api_key=key).exists():
+        raise _deny(user, key, grant, "key_not_bound", _("This key is not bound to the grant."))
     problem = refusal(grant)
     if problem:
         raise _deny(user, key, grant, *problem)
