@@ -1,6 +1,7 @@
 """Rate limits and daily quotas of a grant, and its metering.
 
-Fast counters live in Redis (the default cache): one atomic INCR per window, as in
+Fast counters live in Redis (REDIS_URL; the default cache only where no Redis is
+configured): one atomic INCR per window, as in
 apps.core.api.throttles. The per-minute rate counts per grant and per key; the daily
 calls and rows count per grant and are seeded from PostgreSQL (UsageDay) when missing, so
 a Redis restart neither forgets a day's use nor lets the quota start over. Metering
@@ -10,8 +11,11 @@ a Redis restart neither forgets a day's use nor lets the quota start over. Meter
 import contextlib
 import time
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache as default_cache
+from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,6 +26,16 @@ from apps.delivery.models import UsageDay, UsageEvent
 from apps.grants.models import Grant
 
 PREFIX = "delivery"
+
+
+@lru_cache(maxsize=4)
+def _counters_for(url: str):
+    return RedisCache(url, {"TIMEOUT": None}) if url else default_cache
+
+
+def counters():
+    """The store of the fast counters: Redis itself (tests use the real one)."""
+    return _counters_for(settings.REDIS_URL)
 
 
 class Limited(DomainError):
@@ -35,12 +49,12 @@ class Limited(DomainError):
 def _incr(key: str, ttl: int, seed=None) -> int:
     """INCR `key`, created (with `seed()` or 0) and given `ttl` when missing."""
     try:
-        return cache.incr(key)
+        return counters().incr(key)
     except ValueError:
         start = seed() if seed else 0
-        if cache.add(key, start + 1, ttl):
+        if counters().add(key, start + 1, ttl):
             return start + 1
-        return cache.incr(key)
+        return counters().incr(key)
 
 
 def _seconds_to_midnight() -> int:
@@ -65,15 +79,15 @@ def admit(grant: Grant, key_id: int | None) -> int | None:
     """Counts the call against the rate and the daily calls, or raises Limited. Returns
     the rows the grant may still read today (None: no row quota)."""
     window, into = divmod(time.time(), 60)
-    counters = [f"{PREFIX}:rate:g{grant.pk}:{int(window)}"]
+    windows = [f"{PREFIX}:rate:g{grant.pk}:{int(window)}"]
     if key_id:
-        counters.append(f"{PREFIX}:rate:k{key_id}:{int(window)}")
+        windows.append(f"{PREFIX}:rate:k{key_id}:{int(window)}")
     taken = []
-    for counter in counters:
+    for counter in windows:
         taken.append(counter)
         if _incr(counter, 120) > grant.rate_per_minute:
             for done in taken:
-                cache.decr(done)
+                counters().decr(done)
             raise Limited(
                 _("Too many requests for this grant; slow down."),
                 code="rate_limited",
@@ -82,7 +96,7 @@ def admit(grant: Grant, key_id: int | None) -> int | None:
     if grant.calls_per_day is not None:
         key = _day_key(grant.pk, "calls")
         if _incr(key, 90000, _day_total(grant.pk, "calls")) > grant.calls_per_day:
-            cache.decr(key)
+            counters().decr(key)
             release(grant, key_id)
             raise Limited(
                 _("The grant's calls for today are used up."),
@@ -92,10 +106,10 @@ def admit(grant: Grant, key_id: int | None) -> int | None:
     if grant.rows_per_day is None:
         return None
     key = _day_key(grant.pk, "rows")
-    used = cache.get(key)
+    used = counters().get(key)
     if used is None:
-        cache.add(key, _day_total(grant.pk, "rows")(), 90000)
-        used = cache.get(key) or 0
+        counters().add(key, _day_total(grant.pk, "rows")(), 90000)
+        used = counters().get(key) or 0
     left = grant.rows_per_day - used
     if left <= 0:
         refund_call(grant)
@@ -115,14 +129,14 @@ def release(grant: Grant, key_id: int | None) -> None:
         [f"{PREFIX}:rate:k{key_id}:{window}"] if key_id else []
     ):
         with contextlib.suppress(ValueError):
-            cache.decr(counter)
+            counters().decr(counter)
 
 
 def refund_call(grant: Grant) -> None:
     if grant.calls_per_day is None:
         return
     with contextlib.suppress(ValueError):
-        cache.decr(_day_key(grant.pk, "calls"))
+        counters().decr(_day_key(grant.pk, "calls"))
 
 
 def count_rows(grant: Grant, rows: int) -> None:
@@ -132,10 +146,10 @@ def count_rows(grant: Grant, rows: int) -> None:
         return
     key = _day_key(grant.pk, "rows")
     try:
-        cache.incr(key, rows)
+        counters().incr(key, rows)
     except ValueError:
-        if not cache.add(key, _day_total(grant.pk, "rows")(), 90000):
-            cache.incr(key, rows)
+        if not counters().add(key, _day_total(grant.pk, "rows")(), 90000):
+            counters().incr(key, rows)
 
 
 def meter(grant: Grant, *, request_id: str, rows: int, size: int) -> bool:

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.services import api_key_create
 from apps.catalog.models import DatasetVersion
+from apps.delivery.quotas import counters
 from apps.grants.access import key_bind
 from apps.grants.models import Grant
 from tests.grants import conftest as grants
@@ -63,6 +64,12 @@ def publish(resource, path, rows=ROWS) -> DatasetVersion:
     resource.current_version = version
     resource.save(update_fields=["current_version"])
     return version
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    """The rate and quota counters (real Redis, this run's database) start empty."""
+    counters().clear()
 
 
 @pytest.fixture

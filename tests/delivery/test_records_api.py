@@ -8,7 +8,6 @@ import json
 import pytest
 
 from apps.audit.models import AuditEvent
-from apps.grants.issuing import grant_suspend
 from tests.delivery.conftest import credit, url
 
 pytestmark = pytest.mark.django_db
