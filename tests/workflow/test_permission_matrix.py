@@ -99,6 +99,7 @@ def world(
         "event": AuditEvent.objects.filter(target_org_id=merchant.organization_id).first(),
         **webhook_objects(merchant),
         "product": product,
+        "grant": request.getfixturevalue("grant"),
     }
 
 
