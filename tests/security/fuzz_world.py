@@ -17,7 +17,32 @@ def _bearer(user, **kwargs) -> dict:
     return {"Authorization": f"Bearer {raw}"}
 
 
-def _products(operator, regulator, agreement, registered) -> None:
+# The records endpoint's target, set by build_world: a real grant over published data and
+# the headers of the key bound to it (the fuzzer's random ids would never find it).
+RECORDS: dict = {}
+
+
+def _records_grant(listed, registered, operator, regulator, merchant, data_dir) -> None:
+    from apps.grants.access import key_bind
+    from apps.grants.models import Grant
+    from tests.delivery.conftest import publish
+    from tests.grants.conftest import run_checks, submitted
+    from tests.grants.test_grant_life import approve_all
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    publish(registered[1], data_dir / "fuzz-records.parquet")
+    application = submitted(listed, merchant, fields=["credit_code", "legal_rep"])
+    run_checks(application)
+    approve_all(application, operator, regulator)
+    grant = Grant.objects.get(application=application)
+    key, raw = account_services.api_key_create(
+        organization=merchant.organization, created_by=merchant, name="fuzz grant key"
+    )
+    key_bind(grant=grant, user=merchant, api_key_id=key.pk)
+    RECORDS.update(grant=grant.pk, headers={"Authorization": f"Bearer {raw}"})
+
+
+def _products(operator, regulator, agreement, registered):
     """A draft, one in review and a listed product (tests/products/conftest.py data)."""
     from apps.products import services as products
     from tests.products.conftest import product_data
@@ -30,10 +55,10 @@ def _products(operator, regulator, agreement, registered) -> None:
     ]
     products.product_submit(product=made[1], user=operator)
     products.product_submit(product=made[2], user=operator)
-    products.product_approve(product=made[2], reviewer=regulator)
+    return products.product_approve(product=made[2], reviewer=regulator)
 
 
-def build_world() -> dict[str, dict]:
+def build_world(data_dir=None) -> dict[str, dict]:
     regulator = member(OrganizationKind.REGULATOR, username="fuzz_regulator")
     provider = member(OrganizationKind.PROVIDER, username="fuzz_provider")
     operator = member(OrganizationKind.OPERATOR, username="fuzz_operator")
@@ -52,7 +77,9 @@ def build_world() -> dict[str, dict]:
     )
     make_effective(effective, operator, regulator)
     operator_services.agreement_create(user=operator, data=agreement_data(regulator, registered))
-    _products(operator, regulator, effective, registered)
+    listed = _products(operator, regulator, effective, registered)
+    if data_dir is not None:
+        _records_grant(listed, registered, operator, regulator, merchant, data_dir)
     return {
         "regulator": _bearer(regulator, allowed_ips=["127.0.0.1/32"]),
         "provider": _bearer(provider),
