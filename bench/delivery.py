@@ -88,7 +88,9 @@ def make_rows(rows: int):
             "legal_rep": pc.binary_join_element_wise(
                 pc.take(names, pc.remainder(index, 7)), "某", ""
             ),
-            "reg_capital": pc.cast(pc.remainder(index, 1001), pa.decimal128(18, 2)),
+            "reg_capital": pc.cast(
+                pc.cast(pc.remainder(index, 1001), pa.int32()), pa.decimal128(18, 2)
+            ),
         }
     )
 

@@ -189,9 +189,15 @@ def _condition(name: str, op: str, value, types: dict[str, str]) -> tuple[str, l
     raise ValueError(op)
 
 
-def compile_sql(query: RecordQuery, source: GrantSource, types: dict[str, str]) -> tuple[str, list]:
-    """SELECT of one page (page_size + 1 rows, to know whether another follows)."""
+def compile_sql(
+    query: RecordQuery, source: GrantSource, types: dict[str, str], below: int | None = None
+) -> tuple[str, list]:
+    """SELECT of one page (page_size + 1 rows, to know whether another follows); `below`
+    bounds `__row` (a window the storage's zone maps skip to, for unordered pages)."""
     conditions, params = [], []
+    if below is not None:
+        conditions.append(f"{quote(ROW)} < ?")
+        params.append(below)
     for condition in source.row_filter:  # the grant's own, always applied
         sql, values = _condition(condition["field"], condition["op"], condition["value"], types)
         conditions.append(sql)

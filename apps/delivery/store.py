@@ -12,6 +12,7 @@ configuration locked.
 import hashlib
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -23,7 +24,7 @@ from apps.core.exceptions import DomainError
 
 ROW = "__row"
 TABLE = "data"
-_build_lock = threading.Lock()
+_build_lock = threading.RLock()
 
 
 class DataIntegrity(DomainError):
@@ -97,9 +98,21 @@ def ensure_store(version: DatasetVersion) -> Path:
     return path
 
 
-def open_store(
-    version: DatasetVersion, *, memory_limit: str = "256MB", threads: int = 2
-) -> duckdb.DuckDBPyConnection:
+@dataclass(frozen=True)
+class Store:
+    database: duckdb.DuckDBPyConnection  # the read-only, locked database of one version
+    types: dict[str, str]  # column -> DuckDB type
+    last_row: int  # the highest __row (-1 when empty)
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """A connection of its own for one request (closed by the caller)."""
+        return self.database.cursor()
+
+
+_stores: dict[tuple[int, str], Store] = {}
+
+
+def _open(version: DatasetVersion, memory_limit: str, threads: int) -> Store:
     path = ensure_store(version)
     config = {
         "access_mode": "READ_ONLY",
@@ -109,16 +122,28 @@ def open_store(
         "autoinstall_known_extensions": "false",
         "autoload_known_extensions": "false",
     }
-    connection = duckdb.connect(str(path), read_only=True, config=config)
-    if connection.execute("SELECT sha256 FROM meta").fetchone()[0] != version.sha256:
-        connection.close()
+    database = duckdb.connect(str(path), read_only=True, config=config)
+    if database.execute("SELECT sha256 FROM meta").fetchone()[0] != version.sha256:
+        database.close()
         raise DataIntegrity(_("The data copy does not match its dataset version."))
-    connection.execute("SET lock_configuration = true")
-    return connection
-
-
-def column_types(connection) -> dict[str, str]:
-    rows = connection.execute(
+    database.execute("SET lock_configuration = true")
+    rows = database.execute(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [TABLE]
     ).fetchall()
-    return dict(rows)
+    last_row = database.execute(f"SELECT coalesce(max({ROW}), -1) FROM {TABLE}").fetchone()[0]  # noqa: S608
+    return Store(database=database, types=dict(rows), last_row=last_row)
+
+
+def open_store(version: DatasetVersion, *, memory_limit: str = "256MB", threads: int = 2) -> Store:
+    """The version's store, opened read-only once per process and per SHA-256 (the file
+    is only ever replaced, never written in place, so an open store keeps reading the
+    copy it checked). A new version's SHA-256 opens (and if needed builds) a new one."""
+    key = (version.pk, version.sha256)
+    store = _stores.get(key)
+    if store is None:
+        with _build_lock:
+            store = _stores.get(key) or _open(version, memory_limit, threads)
+            for old in [k for k in _stores if k[0] == version.pk and k != key]:
+                _stores.pop(old).database.close()
+            _stores[key] = store
+    return store
