@@ -25,9 +25,12 @@ def _deny(user, key, grant: Grant, code: str, message) -> PermissionDeniedError:
     return error
 
 
-def grant_for_records(*, user, key, pk) -> Grant:
+def grant_for_records(*, user, key, pk, request=None) -> Grant:
     """The grant if the caller may read its records now; 404 when hidden, 403 with a code
     otherwise (both audited)."""
+    checked = getattr(request, "bound_grant", None) if request is not None else None
+    if isinstance(key, ApiKey) and checked is not None and checked.pk == int(pk):
+        return checked  # the key guard loaded it and found it usable in this request
     grant = get_object_for(user, Grant, pk, VIEW)
     grant = Grant.objects.select_related("product__agreement").get(pk=grant.pk)
     if grant.merchant_id != getattr(user, "organization_id", None):

@@ -61,7 +61,9 @@ class RecordsView(APIView):
     )
     def get(self, request, pk):
         key = request.auth if request.auth is not None else None
-        grant = selectors.grant_for_records(user=request.user, key=key, pk=pk)
+        grant = selectors.grant_for_records(
+            user=request.user, key=key, pk=pk, request=request._request
+        )
         csv_wanted = isinstance(request.accepted_renderer, CSVRenderer)
         page, body = services.records_read(
             grant=grant,
