@@ -16,7 +16,7 @@ from apps.catalog.choices import FieldType
 from apps.delivery import quotas
 from apps.delivery.query import RecordQuery, compile_sql, make_cursor, parse, refuse
 from apps.delivery.sources import GrantSource, NoData, grant_source
-from apps.delivery.store import ROW, DataIntegrity, open_store
+from apps.delivery.store import ROW, open_store
 from apps.grants.models import Grant
 from apps.security.masking import mask_values
 from apps.security.watermark import Fingerprint, TextField, derive_key, embed_table
@@ -143,6 +143,7 @@ def records_read(*, grant: Grant, user, key=None, params, render) -> tuple[Page,
         rows_left = quotas.admit(grant, key_id)
     except quotas.Limited as limited:
         records_denied(grant=grant, user=user, key=key, params=params, code=limited.code)
+        limited.audited = True
         raise
     try:
         page = _page(grant, params, rows_left)
@@ -171,7 +172,7 @@ def records_read(*, grant: Grant, user, key=None, params, render) -> tuple[Page,
         quotas.release(grant, key_id)
         code = getattr(problem, "code", type(problem).__name__)
         records_denied(grant=grant, user=user, key=key, params=params, code=code)
-        if isinstance(problem, (DataIntegrity, NoData)) or hasattr(problem, "code"):
+        if hasattr(problem, "code"):  # a DomainError: audited here, with the grant
             problem.audited = True
         raise
     return page, body

@@ -91,6 +91,38 @@ def key_client(grant, merchant):
     return client
 
 
+def grant_apart(provider, operator_admin, regulator, merchant, data_dir) -> Grant:
+    """A usable grant over published data on an agreement and product of its own, so the
+    objects of a wider world (tests/workflow/test_permission_matrix.py) keep their state."""
+    from apps.catalog import services as catalog
+    from apps.operators import services as operators
+    from apps.products import services as products
+    from tests.catalog.conftest import payload, register
+    from tests.operators.conftest import agreement_data, make_effective
+    from tests.products.conftest import product_data
+
+    source = register(
+        catalog.resource_create(user=provider, data=payload(name="记录来源")), provider, regulator
+    )
+    data = agreement_data(
+        regulator, [source, source], scope=[{"resource": source.pk, "fields": None}]
+    )
+    agreement = make_effective(
+        operators.agreement_create(user=operator_admin, data=data), operator_admin, regulator
+    )
+    product = products.product_create(
+        user=operator_admin, data=product_data(agreement, [source, source], name="记录产品")
+    )
+    products.product_submit(product=product, user=operator_admin)
+    product = products.product_approve(product=product, reviewer=regulator)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    publish(source, data_dir / "apart.parquet")
+    application = grants.submitted(product, merchant, fields=["credit_code", "legal_rep"])
+    grants.run_checks(application)
+    approve_all(application, operator_admin, regulator)
+    return Grant.objects.get(application=application)
+
+
 def url(grant, **params) -> str:
     from urllib.parse import urlencode
 

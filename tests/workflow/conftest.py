@@ -7,12 +7,6 @@ import pytest
 from apps.accounts.choices import OrganizationKind, Role
 from apps.workflow import outbox
 from tests.catalog.conftest import draft, registered  # noqa: F401  (fixtures)
-from tests.delivery.conftest import (  # noqa: F401  (fixtures: a grant over published data)
-    draft_product,
-    grant,
-    in_review,
-    listed,
-)
 from tests.factories import member, totp_device
 from tests.operators.conftest import (  # noqa: F401  (fixtures)
     _files_dir,

@@ -22,6 +22,7 @@ from apps.catalog.models import DatasetUpload
 from apps.operators import services as operators
 from tests.catalog.conftest import payload
 from tests.conftest import login_web
+from tests.delivery.conftest import grant_apart
 from tests.workflow.permission_matrix import ADMIN_PREFIX, MATRIX, PERSONAS, parse
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,13 @@ def world(
         "event": AuditEvent.objects.filter(target_org_id=merchant.organization_id).first(),
         **webhook_objects(merchant),
         "product": product,
-        "grant": request.getfixturevalue("grant"),
+        "grant": grant_apart(
+            provider,
+            operator_admin,
+            request.getfixturevalue("regulator"),
+            merchant,
+            request.getfixturevalue("tmp_path"),
+        ),
     }
 
 
