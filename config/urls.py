@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("apps.audit.api.urls")),
     path("", include("apps.workflow.api.urls")),
     path("webhooks/", include("apps.webhooks.api.urls")),
+    path("", include("apps.delivery.api.urls")),
 ]
 
 urlpatterns = [

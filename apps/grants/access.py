@@ -74,6 +74,8 @@ def key_guard(key: ApiKey, request) -> None:
     problem = refusal(grant)
     if problem:
         raise KeyRefused(*problem)
+    # Checked for this request: the grant's own endpoints need not load it again.
+    request._request.bound_grant = grant
 
 
 def _require_manager(user: User, grant: Grant) -> None:

@@ -18,6 +18,31 @@ def _bearer(user, **kwargs) -> dict:
     return {"Authorization": f"Bearer {raw}"}
 
 
+# The records endpoint's target, set by build_world: a real grant over published data and
+# the headers of the key bound to it (the fuzzer's random ids would never find it).
+RECORDS: dict = {}
+
+
+def _records_grant(listed, registered, operator, regulator, merchant, data_dir) -> None:
+    from apps.grants.access import key_bind
+    from apps.grants.models import Grant
+    from tests.delivery.conftest import publish
+    from tests.grants.conftest import run_checks, submitted
+    from tests.grants.test_grant_life import approve_all
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    publish(registered[1], data_dir / "fuzz-records.parquet")
+    application = submitted(listed, merchant, fields=["credit_code", "legal_rep"])
+    run_checks(application)
+    approve_all(application, operator, regulator)
+    grant = Grant.objects.get(application=application)
+    key, raw = account_services.api_key_create(
+        organization=merchant.organization, created_by=merchant, name="fuzz grant key"
+    )
+    key_bind(grant=grant, user=merchant, api_key_id=key.pk)
+    RECORDS.update(grant=grant.pk, headers={"Authorization": f"Bearer {raw}"})
+
+
 def _products(operator, regulator, agreement, registered):
     """A draft, one in review and a listed product (tests/products/conftest.py data);
     returns the listed one."""
@@ -35,7 +60,7 @@ def _products(operator, regulator, agreement, registered):
     return products.product_approve(product=made[2], reviewer=regulator)
 
 
-def build_world() -> dict[str, dict]:
+def build_world(data_dir=None) -> dict[str, dict]:
     regulator = member(OrganizationKind.REGULATOR, username="fuzz_regulator")
     provider = member(OrganizationKind.PROVIDER, username="fuzz_provider")
     operator = member(OrganizationKind.OPERATOR, username="fuzz_operator")
@@ -57,6 +82,8 @@ def build_world() -> dict[str, dict]:
     listed = _products(operator, regulator, effective, registered)
     # Applications (a draft, one in review), a grant and a key bound to it (tests/grants).
     bound = grant_objects(operator=operator, merchant=merchant, product=listed)["bound_raw"]
+    if data_dir is not None:
+        _records_grant(listed, registered, operator, regulator, merchant, data_dir)
     return {
         "regulator": _bearer(regulator, allowed_ips=["127.0.0.1/32"]),
         "provider": _bearer(provider),

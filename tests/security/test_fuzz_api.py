@@ -29,6 +29,7 @@ from schemathesis.checks import (
 from schemathesis.config import SchemathesisConfig
 
 from config.wsgi import application as django_application
+from tests.security import fuzz_world
 from tests.security.fuzz_world import build_world
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
@@ -71,7 +72,7 @@ def world(monkeypatch, settings, tmp_path):
     monkeypatch.setattr(
         SimpleRateThrottle, "THROTTLE_RATES", {"anon": "100000/minute", "user": "100000/minute"}
     )
-    yield build_world()
+    yield build_world(tmp_path / "records")
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
@@ -90,6 +91,23 @@ def test_api_answers_as_documented(case, world):
     if not THOROUGH:
         personas = [personas[next(TURNS) % len(personas)]]
     for headers in personas:
+        response = case.call(app=application, headers=headers)
+        case.validate_response(response, checks=CHECKS)
+
+
+@schema.include(path_regex=r"/records/$").parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_the_records_api_answers_as_documented_for_a_real_grant(case, world):
+    """The record API on the world's grant, with its bound key and with a key that is
+    not bound (the fuzzer's random ids would never name a grant that exists)."""
+    case.path_parameters["id"] = fuzz_world.RECORDS["grant"]
+    for headers in (fuzz_world.RECORDS["headers"], world["merchant"]):
         response = case.call(app=application, headers=headers)
         case.validate_response(response, checks=CHECKS)
 

@@ -385,6 +385,10 @@ MATRIX = {
                      "302 200 200 200 200 404 404 404 404 200 200 404"),
     "portal:webhook_delivery_resend": ("POST", "webhook_delivery",
                      "302 403 403 403 403 404 404 404 404 302 403 404"),
+    # Only the grant's holder (its bound key, or its people) reads records: the operator,
+    # the provider and the regulator see the grant and get 403 not_grant_holder.
+    "api:grant-records": ("GET", "records_grant",
+                     "401 403 403 403 403 403 403 403 403 200 200 404"),
     "api:webhook-event-types": ("GET", None,
                      "401 200 200 200 200 200 200 200 200 200 200 200"),
     "api:webhook-endpoint-list": ("GET", None,

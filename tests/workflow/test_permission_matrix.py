@@ -22,6 +22,7 @@ from apps.catalog.models import DatasetUpload
 from apps.operators import services as operators
 from tests.catalog.conftest import payload
 from tests.conftest import login_web
+from tests.delivery.conftest import grant_apart
 from tests.workflow.permission_matrix import ADMIN_PREFIX, MATRIX, PERSONAS, parse
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,13 @@ def world(
         **webhook_objects(merchant),
         "product": product,
         **_grant_objects(operator_admin, request.getfixturevalue("regulator"), merchant, product),
+        "records_grant": grant_apart(
+            provider,
+            operator_admin,
+            request.getfixturevalue("regulator"),
+            merchant,
+            request.getfixturevalue("tmp_path"),
+        ),
     }
 
 

@@ -63,7 +63,10 @@ def _audit_denial(exc, context, status_code: int, code: str) -> None:
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         _audit_denial(exc, context, exc.status, exc.code)
-        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
+        response = Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
+        for header, value in getattr(exc, "headers", {}).items():
+            response[header] = value  # e.g. Retry-After of a 429
+        return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -1,0 +1,237 @@
+"""A record request's parameters, checked against the grant, compiled to one DuckDB query.
+
+Parameters (query string):
+- `fields=a,b`: a subset of the grant's fields (default: all of them).
+- `filter[<field>][<op>]=<value>`: `eq`, `in` (comma-separated), `range` (`low,high`,
+  either side may be empty), `prefix`; on unmasked fields of the grant only.
+- `order=<field>` or `order=-<field>` (descending): one unmasked field of the grant.
+- `cursor`: the opaque `next` of the previous page (signed; bound to the same query).
+- `page_size`: 1..MAX_PAGE_SIZE (default DEFAULT_PAGE_SIZE).
+
+Identifiers in the SQL come only from the grant's scope (quoted); every value is a bound
+parameter, cast to the column's own type, so no caller text is ever SQL.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+from django.core import signing
+from django.utils.translation import gettext as _
+
+from apps.core.exceptions import DomainError
+from apps.delivery.sources import GrantSource
+from apps.delivery.store import ROW, TABLE
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+MAX_FILTERS = 20
+MAX_IN_VALUES = 100
+MAX_VALUE_LENGTH = 500
+OPS = ("eq", "in", "range", "prefix")
+FILTER_PARAM = re.compile(r"^filter\[([^\[\]]{1,100})\]\[([a-z]{1,10})\]$")
+KNOWN = {"fields", "order", "cursor", "page_size", "source", "format"}
+
+
+class RecordQueryError(DomainError):
+    status = 400
+
+
+def refuse(code: str, message, param: str) -> RecordQueryError:
+    return RecordQueryError(message, code=code, details={param: [str(message)]})
+
+
+@dataclass
+class RecordQuery:
+    fields: list[str]
+    filters: list[tuple[str, str, object]] = field(default_factory=list)
+    order: str | None = None
+    descending: bool = False
+    page_size: int = DEFAULT_PAGE_SIZE
+    after: tuple | None = None  # (value, row) of the last row of the previous page
+
+    def shape(self) -> str:
+        """What the cursor is bound to: the same fields, filters and order."""
+        text = json.dumps([self.fields, self.filters, self.order, self.descending], default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def describe(self) -> dict:
+        """For the audit record: names and operators, and the values (the caller's own)."""
+        return {
+            "fields": self.fields,
+            "filters": [[name, op, value] for name, op, value in self.filters],
+            "order": ("-" if self.descending else "") + self.order if self.order else None,
+            "page_size": self.page_size,
+        }
+
+
+def _field(source: GrantSource, name: str, param: str, *, readable: bool = False):
+    grant_field = source.field(name)
+    if grant_field is None:
+        raise refuse("field_unknown", _("The grant has no field %s.") % name[:100], param)
+    if readable and grant_field.masked:
+        raise refuse(
+            "field_masked", _("%s is masked: it cannot be filtered or ordered on.") % name, param
+        )
+    return grant_field
+
+
+def _text(value: str, param: str) -> str:
+    if len(value) > MAX_VALUE_LENGTH or "\x00" in value:
+        raise refuse("filter_invalid", _("The filter value is too long or malformed."), param)
+    return value
+
+
+def _filter_value(op: str, raw: str, param: str):
+    raw = _text(raw, param)
+    if op == "in":
+        values = raw.split(",")
+        if not 0 < len(values) <= MAX_IN_VALUES:
+            raise refuse("filter_invalid", _("in takes 1 to 100 values."), param)
+        return values
+    if op == "range":
+        parts = raw.split(",")
+        if len(parts) != 2 or parts == ["", ""]:
+            raise refuse("filter_invalid", _("range takes low,high (one may be empty)."), param)
+        return [part or None for part in parts]
+    if op == "prefix" and not raw:
+        raise refuse("filter_invalid", _("prefix needs a value."), param)
+    return raw
+
+
+def parse(params, source: GrantSource, *, salt: str) -> RecordQuery:
+    unknown = [k for k in params if k not in KNOWN and not k.startswith("filter")]
+    if unknown:
+        raise refuse("param_unknown", _("Unknown parameter: %s") % unknown[0][:100], "params")
+    names = source.field_names
+    if params.get("fields"):
+        names = []
+        for name in params["fields"].split(","):
+            _field(source, name.strip(), "fields")
+            if name.strip() not in names:
+                names.append(name.strip())
+    query = RecordQuery(fields=names)
+    filters = [k for k in params if k.startswith("filter")]
+    if len(filters) > MAX_FILTERS:
+        raise refuse("filter_invalid", _("At most %d filters.") % MAX_FILTERS, "filter")
+    for key in sorted(filters):
+        match = FILTER_PARAM.match(key)
+        if match is None or match.group(2) not in OPS:
+            raise refuse("filter_invalid", _("Filters are filter[field][op]=value."), key[:100])
+        name, op = match.groups()
+        _field(source, name, key, readable=True)
+        for raw in params.getlist(key) if hasattr(params, "getlist") else [params[key]]:
+            query.filters.append((name, op, _filter_value(op, raw, key)))
+    order = params.get("order") or ""
+    if order:
+        query.descending = order.startswith("-")
+        query.order = order.lstrip("-")
+        _field(source, query.order, "order", readable=True)
+    size = params.get("page_size") or str(DEFAULT_PAGE_SIZE)
+    if not size.isascii() or not size.isdigit() or int(size) < 1 or len(size) > 9:
+        raise refuse("page_size_invalid", _("page_size is a positive whole number."), "page_size")
+    if int(size) > MAX_PAGE_SIZE:
+        raise refuse(
+            "page_size_too_large", _("page_size is at most %d.") % MAX_PAGE_SIZE, "page_size"
+        )
+    query.page_size = int(size)
+    if params.get("cursor"):
+        query.after = read_cursor(params["cursor"], query, salt=salt)
+    return query
+
+
+def read_cursor(token: str, query: RecordQuery, *, salt: str) -> tuple:
+    try:
+        data = signing.loads(token[:2000], salt=salt)
+        if data["q"] != query.shape():
+            raise ValueError
+        return data["v"], int(data["r"])
+    except (signing.BadSignature, ValueError, KeyError, TypeError):
+        raise refuse(
+            "cursor_invalid", _("The cursor is not valid for this query."), "cursor"
+        ) from None
+
+
+def make_cursor(query: RecordQuery, value, row: int, *, salt: str) -> str:
+    value = None if value is None else str(value) if not isinstance(value, (int, str)) else value
+    return signing.dumps({"q": query.shape(), "v": value, "r": row}, salt=salt, compress=True)
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _condition(name: str, op: str, value, types: dict[str, str]) -> tuple[str, list]:
+    column, kind = quote(name), types[name]
+
+    def cast(item) -> str:
+        return f"CAST(? AS {kind})"
+
+    if op == "eq":
+        return f"{column} = {cast(value)}", [value]
+    if op == "ne":
+        return f"{column} IS DISTINCT FROM {cast(value)}", [value]
+    if op == "in":
+        return f"{column} IN ({', '.join(cast(v) for v in value)})", list(value)
+    if op == "range":
+        low, high = value
+        parts, params = [], []
+        if low is not None:
+            parts.append(f"{column} >= {cast(low)}")
+            params.append(low)
+        if high is not None:
+            parts.append(f"{column} <= {cast(high)}")
+            params.append(high)
+        return " AND ".join(parts), params
+    if op == "prefix":
+        return f"starts_with(CAST({column} AS VARCHAR), ?)", [value]
+    raise ValueError(op)
+
+
+def compile_sql(
+    query: RecordQuery, source: GrantSource, types: dict[str, str], below: int | None = None
+) -> tuple[str, list]:
+    """SELECT of one page (page_size + 1 rows, to know whether another follows); `below`
+    bounds `__row` (a window the storage's zone maps skip to, for unordered pages)."""
+    conditions, params = [], []
+    if below is not None:
+        conditions.append(f"{quote(ROW)} < ?")
+        params.append(below)
+    for condition in source.row_filter:  # the grant's own, always applied
+        sql, values = _condition(condition["field"], condition["op"], condition["value"], types)
+        conditions.append(sql)
+        params.extend(str(v) for v in values)
+    for name, op, value in query.filters:
+        sql, values = _condition(name, op, value, types)
+        conditions.append(sql)
+        params.extend(values)
+    order = [f"{quote(ROW)}"]
+    if query.order:
+        column, kind = quote(query.order), types[query.order]
+        direction = "DESC NULLS LAST" if query.descending else "ASC NULLS FIRST"
+        order.insert(0, f"{column} {direction}")
+        if query.after is not None:
+            value, row = query.after
+            row_after = f"{quote(ROW)} > ?"
+            if value is None:
+                sql = f"({column} IS NULL AND {row_after})"
+                sql += "" if query.descending else f" OR {column} IS NOT NULL"
+                params.append(row)
+            else:
+                beyond = "<" if query.descending else ">"
+                sql = f"({column} = CAST(? AS {kind}) AND {row_after}) OR "
+                sql += f"{column} {beyond} CAST(? AS {kind})"
+                sql += f" OR {column} IS NULL" if query.descending else ""
+                params.extend([value, row, value])
+            conditions.append(f"({sql})")
+    elif query.after is not None:
+        conditions.append(f"{quote(ROW)} > ?")
+        params.append(query.after[1])
+    columns = ", ".join(quote(name) for name in [ROW, *query.fields])
+    where = " AND ".join(f"({c})" for c in conditions) or "TRUE"
+    sql = (
+        f"SELECT {columns} FROM {TABLE} WHERE {where} "  # noqa: S608
+        f"ORDER BY {', '.join(order)} LIMIT {int(query.page_size) + 1}"
+    )
+    return sql, params

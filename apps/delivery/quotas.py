@@ -1,0 +1,177 @@
+"""Rate limits and daily quotas of a grant, and its metering.
+
+Fast counters live in Redis (REDIS_URL; the default cache only where no Redis is
+configured): one atomic INCR per window, as in
+apps.core.api.throttles. The per-minute rate counts per grant and per key; the daily
+calls and rows count per grant and are seeded from PostgreSQL (UsageDay) when missing, so
+a Redis restart neither forgets a day's use nor lets the quota start over. Metering
+(`meter`) writes PostgreSQL in the request's transaction, once per request id.
+"""
+
+import contextlib
+import time
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import cache as default_cache
+from django.core.cache.backends.redis import RedisCache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.exceptions import DomainError
+from apps.delivery.models import UsageDay, UsageEvent
+from apps.grants.models import Grant
+
+PREFIX = "delivery"
+
+
+@lru_cache(maxsize=4)
+def _counters_for(url: str):
+    return RedisCache(url, {"TIMEOUT": None}) if url else default_cache
+
+
+def counters():
+    """The store of the fast counters: Redis itself (tests use the real one)."""
+    return _counters_for(settings.REDIS_URL)
+
+
+class Limited(DomainError):
+    status = 429
+
+    def __init__(self, message, *, code: str, retry_after: int):
+        super().__init__(message, code=code, details={"retry_after": retry_after})
+        self.headers = {"Retry-After": str(max(1, int(retry_after)))}
+
+
+def _incr(key: str, ttl: int, seed=None) -> int:
+    """INCR `key`, created (with `seed()` or 0) and given `ttl` when missing."""
+    try:
+        return counters().incr(key)
+    except ValueError:
+        start = seed() if seed else 0
+        if counters().add(key, start + 1, ttl):
+            return start + 1
+        return counters().incr(key)
+
+
+def _seconds_to_midnight() -> int:
+    now = timezone.localtime()
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
+    return int((timezone.make_aware(tomorrow) - now).total_seconds()) + 1
+
+
+def _day_total(grant_id: int, column: str):
+    def seed() -> int:
+        usage = UsageDay.objects.filter(grant_id=grant_id, day=timezone.localdate()).first()
+        return getattr(usage, column) if usage else 0
+
+    return seed
+
+
+def _day_key(grant_id: int, what: str) -> str:
+    return f"{PREFIX}:{what}:{grant_id}:{timezone.localdate().isoformat()}"
+
+
+def admit(grant: Grant, key_id: int | None) -> int | None:
+    """Counts the call against the rate and the daily calls, or raises Limited. Returns
+    the rows the grant may still read today (None: no row quota)."""
+    window, into = divmod(time.time(), 60)
+    windows = [f"{PREFIX}:rate:g{grant.pk}:{int(window)}"]
+    if key_id:
+        windows.append(f"{PREFIX}:rate:k{key_id}:{int(window)}")
+    taken = []
+    for counter in windows:
+        taken.append(counter)
+        if _incr(counter, 120) > grant.rate_per_minute:
+            for done in taken:
+                counters().decr(done)
+            raise Limited(
+                _("Too many requests for this grant; slow down."),
+                code="rate_limited",
+                retry_after=60 - into,
+            )
+    if grant.calls_per_day is not None:
+        key = _day_key(grant.pk, "calls")
+        if _incr(key, 90000, _day_total(grant.pk, "calls")) > grant.calls_per_day:
+            counters().decr(key)
+            release(grant, key_id)
+            raise Limited(
+                _("The grant's calls for today are used up."),
+                code="quota_exhausted",
+                retry_after=_seconds_to_midnight(),
+            )
+    if grant.rows_per_day is None:
+        return None
+    key = _day_key(grant.pk, "rows")
+    used = counters().get(key)
+    if used is None:
+        counters().add(key, _day_total(grant.pk, "rows")(), 90000)
+        used = counters().get(key) or 0
+    left = grant.rows_per_day - used
+    if left <= 0:
+        refund_call(grant)
+        release(grant, key_id)
+        raise Limited(
+            _("The grant's rows for today are used up."),
+            code="quota_exhausted",
+            retry_after=_seconds_to_midnight(),
+        )
+    return left
+
+
+def release(grant: Grant, key_id: int | None) -> None:
+    """Gives back the rate counts of a call that was refused after admission."""
+    window = int(time.time() // 60)
+    for counter in [f"{PREFIX}:rate:g{grant.pk}:{window}"] + (
+        [f"{PREFIX}:rate:k{key_id}:{window}"] if key_id else []
+    ):
+        with contextlib.suppress(ValueError):
+            counters().decr(counter)
+
+
+def refund_call(grant: Grant) -> None:
+    if grant.calls_per_day is None:
+        return
+    with contextlib.suppress(ValueError):
+        counters().decr(_day_key(grant.pk, "calls"))
+
+
+def count_rows(grant: Grant, rows: int) -> None:
+    """After `meter` (same transaction): a missing counter is seeded from PostgreSQL,
+    which already holds this request's rows."""
+    if grant.rows_per_day is None or not rows:
+        return
+    key = _day_key(grant.pk, "rows")
+    try:
+        counters().incr(key, rows)
+    except ValueError:
+        if not counters().add(key, _day_total(grant.pk, "rows")(), 90000):
+            counters().incr(key, rows)
+
+
+def meter(grant: Grant, *, request_id: str, rows: int, size: int) -> bool:
+    """Adds one call, its rows and bytes to the grant's day, once per request id (False if
+    this request id was already metered). Runs in the caller's transaction."""
+    day = timezone.localdate()
+    try:
+        with transaction.atomic():
+            UsageEvent.objects.create(
+                request_id=request_id, grant=grant, day=day, rows=rows, bytes=size
+            )
+    except IntegrityError:
+        return False
+    updated = UsageDay.objects.filter(grant=grant, day=day).update(
+        calls=F("calls") + 1, rows=F("rows") + rows, bytes=F("bytes") + size
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                UsageDay.objects.create(grant=grant, day=day, calls=1, rows=rows, bytes=size)
+        except IntegrityError:
+            UsageDay.objects.filter(grant=grant, day=day).update(
+                calls=F("calls") + 1, rows=F("rows") + rows, bytes=F("bytes") + size
+            )
+    return True

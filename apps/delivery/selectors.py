@@ -1,0 +1,45 @@
+"""Who may read a grant's records: its bound key, or the merchant's own people with a
+session, and only while the grant is usable (apps.grants.access.refusal)."""
+
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import ApiKey
+from apps.audit.services import audit_record_denial
+from apps.core.exceptions import PermissionDeniedError
+from apps.core.permissions import VIEW
+from apps.grants.access import refusal
+from apps.grants.models import Grant, GrantKey
+from apps.workflow.policy import get_object_for
+
+
+def _deny(user, key, grant: Grant, code: str, message) -> PermissionDeniedError:
+    audit_record_denial(
+        actor=key if key is not None else user,
+        action="delivery.records.read",
+        target=grant,
+        target_org=grant.merchant_id,
+        reason=code,
+    )
+    error = PermissionDeniedError(message, code=code)
+    error.audited = True
+    return error
+
+
+def grant_for_records(*, user, key, pk, request=None) -> Grant:
+    """The grant if the caller may read its records now; 404 when hidden, 403 with a code
+    otherwise (both audited)."""
+    checked = getattr(request, "bound_grant", None) if request is not None else None
+    if isinstance(key, ApiKey) and checked is not None and checked.pk == int(pk):
+        return checked  # the key guard loaded it and found it usable in this request
+    grant = get_object_for(user, Grant, pk, VIEW)
+    grant = Grant.objects.select_related("product__agreement").get(pk=grant.pk)
+    if grant.merchant_id != getattr(user, "organization_id", None):
+        raise _deny(
+            user, key, grant, "not_grant_holder", _("Only the grant's holder reads its records.")
+        )
+    if isinstance(key, ApiKey) and not GrantKey.objects.filter(grant=grant, api_key=key).exists():
+        raise _deny(user, key, grant, "key_not_bound", _("This key is not bound to the grant."))
+    problem = refusal(grant)
+    if problem:
+        raise _deny(user, key, grant, *problem)
+    return grant

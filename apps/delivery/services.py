@@ -1,0 +1,196 @@
+"""Serving one page of a grant's records: checked, filtered, masked, watermarked,
+metered and audited (apps.delivery.query says what a request may ask)."""
+
+import threading
+import uuid
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from apps.audit.services import audit_record, audit_record_denial
+from apps.catalog.choices import FieldType
+from apps.delivery import quotas
+from apps.delivery.query import RecordQuery, compile_sql, make_cursor, parse, refuse
+from apps.delivery.sources import GrantSource, NoData, grant_source
+from apps.delivery.store import ROW, open_store
+from apps.grants.models import Grant
+from apps.security.masking import mask_values
+from apps.security.watermark import Fingerprint, TextField, derive_key, embed_table
+
+QUERY_TIMEOUT = 10.0
+WINDOW = 8192
+AUDIT_ACTION = "delivery.records.read"
+
+
+@dataclass
+class Page:
+    columns: list[str]
+    table: pa.Table
+    next_cursor: str | None
+    watermark: str
+    query: RecordQuery
+    source: GrantSource
+
+    def rows(self) -> list[dict]:
+        return self.table.to_pylist()
+
+
+def cursor_salt(grant: Grant) -> str:
+    return f"apps.delivery.cursor:{grant.pk}"
+
+
+def watermark_id(grant: Grant) -> str:
+    return f"wm1:grant:{grant.pk}"
+
+
+def fingerprint(grant: Grant) -> Fingerprint:
+    master = salted_hmac("apps.delivery.watermark", "master").digest()
+    return Fingerprint(grant_id=str(grant.pk), key=derive_key(master, str(grant.pk)))
+
+
+def _run(connection, sql: str, params: list) -> pa.Table:
+    timer = threading.Timer(QUERY_TIMEOUT, connection.interrupt)
+    timer.start()
+    try:
+        return connection.execute(sql, params).to_arrow_table()
+    except duckdb.InterruptException:
+        raise refuse("query_timeout", _("The request ran too long."), "filter") from None
+    except (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.BinderException):
+        raise refuse(
+            "filter_invalid", _("A filter value does not suit its field."), "filter"
+        ) from None
+    finally:
+        timer.cancel()
+
+
+def _select(connection, query: RecordQuery, source: GrantSource, store) -> pa.Table:
+    """The page's rows. In storage order, a window of `__row` after the cursor is read
+    first (DuckDB skips the other row groups), widened until it holds a page or reaches
+    the end; with an ORDER BY, one query."""
+    if query.order:
+        return _run(connection, *compile_sql(query, source, store.types))
+    start = query.after[1] + 1 if query.after else 0
+    width = max(WINDOW, query.page_size * 16)
+    while True:
+        below = start + width
+        table = _run(connection, *compile_sql(query, source, store.types, below=below))
+        if table.num_rows > query.page_size or below > store.last_row:
+            return table
+        width *= 8
+
+
+def _protect(table: pa.Table, grant: Grant, source: GrantSource) -> pa.Table:
+    """Masks every masked column (pseudonyms scoped by grant), then watermarks the
+    unmasked text columns."""
+    marked = []
+    for index, name in enumerate(table.column_names):
+        grant_field = source.field(name)
+        if grant_field.masked:
+            masked = mask_values(
+                grant_field.masking, table.column(index), scope=f"grant:{grant.pk}"
+            )
+            table = table.set_column(index, pa.field(name, pa.string()), masked)
+        elif grant_field.data_type == FieldType.STRING:
+            marked.append(TextField(name))
+    return embed_table(table, fingerprint(grant), marked) if marked else table
+
+
+def _page(grant: Grant, params, rows_left: int | None) -> Page:
+    source = grant_source(grant, params.get("source"))
+    query = parse(params, source, salt=cursor_salt(grant))
+    if rows_left is not None:
+        query.page_size = min(query.page_size, rows_left)
+    store = open_store(source.version)
+    types = store.types
+    connection = store.connection()
+    try:
+        needed = [*query.fields, *(c["field"] for c in source.row_filter)]
+        if any(name not in types for name in needed):
+            raise NoData(_("The data no longer has every field of the grant."))
+        table = _select(connection, query, source, store)
+    finally:
+        connection.close()
+    next_cursor = None
+    if table.num_rows > query.page_size:
+        table = table.slice(0, query.page_size)
+        last = table.slice(query.page_size - 1, 1).to_pylist()[0]
+        value = last[query.order] if query.order else None
+        next_cursor = make_cursor(query, value, last[ROW], salt=cursor_salt(grant))
+    table = table.drop_columns([ROW])
+    return Page(
+        columns=list(query.fields),
+        table=_protect(table, grant, source),
+        next_cursor=next_cursor,
+        watermark=watermark_id(grant),
+        query=query,
+        source=source,
+    )
+
+
+def _actor(user, key):
+    return key if key is not None else user
+
+
+def records_read(*, grant: Grant, user, key=None, params, render) -> tuple[Page, bytes]:
+    """One page, rendered by `render(page) -> bytes`; limits, metering and audit included.
+    Every refusal is audited (who, grant, what was asked) and re-raised."""
+    key_id = getattr(key, "pk", None)
+    try:
+        rows_left = quotas.admit(grant, key_id)
+    except quotas.Limited as limited:
+        records_denied(grant=grant, user=user, key=key, params=params, code=limited.code)
+        limited.audited = True
+        raise
+    try:
+        page = _page(grant, params, rows_left)
+        body = render(page)
+        with transaction.atomic():
+            request_id = uuid.uuid4().hex
+            quotas.meter(grant, request_id=request_id, rows=page.table.num_rows, size=len(body))
+            quotas.count_rows(grant, page.table.num_rows)
+            audit_record(
+                actor=_actor(user, key),
+                action=AUDIT_ACTION,
+                target=grant,
+                target_org=grant.merchant_id,
+                data={
+                    **page.query.describe(),
+                    "source": page.source.resource_id,
+                    "version": page.source.version.pk,
+                    "rows": page.table.num_rows,
+                    "bytes": len(body),
+                    "watermark": page.watermark,
+                    "request": request_id,
+                },
+            )
+    except Exception as problem:
+        quotas.refund_call(grant)
+        quotas.release(grant, key_id)
+        code = getattr(problem, "code", type(problem).__name__)
+        records_denied(grant=grant, user=user, key=key, params=params, code=code)
+        if hasattr(problem, "code"):  # a DomainError: audited here, with the grant
+            problem.audited = True
+        raise
+    return page, body
+
+
+def records_denied(*, grant: Grant | None, user, key, params, code: str) -> None:
+    """The audit record of a refused read: who, which grant, what was asked (names and
+    the caller's own filter values; never data)."""
+    asked = {
+        name: str(value)[:200]
+        for name, value in (params.items() if params is not None else [])
+        if name != "cursor"
+    }
+    audit_record_denial(
+        actor=_actor(user, key),
+        action=AUDIT_ACTION,
+        target=grant,
+        target_org=getattr(grant, "merchant_id", None),
+        reason=str(code)[:100],
+        data={"asked": asked},
+    )

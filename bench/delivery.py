@@ -1,0 +1,229 @@
+"""Record API benchmark, part (a) (not a test, not run in CI). PostgreSQL and Redis.
+
+    python bench/delivery.py [--rows 1000000] [--seconds 10] [--db bench_delivery]
+                             [--redis redis://127.0.0.1:6379/12]
+
+Drops and recreates the database --db, migrates it, builds a real grant (the same
+helpers as the fuzz world: provider, operator, agreement, listed product, application
+approved by the operator and the regulator, a key bound to the grant), publishes a
+--rows dataset with personal fields (Parquet, as a DatasetVersion of the resource) and
+loads the same rows into an indexed PostgreSQL table. Then, in one run, through the whole
+Django stack (the test client: middleware, authentication, the key guard):
+1. the governed record API: 100-row pages following the keyset cursor, the grant's row
+   filter, masking of legal_rep, watermark, rate/quota counters in Redis, metering and
+   an audit event per page;
+2. a plain Django view serving the same 100-row pages by keyset from the PostgreSQL table,
+   no authentication, no checks;
+and prints both rates (requests/s) and their ratio. Uses --redis's database (FLUSHDB at
+the start).
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PAGE = 100
+
+
+def setup_django(db: str, redis: str) -> None:
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{db}"
+    os.environ["REDIS_URL"] = redis
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ.setdefault("DATA_DIR", str(ROOT / "var" / "bench-delivery"))
+    import django
+    from django.conf import settings
+
+    settings.ROOT_URLCONF = "__main__"
+    django.setup()
+
+
+def recreate_database(db: str) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        c.execute(f'CREATE DATABASE "{db}"')
+
+
+def plain_page(request):
+    """The baseline: the same rows from PostgreSQL by keyset, nothing checked."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    after = int(request.GET.get("after", "-1"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, credit_code, legal_rep, reg_capital FROM bench_rows "
+            "WHERE id > %s ORDER BY id LIMIT %s",
+            [after, PAGE],
+        )
+        rows = cursor.fetchall()
+    results = [{"credit_code": c, "legal_rep": n, "reg_capital": str(r)} for _i, c, n, r in rows]
+    return JsonResponse({"results": results, "next": rows[-1][0] if rows else None})
+
+
+def _urlpatterns():
+    from django.urls import path
+
+    from config.urls import urlpatterns as platform
+
+    return [path("bench/plain/", plain_page), *platform]
+
+
+def make_rows(rows: int):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    index = pa.array(range(rows), pa.int64())
+    names = pa.array(["张三", "李四", "王五", "赵六", "钱七", "孙八", "周九"])
+    return pa.table(
+        {
+            "credit_code": pc.binary_join_element_wise(
+                "91450100MA", pc.utf8_lpad(pc.cast(index, pa.string()), 8, "0"), ""
+            ),
+            "legal_rep": pc.binary_join_element_wise(
+                pc.take(names, pc.remainder(index, 7)), "某", ""
+            ),
+            "reg_capital": pc.cast(
+                pc.cast(pc.remainder(index, 1001), pa.int32()), pa.decimal128(18, 2)
+            ),
+        }
+    )
+
+
+def publish(resource, table, path: Path):
+    import hashlib
+
+    import pyarrow.parquet as pq
+
+    from apps.catalog.models import DatasetVersion
+
+    pq.write_table(table, path)
+    version = DatasetVersion.objects.create(
+        resource=resource,
+        number=resource.versions.count() + 1,
+        parquet_path=str(path),
+        row_count=table.num_rows,
+        byte_size=path.stat().st_size,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        schema=[
+            {"name": "credit_code", "type": "string"},
+            {"name": "legal_rep", "type": "string"},
+            {"name": "reg_capital", "type": "decimal"},
+        ],
+    )
+    resource.current_version = version
+    resource.save(update_fields=["current_version"])
+
+
+def load_postgres(table) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_rows (id bigint PRIMARY KEY, credit_code text, "
+            "legal_rep text, reg_capital numeric(18, 2))"
+        )
+        raw = cursor.cursor
+        columns = table.to_pydict()
+        with raw.copy("COPY bench_rows FROM STDIN") as copy:
+            for i, row in enumerate(
+                zip(
+                    columns["credit_code"],
+                    columns["legal_rep"],
+                    columns["reg_capital"],
+                    strict=True,
+                )
+            ):
+                copy.write_row((i, *row))
+        cursor.execute("CREATE INDEX ON bench_rows (credit_code)")
+        cursor.execute("ANALYZE bench_rows")
+
+
+def build(rows: int, data_dir: Path):
+    from apps.catalog.models import DataResource
+    from apps.grants.models import Grant
+    from tests.security import fuzz_world
+
+    fuzz_world.build_world(data_dir)
+    grant = Grant.objects.get(pk=fuzz_world.RECORDS["grant"])
+    Grant.objects.filter(pk=grant.pk).update(
+        rate_per_minute=10**9, calls_per_day=10**9, rows_per_day=10**12
+    )
+    resource = DataResource.objects.get(pk=grant.scope["sources"][0]["resource"])
+    table = make_rows(rows)
+    publish(resource, table, data_dir / "bench.parquet")
+    load_postgres(table)
+    return grant, fuzz_world.RECORDS["headers"]["Authorization"]
+
+
+def measure(client, first_url, next_url, seconds: float, **headers) -> tuple[float, int]:
+    done, rows, cursor = 0, 0, None
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        response = client.get(next_url(cursor) if cursor else first_url, **headers)
+        assert response.status_code == 200, response.content[:300]
+        body = response.json()
+        rows += len(body["results"])
+        cursor = body["next"]
+        done += 1
+    return done / (time.perf_counter() - start), rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--db", default="bench_delivery")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/12")
+    args = parser.parse_args()
+    recreate_database(args.db)
+    setup_django(args.db, args.redis)
+    from urllib.parse import quote
+
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from apps.audit.models import AuditEvent
+    from apps.delivery.quotas import counters
+
+    setup_test_environment()  # the test client; DEBUG stays off
+    globals()["urlpatterns"] = _urlpatterns()  # ROOT_URLCONF is this module
+    call_command("migrate", verbosity=0)
+    counters().clear()
+    data_dir = Path(os.environ["DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    grant, authorization = build(args.rows, data_dir)
+    print(f"built {args.rows:,} rows in {time.perf_counter() - started:.1f}s")
+    client = Client()
+    records = f"/api/v1/grants/{grant.pk}/records/"
+    first = f"{records}?page_size={PAGE}"
+
+    def governed_next(cursor):
+        return f"{first}&cursor={quote(cursor)}"
+
+    started = time.perf_counter()
+    client.get(first, HTTP_AUTHORIZATION=authorization)  # builds the DuckDB copy once
+    print(f"DuckDB copy built in {time.perf_counter() - started:.1f}s")
+    audited = AuditEvent.objects.filter(action="delivery.records.read").count()
+    governed, governed_rows = measure(
+        client, first, governed_next, args.seconds, HTTP_AUTHORIZATION=authorization
+    )
+    audited = AuditEvent.objects.filter(action="delivery.records.read").count() - audited
+    plain, plain_rows = measure(
+        client, "/bench/plain/", lambda after: f"/bench/plain/?after={after}", args.seconds
+    )
+    print(f"governed record API: {governed:8.1f} requests/s ({governed_rows:,} rows, "
+          f"{audited} audit events)")  # fmt: skip
+    print(f"plain Django view:   {plain:8.1f} requests/s ({plain_rows:,} rows)")
+    print(f"ratio governed/plain: {governed / plain:.2f} (target >= 0.5)")
+
+
+if __name__ == "__main__":
+    main()

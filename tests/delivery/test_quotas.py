@@ -1,0 +1,63 @@
+"""Rate limits and daily quotas answer 429 with Retry-After and a code; metering in
+PostgreSQL counts each served request once, and survives a flush of Redis."""
+
+import pytest
+
+from apps.delivery.models import UsageDay, UsageEvent
+from apps.delivery.quotas import counters
+from apps.grants.models import Grant
+from tests.delivery.conftest import url
+
+pytestmark = pytest.mark.django_db
+
+
+def limit(grant, **values) -> None:
+    Grant.objects.filter(pk=grant.pk).update(**values)
+
+
+def flush_my_redis_db() -> None:
+    """FLUSHDB of this run's own Redis database (TEST_REDIS_URL), never FLUSHALL."""
+    counters().clear()
+
+
+def test_the_rate_per_minute_answers_429_rate_limited(key_client, grant):
+    limit(grant, rate_per_minute=3)
+    answers = [key_client.get(url(grant, page_size=1)) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[3].json()["code"] == "rate_limited"
+    assert 1 <= int(answers[3]["Retry-After"]) <= 60
+
+
+def test_calls_per_day_answers_quota_exhausted_even_after_redis_forgets(key_client, grant):
+    limit(grant, calls_per_day=3)
+    for _ in range(2):
+        assert key_client.get(url(grant, page_size=1)).status_code == 200
+    flush_my_redis_db()  # the counters are rebuilt from PostgreSQL
+    assert key_client.get(url(grant, page_size=1)).status_code == 200
+    refused = key_client.get(url(grant, page_size=1))
+    assert (refused.status_code, refused.json()["code"]) == (429, "quota_exhausted")
+    assert int(refused["Retry-After"]) > 0
+
+
+def test_rows_per_day_shortens_the_last_page_then_refuses(key_client, grant):
+    limit(grant, rows_per_day=25)
+    assert len(key_client.get(url(grant, page_size=20)).json()["results"]) == 20
+    flush_my_redis_db()
+    assert len(key_client.get(url(grant, page_size=20)).json()["results"]) == 5
+    refused = key_client.get(url(grant, page_size=20))
+    assert (refused.status_code, refused.json()["code"]) == (429, "quota_exhausted")
+
+
+def test_metering_totals_are_exact_across_a_redis_flush(key_client, grant):
+    sizes = [3, 7, 11, 2, 5]
+    served = []
+    for i, size in enumerate(sizes):
+        if i == 2:
+            flush_my_redis_db()
+        response = key_client.get(url(grant, page_size=size))
+        assert response.status_code == 200
+        served.append(len(response.content))
+    key_client.get(url(grant, page_size=5000))  # refused: not metered
+    usage = UsageDay.objects.get(grant=grant)
+    assert (usage.calls, usage.rows, usage.bytes) == (5, sum(sizes), sum(served))
+    assert UsageEvent.objects.filter(grant=grant).count() == 5
