@@ -70,13 +70,12 @@ def application_move(application: AccessApplication, to: str, *, actor, note: st
         "note": note or "",
         "at": timezone.now(),
     }
-    for organization in {application.merchant_id, application.product.operator_id}:
-        events.event_publish(
-            organization=organization,
-            event_type=APPLICATION_STATUS_CHANGED,
-            payload=payload,
-            target=application,
-        )
+    events.event_publish_to(
+        organizations=(application.merchant_id, application.product.operator_id),
+        event_type=APPLICATION_STATUS_CHANGED,
+        payload=payload,
+        target=application,
+    )
 
 
 def _lock(application: AccessApplication) -> AccessApplication:
@@ -221,8 +220,7 @@ def application_withdraw(*, application: AccessApplication, user: User, note: st
     application_move(application, A.WITHDRAWN, actor=user, note=note)
     application.decided_at = timezone.now()
     application.save()
-    for step in review.steps_for(application).filter(decision=StepDecision.PENDING):
-        review.step_cancel(application, stage=step.stage, comment=_("Withdrawn by the applicant."))
+    review.steps_cancel_all(application, comment=_("Withdrawn by the applicant."))
     return application
 
 

@@ -127,8 +127,7 @@ def finish(application: AccessApplication, to: str, *, actor, note: str = "") ->
     application_move(application, to, actor=actor, note=note)
     application.decided_at = timezone.now()
     application.save()
-    for step in review.steps_for(application).filter(decision=StepDecision.PENDING):
-        review.step_cancel(application, stage=step.stage, comment=note)
+    review.steps_cancel_all(application, comment=note)
     grant = grant_issue(application, actor=actor) if to == A.APPROVED else None
     title = (
         _("Application #%(id)d was approved") if grant else _("Application #%(id)d was rejected")

@@ -46,10 +46,12 @@ def grant_move(grant: Grant, to: str, *, actor, note: str = "") -> None:
         "note": note or "",
         "at": timezone.now(),
     }
-    for organization in {grant.merchant_id, grant.product.operator_id}:
-        events.event_publish(
-            organization=organization, event_type=GRANT_EVENT, payload=payload, target=grant
-        )
+    events.event_publish_to(
+        organizations=(grant.merchant_id, grant.product.operator_id),
+        event_type=GRANT_EVENT,
+        payload=payload,
+        target=grant,
+    )
 
 
 def _end_of(day) -> datetime:

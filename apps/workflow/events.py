@@ -38,3 +38,11 @@ def event_publish(*, organization, event_type: str, payload: dict, target=None) 
         raise LookupError(f"unknown event type {event_type!r}: register it first")
     for subscriber in _subscribers:
         subscriber(organization=organization, event_type=event_type, payload=payload, target=target)
+
+
+def event_publish_to(*, organizations, event_type: str, payload: dict, target=None) -> None:
+    """The same event to each of several organizations (each once)."""
+    for organization in dict.fromkeys(organizations):
+        event_publish(
+            organization=organization, event_type=event_type, payload=payload, target=target
+        )

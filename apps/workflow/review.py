@@ -102,3 +102,12 @@ def step_cancel(obj: Model, *, stage: str, comment: str = "") -> int:
         .filter(stage=stage, decision=Decision.PENDING)
         .update(decision=Decision.CANCELLED, decided_at=timezone.now(), comment=comment or "")
     )
+
+
+def steps_cancel_all(obj: Model, *, comment: str = "") -> int:
+    """Closes every open step of the object at once (withdrawn, finished elsewhere)."""
+    return (
+        _of(obj)
+        .filter(decision=Decision.PENDING)
+        .update(decision=Decision.CANCELLED, decided_at=timezone.now(), comment=comment or "")
+    )
