@@ -1,0 +1,5 @@
+"""Delivery's models, one module per concern; each is imported here so Django finds it."""
+
+from apps.delivery.models.usage import UsageDay, UsageEvent
+
+__all__ = ["UsageDay", "UsageEvent"]
