@@ -9,7 +9,7 @@ PORT="${PORT:-8000}"
 PY="$ROOT/.venv/bin/python"
 
 "$PY" manage.py migrate --noinput -v0
-"$PY" manage.py seed_demo
+PORT="$PORT" "$PY" manage.py seed_demo
 
 echo "==> starting Celery worker + beat (embedded broker under DATA_DIR/broker, default var/broker)"
 # The beat schedule file and every broker folder live under DATA_DIR (settings).
@@ -27,8 +27,8 @@ cat <<MSG
 
   Port $PORT taken?      PORT=8001 make run
   Locked out after failed sign-ins?
-                       DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python manage.py axes_reset_username <username>
-                       (or axes_reset to clear every lockout)
+                       DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python manage.py unlock_sign_in --username <username>
+                       (--ip ADDRESS lifts every lock of one address)
 
 MSG
 "$PY" manage.py runserver "127.0.0.1:$PORT" --noreload

@@ -1,14 +1,11 @@
 """Today's to-dos of a regulator: live counts (each one indexed query), read on every
 visit of the console home, before the precomputed figures."""
 
-from dataclasses import dataclass
-from urllib.parse import urlencode
-
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog import selectors as catalog
+from apps.core.todos import Todo, link
 from apps.grants import selectors as grants
 from apps.operators import selectors as operators
 from apps.operators.report_due import overdue_reports
@@ -20,26 +17,6 @@ OBJECTION_PAGES = {
     "catalog.dataresource": "console:registration_review",
     "operators.authorizationagreement": "console:agreement_review",
 }
-
-
-def link(name: str, *args, **query) -> str | None:
-    """The URL of a console page with a query string, or None while the page does not
-    exist (the application and grant pages arrive with their own branch)."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-    query = {key: value for key, value in query.items() if value not in (None, "")}
-    return f"{url}?{urlencode(query)}" if query else url
-
-
-@dataclass(frozen=True)
-class Todo:
-    key: str
-    label: str
-    count: int
-    url: str | None
-    urgent: bool = False
 
 
 def todos(user) -> list[Todo]:

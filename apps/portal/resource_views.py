@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.catalog import metadata, selectors, services
+from apps.catalog.choices import RegistrationStatus
 from apps.catalog.models import DataResource
 from apps.core.exceptions import DomainError
 from apps.core.forms import NoteForm, add_domain_error, run_action
@@ -25,7 +26,12 @@ from apps.workflow.policy import get_object_for
 @login_required
 def resource_list(request):
     resources = selectors.resource_list(user=request.user, mine=True)
-    return render(request, "portal/resources/list.html", {"resources": resources})
+    # The home's to-dos link here filtered by status; unknown values are ignored.
+    statuses = [s for s in request.GET.getlist("status") if s in RegistrationStatus.values]
+    if statuses:
+        resources = resources.filter(status__in=statuses)
+    context = {"resources": resources, "statuses": [RegistrationStatus(s).label for s in statuses]}
+    return render(request, "portal/resources/list.html", context)
 
 
 def _edit(request, resource: DataResource | None):

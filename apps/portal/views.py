@@ -13,13 +13,15 @@ from apps.accounts.models import ApiKey
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error, flash_domain_error
 from apps.core.permissions import MANAGE
+from apps.portal import homes
 from apps.workflow import policy
 from apps.workflow.policy import get_object_for
 
 
 @login_required
 def home(request):
-    return render(request, "portal/home.html", {"organization": request.user.organization})
+    context = {"organization": request.user.organization, **homes.home_context(request.user)}
+    return render(request, "portal/home.html", context)
 
 
 @never_cache

@@ -2,6 +2,8 @@
 catalog and operator. It lives in the top layer (console) because it seeds every app.
 Idempotent: running it twice changes nothing."""
 
+import os
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -139,7 +141,8 @@ class Command(BaseCommand):
         if grant is None:
             return
         out = self.stdout
-        url = f"http://127.0.0.1:8000/api/v1/grants/{grant.pk}/"
+        port = os.environ.get("PORT", "8000")
+        url = f"http://127.0.0.1:{port}/api/v1/grants/{grant.pk}/"
         out.write(f"Grant {grant.number} (merchant-a) has a bound API key, which reads only it:")
         if raw:
             out.write(f"  key (shown once): {raw}")
