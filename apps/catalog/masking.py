@@ -1,65 +1,9 @@
-"""The default masking rules of fields (choices.MaskingRule), as pure functions.
-
-Each takes the value as text and returns the masked text; `None` stays `None`.
-`redact` removes the value entirely: callers drop the column.
+"""The masking policy of fields (choices.MaskingRule): which rule is at least as strong as
+another, the default of each kind of personal information, and the rule applied when
+reading. `redact` removes the value entirely: callers drop the column.
 """
 
-import hashlib
-import hmac
-
 from apps.catalog.choices import MaskingRule, PersonalInfo
-
-STAR = "*"
-# Two-character family names; every other Chinese name keeps its first character.
-COMPOUND_SURNAMES = frozenset(
-    {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容"}
-    | {"长孙", "宇文", "司徒", "夏侯", "令狐", "端木", "独孤", "南宫", "西门"}
-)
-
-
-def _keep(value: str, head: int, tail: int) -> str:
-    if len(value) <= head + tail:
-        return STAR * len(value)
-    return value[:head] + STAR * (len(value) - head - tail) + (value[-tail:] if tail else "")
-
-
-def mask_partial(value: str) -> str:
-    if len(value) <= 2:
-        return value[:1] + STAR * (len(value) - 1)
-    return value[0] + STAR * (len(value) - 2) + value[-1]
-
-
-def mask_id_number(value: str) -> str:
-    return _keep(value, 6, 4)
-
-
-def mask_mobile(value: str) -> str:
-    return _keep(value, 3, 4)
-
-
-def mask_name(value: str) -> str:
-    value = value.strip()
-    if " " in value:  # Latin-script names: keep the family name, written last
-        *given, family = value.split()
-        return " ".join(STAR * len(part) for part in given) + " " + family
-    keep = 2 if value[:2] in COMPOUND_SURNAMES and len(value) > 2 else 1
-    return value[:keep] + STAR * (len(value) - keep)
-
-
-def mask_address(value: str) -> str:
-    """At most the first 6 characters and never more than half of them: a short address
-    is mostly house number. A fixed tail: the number of stars would hint at its length."""
-    if not value:
-        return value
-    return value[: min(6, len(value) // 2)] + STAR * 4
-
-
-def mask_hash(value: str, key: str, key_id: str = "") -> str:
-    """A pseudonym: stable per key, so equal values can still be joined; 16 hex digits
-    (64 bits), after the key's id when given ("k1:..."), so a rotation shows."""
-    digest = hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()[:16]
-    return f"{key_id}:{digest}" if key_id else digest
-
 
 # How much of a value each rule lets through: a personal field accepts no rule weaker than
 # its default (apps.catalog.validation).
@@ -101,32 +45,23 @@ def effective_rule(rule: str, personal_info: str) -> str:
     return rule
 
 
-# The rules added for delivery (bank card, e-mail, generalizations) are computed by
-# apps.security.masking, which registers its function here at start-up: catalog sits below
-# security and cannot import it. Unregistered, such a value is withheld (fail closed).
-_delivery_masker = None
+# The masks themselves are computed by apps.security.masking (one implementation for the
+# catalog preview, the record API, exports and the sandbox), which registers its function
+# here at start-up: catalog sits below security and cannot import it. Unregistered, every
+# masked value is withheld (fail closed).
+_masker = None
 
 
 def register_delivery_masker(function) -> None:
-    global _delivery_masker
-    _delivery_masker = function
+    global _masker
+    _masker = function
 
 
-def mask_value(rule: str, value, *, key: str = "", key_id: str = "") -> str | None:
+def mask_value(rule: str, value) -> str | None:
+    """`value` as a reader of a field with `rule` sees it (None: withheld)."""
     if value is None or rule == MaskingRule.REDACT:
         return None
     text = value if isinstance(value, str) else str(value)
     if rule == MaskingRule.NONE:
         return text
-    if rule == MaskingRule.HASH:
-        return mask_hash(text, key, key_id)
-    functions = {
-        MaskingRule.PARTIAL: mask_partial,
-        MaskingRule.ID_NUMBER: mask_id_number,
-        MaskingRule.MOBILE: mask_mobile,
-        MaskingRule.NAME: mask_name,
-        MaskingRule.ADDRESS: mask_address,
-    }
-    if rule in functions:
-        return functions[rule](text)
-    return _delivery_masker(rule, text) if _delivery_masker else None
+    return _masker(rule, text) if _masker else None

@@ -98,7 +98,7 @@ def hash_key(key_id: str | None = None) -> tuple[str, str]:
 
 def keyed_hash(text: str, *, key_id: str, secret: str, scope: str = "") -> str:
     """`h1:<key id>:<hex>`. The version and scope are inside the MAC (domain separation:
-    the catalog's older pseudonyms from the same key are unrelated to these)."""
+    a pseudonym of one scope is unrelated to the same value's in another)."""
     message = f"{HASH_VERSION}\x00{scope}\x00{text}".encode()
     for counter in range(64):
         salted = message if not counter else bytes([counter]) + message

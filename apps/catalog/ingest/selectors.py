@@ -15,7 +15,6 @@ from apps.catalog.ingest.mapping import field_specs, saved_mapping
 from apps.catalog.ingest.readers import peek
 from apps.catalog.masking import effective_rule, mask_value
 from apps.catalog.models import PREVIEW, DataResource, DatasetUpload
-from apps.catalog.pseudonyms import current_pseudonym_key
 from apps.core.exceptions import PermissionDeniedError
 from apps.workflow.policy import get_object_for
 
@@ -73,12 +72,8 @@ def dataset_preview(*, resource: DataResource, user, limit: int | None = None) -
     parquet = pq.ParquetFile(Path(version.parquet_path))
     batch = next(parquet.iter_batches(batch_size=limit, columns=names), None)
     records = batch.to_pylist() if batch is not None else []
-    key = current_pseudonym_key()
     rows = [
-        [
-            mask_value(rules[name], _text(record[name]), key=key.secret, key_id=key.id)
-            for name in names
-        ]
+        [mask_value(rules[name], _text(record[name])) for name in names]
         for record in records[:limit]
     ]
     return {
