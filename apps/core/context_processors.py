@@ -30,6 +30,7 @@ NAV = [
     (_("Grants"), "console:grants", lambda u: u.is_regulator),
     (_("Organizations"), "console:organizations", lambda u: u.is_regulator),
     (_("Audit log"), "console:audit_events", lambda u: u.is_regulator),
+    (_("Supervision reports"), "console:reports", lambda u: u.is_regulator),
     (_("Disclosure"), "disclosure", lambda u: True),
     (_("API docs"), "api-docs", lambda u: True),
 ]
