@@ -24,6 +24,7 @@ LISTS = [
     "/console/applications/?queue=all",
     "/console/grants/",
     "/console/audit/",
+    "/console/uploads/",
 ]
 
 
@@ -132,3 +133,24 @@ def test_only_regulators_export_console_lists(web, persona, request):
 
 def test_anonymous_visitors_cannot_export(web):
     assert web.get("/console/organizations/?export=csv").status_code == 302
+
+
+def test_the_upload_list_filters_sorts_and_exports(web, regulator, provider, resources):
+    from apps.catalog.models import DatasetUpload
+
+    for name, status, size in (("a.csv", "failed", 30), ("b.csv", "succeeded", 10)):
+        DatasetUpload.objects.create(
+            resource=resources[0], file_path="/x", original_name=name, size_bytes=size,
+            status=status, uploaded_by=provider,
+        )  # fmt: skip
+    DatasetUpload.objects.create(
+        resource=resources[1], file_path="/x", original_name="c.csv", size_bytes=20,
+        status="failed", uploaded_by=provider,
+    )  # fmt: skip
+    login_web(web, regulator)
+    rows = _csv(web.get("/console/uploads/?status=failed&ordering=-size&export=csv"))
+    assert [row[1] for row in rows[1:]] == ["a.csv", "c.csv"]
+    rows = _csv(web.get(f"/console/uploads/?q={resources[1].name}&export=csv"))
+    assert [row[1] for row in rows[1:]] == ["c.csv"]
+    page = web.get("/console/uploads/?ordering=size").content.decode()
+    assert page.index("b.csv") < page.index("c.csv") < page.index("a.csv")
