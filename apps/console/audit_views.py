@@ -30,7 +30,8 @@ def events(request):
     listing = {"form": form, **list_context(request, AUDIT_COLUMNS, current)}
     if current != "-time":  # another order: numbered pages (the keyset below is by id)
         paged = page_of(request, rows, PAGE)
-        return render(request, "console/audit_events.html", {**listing, **paged})
+        context = {**listing, **paged, "events": paged["page"], "older": None}
+        return render(request, "console/audit_events.html", context)
     before = request.GET.get("before", "")
     if before.isascii() and before.isdigit() and len(before) <= 18:
         rows = rows.filter(id__lt=int(before))
@@ -39,6 +40,7 @@ def events(request):
     query = request.GET.copy()
     query.pop("before", None)
     context = {**listing, "events": page[:PAGE], "older": older, "query": query.urlencode()}
+    context["page"] = None  # the keyset link below, not numbered pages
     return render(request, "console/audit_events.html", context)
 
 

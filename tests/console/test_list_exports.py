@@ -154,3 +154,13 @@ def test_the_upload_list_filters_sorts_and_exports(web, regulator, provider, res
     assert [row[1] for row in rows[1:]] == ["c.csv"]
     page = web.get("/console/uploads/?ordering=size").content.decode()
     assert page.index("b.csv") < page.index("c.csv") < page.index("a.csv")
+
+
+def test_the_audit_log_sorts_by_action_on_numbered_pages(web, regulator, orgs):
+    login_web(web, regulator)
+    web.get("/console/organizations/?export=csv")  # one console.export event
+    page = web.get("/console/audit/?ordering=action").content.decode()
+    assert 'aria-sort="ascending"' in page and "console.export" in page
+    rows = _csv(web.get("/console/audit/?action=console.export&export=csv"))
+    # the earlier export, and this one (recorded before its rows stream)
+    assert [row[4] for row in rows[1:]] == ["console.export", "console.export"]
