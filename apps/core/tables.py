@@ -23,7 +23,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def export_limit() -> int:
-    return getattr(settings, "EXPORT_LIMIT", 100_000)
+    return settings.EXPORT_LIMIT
 
 
 @dataclass(frozen=True)
