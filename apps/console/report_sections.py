@@ -80,7 +80,7 @@ def audit_section(figure: dict) -> dict:
         (_("Head sequence number"), [figure.get("head_seq", 0)]),
         (_("Last verification"), [verdict.get(verified, _("not verified"))]),
         (_("Verified up to sequence number"), [figure.get("verified_seq") or "—"]),
-        (_("Verified at"), [figure.get("verified_at") or "—"]),
+        (_("Verified at"), [_moment(figure.get("verified_at")) or "—"]),
     ]
     return _table("audit", _("Audit chain"), [_("Value")], rows)
 
@@ -120,6 +120,10 @@ def _decisions(figure: dict) -> dict:
     return section
 
 
-def generated_label(figures: dict) -> str:
-    moment = parse_datetime(figures.get("generated_at", ""))
+def _moment(value) -> str:
+    moment = parse_datetime(value or "")
     return date_format(timezone.localtime(moment), "Y-m-d H:i") if moment else ""
+
+
+def generated_label(figures: dict) -> str:
+    return _moment(figures.get("generated_at"))
