@@ -164,3 +164,14 @@ def test_the_audit_log_sorts_by_action_on_numbered_pages(web, regulator, orgs):
     rows = _csv(web.get("/console/audit/?action=console.export&export=csv"))
     # the earlier export, and this one (recorded before its rows stream)
     assert [row[4] for row in rows[1:]] == ["console.export", "console.export"]
+
+
+def test_an_export_reads_a_constant_number_of_queries(
+    web, regulator, django_assert_max_num_queries
+):
+    login_web(web, regulator)
+    for n in range(40):
+        Organization.objects.create(name=f"导出{n}", code=f"export-{n}", kind="merchant")
+    with django_assert_max_num_queries(15):
+        rows = _csv(web.get("/console/organizations/?export=csv"))
+    assert len(rows) > 40

@@ -105,7 +105,13 @@ def test_an_annual_report_counts_only_its_year(web, regulator, grant):  # noqa: 
 
 def test_a_monthly_report_needs_its_month_and_a_sane_year(web, regulator):
     login_web(web, regulator)
-    for data in ({"kind": "monthly", "year": 2026}, {"kind": "annual", "year": 99999}):
+    for data in (
+        {"kind": "monthly", "year": 2026},
+        {"kind": "monthly", "year": 2026, "month": 13},
+        {"kind": "annual", "year": 99999},
+        {"kind": "annual", "year": "二〇二六"},
+        {"kind": "weekly", "year": 2026},
+    ):
         response = web.post("/console/reports/", data)
         assert response.status_code == 200
         assert "has-error" in response.content.decode()
