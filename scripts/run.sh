@@ -4,6 +4,7 @@
 source "$(dirname "$0")/venv.sh"
 cd "$ROOT"
 ensure_venv requirements/base.txt
+ensure_cjk_font || echo "WARNING: no CJK font: the PDF reports will not show Chinese (apt-get install fonts-wqy-microhei)" >&2
 export DJANGO_SETTINGS_MODULE=config.settings.local
 PORT="${PORT:-8000}"
 PY="$ROOT/.venv/bin/python"

@@ -19,6 +19,11 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+if ! ensure_cjk_font; then
+  echo "ERROR: no CJK font for the PDF reports; install one with: sudo apt-get install fonts-wqy-microhei" >&2
+  exit 1
+fi
+
 tcp_open() { "$PY" -c "import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 2)" "$1" "$2" 2>/dev/null; }
 
 if ! tcp_open "$PGHOST_" "$PGPORT_"; then

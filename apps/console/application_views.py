@@ -5,6 +5,7 @@ passed TOTP at sign-in (the console's middleware). The pages are apps.grants.pag
 
 from django.views.decorators.http import require_POST
 
+from apps.console.exports import list_export
 from apps.console.views import regulator_required
 from apps.grants import pages
 from apps.grants.models import AccessApplication, Grant
@@ -15,7 +16,7 @@ NS = "console"
 
 @regulator_required
 def review_queue(request):
-    return pages.queue_page(request, NS)
+    return pages.queue_page(request, NS, export=list_export)
 
 
 @regulator_required
@@ -43,7 +44,7 @@ def attachment_file(request, pk: int):
 
 @regulator_required
 def grant_list(request):
-    return pages.grant_list_page(request, NS)
+    return pages.grant_list_page(request, NS, export=list_export)
 
 
 @regulator_required

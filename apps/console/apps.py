@@ -8,6 +8,8 @@ class ConsoleConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.console.jobs import AUDIT_VERIFY, audit_verify_job
+        from apps.console.report_jobs import REPORT, report_job
         from apps.workflow import outbox
 
         outbox.register(AUDIT_VERIFY, audit_verify_job, time_limit=3600)
+        outbox.register(REPORT, report_job, time_limit=3600)

@@ -6,8 +6,12 @@ from django.views.decorators.http import require_http_methods
 
 from apps.audit.forms import EventFilterForm
 from apps.audit.selectors import event_list
+from apps.console.exports import list_context, list_export
 from apps.console.jobs import AUDIT_VERIFY, audit_verify_start, last_verification
+from apps.console.list_columns import AUDIT_COLUMNS
 from apps.console.views import regulator_required
+from apps.core import tables
+from apps.core.pages import page_of
 from apps.workflow.models import OutboxItem
 
 PAGE = 100
@@ -17,7 +21,17 @@ PAGE = 100
 def events(request):
     form = EventFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = event_list(user=request.user, filters=filters)
+    rows = event_list(user=request.user, filters=filters).select_related("seal")
+    current = tables.ordering(request, AUDIT_COLUMNS, "-time")
+    rows = tables.sort(rows, AUDIT_COLUMNS, current)
+    export = list_export(request, rows, AUDIT_COLUMNS, "audit-events")
+    if export is not None:
+        return export
+    listing = {"form": form, **list_context(request, AUDIT_COLUMNS, current)}
+    if current != "-time":  # another order: numbered pages (the keyset below is by id)
+        paged = page_of(request, rows, PAGE)
+        context = {**listing, **paged, "events": paged["page"], "older": None}
+        return render(request, "console/audit_events.html", context)
     before = request.GET.get("before", "")
     if before.isascii() and before.isdigit() and len(before) <= 18:
         rows = rows.filter(id__lt=int(before))
@@ -25,7 +39,8 @@ def events(request):
     older = page[PAGE - 1].pk if len(page) > PAGE else None
     query = request.GET.copy()
     query.pop("before", None)
-    context = {"form": form, "events": page[:PAGE], "older": older, "query": query.urlencode()}
+    context = {**listing, "events": page[:PAGE], "older": older, "query": query.urlencode()}
+    context["page"] = None  # the keyset link below, not numbered pages
     return render(request, "console/audit_events.html", context)
 
 

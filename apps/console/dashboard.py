@@ -19,7 +19,7 @@ def _cell(value, url=None) -> dict:
     return {"value": value, "url": url}
 
 
-def _status_section(key, title, counts: dict, choices, url_of) -> dict:
+def status_section(key, title, counts: dict, choices, url_of) -> dict:
     """A one-column section: how many rows in each status, linked to the filtered list."""
     rows = [
         {"label": label, "cells": [_cell(counts.get(code, 0), url_of(code))]}
@@ -131,21 +131,21 @@ def sections(figures: dict) -> list[dict]:
 
     return [
         resources_section(figures.get("resources", {})),
-        _status_section(
+        status_section(
             "operators",
             _("Operators by qualification status"),
             figures.get("operators", {}).get("by_status", {}),
             QualificationStatus.choices,
             filtered("console:operators"),
         ),
-        _status_section(
+        status_section(
             "agreements",
             _("Authorization agreements by status"),
             figures.get("agreements", {}).get("by_status", {}),
             AgreementStatus.choices,
             filtered("console:agreements"),
         ),
-        _status_section(
+        status_section(
             "applications",
             _("Access applications by status"),
             figures.get("applications", {}).get("by_status", {}),
@@ -153,14 +153,14 @@ def sections(figures: dict) -> list[dict]:
             filtered("console:application_list"),
         ),
         decision_section(figures.get("decision_times", {})),
-        _status_section(
+        status_section(
             "grants",
             _("Grants by status"),
             figures.get("grants", {}).get("by_status", {}),
             GrantStatus.choices,
             filtered("console:grants"),
         ),
-        _status_section(
+        status_section(
             "webhooks",
             _("Webhook deliveries by status (last %(days)s days)")
             % {"days": figures.get("webhooks", {}).get("window_days", 30)},

@@ -33,7 +33,7 @@ DECISION_WINDOW_DAYS = 90  # time to decision: steps decided in this window
 WEBHOOK_WINDOW_DAYS = 30
 
 
-def _by(queryset, *fields) -> dict:
+def count_by(queryset, *fields) -> dict:
     """{value: count} (one field) or {"a|b": count} (several), one GROUP BY query."""
     rows = queryset.order_by().values_list(*fields).annotate(n=Count("pk"))
     return {"|".join(str(v) for v in row[:-1]): row[-1] for row in rows}
@@ -42,38 +42,40 @@ def _by(queryset, *fields) -> dict:
 def resources(today) -> dict:
     """Registered resources by classification and open type."""
     registered = DataResource.objects.filter(status=RegistrationStatus.REGISTERED)
-    return {"by": _by(registered, "classification", "open_type")}
+    return {"by": count_by(registered, "classification", "open_type")}
 
 
 def operators(today) -> dict:
-    return {"by_status": _by(OperatorProfile.objects.all(), "status")}
+    return {"by_status": count_by(OperatorProfile.objects.all(), "status")}
 
 
 def agreements(today) -> dict:
     ending = agreements_ending(AuthorizationAgreement.objects.all(), days=ENDING_DAYS)
     return {
-        "by_status": _by(AuthorizationAgreement.objects.all(), "status"),
+        "by_status": count_by(AuthorizationAgreement.objects.all(), "status"),
         "ending": ending.count(),
         "ending_days": ENDING_DAYS,
     }
 
 
 def applications(today) -> dict:
-    return {"by_status": _by(AccessApplication.objects.all(), "status")}
+    return {"by_status": count_by(AccessApplication.objects.all(), "status")}
 
 
-def decision_times(today) -> dict:
+def decision_times(today, since=None, until=None) -> dict:
     """Per kind of review step (operator, provider, security, regulator), over the steps
-    decided in the last DECISION_WINDOW_DAYS: how many, the median hours from opening to
-    decision, the median hours the deadline allowed, and how many were decided late."""
-    since = timezone.now() - timedelta(days=DECISION_WINDOW_DAYS)
-    steps = (
-        ReviewStep.objects.filter(
-            content_type=ContentType.objects.get_for_model(AccessApplication),
-            decided_at__gte=since,
-        )
-        .exclude(decision__in=[Decision.PENDING, Decision.CANCELLED])
-        .values_list("stage", "created_at", "decided_at", "due_at")
+    decided in the last DECISION_WINDOW_DAYS (or from `since` to before `until`, for a
+    report's period): how many, the median hours from opening to decision, the median
+    hours the deadline allowed, and how many were decided late."""
+    since = since or timezone.now() - timedelta(days=DECISION_WINDOW_DAYS)
+    steps = ReviewStep.objects.filter(
+        content_type=ContentType.objects.get_for_model(AccessApplication),
+        decided_at__gte=since,
+    )
+    if until is not None:
+        steps = steps.filter(decided_at__lt=until)
+    steps = steps.exclude(decision__in=[Decision.PENDING, Decision.CANCELLED]).values_list(
+        "stage", "created_at", "decided_at", "due_at"
     )
     taken, allowed, late = defaultdict(list), defaultdict(list), defaultdict(int)
     for stage, opened, decided, due in steps.iterator(chunk_size=5000):
@@ -99,13 +101,13 @@ def decision_times(today) -> dict:
 
 
 def grants(today) -> dict:
-    return {"by_status": _by(Grant.objects.all(), "status")}
+    return {"by_status": count_by(Grant.objects.all(), "status")}
 
 
 def webhooks(today) -> dict:
     since = timezone.now() - timedelta(days=WEBHOOK_WINDOW_DAYS)
     recent = WebhookDelivery.objects.filter(created_at__gte=since)
-    return {"by_status": _by(recent, "status"), "window_days": WEBHOOK_WINDOW_DAYS}
+    return {"by_status": count_by(recent, "status"), "window_days": WEBHOOK_WINDOW_DAYS}
 
 
 FIGURES = {

@@ -7,7 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.console.exports import list_context, list_export
+from apps.console.list_columns import AGREEMENT_COLUMNS, OPERATOR_COLUMNS
 from apps.console.views import regulator_required
+from apps.core import tables
 from apps.core.forms import run_action
 from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
@@ -35,11 +38,18 @@ def _run(request, call) -> None:
 @regulator_required
 def operator_queue(request):
     status = _choice(request, "status", QualificationStatus)
+    profiles = selectors.profile_list(user=request.user, status=status)
+    current = tables.ordering(request, OPERATOR_COLUMNS, "operator")
+    profiles = tables.sort(profiles, OPERATOR_COLUMNS, current, tie="pk")
+    export = list_export(request, profiles, OPERATOR_COLUMNS, "operators")
+    if export is not None:
+        return export
     context = {
         "queue": selectors.qualification_queue(user=request.user),
-        "profiles": selectors.profile_list(user=request.user, status=status),
+        "profiles": profiles,
         "statuses": QualificationStatus.choices,
         "status": status,
+        **list_context(request, OPERATOR_COLUMNS, current),
     }
     return render(request, "console/operators/queue.html", context)
 
@@ -99,12 +109,18 @@ def agreement_queue(request):
     agreements = selectors.agreement_list(user=request.user, status=status)
     if ending is not None:
         agreements = selectors.agreements_ending(agreements, days=ending)
+    current = tables.ordering(request, AGREEMENT_COLUMNS, "-number")
+    agreements = tables.sort(agreements, AGREEMENT_COLUMNS, current)
+    export = list_export(request, agreements, AGREEMENT_COLUMNS, "agreements")
+    if export is not None:
+        return export
     context = {
         "queue": selectors.agreement_review_queue(user=request.user),
         "agreements": agreements,
         "statuses": AgreementStatus.choices,
         "status": status,
         "ending_within": ending,
+        **list_context(request, AGREEMENT_COLUMNS, current),
     }
     return render(request, "console/operators/agreements.html", context)
 

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import members, selectors, services
 from apps.accounts.models import Membership, Organization
+from apps.console.exports import list_context, list_export
+from apps.console.list_columns import ORGANIZATION_COLUMNS
 from apps.console.members import member_invite
 from apps.console.organization_forms import (
     MemberInviteForm,
@@ -21,6 +23,7 @@ from apps.console.organization_forms import (
     RoleForm,
 )
 from apps.console.views import regulator_required
+from apps.core import tables
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error, run_action
 from apps.core.permissions import MANAGE
@@ -42,7 +45,12 @@ def organizations(request):
         rows = rows.filter(kind=filters["kind"])
     if filters.get("active"):
         rows = rows.filter(is_active=filters["active"] == "1")
-    page = Paginator(rows.order_by("name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    current = tables.ordering(request, ORGANIZATION_COLUMNS, "name")
+    rows = tables.sort(rows, ORGANIZATION_COLUMNS, current, tie="pk")
+    export = list_export(request, rows, ORGANIZATION_COLUMNS, "organizations")
+    if export is not None:
+        return export
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -50,6 +58,7 @@ def organizations(request):
         "page": page,
         "query": query.urlencode(),
         "can_create": policy.may(request.user, MANAGE_ORGANIZATIONS),
+        **list_context(request, ORGANIZATION_COLUMNS, current),
     }
     return render(request, "console/organizations.html", context)
 

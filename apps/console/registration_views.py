@@ -5,7 +5,10 @@ from django.views.decorators.http import require_POST
 
 from apps.catalog import metadata, selectors, services
 from apps.catalog.models import DataResource
+from apps.console.exports import list_context, list_export
+from apps.console.list_columns import REGISTRATION_COLUMNS
 from apps.console.views import regulator_required
+from apps.core import tables
 from apps.core.forms import NoteForm, run_action
 from apps.workflow import policy
 from apps.workflow.policy import DECIDE, get_object_for
@@ -14,11 +17,14 @@ from apps.workflow.review import steps_for
 
 @regulator_required
 def queue(request):
-    return render(
-        request,
-        "console/registrations/queue.html",
-        {"resources": selectors.review_queue(user=request.user)},
-    )
+    rows = selectors.review_queue(user=request.user).select_related("provider")
+    current = tables.ordering(request, REGISTRATION_COLUMNS, "notice_ends")
+    rows = tables.sort(rows, REGISTRATION_COLUMNS, current)
+    export = list_export(request, rows, REGISTRATION_COLUMNS, "registrations")
+    if export is not None:
+        return export
+    context = {"resources": rows, **list_context(request, REGISTRATION_COLUMNS, current)}
+    return render(request, "console/registrations/queue.html", context)
 
 
 @regulator_required

@@ -12,7 +12,9 @@ from apps.console import (
     organization_views,
     product_views,
     registration_views,
+    report_views,
     routing_views,
+    upload_views,
 )
 from apps.workflow.notification_pages import notification_urls
 
@@ -45,6 +47,10 @@ urlpatterns = [
     path("audit/verify/", audit_views.verify, name="audit_verify"),
     path("audit/verify/<int:pk>/", audit_views.verify_job, name="audit_verify_job"),
     path("jobs/", job_views.jobs, name="jobs"),
+    path("uploads/", upload_views.uploads, name="uploads"),
+    path("reports/", report_views.reports, name="reports"),
+    path("reports/<int:pk>/", report_views.report_job, name="report_job"),
+    path("reports/<int:pk>/<str:fmt>/", report_views.report_file, name="report_file"),
 ]
 
 urlpatterns += [

@@ -29,7 +29,9 @@ NAV = [
     (_("Application review"), "console:review_queue", lambda u: u.is_regulator),
     (_("Grants"), "console:grants", lambda u: u.is_regulator),
     (_("Organizations"), "console:organizations", lambda u: u.is_regulator),
+    (_("Dataset uploads"), "console:uploads", lambda u: u.is_regulator),
     (_("Audit log"), "console:audit_events", lambda u: u.is_regulator),
+    (_("Supervision reports"), "console:reports", lambda u: u.is_regulator),
     (_("Disclosure"), "disclosure", lambda u: True),
     (_("API docs"), "api-docs", lambda u: True),
 ]

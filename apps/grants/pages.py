@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import OrganizationKind
+from apps.core import tables
 from apps.core.exceptions import DomainError, PermissionDeniedError
 from apps.core.forms import add_domain_error, run_action
 from apps.core.http import file_response
@@ -24,6 +25,7 @@ from apps.grants.choices import (
     ApplicationStatus,
     StepKind,
 )
+from apps.grants.columns import GRANT_COLUMNS, QUEUE_COLUMNS, with_application_names
 from apps.grants.forms import (
     DecideForm,
     GrantActionForm,
@@ -73,12 +75,29 @@ def _tabs(request, current: str) -> list[dict]:
     return tabs
 
 
-def queue_page(request, namespace: str):
-    """The review steps the caller works from: mine, overdue or all, filtered, paged."""
+def _listing(request, rows, columns, default: str, export, name: str):
+    """Rows sorted as ?ordering= asks; the export response when one is asked for and
+    the surface offers it (`export`, the console's), else None and the page context."""
+    current = tables.ordering(request, columns, default)
+    rows = tables.sort(rows, columns, current)
+    context = {"headers": tables.headers(request, columns, current), "ordering": current}
+    if export is not None:
+        context["exports"] = tables.export_links(request)
+        return rows, export(request, rows, columns, name), context
+    return rows, None, context
+
+
+def queue_page(request, namespace: str, export=None):
+    """The review steps the caller works from: mine, overdue or all, filtered, sorted,
+    paged (or exported, `export` being the surface's list export)."""
     queue = request.GET.get("queue", "mine")
     queue = queue if queue in selectors.QUEUES else "mine"
     form = QueueFilterForm(request.GET)
     steps = selectors.review_queue(user=request.user, queue=queue, **filters_of(form))
+    steps = with_application_names(steps)
+    steps, response, listing = _listing(request, steps, QUEUE_COLUMNS, "due", export, "queue")
+    if response is not None:
+        return response
     paged = page_of(request, steps)
     by_id = selectors.applications_of_steps(paged["page"])
     now = timezone.now()
@@ -98,6 +117,7 @@ def queue_page(request, namespace: str):
         "keep": [("queue", queue)],
         "tabs": _tabs(request, queue),
         "rows": rows,
+        **listing,
     }
     return render(request, "grants/queue.html", {**context, **paged})
 
@@ -195,10 +215,13 @@ def attachment_file(request, pk: int):
 # Grants ----------------------------------------------------------------------------------
 
 
-def grant_list_page(request, namespace: str):
+def grant_list_page(request, namespace: str, export=None):
     form = GrantFilterForm(request.GET)
     rows = selectors.grant_list(user=request.user, **filters_of(form))
-    context = {"ns": namespace, "form": form, **page_of(request, rows)}
+    rows, response, listing = _listing(request, rows, GRANT_COLUMNS, "-number", export, "grants")
+    if response is not None:
+        return response
+    context = {"ns": namespace, "form": form, **listing, **page_of(request, rows)}
     return render(request, "grants/grant_list.html", context)
 
 

@@ -548,3 +548,6 @@ CELERY_BEAT_SCHEDULE["console-dashboard-refresh"] = {
     "schedule": env.float("DASHBOARD_REFRESH_SECONDS", default=900.0),
     "options": {"expires": 840},
 }
+
+# Console list exports (apps.core.tables): at most this many rows per CSV/XLSX download.
+EXPORT_LIMIT = env.int("EXPORT_LIMIT", default=100_000)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.catalog.choices import MaskingRule
@@ -33,6 +33,23 @@ def upload_list(*, resource: DataResource, user) -> QuerySet[DatasetUpload]:
         .filter(resource=resource)
         .select_related("version", "uploaded_by")
     )
+
+
+def upload_search(*, user, status: str = "", q: str = "") -> QuerySet[DatasetUpload]:
+    """Every upload `user` may see (a regulator: all of them), by status or a search of
+    the file, resource or provider name."""
+    rows = DatasetUpload.objects.restrict(user).select_related(
+        "resource", "resource__provider", "uploaded_by"
+    )
+    if status:
+        rows = rows.filter(status=status)
+    if q:
+        rows = rows.filter(
+            Q(original_name__icontains=q)
+            | Q(resource__name__icontains=q)
+            | Q(resource__provider__name__icontains=q)
+        )
+    return rows.order_by("-id")
 
 
 def _text(value) -> str | None:
