@@ -132,17 +132,22 @@ def _tell(alert: Alert) -> None:
         "body": body,
         "roles": DECIDERS,
         "obj": alert,
-        "key": f"delivery.alert:{alert.pk}",
     }
     notify(
         organization=grant.product.operator_id,
         link=_link("portal:alert_detail", alert.pk),
+        key=f"delivery.alert:{alert.pk}:operator",
         **common,
     )
     regulators = list(
         Organization.objects.filter(kind=OrganizationKind.REGULATOR).values_list("pk", flat=True)
     )
-    notify(organization=regulators, link=_link("console:alert_detail", alert.pk), **common)
+    notify(
+        organization=regulators,
+        link=_link("console:alert_detail", alert.pk),
+        key=f"delivery.alert:{alert.pk}:regulator",
+        **common,
+    )
 
 
 def _lock(alert: Alert) -> Alert:
