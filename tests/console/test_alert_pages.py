@@ -11,11 +11,6 @@ from apps.delivery.choices import AlertAction, AlertStatus
 from apps.delivery.models import Alert
 from tests.conftest import login_web
 from tests.delivery.alerts import usage
-from tests.delivery.conftest import (  # noqa: F401  (fixtures)
-    _fresh_counters,
-    grant,
-    key_client,
-)
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,6 @@ from apps.console import figures
 from apps.delivery.alerts import services
 from tests.console.test_dashboard import chart_block, home
 from tests.delivery.alerts import usage
-from tests.delivery.conftest import _fresh_counters, grant  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
