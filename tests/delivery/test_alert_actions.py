@@ -106,3 +106,13 @@ def test_a_key_action_on_a_finding_without_a_key_does_nothing(grant):
     usage(grant, {0: 50000})
     (alert,) = services.alerts_evaluate()
     assert alert.action == AlertAction.NONE and alert.rule == AlertRule.VOLUME
+
+
+def test_beat_runs_the_rules_every_few_minutes():
+    from django.conf import settings
+
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["delivery-alerts"]
+    assert entry["task"] == "delivery.alerts_evaluate" in app.tasks
+    assert entry["schedule"] <= 600

@@ -5,8 +5,10 @@ dedupe key (rule, grant, key, window) is unique, and the alert, its action (a ke
 grant suspended) and its notifications commit together, so a second run, or a run after
 a worker was killed half-way, neither duplicates nor loses anything."""
 
+import logging
+
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +31,7 @@ from apps.workflow.notifications import notify
 from apps.workflow.policy import DECIDE, DECIDERS, get_object_for
 
 ACTIONS = set(AlertAction.values)
+logger = logging.getLogger(__name__)
 
 
 def dedupe_key(finding: Finding) -> str:
@@ -45,7 +48,15 @@ def alerts_evaluate(*, now=None) -> list[Alert]:
     now = now or timezone.now()
     raised = []
     for entry in RULES.values():
-        for finding in entry.check(now):
+        try:
+            with transaction.atomic():  # a savepoint when a caller holds a transaction
+                findings = list(entry.check(now))
+        except DatabaseError:
+            # One rule's failure (a statement timeout, say) must not silence the others;
+            # the next run looks at the same window again.
+            logger.exception("alert rule %s failed", entry.code)
+            continue
+        for finding in findings:
             alert = alert_raise(finding)
             if alert is not None:
                 raised.append(alert)
