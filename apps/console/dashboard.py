@@ -138,6 +138,7 @@ def deliveries_section(figure: dict) -> dict:
         ],
         "total": sum(entry[1] for entry in days),
         "total_label": _("Calls in total"),
+        "tall": True,
         "chart": {
             "type": "line",
             "categories": [entry[0] for entry in days],

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.forms import NoteForm, run_action
 from apps.core.permissions import MANAGE, VIEW
@@ -16,6 +17,37 @@ from apps.workflow import policy
 from apps.workflow.policy import DECIDE, get_object_for
 
 PAGE_SIZE = 50
+EVIDENCE_LABELS = {
+    "day": gettext_lazy("day"),
+    "calls": gettext_lazy("calls"),
+    "rows": gettext_lazy("rows"),
+    "bytes": gettext_lazy("bytes"),
+    "median_rows": gettext_lazy("median rows a day before"),
+    "exports": gettext_lazy("exports"),
+    "median_exports": gettext_lazy("median exports a day before"),
+    "threshold": gettext_lazy("threshold"),
+    "count": gettext_lazy("count"),
+    "hours": gettext_lazy("permitted hours"),
+    "time_zone": gettext_lazy("time zone"),
+    "first": gettext_lazy("first"),
+    "last": gettext_lazy("last"),
+    "window_start": gettext_lazy("window start"),
+    "minutes": gettext_lazy("minutes"),
+    "network": gettext_lazy("network"),
+    "known": gettext_lazy("networks seen before"),
+}
+
+
+def evidence_rows(evidence: dict) -> tuple[list, list]:
+    """(label, value) of each fact, and the daily history (day, value) apart."""
+    facts = []
+    for name, value in sorted(evidence.items()):
+        if name == "history":
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        facts.append((EVIDENCE_LABELS.get(name, name), "—" if shown in ("", None) else shown))
+    history = sorted((evidence.get("history") or {}).items(), reverse=True)
+    return facts, history
 
 
 def alert_list_page(request, namespace: str):
@@ -49,7 +81,8 @@ def alert_page(request, pk: int, namespace: str):
         "ns": namespace,
         "alert": alert,
         "events": selectors.alert_events(alert=alert, user=me),
-        "evidence": sorted(alert.evidence.items()),
+        "evidence": evidence_rows(alert.evidence)[0],
+        "history": evidence_rows(alert.evidence)[1],
         "can_acknowledge": alert.status == AlertStatus.OPEN and policy.allows(me, MANAGE, alert),
         "can_decide": policy.allows(me, DECIDE, alert),
         "grant_suspended_by_alert": alert.action == AlertAction.GRANT_SUSPENDED

@@ -69,9 +69,12 @@ def _lookback(now: datetime) -> datetime:
     return now - timedelta(hours=settings.ALERTS_LOOKBACK_HOURS)
 
 
-def _baseline(history: dict, today, days: int) -> float:
+def _baseline(history: dict, today, days: int) -> float | int:
     """The median of the previous `days` days (a day without use counts as 0)."""
-    return statistics.median(history.get(today - timedelta(days=i), 0) for i in range(1, days + 1))
+    median = statistics.median(
+        history.get(today - timedelta(days=i), 0) for i in range(1, days + 1)
+    )
+    return int(median) if median == int(median) else round(median, 1)
 
 
 @rule(
