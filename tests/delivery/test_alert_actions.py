@@ -116,3 +116,24 @@ def test_beat_runs_the_rules_every_few_minutes():
     entry = settings.CELERY_BEAT_SCHEDULE["delivery-alerts"]
     assert entry["task"] == "delivery.alerts_evaluate" in app.tasks
     assert entry["schedule"] <= 600
+
+
+def test_a_run_that_dies_half_way_leaves_nothing_and_the_next_run_raises_the_alert(
+    grant, monkeypatch, regulator
+):
+    usage(grant, {0: 50000})
+
+    def killed(alert):
+        raise SystemExit("worker killed while telling")
+
+    # when the worker dies after writing the alert, before its notifications
+    monkeypatch.setattr(services, "_tell", killed)
+    with pytest.raises(SystemExit):
+        services.alerts_evaluate()
+    # then nothing of it stayed
+    assert not Alert.objects.exists()
+    assert not AuditEvent.objects.filter(action="delivery.alert.raise").exists()
+    # and the next run raises it whole, once
+    monkeypatch.undo()
+    assert len(services.alerts_evaluate()) == 1
+    assert Notification.objects.filter(recipient=regulator, category="alert").count() == 1
