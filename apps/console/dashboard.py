@@ -10,6 +10,7 @@ from apps.audit.sealer import head
 from apps.catalog.choices import Classification, OpenType
 from apps.console.jobs import last_verification
 from apps.console.todos import link
+from apps.delivery.choices import AlertRule, AlertStatus
 from apps.grants.choices import ApplicationStatus, GrantStatus, StepKind
 from apps.operators.choices import AgreementStatus, QualificationStatus
 from apps.webhooks.choices import DeliveryStatus
@@ -121,6 +122,73 @@ def decision_section(figure: dict) -> dict:
     }
 
 
+def deliveries_section(figure: dict) -> dict:
+    """Calls, rows and bytes per day: a line chart (bytes on their own axis), the table
+    newest day first."""
+    days = figure.get("days", [])
+    columns = [_("Calls"), _("Rows"), _("Bytes")]
+    return {
+        "key": "deliveries",
+        "title": _("Deliveries per day (last %(days)s days)")
+        % {"days": figure.get("window_days", 90)},
+        "columns": columns,
+        "rows": [
+            {"label": day, "cells": [_cell(calls), _cell(rows), _cell(size)]}
+            for day, calls, rows, size in reversed(days)
+        ],
+        "total": sum(entry[1] for entry in days),
+        "total_label": _("Calls in total"),
+        "tall": True,
+        "chart": {
+            "type": "line",
+            "categories": [entry[0] for entry in days],
+            "series": [
+                {"name": name, "data": [entry[i + 1] for entry in days], "axis": int(i == 2)}
+                for i, name in enumerate(columns)
+            ],
+        },
+    }
+
+
+def alerts_section(figure: dict) -> dict:
+    """Alerts by rule, stacked by status, each number linked to the filtered list."""
+    counts = figure.get("by", {})
+    rows = [
+        {
+            "label": rule_label,
+            "cells": [
+                _cell(
+                    counts.get(f"{rule}|{status}", 0),
+                    link("console:alerts", rule=rule, status=status),
+                )
+                for status, _label in AlertStatus.choices
+            ],
+        }
+        for rule, rule_label in AlertRule.choices
+    ]
+    return {
+        "key": "alerts",
+        "title": _("Anomaly alerts by rule (last %(days)s days)")
+        % {"days": figure.get("window_days", 90)},
+        "columns": [label for _code, label in AlertStatus.choices],
+        "rows": rows,
+        "total": sum(counts.values()),
+        "chart": {
+            "type": "bar",
+            "stack": True,
+            "categories": [row["label"] for row in rows],
+            "series": [
+                {
+                    "name": status_label,
+                    "data": [row["cells"][i]["value"] for row in rows],
+                    "links": [row["cells"][i]["url"] for row in rows],
+                }
+                for i, (_code, status_label) in enumerate(AlertStatus.choices)
+            ],
+        },
+    }
+
+
 def _days(hours) -> float | None:
     return None if hours is None else round(hours / 24, 1)
 
@@ -168,6 +236,8 @@ def sections(figures: dict) -> list[dict]:
             DeliveryStatus.choices,
             lambda code: None,
         ),
+        deliveries_section(figures.get("deliveries", {})),
+        alerts_section(figures.get("alerts", {})),
     ]
 
 

@@ -4,8 +4,7 @@ reads one row however many applications there are.
 
 Each figure is a function in FIGURES returning plain JSON (codes and numbers, never a
 translated label: the page labels them in the reader's language). A new figure
-(deliveries per day, alerts by rule...) is one more function here and one more entry in
-apps.console.dashboard.
+is one more function here and one more entry in apps.console.dashboard.
 """
 
 import statistics
@@ -15,12 +14,13 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from apps.catalog.choices import RegistrationStatus
 from apps.catalog.models import DataResource
 from apps.console.models import DashboardSnapshot
+from apps.delivery.models import Alert, UsageDay
 from apps.grants.approval import STAGE_PREFIX
 from apps.grants.models import AccessApplication, Grant
 from apps.operators.models import AuthorizationAgreement, OperatorProfile
@@ -31,6 +31,8 @@ from apps.workflow.models import Decision, ReviewStep
 ENDING_DAYS = 90  # agreements ending within this many days are called out
 DECISION_WINDOW_DAYS = 90  # time to decision: steps decided in this window
 WEBHOOK_WINDOW_DAYS = 30
+DELIVERY_WINDOW_DAYS = 90  # deliveries per day: this many days, today included
+ALERT_WINDOW_DAYS = 90
 
 
 def count_by(queryset, *fields) -> dict:
@@ -110,6 +112,31 @@ def webhooks(today) -> dict:
     return {"by_status": count_by(recent, "status"), "window_days": WEBHOOK_WINDOW_DAYS}
 
 
+def deliveries(today) -> dict:
+    """Calls, rows and bytes served per day over the whole platform (UsageDay), oldest
+    first, a day without use included as zeros."""
+    first = today - timedelta(days=DELIVERY_WINDOW_DAYS - 1)
+    totals = {
+        day: [calls, rows, size]
+        for day, calls, rows, size in UsageDay.objects.filter(day__gte=first, day__lte=today)
+        .order_by()
+        .values_list("day")
+        .annotate(Sum("calls"), Sum("rows"), Sum("bytes"))
+    }
+    days = [first + timedelta(days=i) for i in range(DELIVERY_WINDOW_DAYS)]
+    return {
+        "window_days": DELIVERY_WINDOW_DAYS,
+        "days": [[day.isoformat(), *totals.get(day, [0, 0, 0])] for day in days],
+    }
+
+
+def alerts(today) -> dict:
+    """Anomaly alerts raised in the window, by rule and status."""
+    since = timezone.now() - timedelta(days=ALERT_WINDOW_DAYS)
+    raised = Alert.objects.filter(created_at__gte=since)
+    return {"by": _by(raised, "rule", "status"), "window_days": ALERT_WINDOW_DAYS}
+
+
 FIGURES = {
     "resources": resources,
     "operators": operators,
@@ -118,6 +145,8 @@ FIGURES = {
     "decision_times": decision_times,
     "grants": grants,
     "webhooks": webhooks,
+    "deliveries": deliveries,
+    "alerts": alerts,
 }
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class DashboardSnapshot(models.Model):
     """One row per day: the figures as they stood at `computed_at`. The beat task
     rewrites today's row through the day, so the page reads one row and earlier rows
-    keep the daily series (deliveries and alerts will add their figures here)."""
+    keep the daily series."""
 
     day = models.DateField(_("day"), unique=True)
     computed_at = models.DateTimeField(_("computed at"))

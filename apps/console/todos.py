@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.catalog import selectors as catalog
 from apps.core.todos import Todo, link
+from apps.delivery.alerts.selectors import open_alert_count
 from apps.grants import selectors as grants
 from apps.operators import selectors as operators
 from apps.operators.report_due import overdue_reports
@@ -60,6 +61,13 @@ def todos(user) -> list[Todo]:
             _("Data products to review"),
             products.product_review_queue(user=user).count(),
             link("console:products"),
+        ),
+        Todo(
+            "open_alerts",
+            _("Open anomaly alerts"),
+            open_alert_count(),
+            link("console:alerts", status="open"),
+            urgent=True,
         ),
         Todo(
             "objections",

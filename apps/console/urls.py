@@ -1,6 +1,7 @@
 from django.urls import path
 
 from apps.console import (
+    alert_views,
     application_list_views,
     application_views,
     audit_views,
@@ -123,4 +124,10 @@ urlpatterns += [
     path("grants/", application_views.grant_list, name="grants"),
     path("grants/<int:pk>/", application_views.grant_detail, name="grant_detail"),
     path("grants/<int:pk>/<str:action>/", application_views.grant_action, name="grant_action"),
+]
+
+urlpatterns += [
+    path("alerts/", alert_views.alert_list, name="alerts"),
+    path("alerts/<int:pk>/", alert_views.alert_detail, name="alert_detail"),
+    path("alerts/<int:pk>/<str:action>/", alert_views.alert_action, name="alert_action"),
 ]

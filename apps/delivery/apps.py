@@ -4,8 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 class DeliveryConfig(AppConfig):
     """Governed delivery of a grant's data: the record API, exports and sandbox queries,
-    each applying the grant's frozen scope, masking, row filter, quota and term."""
+    each applying the grant's frozen scope, masking, row filter, quota and term; and the
+    anomaly alerts on what was delivered."""
 
     name = "apps.delivery"
     label = "delivery"
     verbose_name = _("data delivery")
+
+    def ready(self) -> None:
+        from apps.accounts.authentication import key_guard_register
+        from apps.delivery import rules  # noqa: F401  (registers the permission rules)
+        from apps.delivery.alerts.guard import key_guard
+
+        key_guard_register(key_guard)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from apps.portal import (
+    alert_views,
     application_views,
     grant_views,
     ingest_views,
@@ -135,4 +136,10 @@ urlpatterns += [
     path("grants/<int:pk>/keys/<str:action>/", grant_views.grant_keys, name="grant_keys"),
     path("grants/<int:pk>/follow-up/", grant_views.grant_follow_up, name="grant_follow_up"),
     path("grants/<int:pk>/<str:action>/", grant_views.grant_action, name="grant_action"),
+]
+
+urlpatterns += [
+    path("alerts/", alert_views.alert_list, name="alerts"),
+    path("alerts/<int:pk>/", alert_views.alert_detail, name="alert_detail"),
+    path("alerts/<int:pk>/<str:action>/", alert_views.alert_action, name="alert_action"),
 ]

@@ -551,3 +551,30 @@ CELERY_BEAT_SCHEDULE["console-dashboard-refresh"] = {
 
 # Console list exports (apps.core.tables): at most this many rows per CSV/XLSX download.
 EXPORT_LIMIT = env.int("EXPORT_LIMIT", default=100_000)
+# Anomaly alerts on deliveries (apps.delivery.alerts, README "Anomaly alerts"): beat
+# evaluates every rule this often; a rule reads this many hours of the audit log back.
+ALERTS_EVALUATE_SECONDS = env.float("ALERTS_EVALUATE_SECONDS", default=300.0)
+ALERTS_LOOKBACK_HOURS = env.int("ALERTS_LOOKBACK_HOURS", default=6)
+# Volume: today's rows above max(factor x the median of the previous days, floor).
+ALERTS_BASELINE_DAYS = env.int("ALERTS_BASELINE_DAYS", default=14)
+ALERTS_VOLUME_FACTOR = env.float("ALERTS_VOLUME_FACTOR", default=5.0)
+ALERTS_VOLUME_FLOOR_ROWS = env.int("ALERTS_VOLUME_FLOOR_ROWS", default=10000)
+# Access hours (a grant's scope may carry its own "access_hours").
+ALERTS_ACCESS_HOURS = env.str("ALERTS_ACCESS_HOURS", default="07:00-22:00")
+ALERTS_HOURS_TIME_ZONE = env.str("ALERTS_HOURS_TIME_ZONE", default="Asia/Shanghai")
+# Denied requests of one grant or key within a window.
+ALERTS_DENIAL_BURST = env.int("ALERTS_DENIAL_BURST", default=20)
+ALERTS_DENIAL_WINDOW_MINUTES = env.int("ALERTS_DENIAL_WINDOW_MINUTES", default=10)
+# A key's networks (/24, /64) remembered this many days.
+ALERTS_NEW_NETWORK_DAYS = env.int("ALERTS_NEW_NETWORK_DAYS", default=30)
+# Exports a day (audit events delivery.export*): max(factor x median, floor).
+ALERTS_EXPORT_FACTOR = env.float("ALERTS_EXPORT_FACTOR", default=5.0)
+ALERTS_EXPORT_FLOOR = env.int("ALERTS_EXPORT_FLOOR", default=20)
+# What a rule does by itself when it fires: rule=none|key_suspended|grant_suspended,
+# e.g. "denial_burst=key_suspended,volume=grant_suspended". Unnamed rules only alert.
+ALERTS_ACTIONS = env.dict("ALERTS_ACTIONS", default={})
+CELERY_BEAT_SCHEDULE["delivery-alerts"] = {
+    "task": "delivery.alerts_evaluate",
+    "schedule": ALERTS_EVALUATE_SECONDS,
+    "options": {"expires": max(ALERTS_EVALUATE_SECONDS - 30, 30)},
+}

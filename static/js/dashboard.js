@@ -14,6 +14,10 @@
     if (!spec) { return; }
     var several = spec.series.length > 1;
     box.classList.add("drawn");
+    if (spec.type === "line") {
+      drawn.push(drawLine(box, spec));
+      return;
+    }
     box.style.height = (spec.categories.length * 30 + (several ? 70 : 40)) + "px";
     var chart = window.echarts.init(box, null, { renderer: "canvas" });
     chart.setOption({
@@ -43,6 +47,29 @@
     });
     drawn.push(chart);
   });
+  // A daily series: days along the x axis; a series with "axis": 1 (bytes) on the right.
+  function drawLine(box, spec) {
+    box.style.height = "280px";
+    var chart = window.echarts.init(box, null, { renderer: "canvas" });
+    var right = spec.series.some(function (serie) { return serie.axis === 1; });
+    chart.setOption({
+      color: colors,
+      animation: false,
+      tooltip: { trigger: "axis", renderMode: "richText" },
+      legend: { top: 0, type: "scroll" },
+      grid: { left: 8, right: 8, top: 30, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: spec.categories, boundaryGap: false },
+      yAxis: right ? [{ type: "value", minInterval: 1 }, { type: "value", minInterval: 1 }]
+        : { type: "value", minInterval: 1 },
+      series: spec.series.map(function (serie) {
+        return {
+          name: serie.name, type: "line", data: serie.data, showSymbol: false,
+          yAxisIndex: right ? (serie.axis || 0) : 0
+        };
+      })
+    });
+    return chart;
+  }
   window.addEventListener("resize", function () {
     drawn.forEach(function (chart) { chart.resize(); });
   });

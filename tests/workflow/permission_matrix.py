@@ -542,6 +542,20 @@ MATRIX = {
                      "302 200 200 200 200 403 403 403 403 403 403 403"),
     "console:grant_action": ("POST", "grant", {"action": "suspend"},
                      "302 302 302 403 403 403 403 403 403 403 403 403"),
+    # anomaly alerts: the regulator's console; the operator of the grant's product in the
+    # portal (its members read, its admins and reviewers acknowledge)
+    "console:alerts": ("GET", None,
+                     "302 200 200 200 200 403 403 403 403 403 403 403"),
+    "console:alert_detail": ("GET", "alert",
+                     "302 200 200 200 200 403 403 403 403 403 403 403"),
+    "console:alert_action": ("POST", "alert", {"action": "acknowledge"},
+                     "302 302 302 302 302 403 403 403 403 403 403 403"),
+    "portal:alerts": ("GET", None,
+                     "302 200 200 200 200 403 403 200 200 403 403 403"),
+    "portal:alert_detail": ("GET", "alert",
+                     "302 200 200 200 200 404 404 200 200 404 404 404"),
+    "portal:alert_action": ("POST", "alert", {"action": "acknowledge"},
+                     "302 302 302 302 302 404 404 302 302 404 404 404"),
     "admin:login": ("GET", None,
                      "200 200 200 200 200 200 200 200 200 200 200 200"),
 }

@@ -78,7 +78,7 @@ def world(
     draft = RuleSet.objects.create(version=900)
     rule = RoutingRule.objects.create(ruleset=draft, name="rule", steps={"operator": 5})
     notify(category="reminder", verb="matrix", title="merchant's", users=[merchant])
-    return {
+    objects = {
         "ruleset": draft,
         "rule": rule,
         "holiday": Holiday.objects.create(day="2031-10-01", name="国庆节"),
@@ -110,6 +110,17 @@ def world(
             request.getfixturevalue("tmp_path"),
         ),
     }
+    objects["alert"] = _alert(objects["records_grant"])
+    return objects
+
+
+def _alert(grant):
+    """An open alert on the records grant (of the operator's product)."""
+    from apps.delivery.models import Alert
+
+    return Alert.objects.create(
+        rule="volume", grant=grant, severity="high", window="matrix", dedupe_key="matrix"
+    )
 
 
 def _grant_objects(operator_admin, regulator, merchant, draft_product) -> dict:

@@ -1,0 +1,113 @@
+"""The alert pages the console (`ns` console) and the portal (`ns` portal) share: the
+list with filters and paging, one alert with its evidence and audit events, and its
+actions. Every write is a service of apps.delivery.alerts.services."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.core.forms import NoteForm, run_action
+from apps.core.permissions import MANAGE, VIEW
+from apps.delivery.alerts import selectors, services
+from apps.delivery.choices import AlertAction, AlertRule, AlertStatus
+from apps.delivery.models import Alert
+from apps.workflow import policy
+from apps.workflow.policy import DECIDE, get_object_for
+
+PAGE_SIZE = 50
+EVIDENCE_LABELS = {
+    "day": gettext_lazy("day"),
+    "calls": gettext_lazy("calls"),
+    "rows": gettext_lazy("rows"),
+    "bytes": gettext_lazy("bytes"),
+    "median_rows": gettext_lazy("median rows a day before"),
+    "exports": gettext_lazy("exports"),
+    "median_exports": gettext_lazy("median exports a day before"),
+    "threshold": gettext_lazy("threshold"),
+    "count": gettext_lazy("count"),
+    "hours": gettext_lazy("permitted hours"),
+    "time_zone": gettext_lazy("time zone"),
+    "first": gettext_lazy("first"),
+    "last": gettext_lazy("last"),
+    "window_start": gettext_lazy("window start"),
+    "minutes": gettext_lazy("minutes"),
+    "network": gettext_lazy("network"),
+    "known": gettext_lazy("networks seen before"),
+}
+
+
+def evidence_rows(evidence: dict) -> tuple[list, list]:
+    """(label, value) of each fact, and the daily history (day, value) apart."""
+    facts = []
+    for name, value in sorted(evidence.items()):
+        if name == "history":
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        facts.append((EVIDENCE_LABELS.get(name, name), "—" if shown in ("", None) else shown))
+    history = sorted((evidence.get("history") or {}).items(), reverse=True)
+    return facts, history
+
+
+def alert_list_page(request, namespace: str):
+    policy.require(request.user, VIEW, Alert)
+    rule = request.GET.get("rule", "")
+    rule = rule if rule in AlertRule.values else ""
+    status = request.GET.get("status", "")
+    status = status if status in [*AlertStatus.values, "unresolved"] else ""
+    grant = request.GET.get("grant", "").strip()[:40]
+    rows = selectors.alert_list(user=request.user, rule=rule, status=status, grant=grant)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "ns": namespace,
+        "page": page,
+        "query": query.urlencode(),
+        "rule": rule,
+        "status": status,
+        "grant": grant,
+        "rules": AlertRule.choices,
+        "statuses": [*AlertStatus.choices, ("unresolved", _("Not resolved"))],
+    }
+    return render(request, "alerts/alert_list.html", context)
+
+
+def alert_page(request, pk: int, namespace: str):
+    alert = get_object_for(request.user, Alert, pk, VIEW)
+    me = request.user
+    context = {
+        "ns": namespace,
+        "alert": alert,
+        "events": selectors.alert_events(alert=alert, user=me),
+        "evidence": evidence_rows(alert.evidence)[0],
+        "history": evidence_rows(alert.evidence)[1],
+        "can_acknowledge": alert.status == AlertStatus.OPEN and policy.allows(me, MANAGE, alert),
+        "can_decide": policy.allows(me, DECIDE, alert),
+        "grant_suspended_by_alert": alert.action == AlertAction.GRANT_SUSPENDED
+        and alert.grant.status == "suspended",
+        "can_resume_grant": policy.allows(me, DECIDE, alert.grant)
+        if alert.action == AlertAction.GRANT_SUSPENDED
+        else False,
+        "note_form": NoteForm(),
+    }
+    return render(request, "alerts/alert_detail.html", context)
+
+
+def alert_action(request, pk: int, action: str, namespace: str):
+    """Acknowledge, resolve, or lift the key suspension."""
+    alert = get_object_for(request.user, Alert, pk, VIEW)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    me = request.user
+    calls = {
+        "acknowledge": lambda: services.alert_acknowledge(alert=alert, user=me, note=note),
+        "resolve": lambda: services.alert_resolve(alert=alert, user=me, note=note),
+        "lift_key": lambda: services.alert_key_lift(alert=alert, user=me, note=note),
+    }
+    if action not in calls:
+        messages.error(request, _("Unknown action."))
+    else:
+        run_action(request, calls[action])
+    return redirect(f"{namespace}:alert_detail", pk=pk)

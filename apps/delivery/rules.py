@@ -1,0 +1,28 @@
+"""Who may see and handle anomaly alerts (apps.workflow.policy).
+
+The regulator reads every alert; its admins and reviewers acknowledge, resolve and lift
+a key suspension. The operator of the grant's product reads the alerts on its products
+and its admins and reviewers acknowledge them. Merchants and providers see none (the
+merchant hears of a suspension through the grant)."""
+
+from django.db.models import Q
+
+from apps.accounts.choices import OrganizationKind
+from apps.core.permissions import MANAGE, VIEW
+from apps.delivery.models import Alert
+from apps.workflow.policy import ALL, DECIDE, DECIDERS, REGULATOR, register
+
+OPERATOR = {OrganizationKind.OPERATOR}
+
+
+def _of_my_products(user) -> Q:
+    return Q(grant__product__operator_id=getattr(user, "organization_id", None))
+
+
+(
+    register(Alert, owner="grant__product__operator_id", relations={"operator": _of_my_products})
+    .allow(VIEW, to=ALL, kinds=REGULATOR)
+    .allow(MANAGE, DECIDE, to=ALL, kinds=REGULATOR, roles=DECIDERS)
+    .allow(VIEW, to="operator", kinds=OPERATOR)
+    .allow(MANAGE, to="operator", kinds=OPERATOR, roles=DECIDERS)
+)

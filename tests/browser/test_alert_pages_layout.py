@@ -1,0 +1,59 @@
+"""The alert pages and the dashboard's delivery chart in Chromium, at a desktop width and
+a phone's (390 px), in Chinese and English: nothing wider than the screen, no CSP
+violation, the line chart drawn. Screenshots go to SHOTS_DIR (default /tmp/shots-alerts)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from apps.delivery.alerts import services
+from tests.browser.test_grant_journeys import sign_in_as
+from tests.browser.test_grant_page_layout import WIDTHS
+from tests.delivery.alerts import usage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-alerts"))
+
+
+def shoot(page, live_server, name: str) -> None:
+    for language in ("zh-hans", "en"):
+        page.context.add_cookies(
+            [{"name": "pdp_language", "value": language, "url": live_server.url}]
+        )
+        for width_name, (width, height) in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            page.reload()
+            page.screenshot(path=SHOTS / f"{name}-{language}-{width_name}.png", full_page=True)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, f"{name} ({language}, {width_name}) is {overflow}px too wide"
+
+
+def test_alert_pages_and_the_delivery_chart_fit_a_phone_and_a_desktop(
+    page, live_server, grant, key_client, operator_admin, regulator
+):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert key_client.get(f"/api/v1/grants/{grant.pk}/records/?page_size=3").status_code == 200
+    usage(grant, {i: 800 + 40 * i for i in range(1, 60)} | {0: 64000})
+    (alert,) = services.alerts_evaluate()
+
+    sign_in_as(page, regulator)
+    page.wait_for_selector("#figure-deliveries .chart canvas")
+    shoot(page, live_server, "console-dashboard")
+    for name, path in (
+        ("console-alerts", "/console/alerts/"),
+        ("console-alert", f"/console/alerts/{alert.pk}/"),
+    ):
+        page.goto(path)
+        shoot(page, live_server, name)
+
+    sign_in_as(page, operator_admin)
+    for name, path in (
+        ("portal-alerts", "/portal/alerts/"),
+        ("portal-alert", f"/portal/alerts/{alert.pk}/"),
+    ):
+        page.goto(path)
+        shoot(page, live_server, name)
