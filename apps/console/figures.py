@@ -134,7 +134,7 @@ def alerts(today) -> dict:
     """Anomaly alerts raised in the window, by rule and status."""
     since = timezone.now() - timedelta(days=ALERT_WINDOW_DAYS)
     raised = Alert.objects.filter(created_at__gte=since)
-    return {"by": _by(raised, "rule", "status"), "window_days": ALERT_WINDOW_DAYS}
+    return {"by": count_by(raised, "rule", "status"), "window_days": ALERT_WINDOW_DAYS}
 
 
 FIGURES = {
