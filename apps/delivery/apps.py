@@ -9,3 +9,6 @@ class DeliveryConfig(AppConfig):
     name = "apps.delivery"
     label = "delivery"
     verbose_name = _("data delivery")
+
+    def ready(self) -> None:
+        from apps.delivery import rules  # noqa: F401  (registers the permission rules)
