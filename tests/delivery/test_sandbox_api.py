@@ -61,3 +61,111 @@ def test_the_view_holds_only_the_granted_fields_and_the_rows_of_the_row_filter(
         client, sandbox_grant, "SELECT count(*) FROM grant_data WHERE reg_capital > 1000"
     )
     assert response.json()["code"] == "sql_base_below_k"
+
+
+def injections(tmp) -> list[tuple[str, str]]:
+    return [
+        ("SELECT count(*) FROM grant_data; DROP VIEW grant_data", "sql_multiple_statements"),
+        ("SELECT count(*) FROM read_csv('/etc/passwd')", "sql_forbidden_function"),
+        ("SELECT count(*) FROM '/etc/passwd'", "sql_forbidden_table"),
+        (f"COPY grant_data TO '{tmp}/leak.csv'", "sql_not_select"),
+        (f"COPY (SELECT * FROM grant_data) TO '{tmp}/leak2.csv'", "sql_not_select"),
+        (f"ATTACH '{tmp}/other.db' AS other", "sql_not_select"),
+        ("INSTALL httpfs", "sql_not_select"),
+        ("LOAD httpfs", "sql_not_select"),
+        ("PRAGMA database_list", "sql_not_select"),
+        ("SET enable_external_access = true", "sql_not_select"),
+        ("SELECT count(*) FROM grant_data -- WHERE legal_rep = 'x'", "sql_comment"),
+        ("SELECT count(*) /* hidden */ FROM grant_data", "sql_comment"),
+        (
+            "SELECT count(*) FROM grant_data UNION ALL SELECT count(*) FROM duckdb_views()",
+            "sql_set_operation",
+        ),
+        ("SELECT count(*) FROM other_view", "sql_forbidden_table"),
+        (
+            "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
+            "SELECT count(*) FROM r",
+            "sql_recursive_cte",
+        ),
+        ("SELECT count(*) FROM grant_data a, grant_data b, grant_data c", "sql_cross_join"),
+        ("SELECT count(*) FROM grant_data a CROSS JOIN grant_data b", "sql_cross_join"),
+        ("SELECT * FROM grant_data", "sql_not_aggregated"),
+        ("SELECT legal_rep, reg_capital FROM grant_data", "sql_not_aggregated"),
+        # Differencing: a filter that singles out fewer than k rows, or all but a few.
+        ("SELECT count(*), sum(reg_capital) FROM grant_data WHERE reg_capital < 50",
+         "sql_base_below_k"),
+        ("SELECT sum(reg_capital) FROM grant_data WHERE reg_capital <> 500",
+         "sql_complement_below_k"),
+        # Groups under k left out, but together fewer than k: the total would give them away.
+        ("SELECT reg_capital >= 50 AS big, count(*) FROM grant_data GROUP BY 1",
+         "sql_suppressed_below_k"),
+        ("", "sql_required"),
+        ("(" * 3000 + "SELECT 1" + ")" * 3000, "sql_unsupported"),  # too deep to check
+        ("SELECT 1" + " " * 20_001, "sql_too_long"),
+    ]  # fmt: skip
+
+
+def test_every_injection_is_refused_with_its_code_audited_recorded_and_harmless(
+    sandbox_grant, merchant, tmp_path
+):
+    client = session(merchant)
+    out = tmp_path / "out"
+    out.mkdir()
+    cases = injections(out)
+    for sql, code in cases:
+        response = ask(client, sandbox_grant, sql)
+        assert response.status_code in (400, 422), (sql[:80], response.content[:300])
+        assert response.json()["code"] == code, sql[:80]
+        assert response.json()["message"]
+    # each one is in the history and in the audit log with its code, in order
+    refused = list(SandboxQuery.objects.order_by("id"))
+    assert [r.refusal_code for r in refused] == [code for _sql, code in cases]
+    assert all(r.decision == "refused" and r.rows_released == 0 for r in refused)
+    denials = AuditEvent.objects.filter(action="delivery.sandbox.query", outcome="denied")
+    assert sorted(denials.values_list("reason", flat=True)) == sorted(c for _s, c in cases)
+    # and nothing changed: no file written, the view intact, no call counted
+    assert list(out.iterdir()) == []
+    assert not UsageDay.objects.filter(grant=sandbox_grant).exists()
+    again = ask(client, sandbox_grant, "SELECT count(*) AS n FROM grant_data")
+    assert again.status_code == 200 and again.json()["rows"] == [[101]]
+
+
+def test_a_suspended_grant_refuses_the_next_query_of_its_key_and_its_people(
+    sandbox_grant, merchant, regulator
+):
+    from tests.grants.conftest import keyed
+
+    from apps.grants.access import key_bind
+
+    key_client, key = keyed(merchant)
+    key_bind(grant=sandbox_grant, user=merchant, api_key_id=key.pk)
+    sql = "SELECT count(*) AS n FROM grant_data"
+    assert ask(key_client, sandbox_grant, sql).status_code == 200
+    assert SandboxQuery.objects.get().api_key == key
+    grant_suspend(grant=sandbox_grant, user=regulator, reason="整改")
+    response = ask(key_client, sandbox_grant, sql)
+    assert (response.status_code, response.json()["code"]) == (403, "grant_suspended")
+    response = ask(session(merchant), sandbox_grant, sql)
+    assert (response.status_code, response.json()["code"]) == (403, "grant_suspended")
+    latest = SandboxQuery.objects.first()
+    assert (latest.decision, latest.refusal_code) == ("refused", "grant_suspended")
+    assert AuditEvent.objects.filter(
+        action="delivery.sandbox.query", outcome="denied", reason="grant_suspended"
+    ).exists()
+
+
+def test_a_grant_without_the_sandbox_mode_refuses_queries(sandbox_grant, merchant):
+    scope = dict(sandbox_grant.scope, delivery_modes=["api_pull"])
+    type(sandbox_grant).objects.filter(pk=sandbox_grant.pk).update(scope=scope)
+    response = ask(session(merchant), sandbox_grant, "SELECT count(*) FROM grant_data")
+    assert (response.status_code, response.json()["code"]) == (403, "delivery_mode_not_granted")
+    assert SandboxQuery.objects.get().refusal_code == "delivery_mode_not_granted"
+
+
+def test_the_grants_rate_limit_answers_429_and_is_recorded(sandbox_grant, merchant):
+    type(sandbox_grant).objects.filter(pk=sandbox_grant.pk).update(rate_per_minute=1)
+    client = session(merchant)
+    assert ask(client, sandbox_grant, "SELECT count(*) FROM grant_data").status_code == 200
+    response = ask(client, sandbox_grant, "SELECT count(*) FROM grant_data")
+    assert (response.status_code, response.json()["code"]) == (429, "rate_limited")
+    assert SandboxQuery.objects.first().refusal_code == "rate_limited"
