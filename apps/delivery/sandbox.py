@@ -61,9 +61,8 @@ def view_columns(scoped: ScopedData) -> list[dict]:
     """The view's columns with their DuckDB types and masking, for the query editor."""
     connection = sandbox_connection(scoped.path, VIEW_NAME)
     try:
-        types = dict(
-            (name, kind) for name, kind, *_rest in connection.execute(f"DESCRIBE {VIEW_NAME}")
-        )
+        rows = connection.execute(f"DESCRIBE {VIEW_NAME}").fetchall()
+        types = {row[0]: row[1] for row in rows}
     finally:
         connection.close()
     return [

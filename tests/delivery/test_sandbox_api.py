@@ -52,7 +52,9 @@ def test_the_view_holds_only_the_granted_fields_and_the_rows_of_the_row_filter(
     body = ask(client, sandbox_grant, "SELECT count(*) AS n, max(reg_capital) FROM grant_data")
     assert body.json()["rows"] == [[101, "1000.00"]]
     for outside in ("credit_code", "name"):
-        response = ask(client, sandbox_grant, f"SELECT {outside}, count(*) FROM grant_data GROUP BY 1")
+        response = ask(
+            client, sandbox_grant, f"SELECT {outside}, count(*) FROM grant_data GROUP BY 1"
+        )
         assert response.status_code == 422
         assert response.json()["code"] == "sql_execution_error"
         assert outside in response.json()["message"]
