@@ -9,7 +9,7 @@ from apps.audit.models import AuditEvent
 from apps.delivery.models import SandboxQuery
 from apps.grants.access import key_bind
 from tests.conftest import api_for
-from tests.delivery.sandbox_world import draft_product, sandbox_grant, session, url  # noqa: F401
+from tests.delivery.sandbox.conftest import session, url
 from tests.grants.conftest import keyed
 
 pytestmark = pytest.mark.django_db

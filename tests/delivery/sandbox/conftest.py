@@ -1,5 +1,5 @@
-"""A grant that includes sandbox queries, over the published data of tests/delivery/
-conftest.py (300 companies, reg_capital = 10 * i): the product offers credit_code,
+"""Sandbox tests stand on a grant that includes sandbox queries, over the published data
+of tests/delivery/conftest.py (300 companies, reg_capital = 10 * i): the product offers credit_code,
 legal_rep (personal, masked `partial`) and reg_capital with the row filter reg_capital
 between 0 and 1000 (the first 101 rows); the merchant asked for legal_rep and
 reg_capital only. So the grant's view holds 101 rows of two columns: legal_rep masked
@@ -9,8 +9,8 @@ name (not offered) are out of its reach."""
 import pytest
 from rest_framework.test import APIClient
 
-from apps.products import services as product_services
 from apps.grants.models import Grant
+from apps.products import services as product_services
 from tests.delivery.conftest import publish
 from tests.grants import conftest as grants
 from tests.grants.test_grant_life import approve_all

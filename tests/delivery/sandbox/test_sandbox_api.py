@@ -8,7 +8,7 @@ from apps.audit.models import AuditEvent
 from apps.delivery.models import SandboxQuery, UsageDay
 from apps.grants.issuing import grant_suspend
 from tests.delivery.conftest import NAMES
-from tests.delivery.sandbox_world import draft_product, sandbox_grant, session, url  # noqa: F401
+from tests.delivery.sandbox.conftest import session, url
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,9 @@ def test_the_view_holds_only_the_granted_fields_and_the_rows_of_the_row_filter(
     assert body.json()["rows"] == [[101, "1000.00"]]
     for outside in ("credit_code", "name"):
         response = ask(
-            client, sandbox_grant, f"SELECT {outside}, count(*) FROM grant_data GROUP BY 1"
+            client,
+            sandbox_grant,
+            f"SELECT {outside}, count(*) FROM grant_data GROUP BY 1",  # noqa: S608
         )
         assert response.status_code == 422
         assert response.json()["code"] == "sql_execution_error"
@@ -71,7 +73,7 @@ def injections(tmp) -> list[tuple[str, str]]:
         ("SELECT count(*) FROM read_csv('/etc/passwd')", "sql_forbidden_function"),
         ("SELECT count(*) FROM '/etc/passwd'", "sql_forbidden_table"),
         (f"COPY grant_data TO '{tmp}/leak.csv'", "sql_not_select"),
-        (f"COPY (SELECT * FROM grant_data) TO '{tmp}/leak2.csv'", "sql_not_select"),
+        (f"COPY (SELECT * FROM grant_data) TO '{tmp}/leak2.csv'", "sql_not_select"),  # noqa: S608
         (f"ATTACH '{tmp}/other.db' AS other", "sql_not_select"),
         ("INSTALL httpfs", "sql_not_select"),
         ("LOAD httpfs", "sql_not_select"),
@@ -135,9 +137,8 @@ def test_every_injection_is_refused_with_its_code_audited_recorded_and_harmless(
 def test_a_suspended_grant_refuses_the_next_query_of_its_key_and_its_people(
     sandbox_grant, merchant, regulator
 ):
-    from tests.grants.conftest import keyed
-
     from apps.grants.access import key_bind
+    from tests.grants.conftest import keyed
 
     key_client, key = keyed(merchant)
     key_bind(grant=sandbox_grant, user=merchant, api_key_id=key.pk)

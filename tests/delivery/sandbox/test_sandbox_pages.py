@@ -8,7 +8,6 @@ import pytest
 from apps.delivery.models import SandboxQuery
 from apps.grants.issuing import grant_suspend
 from tests.conftest import login_web
-from tests.delivery.sandbox_world import draft_product, sandbox_grant  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 GROUPED = "SELECT legal_rep, count(*) AS n FROM grant_data GROUP BY legal_rep ORDER BY n"
