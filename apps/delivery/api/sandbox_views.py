@@ -45,7 +45,7 @@ def answer_body(answer: sandbox.SandboxAnswer) -> dict:
     }
 
 
-class SandboxQueriesView(generics.GenericAPIView):
+class SandboxQueriesView(generics.ListAPIView):
     """GET: the grant's sandbox queries, newest first (its merchant, the product's
     operator and the regulator). POST {"sql": "...", "source": <resource id>}: runs one
     query as the grant's holder; 200 with the released groups, or the refusal with its
@@ -61,11 +61,11 @@ class SandboxQueriesView(generics.GenericAPIView):
         grant = get_object_for(self.request.user, Grant, self.kwargs["pk"], VIEW)
         return selectors.sandbox_history(user=self.request.user, grant=grant)
 
-    def get(self, request, pk):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    @extend_schema(request=s.SandboxRequestSerializer, responses={200: s.SandboxResultSerializer})
+    @extend_schema(
+        operation_id="grants_sandbox_queries_run",
+        request=s.SandboxRequestSerializer,
+        responses={200: s.SandboxResultSerializer},
+    )
     def post(self, request, pk):
         key = request.auth if request.auth is not None else None
         grant = selectors.grant_for_holder(
