@@ -172,3 +172,17 @@ def test_the_grants_rate_limit_answers_429_and_is_recorded(sandbox_grant, mercha
     response = ask(client, sandbox_grant, "SELECT count(*) FROM grant_data")
     assert (response.status_code, response.json()["code"]) == (429, "rate_limited")
     assert SandboxQuery.objects.first().refusal_code == "rate_limited"
+
+
+def test_an_error_on_a_value_does_not_quote_the_value(sandbox_grant, merchant):
+    client = session(merchant)
+    for sql in (
+        "SELECT sum(CAST(legal_rep AS INTEGER)) FROM grant_data",
+        "SELECT count(*) FROM grant_data GROUP BY CAST(legal_rep AS DATE)",
+        "SELECT sum(CAST(reg_capital AS INTEGER) * 2147483647) FROM grant_data",
+    ):
+        response = ask(client, sandbox_grant, sql)
+        assert response.json()["code"] == "sql_execution_error"
+        message = response.json()["message"]
+        assert not any(name in message for name in NAMES), message
+        assert "2147483647 *" not in message and "'" not in message, message
