@@ -9,8 +9,8 @@ version's checked DuckDB copy, apps.delivery.store, with the filter's values bou
 only the granted fields, every masked field masked as the record API masks it (pseudonyms
 scoped by grant), `redact`ed fields left out. The file is named by a hash of all that
 went into it (grant, version, SHA-256, fields, masking, filter, pseudonym key), so a
-change of any of them builds a new one; the sandbox connection then opens that file and
-nothing else (apps.security.sandbox_run.sandbox_connection).
+change of any of them builds a new one (and removes the old one); the sandbox
+connection then opens that file and nothing else (apps.security.sandbox_run).
 """
 
 import hashlib
@@ -116,10 +116,16 @@ def scoped_data(grant: Grant, resource_id=None) -> ScopedData:
     fields = visible_fields(source)
     if not fields:
         raise NoData(_("The grant has no field a query could read."))
-    path = scoped_dir() / f"grant-{grant.pk}-{_digest(grant, source, fields)}.parquet"
+    prefix = f"grant-{grant.pk}-r{source.resource_id}-"
+    path = scoped_dir() / f"{prefix}{_digest(grant, source, fields)}.parquet"
     if not path.is_file():
         scoped_dir().mkdir(parents=True, exist_ok=True)
         with _lock:
             if not path.is_file():
                 _build(grant, source, fields, path)
+                # The copies of an older version or scope of this source are done with (a
+                # query that has one open keeps reading it until it closes).
+                for old in scoped_dir().glob(f"{prefix}*.parquet"):
+                    if old != path:
+                        old.unlink(missing_ok=True)
     return ScopedData(source=source, path=path, columns=fields)

@@ -27,7 +27,6 @@ from apps.security.sandbox import (
     validate,
 )
 
-
 # Errors whose message speaks of the query (names, syntax), never of the data.
 QUERY_TEXT_ERRORS = (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException)
 

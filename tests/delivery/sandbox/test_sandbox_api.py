@@ -186,3 +186,24 @@ def test_an_error_on_a_value_does_not_quote_the_value(sandbox_grant, merchant):
         message = response.json()["message"]
         assert not any(name in message for name in NAMES), message
         assert "2147483647 *" not in message and "'" not in message, message
+
+
+def test_a_new_dataset_version_is_queried_from_a_new_scoped_copy(
+    sandbox_grant, merchant, resources, tmp_path
+):
+    import shutil
+
+    from apps.delivery.scoped import scoped_dir
+    from tests.delivery.conftest import publish
+
+    shutil.rmtree(scoped_dir(), ignore_errors=True)  # copies an earlier run may have left
+    client = session(merchant)
+    sql = "SELECT count(*) AS n FROM grant_data"
+    assert ask(client, sandbox_grant, sql).json()["rows"] == [[101]]
+    [first] = scoped_dir().glob(f"grant-{sandbox_grant.pk}-*.parquet")
+    # The provider publishes a new version: 50 rows, all inside the grant's row filter.
+    publish(resources[1], tmp_path / "v2.parquet", rows=50)
+    assert ask(client, sandbox_grant, sql).json()["rows"] == [[50]]
+    [second] = scoped_dir().glob(f"grant-{sandbox_grant.pk}-*.parquet")
+    assert second != first and not first.exists()
+    assert SandboxQuery.objects.first().dataset_version.row_count == 50
