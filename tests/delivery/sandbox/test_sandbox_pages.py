@@ -50,7 +50,7 @@ def test_a_refusal_shows_its_reason_in_the_current_language(web, sandbox_grant, 
     response = web.post(page_url(sandbox_grant), sql)
     assert response.status_code == 422
     assert "不接受注释" in response.content.decode() and "sql_comment" in response.content.decode()
-    web.cookies["django_language"] = "en"
+    web.cookies["pdp_language"] = "en"
     english = web.post(page_url(sandbox_grant), sql, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Comments are not accepted" in english
     # The history labels past refusals in the reader's language too.
