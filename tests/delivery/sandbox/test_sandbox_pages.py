@@ -111,3 +111,17 @@ def test_the_provider_outsiders_and_anonymous_visitors_are_kept_out(
     login_web(web, operator_admin)
     assert web.get(page_url(sandbox_grant, "console")).status_code == 403
     assert not SandboxQuery.objects.exists()
+
+
+def test_every_example_query_on_the_page_is_accepted(web, sandbox_grant, merchant):
+    from apps.delivery import pages, sandbox
+    from apps.delivery.scoped import scoped_data
+
+    examples = pages.examples(sandbox.view_columns(scoped_data(sandbox_grant)))
+    assert len(examples) == 4
+    login_web(web, merchant)
+    for sql in examples:
+        response = web.post(page_url(sandbox_grant), {"sql": sql})
+        assert response.status_code == 200, (sql, response.content.decode()[-2000:])
+        assert 'id="sandbox-rows"' in response.content.decode()
+    assert set(SandboxQuery.objects.values_list("decision", flat=True)) == {"accepted"}
