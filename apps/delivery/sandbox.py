@@ -79,13 +79,19 @@ def _digest(sql: str) -> str:
     return hashlib.sha256(sql.encode("utf-8", "replace")).hexdigest()
 
 
+def storable(text: str) -> str:
+    """`text` as PostgreSQL can keep it: no NUL, no lone surrogate (the query itself is
+    checked as sent; only what is recorded of it is changed)."""
+    return text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+
+
 def _record(grant, user, key, sql, started, *, version=None, **fields) -> SandboxQuery:
     return SandboxQuery.objects.create(
         grant=grant,
         user=user,
         api_key=key,
         dataset_version=version,
-        sql=sql[: MAX_SQL_CHARS + 1],
+        sql=storable(sql[: MAX_SQL_CHARS + 1]),
         duration_ms=int((time.monotonic() - started) * 1000),
         **fields,
     )
@@ -93,7 +99,7 @@ def _record(grant, user, key, sql, started, *, version=None, **fields) -> Sandbo
 
 def _refused(grant, user, key, sql, started, problem: DomainError, version=None) -> None:
     """The history row and the audit record of a refused query; marks the error audited."""
-    code, message = str(problem.code)[:64], str(problem.message)[:500]
+    code, message = storable(str(problem.code)[:64]), storable(str(problem.message)[:500])
     record = _record(
         grant, user, key, sql, started, version=version,
         decision=SandboxDecision.REFUSED, refusal_code=code, refusal_message=message,
@@ -106,7 +112,7 @@ def _refused(grant, user, key, sql, started, problem: DomainError, version=None)
         reason=code,
         data={
             "query": record.pk,
-            "sql": sql[:MAX_AUDITED_SQL],
+            "sql": storable(sql[:MAX_AUDITED_SQL]),
             "sql_sha256": _digest(sql),
             "decision": SandboxDecision.REFUSED,
             "version": getattr(version, "pk", None),
@@ -182,7 +188,7 @@ def sandbox_query(*, grant: Grant, user, key=None, sql: str, source=None) -> San
             target_org=grant.merchant_id,
             data={
                 "query": record.pk,
-                "sql": sql[:MAX_AUDITED_SQL],
+                "sql": storable(sql[:MAX_AUDITED_SQL]),
                 "sql_sha256": _digest(sql),
                 "decision": SandboxDecision.ACCEPTED,
                 "source": version.resource_id,

@@ -100,3 +100,16 @@ def test_hostile_bodies_are_answered_with_a_code(sandbox_grant, merchant):
     assert code_of(response) == (422, "source_not_in_grant")
     response = client.get(url(sandbox_grant) + "?cursor=%%%")
     assert response.status_code == 400
+
+
+def test_a_lone_surrogate_or_a_nul_in_the_sql_is_refused_and_recorded(sandbox_grant, merchant):
+    from apps.delivery.sandbox import sandbox_query
+    from apps.security.sandbox import QueryRefused
+
+    raw = '{"sql": "SELECT count(*) FROM grant_data WHERE legal_rep = \'\\ud800\'"}'
+    response = session(merchant).post(url(sandbox_grant), raw, content_type="application/json")
+    assert 400 <= response.status_code < 500 and response.json()["code"], response.content
+    # Another caller of the service (a task, a shell) may pass a NUL: refused, recorded.
+    with pytest.raises(QueryRefused):
+        sandbox_query(grant=sandbox_grant, user=merchant, sql="SELECT 1\x00; DROP")
+    assert SandboxQuery.objects.first().sql == "SELECT 1\ufffd; DROP"
