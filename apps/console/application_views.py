@@ -1,12 +1,14 @@
 """Regulator console: the review queue of access applications (mine, overdue, all), an
 application with the decision form of the step the regulator holds (security review,
-sign-off), the grants with their suspension, resumption and revocation. The regulator
+sign-off), the grants with their suspension, resumption and revocation, and their sandbox query
+history. The regulator
 passed TOTP at sign-in (the console's middleware). The pages are apps.grants.pages."""
 
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from apps.console.exports import list_export
 from apps.console.views import regulator_required
+from apps.delivery import pages as delivery_pages
 from apps.grants import pages
 from apps.grants.models import AccessApplication, Grant
 from apps.workflow.policy import get_object_for
@@ -49,7 +51,17 @@ def grant_list(request):
 
 @regulator_required
 def grant_detail(request, pk: int):
-    return pages.grant_page(request, get_object_for(request.user, Grant, pk), NS)
+    grant = get_object_for(request.user, Grant, pk)
+    sandbox_link = delivery_pages.sandbox_link(request.user, grant)
+    return pages.grant_page(request, grant, NS, sandbox_link=sandbox_link)
+
+
+@require_GET
+@regulator_required
+def grant_sandbox(request, pk: int):
+    """The grant's sandbox query history (the regulator reads it; only the holder runs
+    queries)."""
+    return delivery_pages.sandbox_page(request, pk, NS)
 
 
 @require_POST

@@ -123,6 +123,7 @@ urlpatterns += [
     path("attachments/<int:pk>/", application_views.attachment_file, name="attachment_file"),
     path("grants/", application_views.grant_list, name="grants"),
     path("grants/<int:pk>/", application_views.grant_detail, name="grant_detail"),
+    path("grants/<int:pk>/sandbox/", application_views.grant_sandbox, name="grant_sandbox"),
     path("grants/<int:pk>/<str:action>/", application_views.grant_action, name="grant_action"),
 ]
 

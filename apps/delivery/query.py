@@ -189,6 +189,16 @@ def _condition(name: str, op: str, value, types: dict[str, str]) -> tuple[str, l
     raise ValueError(op)
 
 
+def row_filter_sql(source: GrantSource, types: dict[str, str]) -> tuple[str, list]:
+    """The grant's row filter as one condition with bound parameters ("TRUE" if none)."""
+    conditions, params = [], []
+    for condition in source.row_filter:
+        sql, values = _condition(condition["field"], condition["op"], condition["value"], types)
+        conditions.append(sql)
+        params.extend(str(v) for v in values)
+    return " AND ".join(f"({c})" for c in conditions) or "TRUE", params
+
+
 def compile_sql(
     query: RecordQuery, source: GrantSource, types: dict[str, str], below: int | None = None
 ) -> tuple[str, list]:
@@ -198,10 +208,9 @@ def compile_sql(
     if below is not None:
         conditions.append(f"{quote(ROW)} < ?")
         params.append(below)
-    for condition in source.row_filter:  # the grant's own, always applied
-        sql, values = _condition(condition["field"], condition["op"], condition["value"], types)
-        conditions.append(sql)
-        params.extend(str(v) for v in values)
+    granted, granted_params = row_filter_sql(source, types)  # the grant's own, always
+    conditions.append(granted)
+    params.extend(granted_params)
     for name, op, value in query.filters:
         sql, values = _condition(name, op, value, types)
         conditions.append(sql)

@@ -1,5 +1,6 @@
-"""Who may read a grant's records: its bound key, or the merchant's own people with a
-session, and only while the grant is usable (apps.grants.access.refusal)."""
+"""Who may read a grant's data: its bound key, or the merchant's own people with a
+session, and only while the grant is usable (apps.grants.access.refusal). Who may read
+a grant's sandbox history: the policy of SandboxQuery (apps.delivery.rules)."""
 
 from django.utils.translation import gettext as _
 
@@ -7,15 +8,19 @@ from apps.accounts.models import ApiKey
 from apps.audit.services import audit_record_denial
 from apps.core.exceptions import PermissionDeniedError
 from apps.core.permissions import VIEW
+from apps.delivery.models import SandboxQuery
 from apps.grants.access import refusal
 from apps.grants.models import Grant, GrantKey
+from apps.workflow import policy
 from apps.workflow.policy import get_object_for
 
+RECORDS_ACTION = "delivery.records.read"
 
-def _deny(user, key, grant: Grant, code: str, message) -> PermissionDeniedError:
+
+def deny(user, key, grant: Grant, code: str, message, action: str) -> PermissionDeniedError:
     audit_record_denial(
         actor=key if key is not None else user,
-        action="delivery.records.read",
+        action=action,
         target=grant,
         target_org=grant.merchant_id,
         reason=code,
@@ -25,21 +30,37 @@ def _deny(user, key, grant: Grant, code: str, message) -> PermissionDeniedError:
     return error
 
 
-def grant_for_records(*, user, key, pk, request=None) -> Grant:
-    """The grant if the caller may read its records now; 404 when hidden, 403 with a code
-    otherwise (both audited)."""
+def grant_for_holder(*, user, key, pk, request=None, action: str) -> Grant:
+    """The grant if the caller holds it: one of the merchant's people, or (with a key) a
+    key bound to it. 404 when hidden, 403 with a code otherwise (both audited). The grant's
+    state is the caller's to check (`refusal`)."""
     checked = getattr(request, "bound_grant", None) if request is not None else None
     if isinstance(key, ApiKey) and checked is not None and checked.pk == int(pk):
         return checked  # the key guard loaded it and found it usable in this request
     grant = get_object_for(user, Grant, pk, VIEW)
     grant = Grant.objects.select_related("product__agreement").get(pk=grant.pk)
     if grant.merchant_id != getattr(user, "organization_id", None):
-        raise _deny(
-            user, key, grant, "not_grant_holder", _("Only the grant's holder reads its records.")
-        )
+        message = _("Only the grant's holder reads its data.")
+        raise deny(user, key, grant, "not_grant_holder", message, action)
     if isinstance(key, ApiKey) and not GrantKey.objects.filter(grant=grant, api_key=key).exists():
-        raise _deny(user, key, grant, "key_not_bound", _("This key is not bound to the grant."))
+        message = _("This key is not bound to the grant.")
+        raise deny(user, key, grant, "key_not_bound", message, action)
+    return grant
+
+
+def grant_for_records(*, user, key, pk, request=None) -> Grant:
+    """The grant if the caller may read its records now; 404 when hidden, 403 with a code
+    otherwise (both audited)."""
+    grant = grant_for_holder(user=user, key=key, pk=pk, request=request, action=RECORDS_ACTION)
     problem = refusal(grant)
     if problem:
-        raise _deny(user, key, grant, *problem)
+        raise deny(user, key, grant, *problem, RECORDS_ACTION)
     return grant
+
+
+def sandbox_history(*, user, grant: Grant):
+    """The grant's sandbox queries that `user` may read, newest first (403 for a caller
+    whose kind reads no history at all: a provider)."""
+    policy.require(user, VIEW, SandboxQuery, _("Your organization does not read query history."))
+    rows = SandboxQuery.objects.filter(grant=grant).select_related("user", "api_key")
+    return policy.restrict(rows, user, VIEW)

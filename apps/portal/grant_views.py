@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.exceptions import DomainError
 from apps.core.forms import flash_domain_error, run_action
 from apps.core.permissions import MANAGE
+from apps.delivery import pages as delivery_pages
 from apps.grants import access, applications, pages, selectors
 from apps.grants.models import Grant
 from apps.portal.application_forms import FollowUpForm, KeyBindForm
@@ -36,6 +37,7 @@ def grant_detail(request, pk: int):
         NS,
         bind_form=KeyBindForm(keys=keys),
         has_keys=keys.exists(),
+        sandbox_link=delivery_pages.sandbox_link(request.user, grant),
         # Any member of the grant's merchant may start a renewal or an amendment.
         follow_up_form=FollowUpForm()
         if grant.merchant_id == request.user.organization_id
@@ -80,6 +82,13 @@ def grant_follow_up(request, pk: int):
         return redirect(f"{NS}:grant_detail", pk=pk)
     messages.success(request, _("A draft was created from the grant: adjust it and submit."))
     return redirect(f"{NS}:application_edit", pk=draft.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def grant_sandbox(request, pk: int):
+    """The grant's sandbox: its holder queries; its parties read the query history."""
+    return delivery_pages.sandbox_page(request, pk, NS)
 
 
 @require_POST

@@ -135,6 +135,7 @@ urlpatterns += [
     path("grants/<int:pk>/", grant_views.grant_detail, name="grant_detail"),
     path("grants/<int:pk>/keys/<str:action>/", grant_views.grant_keys, name="grant_keys"),
     path("grants/<int:pk>/follow-up/", grant_views.grant_follow_up, name="grant_follow_up"),
+    path("grants/<int:pk>/sandbox/", grant_views.grant_sandbox, name="grant_sandbox"),
     path("grants/<int:pk>/<str:action>/", grant_views.grant_action, name="grant_action"),
 ]
 

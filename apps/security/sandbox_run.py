@@ -27,6 +27,9 @@ from apps.security.sandbox import (
     validate,
 )
 
+# Errors whose message speaks of the query (names, syntax), never of the data.
+QUERY_TEXT_ERRORS = (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException)
+
 
 @dataclass(frozen=True)
 class SandboxResult:
@@ -72,9 +75,15 @@ def execute_with_timeout(connection, sql: str, timeout: float):
         return [d[0] for d in cursor.description], cursor.fetchall()
     except duckdb.InterruptException:
         raise QueryRefused(_("The query ran too long."), code="sql_timeout") from None
-    except duckdb.Error as problem:
+    except QUERY_TEXT_ERRORS as problem:
+        # Raised while binding, before any row is read: about the query's own text.
         detail = str(problem).splitlines()[0][:300]
         message = _("DuckDB could not run the query: %s") % detail
+        raise QueryRefused(message, code="sql_execution_error") from None
+    except duckdb.Error:
+        # Raised on a value (a cast, an overflow, a format): DuckDB quotes the value, so
+        # its text would let one row's data out. Only the kind of error is told.
+        message = _("DuckDB could not run the query: a value did not suit an operation.")
         raise QueryRefused(message, code="sql_execution_error") from None
     finally:
         timer.cancel()

@@ -541,6 +541,15 @@ CELERY_BEAT_SCHEDULE["grants-timers"] = {
     "options": {"expires": 240},
 }
 
+# Sandbox queries (apps.delivery.sandbox): groups of fewer than SANDBOX_K source rows are
+# never released; a query runs at most SANDBOX_TIMEOUT_SECONDS and returns at most
+# SANDBOX_MAX_ROWS groups. Each grant's scoped copy of its data lives under
+# DATA_DIR/sandbox/ (rebuilt from the dataset version when missing).
+SANDBOX_K = env.int("SANDBOX_K", default=10)
+SANDBOX_TIMEOUT_SECONDS = env.float("SANDBOX_TIMEOUT_SECONDS", default=10.0)
+SANDBOX_MAX_ROWS = env.int("SANDBOX_MAX_ROWS", default=1000)
+SANDBOX_MEMORY_LIMIT = env.str("SANDBOX_MEMORY_LIMIT", default="512MB")
+
 # The regulator's dashboard (apps.console.figures): today's figures are recomputed this
 # often by beat; the page reads the stored row, the to-dos are counted live.
 CELERY_BEAT_SCHEDULE["console-dashboard-refresh"] = {

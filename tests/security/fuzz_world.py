@@ -36,6 +36,9 @@ def _records_grant(listed, registered, operator, regulator, merchant, data_dir) 
     run_checks(application)
     approve_all(application, operator, regulator)
     grant = Grant.objects.get(application=application)
+    # The same grant answers sandbox queries, so that their path is fuzzed with real SQL.
+    modes = [*grant.scope.get("delivery_modes", []), "sandbox_only"]
+    Grant.objects.filter(pk=grant.pk).update(scope={**grant.scope, "delivery_modes": modes})
     key, raw = account_services.api_key_create(
         organization=merchant.organization, created_by=merchant, name="fuzz grant key"
     )

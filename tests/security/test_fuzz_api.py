@@ -112,6 +112,23 @@ def test_the_records_api_answers_as_documented_for_a_real_grant(case, world):
         case.validate_response(response, checks=CHECKS)
 
 
+@schema.include(path_regex=r"/sandbox/queries/$").parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_sandbox_queries_answer_as_documented_for_a_real_grant(case, world):
+    """Generated SQL on the world's grant (which includes sandbox queries), with its
+    bound key and with the merchant's unbound key."""
+    case.path_parameters["id"] = fuzz_world.RECORDS["grant"]
+    for headers in (fuzz_world.RECORDS["headers"], world["merchant"]):
+        response = case.call(app=application, headers=headers)
+        case.validate_response(response, checks=CHECKS)
+
+
 def test_every_fuzzing_persona_reaches_the_api_as_itself(world):
     """Guards the gate itself: a persona whose key failed would fuzz only the 401 path."""
     from werkzeug.test import Client

@@ -389,6 +389,11 @@ MATRIX = {
     # the provider and the regulator see the grant and get 403 not_grant_holder.
     "api:grant-records": ("GET", "records_grant",
                      "401 403 403 403 403 403 403 403 403 200 200 404"),
+    # The sandbox query history of a grant: its merchant, the product's operator and the
+    # regulator read it; the provider sees the grant (403), outsiders not even that (404).
+    # Running a query (POST) is the holder's: its API and page tests cover it.
+    "api:grant-sandbox-queries": ("GET", "records_grant",
+                     "401 200 200 200 200 403 403 200 200 200 200 404"),
     "api:webhook-event-types": ("GET", None,
                      "401 200 200 200 200 200 200 200 200 200 200 200"),
     "api:webhook-endpoint-list": ("GET", None,
@@ -524,6 +529,8 @@ MATRIX = {
                      "302 403 403 403 403 403 403 403 403 302 403 404"),
     "portal:grant_follow_up": ("POST", "grant",
                      "302 403 403 403 403 403 403 403 403 302 302 404"),
+    "portal:grant_sandbox": ("GET", "records_grant",
+                     "302 200 200 200 200 403 403 200 200 200 200 404"),
     "portal:grant_action": ("POST", "grant", {"action": "suspend"},
                      "302 302 302 403 403 403 403 302 403 403 403 404"),
     "console:review_queue": ("GET", None,
@@ -539,6 +546,8 @@ MATRIX = {
     "console:grants": ("GET", None,
                      "302 200 200 200 200 403 403 403 403 403 403 403"),
     "console:grant_detail": ("GET", "grant",
+                     "302 200 200 200 200 403 403 403 403 403 403 403"),
+    "console:grant_sandbox": ("GET", "records_grant",
                      "302 200 200 200 200 403 403 403 403 403 403 403"),
     "console:grant_action": ("POST", "grant", {"action": "suspend"},
                      "302 302 302 403 403 403 403 403 403 403 403 403"),

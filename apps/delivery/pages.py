@@ -1,0 +1,143 @@
+"""The sandbox page of a grant, served by the portal and the console alike (each wraps it
+in its own access check and passes its URL namespace): the SQL editor with the view's
+columns and example queries for the grant's holder, the result or the refusal of the
+query just sent, and the query history for every party that may read it (the merchant,
+the product's operator, the regulator). Queries run through apps.delivery.sandbox."""
+
+from django import forms
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.catalog.models import DataResource
+from apps.core.exceptions import DomainError
+from apps.core.pages import page_of
+from apps.core.permissions import VIEW
+from apps.delivery import sandbox, selectors
+from apps.delivery.models import SandboxQuery
+from apps.delivery.query import quote
+from apps.delivery.sandbox_labels import refusal_label
+from apps.delivery.scoped import scoped_data
+from apps.grants.models import Grant
+from apps.workflow import policy
+from apps.workflow.policy import get_object_for
+
+NUMERIC = ("INT", "DECIMAL", "DOUBLE", "FLOAT", "REAL", "NUMERIC", "BIGINT", "HUGEINT")
+
+
+class SandboxForm(forms.Form):
+    sql = forms.CharField(
+        label=gettext_lazy("SQL"),
+        strip=False,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "sql"}),
+    )
+    source = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+
+def examples(columns: list[dict]) -> list[str]:
+    """Queries that pass the checks on this view: a count, a grouping, an average. Text
+    shown to the user (who sends it back through the checks), never run from here."""
+    view = sandbox.VIEW_NAME
+    text = next((quote(c["name"]) for c in columns if c["type"] == "VARCHAR"), None)
+    number = next((quote(c["name"]) for c in columns if c["type"].startswith(NUMERIC)), None)
+    found = [f"SELECT count(*) AS n FROM {view}"]  # noqa: S608
+    if text:
+        found.append(f"SELECT {text}, count(*) AS n FROM {view}\nGROUP BY {text} ORDER BY n DESC")  # noqa: S608
+    if number:
+        found.append(
+            f"SELECT round(avg({number}), 2) AS mean, min({number}) AS low, "  # noqa: S608
+            f"max({number}) AS high FROM {view}"
+        )
+    if text and number:
+        found.append(
+            f"SELECT {text}, count(*) AS n, sum({number}) AS total FROM {view}\n"  # noqa: S608
+            f"GROUP BY {text} ORDER BY total DESC LIMIT 10"
+        )
+    return found
+
+
+def _sources(grant: Grant) -> list[dict]:
+    ids = [entry["resource"] for entry in grant.scope.get("sources", [])]
+    names = dict(DataResource.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return [{"id": pk, "name": names.get(pk, pk)} for pk in ids]
+
+
+def _editor(grant: Grant, source) -> dict:
+    """What the holder needs to write a query: the view's columns, examples, the sources."""
+    context = {"columns": [], "examples": [], "sources": _sources(grant), "source": source}
+    try:
+        context["columns"] = sandbox.view_columns(scoped_data(grant, source))
+    except DomainError as error:
+        context["data_problem"] = error.message
+    context["examples"] = examples(context["columns"]) if context["columns"] else []
+    return context
+
+
+def sandbox_link(user, grant: Grant) -> bool:
+    """Whether the grant's page links to its sandbox page for this user."""
+    if not policy.may(user, VIEW, SandboxQuery):
+        return False
+    return sandbox.sandbox_allowed(grant) or SandboxQuery.objects.filter(grant=grant).exists()
+
+
+def sandbox_page(request, pk: int, namespace: str):
+    grant = get_object_for(request.user, Grant, pk, VIEW)
+    history = selectors.sandbox_history(user=request.user, grant=grant)  # 403 for a provider
+    is_holder = grant.merchant_id == getattr(request.user, "organization_id", None)
+    context = {
+        "ns": namespace,
+        "grant": grant,
+        "view_name": sandbox.VIEW_NAME,
+        "k": settings.SANDBOX_K,
+        "max_rows": settings.SANDBOX_MAX_ROWS,
+        "is_holder": is_holder,
+        "refusal_now": sandbox.grant_refusal(grant),
+    }
+    if request.method == "POST":
+        grant = selectors.grant_for_holder(
+            user=request.user, key=None, pk=pk, request=request, action=sandbox.AUDIT_ACTION
+        )
+        form = SandboxForm(request.POST)
+        status = _run(request, grant, form, context)
+    else:
+        form, status = SandboxForm(), 200
+    if is_holder and context["refusal_now"] is None:
+        source = form.cleaned_data.get("source") if form.is_bound and form.is_valid() else None
+        context.update(_editor(grant, source or request.GET.get("source") or None))
+        # ?example=N fills the editor with an example (no script needed).
+        chosen = request.GET.get("example", "")
+        if not form.is_bound and chosen.isdigit() and int(chosen) < len(context["examples"]):
+            form = SandboxForm(initial={"sql": context["examples"][int(chosen)]})
+    rows = page_of(request, history)
+    _label(rows["page"])
+    context.update(form=form, **rows)
+    return render(request, "delivery/sandbox.html", context, status=status)
+
+
+def _run(request, grant: Grant, form: SandboxForm, context: dict) -> int:
+    if not form.is_valid():
+        context["refused"] = {"code": "validation_error", "label": _("The input is not valid.")}
+        return 400
+    try:
+        answer = sandbox.sandbox_query(
+            grant=grant,
+            user=request.user,
+            sql=form.cleaned_data["sql"],
+            source=form.cleaned_data.get("source"),
+        )
+    except DomainError as error:
+        context["refused"] = {
+            "code": error.code,
+            "label": refusal_label(error.code),
+            "message": error.message,
+        }
+        return error.status
+    context["result"] = answer
+    return 200
+
+
+def _label(records) -> None:
+    for record in records:
+        record.refusal_label = refusal_label(record.refusal_code) if record.refusal_code else ""

@@ -1,0 +1,64 @@
+"""The sandbox page in Chromium at a desktop width and a phone's (390 px), in Chinese and
+English: a query typed and sent by the form (no script), its groups, a refusal and the
+history; nothing wider than the screen, no CSP violation. Screenshots go to SHOTS_DIR
+(default /tmp/shots-sandbox) for a person to look at."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_grant_journeys import sign_in_as
+from tests.delivery.sandbox import conftest as sandbox
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+draft_product = sandbox.draft_product
+sandbox_grant = sandbox.sandbox_grant
+SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-sandbox"))
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+GROUPED = (
+    "SELECT legal_rep, count(*) AS n, sum(reg_capital) AS total\nFROM grant_data GROUP BY legal_rep"
+)
+
+
+def too_wide(page) -> int:
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def test_the_sandbox_page_fits_a_phone_and_a_desktop_in_both_languages(
+    page, live_server, sandbox_grant, merchant, operator_admin
+):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    sign_in_as(page, merchant)
+    url = f"/portal/grants/{sandbox_grant.pk}/sandbox/"
+    for language in ("zh-hans", "en"):
+        page.context.add_cookies(
+            [{"name": "pdp_language", "value": language, "url": live_server.url}]
+        )
+        for width_name, (width, height) in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(url)
+            page.fill("textarea[name=sql]", GROUPED)
+            with page.expect_navigation():
+                page.click("#run-query")
+            assert page.locator("#sandbox-rows tbody tr").count() == 4
+            name = f"sandbox-result-{language}-{width_name}"
+            page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+            assert too_wide(page) <= 1, f"{name} is {too_wide(page)}px too wide"
+            page.fill("textarea[name=sql]", "SELECT * FROM grant_data -- all of it")
+            with page.expect_navigation():
+                page.click("#run-query")
+            assert page.locator("#sandbox-refusal code").inner_text() == "sql_comment"
+            name = f"sandbox-refusal-{language}-{width_name}"
+            page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+            assert too_wide(page) <= 1, f"{name} is {too_wide(page)}px too wide"
+    sign_in_as(page, operator_admin)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url)
+    assert page.locator("#sandbox-queries tbody tr").count() == 8
+    page.screenshot(path=SHOTS / "sandbox-operator-history-phone.png", full_page=True)
+    assert too_wide(page) <= 1
+    assert not page.csp_violations
