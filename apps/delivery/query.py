@@ -189,6 +189,31 @@ def _condition(name: str, op: str, value, types: dict[str, str]) -> tuple[str, l
     raise ValueError(op)
 
 
+def _row_filter(source: GrantSource, types, conditions: list, params: list) -> tuple[list, list]:
+    for condition in source.row_filter:  # the grant's own, always applied
+        sql, values = _condition(condition["field"], condition["op"], condition["value"], types)
+        conditions.append(sql)
+        params.extend(str(v) for v in values)
+    return conditions, params
+
+
+def compile_export_sql(
+    fields: list[str], source: GrantSource, types: dict[str, str]
+) -> tuple[str, list]:
+    """SELECT of every row of the grant's scope (row filter applied) in storage order: no
+    ORDER BY, so DuckDB streams the rows (insertion order is kept) instead of sorting."""
+    conditions, params = _row_filter(source, types, [], [])
+    columns = ", ".join(quote(name) for name in fields)
+    where = " AND ".join(f"({c})" for c in conditions) or "TRUE"
+    return f"SELECT {columns} FROM {TABLE} WHERE {where}", params  # noqa: S608
+
+
+def compile_count_sql(source: GrantSource, types: dict[str, str]) -> tuple[str, list]:
+    conditions, params = _row_filter(source, types, [], [])
+    where = " AND ".join(f"({c})" for c in conditions) or "TRUE"
+    return f"SELECT count(*) FROM {TABLE} WHERE {where}", params  # noqa: S608
+
+
 def compile_sql(
     query: RecordQuery, source: GrantSource, types: dict[str, str], below: int | None = None
 ) -> tuple[str, list]:
@@ -198,10 +223,7 @@ def compile_sql(
     if below is not None:
         conditions.append(f"{quote(ROW)} < ?")
         params.append(below)
-    for condition in source.row_filter:  # the grant's own, always applied
-        sql, values = _condition(condition["field"], condition["op"], condition["value"], types)
-        conditions.append(sql)
-        params.extend(str(v) for v in values)
+    conditions, params = _row_filter(source, types, conditions, params)
     for name, op, value in query.filters:
         sql, values = _condition(name, op, value, types)
         conditions.append(sql)

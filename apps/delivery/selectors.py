@@ -1,21 +1,23 @@
 """Who may read a grant's records: its bound key, or the merchant's own people with a
 session, and only while the grant is usable (apps.grants.access.refusal)."""
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import ApiKey
 from apps.audit.services import audit_record_denial
 from apps.core.exceptions import PermissionDeniedError
 from apps.core.permissions import VIEW
+from apps.delivery.models import Export
 from apps.grants.access import refusal
 from apps.grants.models import Grant, GrantKey
 from apps.workflow.policy import get_object_for
 
 
-def _deny(user, key, grant: Grant, code: str, message) -> PermissionDeniedError:
+def _deny(user, key, grant: Grant, code: str, message, action: str) -> PermissionDeniedError:
     audit_record_denial(
         actor=key if key is not None else user,
-        action="delivery.records.read",
+        action=action,
         target=grant,
         target_org=grant.merchant_id,
         reason=code,
@@ -25,9 +27,11 @@ def _deny(user, key, grant: Grant, code: str, message) -> PermissionDeniedError:
     return error
 
 
-def grant_for_records(*, user, key, pk, request=None) -> Grant:
-    """The grant if the caller may read its records now; 404 when hidden, 403 with a code
-    otherwise (both audited)."""
+def grant_for_records(
+    *, user, key, pk, request=None, action: str = "delivery.records.read"
+) -> Grant:
+    """The grant if the caller may read its data now (records, exports); 404 when
+    hidden, 403 with a code otherwise (audited under `action`)."""
     checked = getattr(request, "bound_grant", None) if request is not None else None
     if isinstance(key, ApiKey) and checked is not None and checked.pk == int(pk):
         return checked  # the key guard loaded it and found it usable in this request
@@ -35,11 +39,36 @@ def grant_for_records(*, user, key, pk, request=None) -> Grant:
     grant = Grant.objects.select_related("product__agreement").get(pk=grant.pk)
     if grant.merchant_id != getattr(user, "organization_id", None):
         raise _deny(
-            user, key, grant, "not_grant_holder", _("Only the grant's holder reads its records.")
+            user,
+            key,
+            grant,
+            "not_grant_holder",
+            _("Only the grant's holder reads its records."),
+            action,
         )
     if isinstance(key, ApiKey) and not GrantKey.objects.filter(grant=grant, api_key=key).exists():
-        raise _deny(user, key, grant, "key_not_bound", _("This key is not bound to the grant."))
+        message = _("This key is not bound to the grant.")
+        raise _deny(user, key, grant, "key_not_bound", message, action)
     problem = refusal(grant)
     if problem:
-        raise _deny(user, key, grant, *problem)
+        raise _deny(user, key, grant, *problem, action)
     return grant
+
+
+def grant_for_exports(*, user, pk) -> Grant:
+    """The grant whose export history the caller may see (404 when hidden)."""
+    grant = get_object_for(user, Grant, pk, VIEW)
+    return Grant.objects.select_related("product__agreement", "merchant").get(pk=grant.pk)
+
+
+def export_list(*, user, grant: Grant):
+    """The grant's exports the caller may see: its holder's, and read-only the operator's
+    of the product and the regulator's (apps.delivery.rules)."""
+    return Export.objects.restrict(user, VIEW).filter(grant=grant).select_related("requested_by")
+
+
+def export_for(*, user, grant: Grant, pk) -> Export:
+    export = export_list(user=user, grant=grant).filter(pk=pk).first()
+    if export is None:
+        raise Http404
+    return export

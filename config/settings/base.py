@@ -548,3 +548,12 @@ CELERY_BEAT_SCHEDULE["console-dashboard-refresh"] = {
     "schedule": env.float("DASHBOARD_REFRESH_SECONDS", default=900.0),
     "options": {"expires": 840},
 }
+
+# Bulk exports (apps.delivery.exports): rows per streamed batch, how long a signed download
+# link lives, how long a finished file is kept, and how many exports of one grant may wait
+# or run at once.
+DELIVERY_EXPORT_BATCH_ROWS = env.int("DELIVERY_EXPORT_BATCH_ROWS", default=65536)
+DELIVERY_EXPORT_LINK_SECONDS = env.int("DELIVERY_EXPORT_LINK_SECONDS", default=900)
+DELIVERY_EXPORT_KEEP_HOURS = env.int("DELIVERY_EXPORT_KEEP_HOURS", default=72)
+DELIVERY_EXPORTS_OPEN_PER_GRANT = env.int("DELIVERY_EXPORTS_OPEN_PER_GRANT", default=2)
+DELIVERY_EXPORT_TIME_LIMIT = env.int("DELIVERY_EXPORT_TIME_LIMIT", default=3600)

@@ -1,7 +1,18 @@
 from django.urls import path
 
-from apps.delivery.api import views
+from apps.delivery.api import export_views, views
 
 urlpatterns = [
     path("grants/<int:pk>/records/", views.RecordsView.as_view(), name="grant-records"),
+    path("grants/<int:pk>/exports/", export_views.ExportListView.as_view(), name="grant-exports"),
+    path(
+        "grants/<int:pk>/exports/<int:eid>/",
+        export_views.ExportDetailView.as_view(),
+        name="grant-export-detail",
+    ),
+    path(
+        "grants/<int:pk>/exports/<int:eid>/download/",
+        export_views.ExportDownloadView.as_view(),
+        name="grant-export-download",
+    ),
 ]
