@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record, audit_record_denial
-from apps.core.exceptions import DomainError, InvalidInput, PermissionDeniedError
+from apps.core.exceptions import DomainError, InvalidInput
 from apps.delivery import quotas
 from apps.delivery.choices import EXPORT_OPEN, EXPORT_SUFFIX, ExportFormat, ExportStatus
 from apps.delivery.export_files import open_writer
@@ -121,7 +121,7 @@ def export_request(
                     "format": format,
                     "fields": names,
                     "source": resolved.resource_id,
-                },  # fmt: skip
+                },
             )
     except DomainError as problem:
         if not getattr(problem, "audited", False):

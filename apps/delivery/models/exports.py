@@ -61,4 +61,4 @@ class Export(models.Model):
 
     @property
     def percent(self) -> int:
-        return int(round(self.progress * 100))
+        return round(self.progress * 100)
