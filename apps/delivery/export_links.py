@@ -11,12 +11,13 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import F
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record, audit_record_denial
 from apps.core.exceptions import DomainError
-from apps.delivery.choices import ExportStatus
+from apps.delivery.choices import EXPORT_MEDIA_TYPE, ExportStatus
 from apps.delivery.exports import export_path
 from apps.delivery.models import Export
 from apps.delivery.services import actor_of
@@ -124,3 +125,17 @@ def export_download(*, grant: Grant, export_id: int, user, key=None, token: str)
         problem.audited = True
         raise
     return export, path
+
+
+def export_file_response(export: Export, path: Path) -> FileResponse:
+    """The file, streamed from disk as an attachment, never cached."""
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"grant-{export.grant.number}-export-{export.pk}{path.suffix}",
+        content_type=EXPORT_MEDIA_TYPE[export.format],
+    )
+    response["X-Watermark"] = export.watermark
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -6,7 +6,6 @@ GET  /api/v1/grants/<id>/exports/<eid>/           status, progress, download lin
 GET  /api/v1/grants/<id>/exports/<eid>/download/?token=...   the file
 """
 
-from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -14,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.delivery import export_links, exports, selectors
-from apps.delivery.choices import EXPORT_MEDIA_TYPE, ExportFormat
+from apps.delivery.choices import ExportFormat
 
 
 class ExportRequestSerializer(serializers.Serializer):
@@ -130,17 +129,4 @@ class ExportDownloadView(APIView):
             key=request.auth,
             token=request.query_params.get("token", ""),
         )
-        return file_of(export, path)
-
-
-def file_of(export, path) -> FileResponse:
-    response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"grant-{export.grant.number}-export-{export.pk}.{path.suffix.lstrip('.')}",
-        content_type=EXPORT_MEDIA_TYPE[export.format],
-    )
-    response["X-Watermark"] = export.watermark
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+        return export_links.export_file_response(export, path)
