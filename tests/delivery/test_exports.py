@@ -71,14 +71,19 @@ def test_an_export_is_metered_and_audited_without_data(grant, merchant):
     export, _path = exported(grant, merchant, "jsonl")
     usage = UsageDay.objects.get(grant=grant)
     assert (usage.calls, usage.rows, usage.bytes) == (1, 101, export.bytes)
-    done = AuditEvent.objects.get(action="delivery.export.complete", outcome="allowed")
+    done = AuditEvent.objects.filter(target_id=str(grant.pk)).get(
+        action="delivery.export.complete", outcome="allowed"
+    )
     data = json.loads(done.data)
     assert data["rows"] == 101 and data["bytes"] == export.bytes
     assert data["fields"] == ["credit_code", "legal_rep"]
     assert data["watermark"] == f"wm1:grant:{grant.pk}"
     assert (done.actor_type, done.actor_id) == ("user", str(merchant.pk))
     assert "某" not in done.data  # never data
-    assert AuditEvent.objects.filter(action="delivery.export.request").count() == 1
+    assert (
+        AuditEvent.objects.filter(target_id=str(grant.pk), action="delivery.export.request").count()
+        == 1
+    )
 
 
 def test_a_grant_suspended_before_the_job_runs_fails_the_export_with_its_code(
@@ -89,7 +94,9 @@ def test_a_grant_suspended_before_the_job_runs_fails_the_export_with_its_code(
     export = run_export(export.pk)
     assert (export.status, export.error_code) == ("failed", "grant_suspended")
     assert not UsageDay.objects.filter(grant=grant).exists()
-    denial = AuditEvent.objects.get(action="delivery.export.complete", outcome="denied")
+    denial = AuditEvent.objects.filter(target_id=str(grant.pk)).get(
+        action="delivery.export.complete", outcome="denied"
+    )
     assert denial.reason == "grant_suspended"
 
 
@@ -106,7 +113,9 @@ def test_hostile_requests_are_refused_with_a_code_and_audited(grant, merchant, k
     with pytest.raises(DomainError) as refused:
         export_request(grant=grant, user=merchant, **kwargs)
     assert refused.value.code == code and 400 <= refused.value.status < 500
-    denial = AuditEvent.objects.get(action="delivery.export.request", outcome="denied")
+    denial = AuditEvent.objects.filter(target_id=str(grant.pk)).get(
+        action="delivery.export.request", outcome="denied"
+    )
     assert denial.reason == code
 
 

@@ -60,7 +60,9 @@ def test_a_bound_key_exports_and_downloads_through_its_signed_link(key_client, g
     text = b"".join(response.streaming_content).decode()
     assert len(list(csv.DictReader(io.StringIO(text)))) == 101
     assert response["X-Watermark"] == f"wm1:grant:{grant.pk}"
-    downloaded = AuditEvent.objects.get(action="delivery.export.download", outcome="allowed")
+    downloaded = AuditEvent.objects.filter(target_id=str(grant.pk)).get(
+        action="delivery.export.download", outcome="allowed"
+    )
     assert json.loads(downloaded.data)["rows"] == 101
     assert key_client.get(exports_url(grant)).json()["results"][0]["id"] == body["id"]
 
@@ -73,7 +75,9 @@ def test_a_link_replayed_by_another_key_or_person_is_refused(key_client, grant, 
     # the other key sees the export but is given no link of its own
     other = second_key(grant, merchant).get(exports_url(grant, body["id"])).json()
     assert other["download"] is None
-    denials = AuditEvent.objects.filter(action="delivery.export.download", outcome="denied")
+    denials = AuditEvent.objects.filter(
+        target_id=str(grant.pk), action="delivery.export.download", outcome="denied"
+    )
     assert set(denials.values_list("reason", flat=True)) == {"link_not_yours"}
 
 
