@@ -7,6 +7,7 @@ GET  /api/v1/grants/<id>/exports/<eid>/download/?token=...   the file
 """
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -112,7 +113,7 @@ class ExportDetailView(APIView):
 class ExportDownloadView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("token", str, description="The status's download token.")],
-        responses={(200, "application/octet-stream"): bytes},
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
     def get(self, request, pk, eid):
         grant = selectors.grant_for_records(
