@@ -124,3 +124,17 @@ def test_a_row_quota_smaller_than_the_export_fails_it(grant, merchant):
     grant.save(update_fields=["rows_per_day"])
     export = run_export(export_request(grant=grant, user=merchant, format="csv").pk)
     assert (export.status, export.error_code) == ("failed", "quota_exhausted")
+
+
+def test_progress_grows_with_each_batch_and_ends_at_one(grant, merchant, settings, monkeypatch):
+    from apps.delivery import exports
+
+    settings.DELIVERY_EXPORT_BATCH_ROWS = 10  # 101 rows: 11 batches
+    seen = []
+    renew = exports.lease_renew
+    monkeypatch.setattr(
+        exports, "lease_renew", lambda item, progress: seen.append(progress) or renew(item)
+    )
+    export = run_export(export_request(grant=grant, user=merchant, format="jsonl").pk)
+    assert len(seen) == 11 and seen == sorted(seen) and seen[0] < 0.2
+    assert export.progress == 1.0 and export.rows == 101
