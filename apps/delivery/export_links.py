@@ -139,3 +139,19 @@ def export_file_response(export: Export, path: Path) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def exports_prune(now=None) -> int:
+    """Deletes the files of exports past DELIVERY_EXPORT_KEEP_HOURS (the rows stay: the
+    history and its audit events outlive the file). Returns the files removed."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.DELIVERY_EXPORT_KEEP_HOURS)
+    removed = 0
+    stale = Export.objects.filter(status=ExportStatus.SUCCEEDED, finished_at__lt=cutoff)
+    for export in stale.exclude(file_name="").only("pk", "grant_id", "file_name"):
+        path = export_path(export)
+        if path.is_file():
+            path.unlink()
+            removed += 1
+        Export.objects.filter(pk=export.pk).update(file_name="")
+    return removed

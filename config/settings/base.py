@@ -557,3 +557,7 @@ DELIVERY_EXPORT_LINK_SECONDS = env.int("DELIVERY_EXPORT_LINK_SECONDS", default=9
 DELIVERY_EXPORT_KEEP_HOURS = env.int("DELIVERY_EXPORT_KEEP_HOURS", default=72)
 DELIVERY_EXPORTS_OPEN_PER_GRANT = env.int("DELIVERY_EXPORTS_OPEN_PER_GRANT", default=2)
 DELIVERY_EXPORT_TIME_LIMIT = env.int("DELIVERY_EXPORT_TIME_LIMIT", default=3600)
+CELERY_BEAT_SCHEDULE["delivery-exports-prune"] = {
+    "task": "delivery.exports.prune",
+    "schedule": 3600.0,
+}

@@ -138,3 +138,18 @@ def test_progress_grows_with_each_batch_and_ends_at_one(grant, merchant, setting
     export = run_export(export_request(grant=grant, user=merchant, format="jsonl").pk)
     assert len(seen) == 11 and seen == sorted(seen) and seen[0] < 0.2
     assert export.progress == 1.0 and export.rows == 101
+
+
+def test_files_past_their_keeping_time_are_pruned_and_refused(grant, merchant, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.delivery.export_links import exports_prune
+
+    export, path = exported(grant, merchant, "csv")
+    later = timezone.now() + timedelta(hours=settings.DELIVERY_EXPORT_KEEP_HOURS + 1)
+    assert exports_prune(now=timezone.now()) == 0 and path.is_file()
+    assert exports_prune(now=later) == 1 and not path.exists()
+    export.refresh_from_db()
+    assert export.file_name == "" and export.rows == 101  # the history stays

@@ -1,0 +1,10 @@
+"""Thin Celery wrappers: each one is safe to run twice and re-reads the database."""
+
+from celery import shared_task
+
+from apps.delivery.export_links import exports_prune
+
+
+@shared_task(name="delivery.exports.prune")
+def exports_prune_task() -> int:
+    return exports_prune()
