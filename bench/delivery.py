@@ -1,7 +1,7 @@
-"""Record API benchmark, part (a) (not a test, not run in CI). PostgreSQL and Redis.
+"""Delivery benchmark (not a test, not run in CI). PostgreSQL and Redis.
 
     python bench/delivery.py [--rows 1000000] [--seconds 10] [--db bench_delivery]
-                             [--redis redis://127.0.0.1:6379/12]
+                             [--redis redis://127.0.0.1:6379/12] [--parts a,b,c]
 
 Drops and recreates the database --db, migrates it, builds a real grant (the same
 helpers as the fuzz world: provider, operator, agreement, listed product, application
@@ -14,8 +14,14 @@ Django stack (the test client: middleware, authentication, the key guard):
    an audit event per page;
 2. a plain Django view serving the same 100-row pages by keyset from the PostgreSQL table,
    no authentication, no checks;
-and prints both rates (requests/s) and their ratio. Uses --redis's database (FLUSHDB at
-the start).
+and prints both rates (requests/s) and their ratio (part a). Then (parts b and c) the
+grant's whole scope as a masked, watermarked CSV through the export job
+(apps.delivery.exports, run in this process) against DuckDB's own
+`COPY (SELECT ...) TO 'x.csv'` of the same rows unmasked, from the same DuckDB copy:
+rows/s of each, and the peak memory of each: Python's (tracemalloc) and the process's
+resident set above where it started (psutil, sampled every 20 ms). Run it at --rows
+1000000 and 4000000 to see whether memory stays flat. Uses --redis's database (FLUSHDB
+at the start).
 """
 
 import argparse
@@ -144,7 +150,7 @@ def load_postgres(table) -> None:
         cursor.execute("ANALYZE bench_rows")
 
 
-def build(rows: int, data_dir: Path):
+def build(rows: int, data_dir: Path, postgres: bool = True):
     from apps.catalog.models import DataResource
     from apps.grants.models import Grant
     from tests.security import fuzz_world
@@ -157,7 +163,8 @@ def build(rows: int, data_dir: Path):
     resource = DataResource.objects.get(pk=grant.scope["sources"][0]["resource"])
     table = make_rows(rows)
     publish(resource, table, data_dir / "bench.parquet")
-    load_postgres(table)
+    if postgres:
+        load_postgres(table)
     return grant, fuzz_world.RECORDS["headers"]["Authorization"]
 
 
@@ -180,16 +187,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--db", default="bench_delivery")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/12")
+    parser.add_argument("--parts", default="a,b,c", help="a: record API; b,c: export")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     recreate_database(args.db)
     setup_django(args.db, args.redis)
-    from urllib.parse import quote
-
     from django.core.management import call_command
-    from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from apps.audit.models import AuditEvent
     from apps.delivery.quotas import counters
 
     setup_test_environment()  # the test client; DEBUG stays off
@@ -199,8 +204,21 @@ def main() -> None:
     data_dir = Path(os.environ["DATA_DIR"])
     data_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    grant, authorization = build(args.rows, data_dir)
+    grant, authorization = build(args.rows, data_dir, postgres="a" in parts)
     print(f"built {args.rows:,} rows in {time.perf_counter() - started:.1f}s")
+    if "a" in parts:
+        record_api(grant, authorization, args.seconds)
+    if parts & {"b", "c"}:
+        export_parts(grant, data_dir)
+
+
+def record_api(grant, authorization: str, seconds: float) -> None:
+    from urllib.parse import quote
+
+    from django.test import Client
+
+    from apps.audit.models import AuditEvent
+
     client = Client()
     records = f"/api/v1/grants/{grant.pk}/records/"
     first = f"{records}?page_size={PAGE}"
@@ -213,16 +231,107 @@ def main() -> None:
     print(f"DuckDB copy built in {time.perf_counter() - started:.1f}s")
     audited = AuditEvent.objects.filter(action="delivery.records.read").count()
     governed, governed_rows = measure(
-        client, first, governed_next, args.seconds, HTTP_AUTHORIZATION=authorization
+        client, first, governed_next, seconds, HTTP_AUTHORIZATION=authorization
     )
     audited = AuditEvent.objects.filter(action="delivery.records.read").count() - audited
     plain, plain_rows = measure(
-        client, "/bench/plain/", lambda after: f"/bench/plain/?after={after}", args.seconds
+        client, "/bench/plain/", lambda after: f"/bench/plain/?after={after}", seconds
     )
     print(f"governed record API: {governed:8.1f} requests/s ({governed_rows:,} rows, "
           f"{audited} audit events)")  # fmt: skip
     print(f"plain Django view:   {plain:8.1f} requests/s ({plain_rows:,} rows)")
     print(f"ratio governed/plain: {governed / plain:.2f} (target >= 0.5)")
+
+
+class Peak:
+    """Peak Python allocations (tracemalloc) and peak RSS above the start (psutil)."""
+
+    def __enter__(self):
+        import threading
+        import tracemalloc
+
+        import psutil
+
+        self.process = psutil.Process()
+        self.base = self.rss = self.process.memory_info().rss
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        tracemalloc.start()
+        self.thread.start()
+        self.started = time.perf_counter()
+        return self
+
+    def _sample(self):
+        while not self.stop.wait(0.02):
+            self.rss = max(self.rss, self.process.memory_info().rss)
+
+    def __exit__(self, *exc):
+        import tracemalloc
+
+        self.seconds = time.perf_counter() - self.started
+        self.python = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        self.stop.set()
+        self.thread.join()
+        self.rss = max(self.rss, self.process.memory_info().rss) - self.base
+
+    def line(self, label: str, rows: int, size: int) -> str:
+        return (
+            f"{label}: {rows / self.seconds:10,.0f} rows/s ({rows:,} rows, {size / 2**20:,.1f} "
+            f"MiB in {self.seconds:.1f}s); peak Python {self.python / 2**20:,.1f} MiB, "
+            f"peak RSS +{self.rss / 2**20:,.1f} MiB"
+        )
+
+
+def export_parts(grant, data_dir: Path) -> None:
+    """(b) rows/s and (c) peak memory: the export job's masked CSV against DuckDB COPY."""
+    import shutil
+
+    import duckdb
+
+    from apps.accounts.models import Membership
+    from apps.delivery.exports import TOPIC, export_path, export_request
+    from apps.delivery.query import compile_export_sql
+    from apps.delivery.sources import grant_source
+    from apps.delivery.store import ensure_store, open_store
+    from apps.grants.models import Grant
+    from apps.workflow.models import OutboxItem
+    from apps.workflow.outbox import outbox_run
+
+    scope = {**grant.scope, "delivery_modes": ["api_pull", "bulk_export"]}
+    Grant.objects.filter(pk=grant.pk).update(scope=scope)
+    grant.refresh_from_db()
+    user = Membership.objects.filter(organization_id=grant.merchant_id).first().user
+    source = grant_source(grant)
+    store = open_store(source.version)  # built by part (a), or now
+    export = export_request(grant=grant, user=user, format="csv")
+    item = OutboxItem.objects.get(topic=TOPIC, target_id=str(export.pk))
+    with Peak() as governed:
+        outbox_run(item.pk)
+    export.refresh_from_db()
+    assert export.status == "succeeded", export.error_code
+    print(governed.line("export job, masked CSV", export.rows, export.bytes))
+    export_path(export).unlink()
+
+    sql, params = compile_export_sql(source.field_names, source, store.types)
+    target = data_dir / "copy.csv"
+    # A copy of the store file: this process holds the store open with the read path's
+    # locked configuration, and DuckDB opens one file with one configuration.
+    copied = data_dir / "copy-source.duckdb"
+    shutil.copyfile(ensure_store(source.version), copied)
+    database = duckdb.connect(
+        str(copied),
+        read_only=True,
+        config={"memory_limit": "256MB", "threads": "2"},
+    )
+    with Peak() as plain:
+        database.execute(f"COPY ({sql}) TO '{target}' (HEADER)", params)
+    database.close()
+    rows = sum(1 for _line in target.open("rb")) - 1
+    print(plain.line("DuckDB COPY, unmasked", rows, target.stat().st_size))
+    target.unlink()
+    copied.unlink()
+    print(f"ratio export/COPY: {(export.rows / governed.seconds) / (rows / plain.seconds):.2f}")
 
 
 if __name__ == "__main__":

@@ -12,8 +12,17 @@ class DeliveryConfig(AppConfig):
     verbose_name = _("data delivery")
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from apps.accounts.authentication import key_guard_register
         from apps.delivery import rules  # noqa: F401  (registers the permission rules)
         from apps.delivery.alerts.guard import key_guard
+        from apps.delivery.exports import TOPIC, export_job
+        from apps.workflow import outbox
 
         key_guard_register(key_guard)
+        # Exports are heavy like ingestion: the same queue, a cap per run, the lease renewed
+        # with each batch.
+        outbox.register(
+            TOPIC, export_job, queue="ingest", time_limit=settings.DELIVERY_EXPORT_TIME_LIMIT
+        )

@@ -1,4 +1,5 @@
-"""Choices of delivery's anomaly alerts (apps.delivery.alerts)."""
+"""Choices of delivery: anomaly alerts (apps.delivery.alerts), bulk export formats and
+the life of an export."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -38,3 +39,29 @@ class AlertAction(models.TextChoices):
     NONE = "none", _("None")
     KEY_SUSPENDED = "key_suspended", _("Key suspended")
     GRANT_SUSPENDED = "grant_suspended", _("Grant suspended")
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", _("CSV")
+    JSONL = "jsonl", _("JSON Lines")
+    PARQUET = "parquet", _("Parquet")
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+EXPORT_OPEN = (ExportStatus.PENDING, ExportStatus.RUNNING)
+EXPORT_SUFFIX = {
+    ExportFormat.CSV: "csv",
+    ExportFormat.JSONL: "jsonl",
+    ExportFormat.PARQUET: "parquet",
+}
+EXPORT_MEDIA_TYPE = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.JSONL: "application/x-ndjson",
+    ExportFormat.PARQUET: "application/vnd.apache.parquet",
+}

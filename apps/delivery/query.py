@@ -199,6 +199,21 @@ def row_filter_sql(source: GrantSource, types: dict[str, str]) -> tuple[str, lis
     return " AND ".join(f"({c})" for c in conditions) or "TRUE", params
 
 
+def compile_export_sql(
+    fields: list[str], source: GrantSource, types: dict[str, str]
+) -> tuple[str, list]:
+    """SELECT of every row of the grant's scope (row filter applied) in storage order: no
+    ORDER BY, so DuckDB streams the rows (insertion order is kept) instead of sorting."""
+    where, params = row_filter_sql(source, types)
+    columns = ", ".join(quote(name) for name in fields)
+    return f"SELECT {columns} FROM {TABLE} WHERE {where}", params  # noqa: S608
+
+
+def compile_count_sql(source: GrantSource, types: dict[str, str]) -> tuple[str, list]:
+    where, params = row_filter_sql(source, types)
+    return f"SELECT count(*) FROM {TABLE} WHERE {where}", params  # noqa: S608
+
+
 def compile_sql(
     query: RecordQuery, source: GrantSource, types: dict[str, str], below: int | None = None
 ) -> tuple[str, list]:

@@ -175,3 +175,9 @@ def meter(grant: Grant, *, request_id: str, rows: int, size: int) -> bool:
                 calls=F("calls") + 1, rows=F("rows") + rows, bytes=F("bytes") + size
             )
     return True
+
+
+def rows_used(grant: Grant) -> int:
+    """The rows the grant has read today (Redis, or PostgreSQL when Redis forgot)."""
+    used = counters().get(_day_key(grant.pk, "rows"))
+    return used if used is not None else _day_total(grant.pk, "rows")()

@@ -1,14 +1,16 @@
-"""Who may read a grant's data: its bound key, or the merchant's own people with a
-session, and only while the grant is usable (apps.grants.access.refusal). Who may read
-a grant's sandbox history: the policy of SandboxQuery (apps.delivery.rules)."""
+"""Who may read a grant's data (records, exports, sandbox): its bound key, or the
+merchant's own people with a session, and only while the grant is usable
+(apps.grants.access.refusal). Who may read a grant's export and sandbox history: the
+policies of Export and SandboxQuery (apps.delivery.rules)."""
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import ApiKey
 from apps.audit.services import audit_record_denial
 from apps.core.exceptions import PermissionDeniedError
 from apps.core.permissions import VIEW
-from apps.delivery.models import SandboxQuery
+from apps.delivery.models import Export, SandboxQuery
 from apps.grants.access import refusal
 from apps.grants.models import Grant, GrantKey
 from apps.workflow import policy
@@ -48,13 +50,13 @@ def grant_for_holder(*, user, key, pk, request=None, action: str) -> Grant:
     return grant
 
 
-def grant_for_records(*, user, key, pk, request=None) -> Grant:
-    """The grant if the caller may read its records now; 404 when hidden, 403 with a code
-    otherwise (both audited)."""
-    grant = grant_for_holder(user=user, key=key, pk=pk, request=request, action=RECORDS_ACTION)
+def grant_for_records(*, user, key, pk, request=None, action: str = RECORDS_ACTION) -> Grant:
+    """The grant if the caller may read its data now (records, exports); 404 when hidden,
+    403 with a code otherwise (audited under `action`)."""
+    grant = grant_for_holder(user=user, key=key, pk=pk, request=request, action=action)
     problem = refusal(grant)
     if problem:
-        raise deny(user, key, grant, *problem, RECORDS_ACTION)
+        raise deny(user, key, grant, *problem, action)
     return grant
 
 
@@ -64,3 +66,22 @@ def sandbox_history(*, user, grant: Grant):
     policy.require(user, VIEW, SandboxQuery, _("Your organization does not read query history."))
     rows = SandboxQuery.objects.filter(grant=grant).select_related("user", "api_key")
     return policy.restrict(rows, user, VIEW)
+
+
+def grant_for_exports(*, user, pk) -> Grant:
+    """The grant whose export history the caller may see (404 when hidden)."""
+    grant = get_object_for(user, Grant, pk, VIEW)
+    return Grant.objects.select_related("product__agreement", "merchant").get(pk=grant.pk)
+
+
+def export_list(*, user, grant: Grant):
+    """The grant's exports the caller may see: its holder's, and read-only the operator's
+    of the product and the regulator's (apps.delivery.rules)."""
+    return Export.objects.restrict(user, VIEW).filter(grant=grant).select_related("requested_by")
+
+
+def export_for(*, user, grant: Grant, pk) -> Export:
+    export = export_list(user=user, grant=grant).filter(pk=pk).first()
+    if export is None:
+        raise Http404
+    return export

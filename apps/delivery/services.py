@@ -83,9 +83,9 @@ def _select(connection, query: RecordQuery, source: GrantSource, store) -> pa.Ta
         width *= 8
 
 
-def _protect(table: pa.Table, grant: Grant, source: GrantSource) -> pa.Table:
+def protect(table: pa.Table, grant: Grant, source: GrantSource) -> pa.Table:
     """Masks every masked column (pseudonyms scoped by grant), then watermarks the
-    unmasked text columns."""
+    unmasked text columns: every delivery (record pages, export batches) goes through it."""
     marked = []
     for index, name in enumerate(table.column_names):
         grant_field = source.field(name)
@@ -99,6 +99,12 @@ def _protect(table: pa.Table, grant: Grant, source: GrantSource) -> pa.Table:
     return embed_table(table, fingerprint(grant), marked) if marked else table
 
 
+def require_columns(names, types: dict[str, str]) -> None:
+    """Fails closed when the version lost a field the grant reads or filters on."""
+    if any(name not in types for name in names):
+        raise NoData(_("The data no longer has every field of the grant."))
+
+
 def _page(grant: Grant, params, rows_left: int | None) -> Page:
     source = grant_source(grant, params.get("source"))
     query = parse(params, source, salt=cursor_salt(grant))
@@ -108,9 +114,7 @@ def _page(grant: Grant, params, rows_left: int | None) -> Page:
     types = store.types
     connection = store.connection()
     try:
-        needed = [*query.fields, *(c["field"] for c in source.row_filter)]
-        if any(name not in types for name in needed):
-            raise NoData(_("The data no longer has every field of the grant."))
+        require_columns([*query.fields, *(c["field"] for c in source.row_filter)], types)
         table = _select(connection, query, source, store)
     finally:
         connection.close()
@@ -123,7 +127,7 @@ def _page(grant: Grant, params, rows_left: int | None) -> Page:
     table = table.drop_columns([ROW])
     return Page(
         columns=list(query.fields),
-        table=_protect(table, grant, source),
+        table=protect(table, grant, source),
         next_cursor=next_cursor,
         watermark=watermark_id(grant),
         query=query,
@@ -131,7 +135,7 @@ def _page(grant: Grant, params, rows_left: int | None) -> Page:
     )
 
 
-def _actor(user, key):
+def actor_of(user, key):
     return key if key is not None else user
 
 
@@ -153,7 +157,7 @@ def records_read(*, grant: Grant, user, key=None, params, render) -> tuple[Page,
             quotas.meter(grant, request_id=request_id, rows=page.table.num_rows, size=len(body))
             quotas.count_rows(grant, page.table.num_rows)
             audit_record(
-                actor=_actor(user, key),
+                actor=actor_of(user, key),
                 action=AUDIT_ACTION,
                 target=grant,
                 target_org=grant.merchant_id,
@@ -187,7 +191,7 @@ def records_denied(*, grant: Grant | None, user, key, params, code: str) -> None
         if name != "cursor"
     }
     audit_record_denial(
-        actor=_actor(user, key),
+        actor=actor_of(user, key),
         action=AUDIT_ACTION,
         target=grant,
         target_org=getattr(grant, "merchant_id", None),

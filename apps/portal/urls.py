@@ -3,6 +3,7 @@ from django.urls import path
 from apps.portal import (
     alert_views,
     application_views,
+    delivery_views,
     grant_views,
     ingest_views,
     notification_views,
@@ -136,6 +137,14 @@ urlpatterns += [
     path("grants/<int:pk>/keys/<str:action>/", grant_views.grant_keys, name="grant_keys"),
     path("grants/<int:pk>/follow-up/", grant_views.grant_follow_up, name="grant_follow_up"),
     path("grants/<int:pk>/sandbox/", grant_views.grant_sandbox, name="grant_sandbox"),
+    # The grant's data (before the catch-all of grant actions below).
+    path("grants/<int:pk>/data/", delivery_views.grant_data, name="grant_data"),
+    path("grants/<int:pk>/exports/", delivery_views.grant_exports, name="grant_exports"),
+    path(
+        "grants/<int:pk>/exports/<int:eid>/download/",
+        delivery_views.grant_export_download,
+        name="grant_export_download",
+    ),
     path("grants/<int:pk>/<str:action>/", grant_views.grant_action, name="grant_action"),
 ]
 

@@ -587,3 +587,15 @@ CELERY_BEAT_SCHEDULE["delivery-alerts"] = {
     "schedule": ALERTS_EVALUATE_SECONDS,
     "options": {"expires": max(ALERTS_EVALUATE_SECONDS - 30, 30)},
 }
+# Bulk exports (apps.delivery.exports): rows per streamed batch, how long a signed download
+# link lives, how long a finished file is kept, and how many exports of one grant may wait
+# or run at once.
+DELIVERY_EXPORT_BATCH_ROWS = env.int("DELIVERY_EXPORT_BATCH_ROWS", default=65536)
+DELIVERY_EXPORT_LINK_SECONDS = env.int("DELIVERY_EXPORT_LINK_SECONDS", default=900)
+DELIVERY_EXPORT_KEEP_HOURS = env.int("DELIVERY_EXPORT_KEEP_HOURS", default=72)
+DELIVERY_EXPORTS_OPEN_PER_GRANT = env.int("DELIVERY_EXPORTS_OPEN_PER_GRANT", default=2)
+DELIVERY_EXPORT_TIME_LIMIT = env.int("DELIVERY_EXPORT_TIME_LIMIT", default=3600)
+CELERY_BEAT_SCHEDULE["delivery-exports-prune"] = {
+    "task": "delivery.exports.prune",
+    "schedule": 3600.0,
+}

@@ -111,7 +111,13 @@ def grant_apart(provider, operator_admin, regulator, merchant, data_dir) -> Gran
         operators.agreement_create(user=operator_admin, data=data), operator_admin, regulator
     )
     product = products.product_create(
-        user=operator_admin, data=product_data(agreement, [source, source], name="记录产品")
+        user=operator_admin,
+        data=product_data(
+            agreement,
+            [source, source],
+            name="记录产品",
+            delivery_modes=["api_pull", "bulk_export"],
+        ),
     )
     products.product_submit(product=product, user=operator_admin)
     product = products.product_approve(product=product, reviewer=regulator)

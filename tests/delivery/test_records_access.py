@@ -29,7 +29,9 @@ def test_the_merchants_people_read_with_a_session(grant, merchant):
 
 def test_an_unbound_key_of_the_merchant_is_refused(grant, merchant):
     assert code_of(api_for(merchant).get(url(grant))) == (403, "key_not_bound")
-    denial = AuditEvent.objects.filter(action="delivery.records.read", outcome="denied").get()
+    denial = AuditEvent.objects.filter(
+        target_id=str(grant.pk), action="delivery.records.read", outcome="denied"
+    ).get()
     assert denial.reason == "key_not_bound"
 
 

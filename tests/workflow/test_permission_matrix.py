@@ -102,13 +102,7 @@ def world(
         **webhook_objects(merchant),
         "product": product,
         **_grant_objects(operator_admin, request.getfixturevalue("regulator"), merchant, product),
-        "records_grant": grant_apart(
-            provider,
-            operator_admin,
-            request.getfixturevalue("regulator"),
-            merchant,
-            request.getfixturevalue("tmp_path"),
-        ),
+        **_records_objects(request, provider, operator_admin, merchant),
     }
     objects["alert"] = _alert(objects["records_grant"])
     return objects
@@ -121,6 +115,28 @@ def _alert(grant):
     return Alert.objects.create(
         rule="volume", grant=grant, severity="high", window="matrix", dedupe_key="matrix"
     )
+
+
+def _records_objects(request, provider, operator_admin, merchant) -> dict:
+    """A grant over published data that offers exports, and an export of it asked for by
+    the merchant."""
+    from apps.delivery.models import Export
+
+    grant = grant_apart(
+        provider,
+        operator_admin,
+        request.getfixturevalue("regulator"),
+        merchant,
+        request.getfixturevalue("tmp_path"),
+    )
+    export = Export.objects.create(
+        grant=grant,
+        requested_by=merchant,
+        format="csv",
+        fields=["credit_code"],
+        resource_id=grant.scope["sources"][0]["resource"],
+    )
+    return {"records_grant": grant, "records_export": export}
 
 
 def _grant_objects(operator_admin, regulator, merchant, draft_product) -> dict:
@@ -222,6 +238,8 @@ def test_each_persona_gets_the_answer_the_matrix_expects_from_every_endpoint(
         values = {"pk": world[target].pk if target else 0, **extra}
         if "<int:product>" in route:
             values["product"] = values["pk"]
+        if "<int:eid>" in route:
+            values["eid"] = world["records_export"].pk
         if "document_id" in route:
             values["document_id"] = world["document"].pk
         values.setdefault("app_label", "accounts")

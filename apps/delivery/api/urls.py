@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.delivery.api import sandbox_views, views
+from apps.delivery.api import export_views, sandbox_views, views
 
 urlpatterns = [
     path("grants/<int:pk>/records/", views.RecordsView.as_view(), name="grant-records"),
@@ -8,5 +8,16 @@ urlpatterns = [
         "grants/<int:pk>/sandbox/queries/",
         sandbox_views.SandboxQueriesView.as_view(),
         name="grant-sandbox-queries",
+    ),
+    path("grants/<int:pk>/exports/", export_views.ExportListView.as_view(), name="grant-exports"),
+    path(
+        "grants/<int:pk>/exports/<int:eid>/",
+        export_views.ExportDetailView.as_view(),
+        name="grant-export-detail",
+    ),
+    path(
+        "grants/<int:pk>/exports/<int:eid>/download/",
+        export_views.ExportDownloadView.as_view(),
+        name="grant-export-download",
     ),
 ]

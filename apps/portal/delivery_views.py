@@ -1,0 +1,170 @@
+"""Portal pages of a grant's data for its holder: the data browser (the record API as an
+HTML table, with the grant's filters, ordering and the next-page cursor; works without
+JavaScript) and the exports page (request, progress, download). The product's operator
+and the regulator see the export history read-only. Reads and writes go through
+apps.delivery (services.records_read, exports, export_links)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.core.exceptions import DomainError
+from apps.core.forms import flash_domain_error
+from apps.delivery import export_links, exports, selectors, services
+from apps.delivery.choices import EXPORT_OPEN, ExportFormat
+from apps.delivery.query import DEFAULT_PAGE_SIZE, OPS
+
+
+def _fields(grant) -> list[dict]:
+    """The grant's fields of its first source: name, and whether it may be filtered."""
+    entries = grant.scope.get("sources") or [{}]
+    return [
+        {"name": f["name"], "masked": (f.get("masking") or "none") != "none"}
+        for f in entries[0].get("fields", [])
+    ]
+
+
+def _params(query: QueryDict, fields: list[dict]) -> QueryDict:
+    """The record API's parameters from the browser's form: empty inputs dropped, the
+    two range inputs joined as `low,high`."""
+    params = QueryDict(mutable=True)
+    for name in ("order", "cursor", "page_size"):
+        if query.get(name):
+            params[name] = query[name]
+    for field in fields:
+        for op in OPS:
+            key = f"filter[{field['name']}][{op}]"
+            if op == "range":
+                low, high = (
+                    query.get(f"low[{field['name']}]", ""),
+                    query.get(f"high[{field['name']}]", ""),
+                )
+                if low or high:
+                    params[key] = f"{low},{high}"
+            elif query.get(key):
+                params[key] = query[key]
+    return params
+
+
+def _with_values(field: dict, query: QueryDict) -> dict:
+    """The field and what the form holds for it (to show the filters in force)."""
+    name = field["name"]
+    values = {op: query.get(f"filter[{name}][{op}]", "") for op in ("eq", "in", "prefix")}
+    values.update(low=query.get(f"low[{name}]", ""), high=query.get(f"high[{name}]", ""))
+    return {**field, **values}
+
+
+def _rows_html(page) -> bytes:
+    rows = [[row[name] for name in page.columns] for row in page.rows()]
+    context = {"columns": page.columns, "rows": rows}
+    return render_to_string("portal/delivery/rows.html", context).encode()
+
+
+@login_required
+def grant_data(request, pk: int):
+    grant = selectors.grant_for_records(user=request.user, key=None, pk=pk)
+    fields = _fields(grant)
+    page, table, error, status = None, "", None, 200
+    try:
+        page, body = services.records_read(
+            grant=grant,
+            user=request.user,
+            params=_params(request.GET, fields),
+            render=_rows_html,
+        )
+        table = mark_safe(body.decode())  # noqa: S308  (our own template, escaped)
+    except DomainError as problem:
+        error, status = problem, problem.status
+    next_url = None
+    if page is not None and page.next_cursor:
+        query = request.GET.copy()
+        query["cursor"] = page.next_cursor
+        next_url = "?" + query.urlencode()
+    context = {
+        "grant": grant,
+        "fields": fields,
+        "filterable": [_with_values(f, request.GET) for f in fields if not f["masked"]],
+        "values": request.GET,
+        "page": page,
+        "table": table,
+        "error": error,
+        "next_url": next_url,
+        "page_sizes": (20, DEFAULT_PAGE_SIZE, 500),
+        "current_size": request.GET.get("page_size") or str(DEFAULT_PAGE_SIZE),
+    }
+    return render(request, "portal/delivery/data.html", context, status=status)
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(label=gettext_lazy("format"), choices=ExportFormat.choices)
+    fields = forms.MultipleChoiceField(
+        label=gettext_lazy("fields"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("None chosen: every field of the grant."),
+    )
+
+    def __init__(self, *args, names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fields"].choices = [(n, n) for n in names]
+
+
+def _request_export(request, pk: int):
+    grant = selectors.grant_for_records(user=request.user, key=None, pk=pk, action=exports.REQUEST)
+    form = ExportForm(request.POST, names=[f["name"] for f in _fields(grant)])
+    if not form.is_valid():
+        messages.error(request, _("Choose a format and fields of the grant."))
+        return redirect("portal:grant_exports", pk=pk)
+    try:
+        exports.export_request(
+            grant=grant,
+            user=request.user,
+            format=form.cleaned_data["format"],
+            fields=form.cleaned_data["fields"] or None,
+        )
+    except DomainError as error:
+        flash_domain_error(request, error)
+    else:
+        messages.success(request, _("The export was queued; this page shows its progress."))
+    return redirect("portal:grant_exports", pk=pk)
+
+
+@login_required
+def grant_exports(request, pk: int):
+    if request.method == "POST":
+        return _request_export(request, pk)
+    grant = selectors.grant_for_exports(user=request.user, pk=pk)
+    holder = grant.merchant_id == getattr(request.user, "organization_id", None)
+    rows = list(selectors.export_list(user=request.user, grant=grant)[:50])
+    for export in rows:
+        export.link = None
+        if export_links.may_download(export, user=request.user, key=None):
+            token = export_links.export_link_token(export, user=request.user, key=None)
+            path = reverse("portal:grant_export_download", args=[grant.pk, export.pk])
+            export.link = f"{path}?token={token}"
+    context = {
+        "grant": grant,
+        "exports": rows,
+        "running": any(e.status in EXPORT_OPEN for e in rows),
+        "form": ExportForm(names=[f["name"] for f in _fields(grant)]) if holder else None,
+        "allowed": exports.allows_export(grant),
+    }
+    return render(request, "portal/delivery/exports.html", context)
+
+
+@login_required
+def grant_export_download(request, pk: int, eid: int):
+    grant = selectors.grant_for_records(
+        user=request.user, key=None, pk=pk, action=export_links.DOWNLOAD
+    )
+    export, path = export_links.export_download(
+        grant=grant, export_id=eid, user=request.user, token=request.GET.get("token", "")
+    )
+    return export_links.export_file_response(export, path)

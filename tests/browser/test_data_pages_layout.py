@@ -1,0 +1,33 @@
+"""The data browser and the exports page at a desktop width and a phone's (390 px), in
+Chinese and English: the tables scroll inside their cards, nothing is wider than the
+screen, no CSP violation. Screenshots go to SHOTS_DIR (default /tmp/shots-exports)."""
+
+import os
+
+import pytest
+
+from apps.delivery.exports import export_request
+from tests.browser import test_grant_page_layout as layout
+from tests.browser.test_grant_journeys import sign_in_as
+from tests.delivery.conftest import grant  # noqa: F401
+from tests.delivery.exporting import draft_product, run_export  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_data_pages_fit_a_phone_and_a_desktop(page, live_server, grant, merchant, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(
+        layout, "SHOTS", layout.Path(os.environ.get("SHOTS_DIR", "/tmp/shots-exports"))
+    )
+    layout.SHOTS.mkdir(parents=True, exist_ok=True)
+    run_export(export_request(grant=grant, user=merchant, format="csv").pk)
+    export_request(grant=grant, user=merchant, format="parquet")  # still waiting
+    sign_in_as(page, merchant)
+    for name, path in (
+        ("grant-with-data-links", f"/portal/grants/{grant.pk}/"),
+        ("data-browser", f"/portal/grants/{grant.pk}/data/?page_size=20&order=-credit_code"),
+        ("exports", f"/portal/grants/{grant.pk}/exports/"),
+    ):
+        page.goto(path)
+        layout.shoot(page, live_server, name)
+    assert page.csp_violations == []

@@ -1,0 +1,87 @@
+"""The portal's data pages of a grant: the data browser (the record API as a table, with
+its filters, order and next page, without JavaScript) and the exports page (request,
+progress, download); the operator reads the export history only."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from apps.delivery.models import Export
+from tests.conftest import login_web
+from tests.delivery.exporting import draft_product, run_export  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def rows_in(page: str) -> int:
+    """Rows of the records table (its header row included)."""
+    return page.split('id="records"')[1].split("</table>")[0].count("<tr>")
+
+
+def web(user) -> Client:
+    return login_web(Client(), user)
+
+
+def test_the_grant_page_links_its_holder_to_the_data_and_the_exports(grant, merchant):
+    page = web(merchant).get(f"/portal/grants/{grant.pk}/").content.decode()
+    assert f"/portal/grants/{grant.pk}/data/" in page
+    assert f"/portal/grants/{grant.pk}/exports/" in page
+
+
+def test_the_browser_shows_masked_rows_filters_and_a_next_page(grant, merchant):
+    client = web(merchant)
+    page = client.get(f"/portal/grants/{grant.pk}/data/", {"page_size": 20}).content.decode()
+    assert rows_in(page) == 21  # header + 20 rows
+    assert "张三某" not in page and 'name="filter[credit_code][eq]"' in page
+    assert 'name="filter[legal_rep][eq]"' not in page  # masked: not filterable
+    next_url = re.search(r'href="(\?[^"]+)" id="next-page"', page).group(1).replace("&amp;", "&")
+    second = client.get(f"/portal/grants/{grant.pk}/data/{next_url}").content.decode()
+    assert rows_in(second) == 21 and second != page
+
+
+def test_the_browser_filters_and_orders(grant, merchant):
+    client = web(merchant)
+    url = f"/portal/grants/{grant.pk}/data/"
+    page = client.get(url, {"filter[credit_code][prefix]": "91450100MA0000001"}).content.decode()
+    assert rows_in(page) == 1 + 10  # 10..19
+    page = client.get(url, {"order": "-credit_code", "page_size": "20"}).content.decode()
+    rows = page.split('id="records"')[1].split("<tbody>")[1].split("<tr>")
+    assert "=HYPERLINK(1)" in rows[1] and "91450100MA00000100" in rows[2]  # "=" sorts after "9"
+
+
+def test_a_bad_filter_shows_its_code_with_a_4xx(grant, merchant):
+    response = web(merchant).get(f"/portal/grants/{grant.pk}/data/", {"page_size": "x"})
+    assert response.status_code == 400 and b"page_size_invalid" in response.content
+
+
+def test_the_merchant_requests_an_export_and_downloads_it(grant, merchant):
+    client = web(merchant)
+    url = f"/portal/grants/{grant.pk}/exports/"
+    assert client.post(url, {"format": "jsonl", "fields": ["credit_code"]}).status_code == 302
+    export = Export.objects.get(grant=grant)
+    running = client.get(url).content.decode()
+    assert '<meta http-equiv="refresh"' in running and "<progress" in running
+    run_export(export.pk)
+    page = client.get(url).content.decode()
+    link = re.search(r'href="([^"]+)" class="button download-export"', page).group(1)
+    response = client.get(link.replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).count(b"\n") == 101
+
+
+def test_the_operator_sees_the_history_without_form_or_download(grant, merchant, operator_admin):
+    web(merchant).post(f"/portal/grants/{grant.pk}/exports/", {"format": "csv"})
+    run_export(Export.objects.get(grant=grant).pk)
+    page = web(operator_admin).get(f"/portal/grants/{grant.pk}/exports/").content.decode()
+    assert 'id="export-' in page and "download-export" not in page
+    assert 'id="request-export"' not in page
+    assert web(operator_admin).get(f"/portal/grants/{grant.pk}/data/").status_code == 403
+    response = web(operator_admin).post(f"/portal/grants/{grant.pk}/exports/", {"format": "csv"})
+    assert response.status_code == 403
+
+
+def test_outsiders_get_404_on_every_data_page(grant, outsider):
+    for path in ("data/", "exports/", "exports/1/download/?token=x"):
+        assert web(outsider).get(f"/portal/grants/{grant.pk}/{path}").status_code == 404
+        assert Client().get(f"/portal/grants/{grant.pk}/{path}").status_code == 302

@@ -1,0 +1,155 @@
+"""Exports as files: each format holds the grant's whole scope (row filter, fields),
+masked and watermarked exactly as the record API serves it; CSV cells that a spreadsheet
+would run are neutralized; metering and audit are written; refusals carry codes."""
+
+import csv
+import io
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from apps.audit.models import AuditEvent
+from apps.core.exceptions import DomainError
+from apps.delivery.exports import export_path, export_request
+from apps.delivery.models import UsageDay
+from apps.grants.issuing import grant_suspend
+from tests.delivery.conftest import url
+from tests.delivery.exporting import draft_product, run_export  # noqa: F401
+from tests.delivery.test_records_access import session
+
+pytestmark = pytest.mark.django_db
+
+
+def served_rows(grant, merchant) -> list[dict]:
+    """The record API's rows of the same grant (one page holds all 101)."""
+    body = session(merchant).get(url(grant, page_size=1000)).json()
+    assert body["next"] is None
+    return body["results"]
+
+
+def exported(grant, merchant, fmt, **kwargs):
+    export = export_request(grant=grant, user=merchant, format=fmt, **kwargs)
+    export = run_export(export.pk)
+    assert export.status == "succeeded", export.error_code
+    return export, export_path(export)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_each_format_holds_the_scoped_rows_masked_and_watermarked_as_served(grant, merchant, fmt):
+    export, path = exported(grant, merchant, fmt)
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        rows = [{k: v.removeprefix("'") if v.startswith("'=") else v for k, v in r.items()}
+                for r in rows]  # fmt: skip
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    else:
+        rows = pq.read_table(path).to_pylist()
+    assert export.rows == len(rows) == 101  # the grant's row filter
+    assert list(rows[0]) == ["credit_code", "legal_rep"]  # the grant's fields, not `name`
+    assert rows == served_rows(grant, merchant)
+    assert all("某" not in row["legal_rep"] for row in rows)  # masked (partial)
+    assert export.bytes == path.stat().st_size and export.watermark == f"wm1:grant:{grant.pk}"
+    assert export.progress == 1.0
+
+
+def test_a_subset_of_fields_is_exported(grant, merchant):
+    export, path = exported(grant, merchant, "parquet", fields=["legal_rep"])
+    assert pq.read_table(path).column_names == ["legal_rep"] and export.fields == ["legal_rep"]
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralized(grant, merchant):
+    _export, path = exported(grant, merchant, "csv")
+    text = path.read_text(encoding="utf-8")
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert any(cell.startswith("'=HYPERLINK(1)") for cell in cells)
+    assert not any(cell[:1] in "=+-@\t\r" for cell in cells if cell)
+
+
+def test_an_export_is_metered_and_audited_without_data(grant, merchant):
+    export, _path = exported(grant, merchant, "jsonl")
+    usage = UsageDay.objects.get(grant=grant)
+    assert (usage.calls, usage.rows, usage.bytes) == (1, 101, export.bytes)
+    done = AuditEvent.objects.filter(target_id=str(grant.pk)).get(
+        action="delivery.export.complete", outcome="allowed"
+    )
+    data = json.loads(done.data)
+    assert data["rows"] == 101 and data["bytes"] == export.bytes
+    assert data["fields"] == ["credit_code", "legal_rep"]
+    assert data["watermark"] == f"wm1:grant:{grant.pk}"
+    assert (done.actor_type, done.actor_id) == ("user", str(merchant.pk))
+    assert "某" not in done.data  # never data
+    assert (
+        AuditEvent.objects.filter(target_id=str(grant.pk), action="delivery.export.request").count()
+        == 1
+    )
+
+
+def test_a_grant_suspended_before_the_job_runs_fails_the_export_with_its_code(
+    grant, merchant, regulator
+):
+    export = export_request(grant=grant, user=merchant, format="csv")
+    grant_suspend(grant=grant, user=regulator, reason="整改")
+    export = run_export(export.pk)
+    assert (export.status, export.error_code) == ("failed", "grant_suspended")
+    assert not UsageDay.objects.filter(grant=grant).exists()
+    denial = AuditEvent.objects.filter(target_id=str(grant.pk)).get(
+        action="delivery.export.complete", outcome="denied"
+    )
+    assert denial.reason == "grant_suspended"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"format": "xlsx"}, "format_invalid"),
+        ({"format": "csv", "fields": ["name"]}, "field_unknown"),
+        ({"format": "csv", "fields": ["credit_code,name"]}, "field_unknown"),
+        ({"format": "csv", "source": 999999}, "source_not_in_grant"),
+    ],
+)
+def test_hostile_requests_are_refused_with_a_code_and_audited(grant, merchant, kwargs, code):
+    with pytest.raises(DomainError) as refused:
+        export_request(grant=grant, user=merchant, **kwargs)
+    assert refused.value.code == code and 400 <= refused.value.status < 500
+    denial = AuditEvent.objects.filter(target_id=str(grant.pk)).get(
+        action="delivery.export.request", outcome="denied"
+    )
+    assert denial.reason == code
+
+
+def test_a_row_quota_smaller_than_the_export_fails_it(grant, merchant):
+    grant.rows_per_day = 50
+    grant.save(update_fields=["rows_per_day"])
+    export = run_export(export_request(grant=grant, user=merchant, format="csv").pk)
+    assert (export.status, export.error_code) == ("failed", "quota_exhausted")
+
+
+def test_progress_grows_with_each_batch_and_ends_at_one(grant, merchant, settings, monkeypatch):
+    from apps.delivery import exports
+
+    settings.DELIVERY_EXPORT_BATCH_ROWS = 10  # 101 rows: 11 batches
+    seen = []
+    renew = exports.lease_renew
+    monkeypatch.setattr(
+        exports, "lease_renew", lambda item, progress: seen.append(progress) or renew(item)
+    )
+    export = run_export(export_request(grant=grant, user=merchant, format="jsonl").pk)
+    assert len(seen) == 11 and seen == sorted(seen) and seen[0] < 0.2
+    assert export.progress == 1.0 and export.rows == 101
+
+
+def test_files_past_their_keeping_time_are_pruned_and_refused(grant, merchant, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.delivery.export_links import exports_prune
+
+    export, path = exported(grant, merchant, "csv")
+    later = timezone.now() + timedelta(hours=settings.DELIVERY_EXPORT_KEEP_HOURS + 1)
+    assert exports_prune(now=timezone.now()) == 0 and path.is_file()
+    assert exports_prune(now=later) == 1 and not path.exists()
+    export.refresh_from_db()
+    assert export.file_name == "" and export.rows == 101  # the history stays
