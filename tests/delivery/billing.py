@@ -24,7 +24,7 @@ def grant_on(product, merchant, operator_admin) -> Grant:
     return grants.issued(product, merchant, operator_admin)
 
 
-def use(grant, *, calls: int, rows_each: int, size: int = 100) -> None:
+def use(grant, *, calls: int, rows_each: int = 1, size: int = 100) -> None:
     """`calls` served pages of `rows_each` rows, metered as the record API meters them."""
     for _ in range(calls):
         quotas.meter(grant, request_id=uuid.uuid4().hex, rows=rows_each, size=size)
