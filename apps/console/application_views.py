@@ -48,7 +48,8 @@ def grant_list(request):
 
 @regulator_required
 def grant_detail(request, pk: int):
-    return pages.grant_page(request, get_object_for(request.user, Grant, pk), NS)
+    grant = get_object_for(request.user, Grant, pk)
+    return pages.grant_page(request, grant, NS, can_read_usage=True)
 
 
 @require_POST

@@ -7,12 +7,14 @@ from apps.console import (
     dashboard_views,
     holiday_views,
     job_views,
+    leak_views,
     notification_views,
     operator_views,
     organization_views,
     product_views,
     registration_views,
     routing_views,
+    statement_views,
 )
 from apps.workflow.notification_pages import notification_urls
 
@@ -116,5 +118,13 @@ urlpatterns += [
     path("attachments/<int:pk>/", application_views.attachment_file, name="attachment_file"),
     path("grants/", application_views.grant_list, name="grants"),
     path("grants/<int:pk>/", application_views.grant_detail, name="grant_detail"),
+    path("grants/<int:pk>/usage/", statement_views.grant_usage, name="grant_usage"),
     path("grants/<int:pk>/<str:action>/", application_views.grant_action, name="grant_action"),
+]
+
+urlpatterns += [
+    path("statements/", statement_views.statement_list, name="statements"),
+    path("statements/refresh/", statement_views.statements_refresh, name="statements_refresh"),
+    path("statements/<int:pk>/", statement_views.statement_detail, name="statement_detail"),
+    path("leaks/", leak_views.trace, name="leak_trace"),
 ]

@@ -37,6 +37,10 @@ class RevenueState:
     level: str
 
     @property
+    def level_label(self) -> str:
+        return RevenueLevel(self.level).label
+
+    @property
     def percent(self) -> int | None:
         return None if self.share is None else int(self.share * 100)
 
@@ -147,3 +151,15 @@ def issue_guard(application) -> tuple[str, str] | None:
         "The operator's agreement %(number)s has reached its revenue cap: no new paid grant "
         "is issued on its products."
     ) % {"number": product.agreement.number}
+
+
+def revenue_states_for(*, user) -> list[RevenueState]:
+    """The agreements in force whose revenue `user` follows: the regulator all, an
+    operator its own; nobody else any."""
+    agreements = AuthorizationAgreement.objects.in_force().select_related("operator")
+    agreements = agreements.order_by("number")
+    if getattr(user, "is_regulator", False):
+        return revenue_states(agreements)
+    if getattr(user, "org_kind", None) == "operator" and user.organization_id:
+        return revenue_states(agreements.filter(operator_id=user.organization_id))
+    return []

@@ -12,10 +12,12 @@ from django.views.decorators.http import require_POST
 from apps.core.exceptions import DomainError
 from apps.core.forms import flash_domain_error, run_action
 from apps.core.permissions import MANAGE
+from apps.delivery.rules import USAGE
 from apps.grants import access, applications, pages, selectors
 from apps.grants.models import Grant
 from apps.portal.application_forms import FollowUpForm, KeyBindForm
 from apps.portal.application_views import merchant_only
+from apps.workflow import policy
 from apps.workflow.policy import get_object_for
 
 NS = "portal"
@@ -36,6 +38,7 @@ def grant_detail(request, pk: int):
         NS,
         bind_form=KeyBindForm(keys=keys),
         has_keys=keys.exists(),
+        can_read_usage=policy.allows(request.user, USAGE, grant),
         # Any member of the grant's merchant may start a renewal or an amendment.
         follow_up_form=FollowUpForm()
         if grant.merchant_id == request.user.organization_id

@@ -8,6 +8,7 @@ from apps.portal import (
     operator_views,
     product_views,
     resource_views,
+    statement_views,
     views,
     webhook_views,
 )
@@ -134,5 +135,11 @@ urlpatterns += [
     path("grants/<int:pk>/", grant_views.grant_detail, name="grant_detail"),
     path("grants/<int:pk>/keys/<str:action>/", grant_views.grant_keys, name="grant_keys"),
     path("grants/<int:pk>/follow-up/", grant_views.grant_follow_up, name="grant_follow_up"),
+    path("grants/<int:pk>/usage/", statement_views.grant_usage, name="grant_usage"),
     path("grants/<int:pk>/<str:action>/", grant_views.grant_action, name="grant_action"),
+]
+
+urlpatterns += [
+    path("statements/", statement_views.statement_list, name="statements"),
+    path("statements/<int:pk>/", statement_views.statement_detail, name="statement_detail"),
 ]

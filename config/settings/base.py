@@ -554,6 +554,8 @@ CELERY_BEAT_SCHEDULE["console-dashboard-refresh"] = {
 # The operator and the regulator are warned at this share of an agreement's max_revenue;
 # at 100 % no new paid grant is issued on its products.
 DELIVERY_REVENUE_WARNING_SHARE = env.float("DELIVERY_REVENUE_WARNING_SHARE", default=0.8)
+# The largest leaked file the console's leak tracing accepts (read in memory, not kept).
+DELIVERY_LEAK_MAX_BYTES = env.int("DELIVERY_LEAK_MAX_BYTES", default=20 * 1024 * 1024)
 # The previous month is closed (final statements) on the 1st at 02:00; the current
 # month's provisional statements are refreshed this often.
 CELERY_BEAT_SCHEDULE["delivery-statements-close"] = {
