@@ -102,14 +102,25 @@ def world(
         **webhook_objects(merchant),
         "product": product,
         **_grant_objects(operator_admin, request.getfixturevalue("regulator"), merchant, product),
-        "records_grant": grant_apart(
-            provider,
-            operator_admin,
-            request.getfixturevalue("regulator"),
-            merchant,
-            request.getfixturevalue("tmp_path"),
-        ),
+        **_records_objects(request, provider, operator_admin, merchant),
     }
+
+
+def _records_objects(request, provider, operator_admin, merchant) -> dict:
+    """A grant with data of its own, one metered call on it and this month's statement."""
+    from apps.delivery import quotas
+    from apps.delivery.statements import statements_refresh_current
+
+    grant = grant_apart(
+        provider,
+        operator_admin,
+        request.getfixturevalue("regulator"),
+        merchant,
+        request.getfixturevalue("tmp_path"),
+    )
+    quotas.meter(grant, request_id="matrix-call", rows=5, size=100)
+    (statement,) = statements_refresh_current()
+    return {"records_grant": grant, "statement": statement}
 
 
 def _grant_objects(operator_admin, regulator, merchant, draft_product) -> dict:

@@ -1,5 +1,6 @@
 """Serializers of statements and a grant's usage (read only)."""
 
+import re
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
@@ -7,20 +8,17 @@ from rest_framework import serializers
 
 from apps.delivery.models import Statement, StatementLine
 
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
-class MonthField(serializers.RegexField):
+
+class MonthField(serializers.CharField):
     """`YYYY-MM` → the month's first day."""
-
-    def __init__(self, **kwargs):
-        super().__init__(r"^\d{4}-(0[1-9]|1[0-2])$", **kwargs)
-        self.error_messages["invalid"] = _("Give the month as YYYY-MM.")
 
     def to_internal_value(self, data):
         text = super().to_internal_value(data)
-        year, month = int(text[:4]), int(text[5:])
-        if year < 2000:
-            raise serializers.ValidationError(_("Give the month as YYYY-MM."))
-        return date(year, month, 1)
+        if not MONTH.fullmatch(text) or int(text[:4]) < 2000:
+            raise serializers.ValidationError(_("Give the month as YYYY-MM."), code="invalid")
+        return date(int(text[:4]), int(text[5:]), 1)
 
     def to_representation(self, value):
         return value.strftime("%Y-%m")

@@ -1,0 +1,145 @@
+"""Statements and usage as each party reads them: the API (GET /api/v1/statements/,
+/api/v1/grants/{id}/usage/) and the portal and console pages; outsiders get nothing."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from apps.delivery.models import Statement, UsageDay
+from apps.delivery.statements import statements_refresh_current
+from tests.conftest import api_for, login_web
+from tests.delivery.billing import use
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def billed(grant):
+    """The merchant's grant (0.50 per call) with 6 calls today, and 4 two days ago."""
+    use(grant, calls=6, rows_each=10)
+    UsageDay.objects.create(
+        grant=grant, day=timezone.localdate() - timedelta(days=2), calls=4, rows=8, bytes=9
+    )
+    statements_refresh_current()
+    return grant
+
+
+def web_for(user) -> Client:
+    return login_web(Client(), user)
+
+
+def test_the_merchant_lists_its_statements_through_the_api(billed, merchant):
+    body = api_for(merchant).get("/api/v1/statements/").json()
+    (statement,) = body["results"]
+    assert statement["product"] == billed.product_id
+    assert statement["month"] == timezone.localdate().strftime("%Y-%m")
+    # 10 calls, or 6 on the 1st and 2nd of a month (the other 4 were last month's)
+    assert statement["calls"] == billed_calls(billed) and statement["status"] == "provisional"
+    assert Decimal(statement["amount"]) == Decimal("0.50") * statement["calls"]
+    assert statement["lines"][0]["grant"] == billed.pk
+
+
+def test_another_merchant_sees_no_statement_and_not_this_one(billed, outsider):
+    client = api_for(outsider)
+    assert client.get("/api/v1/statements/").json()["results"] == []
+    statement = Statement.objects.get()
+    response = client.get(f"/api/v1/statements/{statement.pk}/")
+    assert response.status_code == 404
+
+
+def test_anonymous_callers_get_401(billed):
+    from rest_framework.test import APIClient
+
+    assert APIClient().get("/api/v1/statements/").status_code == 401
+    assert APIClient().get(f"/api/v1/grants/{billed.pk}/usage/").status_code == 401
+
+
+def test_the_operator_and_the_regulator_read_the_statements_of_the_product(
+    billed, operator_admin, regulator, provider
+):
+    assert len(api_for(operator_admin).get("/api/v1/statements/").json()["results"]) == 1
+    assert len(api_for(regulator).get("/api/v1/statements/").json()["results"]) == 1
+    assert api_for(provider).get("/api/v1/statements/").json()["results"] == []
+
+
+def test_a_bad_month_or_window_is_a_400_with_a_code(billed, merchant):
+    client = api_for(merchant)
+    response = client.get("/api/v1/statements/?month=2026-13")
+    assert response.status_code == 400 and "code" in response.json()
+    response = client.get(f"/api/v1/grants/{billed.pk}/usage/?days=0")
+    assert response.status_code == 400 and "code" in response.json()
+    assert client.get("/api/v1/statements/?month=2001-01").json()["results"] == []
+
+
+def test_the_usage_series_has_every_day_of_the_window_with_the_quota(billed, merchant):
+    body = api_for(merchant).get(f"/api/v1/grants/{billed.pk}/usage/?days=7").json()
+    assert body["calls_per_day"] == billed.calls_per_day
+    assert [d["calls"] for d in body["days"]] == [0, 0, 0, 0, 4, 0, 6]
+    assert body["days"][-1]["day"] == timezone.localdate().isoformat()
+
+
+def test_usage_is_hidden_from_outsiders_and_refused_to_the_provider(billed, outsider, provider):
+    assert api_for(outsider).get(f"/api/v1/grants/{billed.pk}/usage/").status_code == 404
+    assert api_for(provider).get(f"/api/v1/grants/{billed.pk}/usage/").status_code == 403
+
+
+def test_the_list_answers_in_few_queries(billed, merchant, django_assert_max_num_queries):
+    client = api_for(merchant)
+    with django_assert_max_num_queries(12):
+        assert client.get("/api/v1/statements/").status_code == 200
+
+
+def test_the_merchants_usage_page_has_the_chart_data_and_the_table(billed, merchant):
+    page = web_for(merchant).get(f"/portal/grants/{billed.pk}/usage/?days=7")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="usage-chart"' in html and "usage-chart.js" in html
+    assert 'id="usage-days"' in html and "<script>" not in html  # CSP: no inline script
+    detail = web_for(merchant).get(f"/portal/grants/{billed.pk}/").content.decode()
+    assert f"/portal/grants/{billed.pk}/usage/" in detail
+
+
+def test_the_portal_statement_pages(billed, merchant, outsider):
+    statement = Statement.objects.get()
+    client = web_for(merchant)
+    listing = client.get("/portal/statements/").content.decode()
+    assert f"/portal/statements/{statement.pk}/" in listing
+    detail = client.get(f"/portal/statements/{statement.pk}/")
+    assert detail.status_code == 200 and billed.number in detail.content.decode()
+    assert web_for(outsider).get(f"/portal/statements/{statement.pk}/").status_code == 404
+    assert web_for(outsider).get(f"/portal/grants/{billed.pk}/usage/").status_code == 404
+
+
+def test_the_operator_sees_its_revenue_against_the_cap(billed, operator_admin):
+    html = web_for(operator_admin).get("/portal/statements/").content.decode()
+    assert 'id="revenue"' in html and billed.product.agreement.number in html
+
+
+def test_the_console_shows_every_statement_and_recomputes_on_demand(billed, regulator, merchant):
+    client = web_for(regulator)
+    assert client.get("/console/statements/").status_code == 200
+    use(billed, calls=2)
+    assert client.post("/console/statements/refresh/").status_code == 302
+    assert Statement.objects.get().calls == billed_calls(billed)
+    assert web_for(merchant).get("/console/statements/").status_code == 403
+
+
+def billed_calls(grant) -> int:
+    month = timezone.localdate().replace(day=1)
+    return sum(u.calls for u in UsageDay.objects.filter(grant=grant, day__gte=month))
+
+
+def test_the_console_leak_page_is_the_regulators_and_refuses_a_big_file(
+    billed, regulator, merchant, settings
+):
+    settings.DELIVERY_LEAK_MAX_BYTES = 100
+    client = web_for(regulator)
+    assert client.get("/console/leaks/").status_code == 200
+    big = SimpleUploadedFile("leak.csv", b"credit_code\n" + b"x\n" * 200)
+    page = client.post("/console/leaks/", {"file": big})
+    assert page.status_code == 200 and 'id="ranking"' not in page.content.decode()
+    assert web_for(merchant).get("/console/leaks/").status_code == 403
