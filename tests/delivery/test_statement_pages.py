@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from apps.audit.models import AuditEvent
 from apps.delivery.models import Statement, UsageDay
 from apps.delivery.statements import statements_refresh_current
 from tests.conftest import api_for, login_web
@@ -143,3 +144,42 @@ def test_the_console_leak_page_is_the_regulators_and_refuses_a_big_file(
     page = client.post("/console/leaks/", {"file": big})
     assert page.status_code == 200 and 'id="ranking"' not in page.content.decode()
     assert web_for(merchant).get("/console/leaks/").status_code == 403
+
+
+def test_the_regulator_uploads_a_leaked_csv_and_sees_the_grant_named(key_client, grant, regulator):
+    # given a page the grant's key was served as CSV, leaked as it was downloaded
+    served = key_client.get(
+        f"/api/v1/grants/{grant.pk}/records/?page_size=1000", HTTP_ACCEPT="text/csv"
+    )
+    assert served.status_code == 200
+    # when the regulator uploads it
+    leaked = SimpleUploadedFile("leak.csv", served.content, content_type="text/csv")
+    page = web_for(regulator).post("/console/leaks/", {"file": leaked})
+    # then the grant is named, and the trace is audited
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="ranking"' in html
+    assert grant.number in html.split('id="verdict"')[1].split("</p>")[0]
+    assert AuditEvent.objects.filter(action="delivery.leak.trace", actor_id=str(regulator.pk))
+
+
+def test_a_damaged_upload_is_a_form_error_not_a_crash(grant, regulator):
+    leaked = SimpleUploadedFile("leak.parquet", b"PAR1 broken")
+    page = web_for(regulator).post("/console/leaks/", {"file": leaked})
+    assert page.status_code == 200
+    assert "Parquet" in page.content.decode() or "Parquet" in str(page.context["form"].errors)
+
+
+def test_the_beat_tasks_close_the_previous_month_and_refresh_the_current_one(billed):
+    from apps.delivery import tasks
+    from apps.delivery.statements import next_month, previous_month
+
+    assert tasks.statements_refresh() == {"statements": 1}
+    last_month = previous_month(timezone.localdate())
+    UsageDay.objects.create(grant=billed, day=last_month, calls=3)  # its 1st
+    assert tasks.statements_close() == {"statements": 1}
+    closed = Statement.objects.get(status="final")
+    assert closed.month == last_month
+    in_month = UsageDay.objects.filter(
+        grant=billed, day__gte=last_month, day__lt=next_month(last_month)
+    )
+    assert closed.calls == sum(u.calls for u in in_month)  # 3, and 4 when 2 days ago was in it
