@@ -101,7 +101,6 @@ def _tell(state: RevenueState, threshold: str) -> None:
     }
     if threshold == "100":
         body += " " + _("New paid grants on its products are refused.")
-    key = f"revenue-cap-{agreement.number}-{threshold}"
     for organization, link in (
         (agreement.operator_id, _link("portal:agreement_detail", agreement.pk)),
         (agreement.authority_id, _link("console:agreement_review", agreement.pk)),
@@ -114,7 +113,9 @@ def _tell(state: RevenueState, threshold: str) -> None:
             organization=organization,
             obj=agreement,
             link=link,
-            key=key,
+            # Once per threshold and recipient; the organization in the key gives each
+            # organization its own e-mail (the outbox queues a key once).
+            key=f"revenue-cap-{agreement.number}-{threshold}-org{organization}",
         )
 
 

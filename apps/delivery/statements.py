@@ -6,15 +6,16 @@ writes them idempotently: one row per merchant × product × month and one line 
 grant (unique constraints), rows updated only when a figure changed, lines of grants no
 longer in the month removed. The monthly beat run closes the previous month (final);
 a provisional run (beat, or on demand) refreshes the current month and never touches a
-final statement. Afterwards each affected agreement's revenue is checked against its cap
-(apps.delivery.revenue).
+final statement. One run of a month at a time (a transaction-scoped advisory lock on
+PostgreSQL), so beat and an on-demand run never race. Afterwards each affected
+agreement's revenue is checked against its cap (apps.delivery.revenue).
 """
 
 from collections import defaultdict
 from datetime import date, datetime, time
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min, OuterRef, Subquery, Sum
 from django.utils import timezone
 
@@ -29,6 +30,8 @@ from apps.workflow.models import StatusHistory
 
 ENDED = (GrantStatus.REVOKED, GrantStatus.SUPERSEDED, GrantStatus.EXPIRED)
 FIGURES = ("calls", "rows", "bytes", "amount")
+# "stmt" in ASCII, plus the month: one generation of a month at a time.
+LOCK_BASE = 0x73746D74 << 24
 
 
 def month_start(day: date) -> date:
@@ -142,6 +145,10 @@ def statements_generate(*, month: date, final: bool, actor=None) -> list[Stateme
     from apps.delivery import revenue
 
     month = month_start(month)
+    if connection.vendor == "postgresql":  # SQLite's write lock serializes anyway
+        with connection.cursor() as cursor:
+            lock = LOCK_BASE + month.year * 12 + month.month
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
     status = StatementStatus.FINAL if final else StatementStatus.PROVISIONAL
     computed = compute(month)
     current = {

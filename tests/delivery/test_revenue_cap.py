@@ -15,7 +15,7 @@ from apps.grants import approval
 from apps.grants.models import Grant
 from apps.operators.models import AuthorizationAgreement
 from apps.workflow import review
-from apps.workflow.models import Notification
+from apps.workflow.models import Notification, OutboxItem
 from tests.delivery.billing import grant_on, priced_product, use
 from tests.grants import conftest as grants
 
@@ -49,7 +49,9 @@ def capped(effective, resources, operator_admin, regulator, merchant):
 
 
 def notices(agreement, threshold: str):
-    return Notification.objects.filter(key=f"revenue-cap-{agreement.number}-{threshold}")
+    return Notification.objects.filter(
+        key__startswith=f"revenue-cap-{agreement.number}-{threshold}-"
+    )
 
 
 def test_at_80_percent_the_operator_and_the_regulator_are_warned_once(
@@ -66,6 +68,10 @@ def test_at_80_percent_the_operator_and_the_regulator_are_warned_once(
     warned = notices(capped["agreement"], "80")
     assert sorted(n.recipient_id for n in warned) == sorted([operator_admin.pk, regulator.pk])
     assert all(n.category == "alert" for n in warned)
+    mails = OutboxItem.objects.filter(topic="mail.send", key__contains="-80-")
+    assert sorted(m.payload["to"][0] for m in mails) == sorted(
+        [operator_admin.email, regulator.email]
+    )
     assert not notices(capped["agreement"], "100").exists()
 
 

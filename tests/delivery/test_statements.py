@@ -131,3 +131,33 @@ def test_the_monthly_run_closes_the_previous_month_and_a_provisional_run_leaves_
 def test_a_month_with_no_use_and_no_subscription_has_no_statement(priced):
     statements_generate(month=date(2001, 1, 1), final=True)
     assert not Statement.objects.filter(month=date(2001, 1, 1)).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_write_each_statement_once(priced):
+    import threading
+
+    from django.db import connection
+
+    use(priced["per_call"], calls=3, rows_each=1)
+    use(priced["welfare"], calls=2, rows_each=1)
+    errors, start = [], threading.Barrier(2)
+
+    def run():
+        try:
+            start.wait()
+            statements_refresh_current()
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    # per call, public welfare, and the subscription (charged without use)
+    assert Statement.objects.count() == 3 and StatementLine.objects.count() == 3
+    assert line_of(priced["per_call"]).amount == Decimal("1.50")
