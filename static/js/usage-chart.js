@@ -19,7 +19,7 @@
     if (quota) {
       serie.markLine = {
         symbol: "none", silent: true, lineStyle: { color: "#b3261e", type: "dashed" },
-        label: { formatter: data.labels.quota + " " + quota },
+        label: { position: "insideEndTop", formatter: data.labels.quota + " " + quota },
         data: [{ yAxis: quota }]
       };
     }

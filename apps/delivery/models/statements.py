@@ -11,6 +11,7 @@ from apps.accounts.models import Organization
 from apps.core.permissions import VIEW
 from apps.delivery.choices import StatementStatus
 from apps.grants.models import Grant
+from apps.products.choices import PricingModel, UseType
 from apps.products.models import DataProduct
 
 
@@ -63,8 +64,8 @@ class StatementLine(models.Model):
     grant = models.ForeignKey(
         Grant, on_delete=models.PROTECT, related_name="+", verbose_name=_("grant")
     )
-    use_type = models.CharField(_("use type"), max_length=20)
-    pricing_model = models.CharField(_("pricing"), max_length=20)
+    use_type = models.CharField(_("use type"), max_length=20, choices=UseType.choices)
+    pricing_model = models.CharField(_("pricing"), max_length=20, choices=PricingModel.choices)
     price = models.DecimalField(_("price (yuan)"), max_digits=14, decimal_places=2, default=0)
     calls = models.PositiveBigIntegerField(_("calls"), default=0)
     rows = models.PositiveBigIntegerField(_("rows"), default=0)
