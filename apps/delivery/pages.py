@@ -3,6 +3,7 @@ URL namespace); reads through apps.delivery.selectors and .revenue only."""
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 
 from apps.core.pages import page_of
 from apps.delivery import revenue, selectors
@@ -16,7 +17,7 @@ def _month(request):
     text = request.GET.get("month", "")
     try:
         return MonthField().to_internal_value(text) if text else None
-    except Exception:  # a malformed month filters nothing, as an empty one
+    except ValidationError:  # a malformed month filters nothing, as an empty one
         return None
 
 
