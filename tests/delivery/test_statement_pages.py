@@ -74,6 +74,10 @@ def test_a_bad_month_or_window_is_a_400_with_a_code(billed, merchant):
     response = client.get(f"/api/v1/grants/{billed.pk}/usage/?days=0")
     assert response.status_code == 400 and "code" in response.json()
     assert client.get("/api/v1/statements/?month=2001-01").json()["results"] == []
+    for hostile in ("product=abc", "product=99999999999999999999999", "cursor=%00junk"):
+        response = client.get(f"/api/v1/statements/?{hostile}")
+        assert response.status_code == 400 and response.json()["code"], hostile
+    assert client.get("/api/v1/grants/99999999999999999999/usage/").status_code == 404
 
 
 def test_the_usage_series_has_every_day_of_the_window_with_the_quota(billed, merchant):
