@@ -187,3 +187,17 @@ def test_the_beat_tasks_close_the_previous_month_and_refresh_the_current_one(bil
         grant=billed, day__gte=last_month, day__lt=next_month(last_month)
     )
     assert closed.calls == sum(u.calls for u in in_month)  # 3, and 4 when 2 days ago was in it
+
+
+def test_the_demo_grant_has_use_and_a_statement_and_seeding_twice_adds_nothing(settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.OPERATORS_FILES_DIR = tmp_path
+    for _ in range(2):
+        call_command("seed_demo", force=True, stdout=StringIO())
+    (day,) = UsageDay.objects.all()
+    assert (day.calls, day.rows) == (12, 480)
+    (statement,) = Statement.objects.all()
+    assert statement.calls == 12 and statement.merchant_id == day.grant.merchant_id
