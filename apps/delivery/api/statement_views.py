@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from apps.delivery import selectors
 from apps.delivery.api import serializers as s
 from apps.delivery.models import Statement
+from apps.workflow.policy import get_object_for
 
 
 def validated(serializer_class, data) -> dict:
@@ -36,8 +37,6 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return rows.prefetch_related("lines__grant")
 
     def get_object(self):
-        from apps.workflow.policy import get_object_for
-
         statement = get_object_for(self.request.user, Statement, self.kwargs["pk"])
         return (
             Statement.objects.select_related("product", "merchant")
