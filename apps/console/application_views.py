@@ -53,7 +53,7 @@ def grant_list(request):
 def grant_detail(request, pk: int):
     grant = get_object_for(request.user, Grant, pk)
     sandbox_link = delivery_pages.sandbox_link(request.user, grant)
-    return pages.grant_page(request, grant, NS, sandbox_link=sandbox_link)
+    return pages.grant_page(request, grant, NS, sandbox_link=sandbox_link, can_read_usage=True)
 
 
 @require_GET

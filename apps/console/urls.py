@@ -8,6 +8,7 @@ from apps.console import (
     dashboard_views,
     holiday_views,
     job_views,
+    leak_views,
     notification_views,
     operator_views,
     organization_views,
@@ -15,6 +16,7 @@ from apps.console import (
     registration_views,
     report_views,
     routing_views,
+    statement_views,
     upload_views,
 )
 from apps.workflow.notification_pages import notification_urls
@@ -124,6 +126,7 @@ urlpatterns += [
     path("grants/", application_views.grant_list, name="grants"),
     path("grants/<int:pk>/", application_views.grant_detail, name="grant_detail"),
     path("grants/<int:pk>/sandbox/", application_views.grant_sandbox, name="grant_sandbox"),
+    path("grants/<int:pk>/usage/", statement_views.grant_usage, name="grant_usage"),
     path("grants/<int:pk>/<str:action>/", application_views.grant_action, name="grant_action"),
 ]
 
@@ -131,4 +134,8 @@ urlpatterns += [
     path("alerts/", alert_views.alert_list, name="alerts"),
     path("alerts/<int:pk>/", alert_views.alert_detail, name="alert_detail"),
     path("alerts/<int:pk>/<str:action>/", alert_views.alert_action, name="alert_action"),
+    path("statements/", statement_views.statement_list, name="statements"),
+    path("statements/refresh/", statement_views.statements_refresh, name="statements_refresh"),
+    path("statements/<int:pk>/", statement_views.statement_detail, name="statement_detail"),
+    path("leaks/", leak_views.trace, name="leak_trace"),
 ]

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 class DeliveryConfig(AppConfig):
     """Governed delivery of a grant's data: the record API, exports and sandbox queries,
-    each applying the grant's frozen scope, masking, row filter, quota and term; and the
-    anomaly alerts on what was delivered."""
+    each applying the grant's frozen scope, masking, row filter, quota and term; its
+    metering, monthly statements and the agreements' revenue cap; and the anomaly alerts
+    on what was delivered."""
 
     name = "apps.delivery"
     label = "delivery"
@@ -18,9 +19,12 @@ class DeliveryConfig(AppConfig):
         from apps.delivery import rules  # noqa: F401  (registers the permission rules)
         from apps.delivery.alerts.guard import key_guard
         from apps.delivery.exports import TOPIC, export_job
+        from apps.delivery.revenue import issue_guard
+        from apps.grants.guards import issue_guard_register
         from apps.workflow import outbox
 
         key_guard_register(key_guard)
+        issue_guard_register(issue_guard)
         # Exports are heavy like ingestion: the same queue, a cap per run, the lease renewed
         # with each batch.
         outbox.register(

@@ -1,5 +1,5 @@
 """Choices of delivery: anomaly alerts (apps.delivery.alerts), bulk export formats and
-the life of an export."""
+the life of an export, the states of a monthly statement and of an agreement's revenue."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -65,3 +65,18 @@ EXPORT_MEDIA_TYPE = {
     ExportFormat.JSONL: "application/x-ndjson",
     ExportFormat.PARQUET: "application/vnd.apache.parquet",
 }
+
+
+class StatementStatus(models.TextChoices):
+    # The current month, recomputed on demand and by beat until the month is closed.
+    PROVISIONAL = "provisional", _("Provisional")
+    # A closed month, written by the monthly beat run; provisional runs leave it alone.
+    FINAL = "final", _("Final")
+
+
+# An agreement's revenue against its max_revenue (apps.delivery.revenue).
+class RevenueLevel(models.TextChoices):
+    UNCAPPED = "uncapped", _("No revenue cap")
+    OK = "ok", _("Below the warning threshold")
+    WARNING = "warning", _("Near the revenue cap")
+    REACHED = "reached", _("Revenue cap reached")

@@ -1,22 +1,27 @@
 """Who may read a grant's data (records, exports, sandbox): its bound key, or the
 merchant's own people with a session, and only while the grant is usable
-(apps.grants.access.refusal). Who may read a grant's export and sandbox history: the
-policies of Export and SandboxQuery (apps.delivery.rules)."""
+(apps.grants.access.refusal). Who may read a grant's export and sandbox history, its
+statements and its daily use: the policies in apps.delivery.rules."""
+
+from datetime import date, timedelta
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import ApiKey
 from apps.audit.services import audit_record_denial
 from apps.core.exceptions import PermissionDeniedError
 from apps.core.permissions import VIEW
-from apps.delivery.models import Export, SandboxQuery
+from apps.delivery.models import Export, SandboxQuery, Statement, UsageDay
+from apps.delivery.rules import USAGE
 from apps.grants.access import refusal
 from apps.grants.models import Grant, GrantKey
 from apps.workflow import policy
 from apps.workflow.policy import get_object_for
 
 RECORDS_ACTION = "delivery.records.read"
+USAGE_DAYS = 30  # the default window of the usage series
 
 
 def deny(user, key, grant: Grant, code: str, message, action: str) -> PermissionDeniedError:
@@ -85,3 +90,50 @@ def export_for(*, user, grant: Grant, pk) -> Export:
     if export is None:
         raise Http404
     return export
+
+
+# Statements and usage ----------------------------------------------------------------
+
+
+def statement_list(*, user, month: date | None = None, product=None, merchant=None):
+    """The statements `user` may read (apps.delivery.rules), newest month first."""
+    rows = Statement.objects.restrict(user, VIEW).select_related("product", "merchant")
+    if month is not None:
+        rows = rows.filter(month=month.replace(day=1))
+    if product is not None:
+        rows = rows.filter(product_id=getattr(product, "pk", product))
+    if merchant is not None:
+        rows = rows.filter(merchant_id=getattr(merchant, "pk", merchant))
+    return rows
+
+
+def statement_lines(statement: Statement):
+    return statement.lines.select_related("grant").order_by("grant_id")
+
+
+def usage_series(*, grant: Grant, days: int = USAGE_DAYS, until: date | None = None) -> list:
+    """The grant's metered days, oldest first, a row for every day of the window (zero
+    where nothing was served): {"day", "calls", "rows", "bytes"}."""
+    until = until or timezone.localdate()
+    since = until - timedelta(days=days - 1)
+    stored = {
+        u.day: u for u in UsageDay.objects.filter(grant=grant, day__gte=since, day__lte=until)
+    }
+    series = []
+    for offset in range(days):
+        day = since + timedelta(days=offset)
+        used = stored.get(day)
+        series.append(
+            {
+                "day": day,
+                "calls": used.calls if used else 0,
+                "rows": used.rows if used else 0,
+                "bytes": used.bytes if used else 0,
+            }
+        )
+    return series
+
+
+def grant_for_usage(*, user, pk) -> Grant:
+    """The grant if `user` may read its use (404 hidden, 403 a provider that sees it)."""
+    return get_object_for(user, Grant, pk, USAGE)

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from apps.delivery import statements
 from apps.delivery.alerts import services
 from apps.delivery.export_links import exports_prune
 
@@ -15,3 +16,15 @@ def alerts_evaluate() -> dict:
 @shared_task(name="delivery.exports.prune")
 def exports_prune_task() -> int:
     return exports_prune()
+
+
+@shared_task(name="delivery.statements_close")
+def statements_close() -> dict:
+    """Monthly beat: the previous month's final statements (safe to run twice)."""
+    return {"statements": len(statements.statements_close_previous())}
+
+
+@shared_task(name="delivery.statements_refresh")
+def statements_refresh() -> dict:
+    """Beat: the current month's provisional statements (safe to run twice)."""
+    return {"statements": len(statements.statements_refresh_current())}

@@ -19,6 +19,7 @@ from apps.grants import approval, facts
 from apps.grants.applications import application_move
 from apps.grants.choices import ApplicationStatus as A
 from apps.grants.choices import GrantStatus
+from apps.grants.guards import issue_refusal
 from apps.grants.models import AccessApplication
 from apps.grants.selectors import route_now
 from apps.operators.choices import AgreementStatus, CreditStatus, QualificationStatus
@@ -126,6 +127,8 @@ def run_checks(application: AccessApplication) -> list[Check]:
             if previous.status == GrantStatus.ACTIVE
             else Check("previous_grant_active", False, _("The grant to renew is not active."))
         )
+    refusal = issue_refusal(application)
+    results.append(Check(refusal[0], False, refusal[1]) if refusal else _ok("issue_allowed"))
     return results
 
 

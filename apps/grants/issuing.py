@@ -20,6 +20,7 @@ from apps.core.exceptions import PermissionDeniedError, TransitionNotAllowed
 from apps.grants import facts
 from apps.grants.choices import GRANT_TRANSITIONS, SuspendedBy
 from apps.grants.choices import GrantStatus as G
+from apps.grants.guards import issue_require
 from apps.grants.links import page_for
 from apps.grants.models import AccessApplication, Grant, GrantKey
 from apps.operators.services.common import require_reason
@@ -105,7 +106,9 @@ def _smaller(*values):
 
 def grant_issue(application: AccessApplication, *, actor) -> Grant:
     """The grant of an approved application (in the approval's transaction). Its term
-    ends with the request, and never after the agreement."""
+    ends with the request, and never after the agreement. A registered guard (the
+    revenue cap) may refuse it (apps.grants.guards)."""
+    issue_require(application)
     product = application.product
     now = timezone.now()
     ends = min(_end_of(application.requested_end), _end_of(product.agreement.term_end))

@@ -54,6 +54,9 @@ CHECK_LABELS = {
     "volume_within_limits": gettext_lazy("Expected volume within the product's limits"),
     "fields_offered": gettext_lazy("Requested fields still offered"),
     "previous_grant_active": gettext_lazy("Grant to renew still active"),
+    # apps.grants.guards: passed, or refused with the guard's code.
+    "issue_allowed": gettext_lazy("Operator's revenue cap not reached"),
+    "revenue_cap_reached": gettext_lazy("Operator's revenue cap not reached"),
 }
 
 

@@ -15,10 +15,12 @@ from apps.core.permissions import MANAGE
 from apps.delivery import exports
 from apps.delivery import pages as delivery_pages
 from apps.delivery import selectors as selectors_delivery
+from apps.delivery.rules import USAGE
 from apps.grants import access, applications, pages, selectors
 from apps.grants.models import Grant
 from apps.portal.application_forms import FollowUpForm, KeyBindForm
 from apps.portal.application_views import merchant_only
+from apps.workflow import policy
 from apps.workflow.policy import get_object_for
 
 NS = "portal"
@@ -40,6 +42,7 @@ def grant_detail(request, pk: int):
         bind_form=KeyBindForm(keys=keys),
         has_keys=keys.exists(),
         sandbox_link=delivery_pages.sandbox_link(request.user, grant),
+        can_read_usage=policy.allows(request.user, USAGE, grant),
         # Any member of the grant's merchant may start a renewal or an amendment.
         follow_up_form=FollowUpForm()
         if grant.merchant_id == request.user.organization_id

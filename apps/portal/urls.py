@@ -10,6 +10,7 @@ from apps.portal import (
     operator_views,
     product_views,
     resource_views,
+    statement_views,
     views,
     webhook_views,
 )
@@ -145,6 +146,7 @@ urlpatterns += [
         delivery_views.grant_export_download,
         name="grant_export_download",
     ),
+    path("grants/<int:pk>/usage/", statement_views.grant_usage, name="grant_usage"),
     path("grants/<int:pk>/<str:action>/", grant_views.grant_action, name="grant_action"),
 ]
 
@@ -152,4 +154,6 @@ urlpatterns += [
     path("alerts/", alert_views.alert_list, name="alerts"),
     path("alerts/<int:pk>/", alert_views.alert_detail, name="alert_detail"),
     path("alerts/<int:pk>/<str:action>/", alert_views.alert_action, name="alert_action"),
+    path("statements/", statement_views.statement_list, name="statements"),
+    path("statements/<int:pk>/", statement_views.statement_detail, name="statement_detail"),
 ]

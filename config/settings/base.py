@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -598,4 +599,21 @@ DELIVERY_EXPORT_TIME_LIMIT = env.int("DELIVERY_EXPORT_TIME_LIMIT", default=3600)
 CELERY_BEAT_SCHEDULE["delivery-exports-prune"] = {
     "task": "delivery.exports.prune",
     "schedule": 3600.0,
+}
+# Monthly statements and the agreements' revenue cap (apps.delivery.statements, .revenue).
+# The operator and the regulator are warned at this share of an agreement's max_revenue;
+# at 100 % no new paid grant is issued on its products.
+DELIVERY_REVENUE_WARNING_SHARE = env.float("DELIVERY_REVENUE_WARNING_SHARE", default=0.8)
+# The largest leaked file the console's leak tracing accepts (read in memory, not kept).
+DELIVERY_LEAK_MAX_BYTES = env.int("DELIVERY_LEAK_MAX_BYTES", default=20 * 1024 * 1024)
+# The previous month is closed (final statements) on the 1st at 02:00; the current
+# month's provisional statements are refreshed this often.
+CELERY_BEAT_SCHEDULE["delivery-statements-close"] = {
+    "task": "delivery.statements_close",
+    "schedule": crontab(day_of_month="1", hour="2", minute="0"),
+}
+CELERY_BEAT_SCHEDULE["delivery-statements-refresh"] = {
+    "task": "delivery.statements_refresh",
+    "schedule": env.float("DELIVERY_STATEMENTS_REFRESH_SECONDS", default=3600.0),
+    "options": {"expires": 3000},
 }

@@ -139,6 +139,23 @@ def _records_objects(request, provider, operator_admin, merchant) -> dict:
     return {"records_grant": grant, "records_export": export}
 
 
+def _records_objects(request, provider, operator_admin, merchant) -> dict:
+    """A grant with data of its own, one metered call on it and this month's statement."""
+    from apps.delivery import quotas
+    from apps.delivery.statements import statements_refresh_current
+
+    grant = grant_apart(
+        provider,
+        operator_admin,
+        request.getfixturevalue("regulator"),
+        merchant,
+        request.getfixturevalue("tmp_path"),
+    )
+    quotas.meter(grant, request_id="matrix-call", rows=5, size=100)
+    (statement,) = statements_refresh_current()
+    return {"records_grant": grant, "statement": statement}
+
+
 def _grant_objects(operator_admin, regulator, merchant, draft_product) -> dict:
     """A listed product beside the draft, the merchant's applications to it (a draft and
     one in the operator's review) and a grant on it with a bound key."""

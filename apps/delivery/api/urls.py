@@ -1,6 +1,10 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from apps.delivery.api import export_views, sandbox_views, views
+from apps.delivery.api import export_views, sandbox_views, statement_views, views
+
+router = SimpleRouter()
+router.register("statements", statement_views.StatementViewSet, basename="statement")
 
 urlpatterns = [
     path("grants/<int:pk>/records/", views.RecordsView.as_view(), name="grant-records"),
@@ -20,4 +24,6 @@ urlpatterns = [
         export_views.ExportDownloadView.as_view(),
         name="grant-export-download",
     ),
+    path("grants/<int:pk>/usage/", statement_views.GrantUsageView.as_view(), name="grant-usage"),
+    *router.urls,
 ]

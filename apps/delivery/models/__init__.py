@@ -3,6 +3,16 @@
 from apps.delivery.models.alerts import Alert
 from apps.delivery.models.exports import Export
 from apps.delivery.models.sandbox import SandboxDecision, SandboxQuery
+from apps.delivery.models.statements import Statement, StatementLine
 from apps.delivery.models.usage import UsageDay, UsageEvent
 
-__all__ = ["Alert", "Export", "SandboxDecision", "SandboxQuery", "UsageDay", "UsageEvent"]
+__all__ = [
+    "Alert",
+    "Export",
+    "SandboxDecision",
+    "SandboxQuery",
+    "Statement",
+    "StatementLine",
+    "UsageDay",
+    "UsageEvent",
+]

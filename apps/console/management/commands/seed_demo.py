@@ -132,6 +132,9 @@ class Command(BaseCommand):
         from apps.grants import demo as grants_demo
 
         grant, raw = grants_demo.seed(stdout=self.stdout)
+        from apps.delivery import demo as delivery_demo
+
+        delivery_demo.seed(grant=grant, stdout=self.stdout)
         self._report_grant(grant, raw)
 
     def _report_grant(self, grant, raw):
