@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+from tests.browser.demo import demo  # noqa: F401  (the seed_demo data, tests/browser/demo.py)
 from tests.grants.conftest import (  # noqa: F401  (fixtures of the application journeys)
     _files_dir,
     draft_agreement,
