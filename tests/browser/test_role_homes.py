@@ -119,6 +119,15 @@ def test_the_operator_home_counts_the_applications_in_progress(page, demo):
         assert all(
             any(row.locator(f".status-{status}").count() for status in OPEN) for row in listed
         )
+    # each product count leads to the products in that status
+    page.set_viewport_size(DESKTOP)
+    page.goto("/portal/")
+    tile = page.locator("#home-products a[href$='?status=listed']")
+    count = int(tile.locator(".headline-value").inner_text())
+    with page.expect_navigation():
+        tile.click()
+    assert count >= 1 and page.locator("#products tbody .status-listed").count() == count
+    assert page.locator("#products tbody tr").count() == count
 
 
 def test_the_provider_home_leads_to_the_registration_expiring_soon(page, demo):

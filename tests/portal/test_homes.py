@@ -127,3 +127,19 @@ def test_the_operators_applications_in_progress_lead_to_exactly_those(
     # one status still goes through the form; junk is ignored
     one = client.get(reverse("portal:applications"), {"status": ["approved", "<x>"]})
     assert f"/portal/applications/{approved.pk}/" in one.content.decode()
+
+
+def test_the_operators_product_counts_lead_to_the_products_in_that_status(
+    client, listed, operator_admin
+):
+    page = home(client, operator_admin)
+    link = page.select_one("#home-products a[href$='?status=listed']")
+    assert link.select_one(".headline-value").text == "1"
+    listing = client.get(link["href"]).content.decode()
+    assert listed.name in listing and 'id="status-filter"' in listing
+    assert (
+        listed.name
+        not in client.get(reverse("portal:products"), {"status": "draft"}).content.decode()
+    )
+    everything = client.get(reverse("portal:products"), {"status": "<x>"})
+    assert everything.status_code == 200 and listed.name in everything.content.decode()
