@@ -17,6 +17,11 @@ def notification_read(request, pk: int):
     return shared.mark_read(request, pk, "console")
 
 
+@regulator_required
+def notification_open(request, pk: int):
+    return shared.open_link(request, pk, "console")
+
+
 @require_POST
 @regulator_required
 def notifications_read_all(request):

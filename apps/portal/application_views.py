@@ -16,6 +16,7 @@ from apps.core.forms import add_domain_error, flash_domain_error, run_action
 from apps.core.pages import page_of
 from apps.core.permissions import MANAGE
 from apps.grants import applications, pages, selectors
+from apps.grants.choices import ApplicationStatus
 from apps.grants.forms import ApplicationFilterForm, filters_of
 from apps.grants.models import AccessApplication
 from apps.portal.application_forms import ApplicationForm, AttachmentForm
@@ -100,7 +101,15 @@ def application_edit(request, pk: int):
 def application_list(request):
     """The caller's applications (a merchant's own, an operator's incoming ones)."""
     form = ApplicationFilterForm(request.GET)
-    rows = selectors.application_list(user=request.user, **filters_of(form))
+    filters = filters_of(form)
+    # The home's to-dos link here with several statuses (?status=a&status=b); the form
+    # filters by one, so several go past it. Unknown values are ignored.
+    statuses = [s for s in request.GET.getlist("status") if s in ApplicationStatus.values]
+    if len(statuses) > 1:
+        filters.pop("status", None)
+    rows = selectors.application_list(user=request.user, **filters)
+    if len(statuses) > 1:
+        rows = rows.filter(status__in=statuses)
     paged = page_of(request, rows)
     pending = selectors.pending_steps_of(paged["page"])
     items = [
@@ -108,6 +117,8 @@ def application_list(request):
         for a in paged["page"]
     ]
     context = {"form": form, "items": items, "ns": NS, **paged}
+    if len(statuses) > 1:
+        context["statuses"] = [ApplicationStatus(s).label for s in statuses]
     return render(request, "grants/application_list.html", context)
 
 

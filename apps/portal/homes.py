@@ -28,6 +28,7 @@ EXPIRING_DAYS = 30
 S = RegistrationStatus
 A = ApplicationStatus
 OPEN_APPLICATIONS = [A.DRAFT, A.SUBMITTED, A.CHECKING, A.IN_REVIEW, A.CHANGES_REQUESTED]
+IN_REVIEW = [A.SUBMITTED, A.CHECKING, A.IN_REVIEW]
 TRACKED_AGREEMENTS = [
     AgreementStatus.DRAFT,
     AgreementStatus.UNDER_REVIEW,
@@ -101,7 +102,7 @@ def provider_home(user) -> dict:
             "requests",
             _("Open applications for products using our data"),
             grants.application_list(user=user).filter(status__in=OPEN_APPLICATIONS[1:]).count(),
-            link("portal:applications"),
+            link("portal:applications", status=OPEN_APPLICATIONS[1:]),
         ),
         *_reviews(user),
     ]
@@ -131,7 +132,7 @@ def operator_home(user) -> dict:
             grants.application_list(user=user)
             .filter(product__in=own, status__in=OPEN_APPLICATIONS[1:])
             .count(),
-            link("portal:applications"),
+            link("portal:applications", status=OPEN_APPLICATIONS[1:]),
         ),
         Todo(
             "agreements_ending",
@@ -209,8 +210,8 @@ def merchant_home(user) -> dict:
         Todo(
             "in_progress",
             _("Applications in review"),
-            applications.filter(status__in=[A.SUBMITTED, A.CHECKING, A.IN_REVIEW]).count(),
-            link("portal:applications", status=A.IN_REVIEW),
+            applications.filter(status__in=IN_REVIEW).count(),
+            link("portal:applications", status=IN_REVIEW),
         ),
         Todo(
             "grants_ending",

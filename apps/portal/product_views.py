@@ -13,6 +13,7 @@ from apps.core.permissions import MANAGE
 from apps.portal.operator_views import operator_only
 from apps.portal.product_forms import ProductForm
 from apps.products import selectors, services
+from apps.products.choices import ProductStatus
 from apps.products.models import DataProduct
 from apps.workflow import policy
 from apps.workflow.policy import get_object_for
@@ -22,7 +23,13 @@ from apps.workflow.policy import get_object_for
 def product_list(request):
     operator_only(request)
     products = selectors.product_list(user=request.user, mine=True)
-    return render(request, "portal/products/list.html", {"products": products})
+    # The operator's home links here by status; an unknown value filters nothing.
+    status = request.GET.get("status", "")
+    status = status if status in ProductStatus.values else ""
+    if status:
+        products = products.filter(status=status)
+    context = {"products": products, "status": ProductStatus(status).label if status else ""}
+    return render(request, "portal/products/list.html", context)
 
 
 def _form_page(request, product=None):

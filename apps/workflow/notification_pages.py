@@ -51,6 +51,15 @@ def mark_read(request, pk: int, namespace: str):
     return _back(request, namespace)
 
 
+def open_link(request, pk: int, namespace: str):
+    """Follows a notification to its object and marks it read (the caller's own only)."""
+    notification = service.notification_mark_read(user=request.user, notification_id=pk)
+    target = notification.link
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(f"{namespace}:notifications")
+
+
 def mark_all_read(request, namespace: str):
     run_action(request, lambda: service.notification_mark_all_read(user=request.user))
     return _back(request, namespace)
@@ -63,7 +72,7 @@ def preferences(request, namespace: str):
 
 
 def notification_urls(views) -> list:
-    """The four notification paths, bound to a surface's `views` module (its own
+    """The five notification paths, bound to a surface's `views` module (its own
     access decorators around the functions above); each surface's urls.py includes them."""
     return [
         path("notifications/", views.notifications, name="notifications"),
@@ -78,4 +87,5 @@ def notification_urls(views) -> list:
             name="notification_preferences",
         ),
         path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+        path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     ]

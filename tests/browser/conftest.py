@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+from tests.browser.demo import demo  # noqa: F401  (the seed_demo data, tests/browser/demo.py)
 from tests.delivery.conftest import grant, key_client  # noqa: F401  (alert pages)
 from tests.grants.conftest import (  # noqa: F401  (fixtures of the application journeys)
     _files_dir,

@@ -1,22 +1,19 @@
 """The regulator's dashboard in Chromium: the charts are drawn (ECharts canvases, no CSP
 violation) for the demo regulator, and the console home fits a 390 px phone."""
 
-import os
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
 from apps.accounts.models import User
+from tests.browser.demo import SCREENSHOTS
 from tests.browser.test_sign_in_journeys import sign_in
 from tests.conftest import current_totp
 from tests.factories import totp_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/dashboard-screenshots"))
 
 
 @pytest.fixture

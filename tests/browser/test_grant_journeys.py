@@ -83,7 +83,7 @@ def test_a_merchant_applies_answers_a_change_request_and_sees_the_grant(
     sign_in_as(page, merchant)
     page.goto("/portal/notifications/")
     with page.expect_navigation():
-        page.click(f"#notifications a[href='/portal/applications/{application_id}/']")
+        page.click(f"#notifications a[data-link='/portal/applications/{application_id}/']")
     assert "请说明调用方的系统和数据保存期限" in page.locator("#change-request").inner_text()
     with page.expect_navigation():
         page.click("#edit-application")

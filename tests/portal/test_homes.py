@@ -107,3 +107,39 @@ def test_operator_sees_agreements_products_and_waiting_reviews(
     assert listed.agreement.get_status_display() in agreements
     products = page.select_one("#home-products").get_text(" ", strip=True)
     assert "1 " in products
+
+
+def test_the_operators_applications_in_progress_lead_to_exactly_those(
+    client, listed, merchant, operator_admin
+):
+    from tests.grants.conftest import run_checks, submitted
+
+    approved = issued(listed, merchant, operator_admin).application
+    waiting = submitted(listed, merchant)
+    run_checks(waiting)
+    count, url = todo(home(client, operator_admin), "changes")
+    assert count == 1 and "status=in_review" in url and "status=changes_requested" in url
+    listing = BeautifulSoup(client.get(url).content, "html.parser")
+    links = {a["href"] for a in listing.select("#applications tbody a")}
+    assert links == {reverse("portal:application_detail", args=[waiting.pk])}
+    assert approved.pk != waiting.pk
+    assert listing.select_one("#status-filter") is not None
+    # one status still goes through the form; junk is ignored
+    one = client.get(reverse("portal:applications"), {"status": ["approved", "<x>"]})
+    assert f"/portal/applications/{approved.pk}/" in one.content.decode()
+
+
+def test_the_operators_product_counts_lead_to_the_products_in_that_status(
+    client, listed, operator_admin
+):
+    page = home(client, operator_admin)
+    link = page.select_one("#home-products a[href$='?status=listed']")
+    assert link.select_one(".headline-value").text == "1"
+    listing = client.get(link["href"]).content.decode()
+    assert listed.name in listing and 'id="status-filter"' in listing
+    assert (
+        listed.name
+        not in client.get(reverse("portal:products"), {"status": "draft"}).content.decode()
+    )
+    everything = client.get(reverse("portal:products"), {"status": "<x>"})
+    assert everything.status_code == 200 and listed.name in everything.content.decode()

@@ -101,7 +101,7 @@ def test_the_portal_lists_my_notifications_with_the_unread_count_in_the_header(
     login_web(web, merchant)
     page = web.get("/portal/notifications/").content.decode()
     assert "提醒" in page and "别人的提醒" not in page
-    assert 'href="/portal/api-keys/"' in page
+    assert 'data-link="/portal/api-keys/"' in page
     assert '<span class="badge"' in page
 
 
@@ -118,6 +118,23 @@ def test_marking_read_on_the_web_and_an_outsider_gets_404(web, merchant, outside
     tell([merchant])
     web.post("/portal/notifications/read-all/")
     assert service.unread_count(user=merchant) == 0
+
+
+def test_following_a_notification_marks_it_read_and_leads_to_its_object(web, merchant, outsider):
+    tell([merchant], link="/portal/api-keys/")
+    mine = Notification.objects.get(recipient=merchant)
+    login_web(web, outsider)
+    assert web.get(f"/portal/notifications/{mine.pk}/open/").status_code == 404
+    web.logout()
+    login_web(web, merchant)
+    response = web.get(f"/portal/notifications/{mine.pk}/open/")
+    assert response.status_code == 302 and response["Location"] == "/portal/api-keys/"
+    assert service.unread_count(user=merchant) == 0
+    # a link elsewhere than this site leads back to the list instead
+    tell([merchant], link="https://evil.example.com/")
+    other = Notification.objects.filter(recipient=merchant).latest("pk")
+    response = web.get(f"/portal/notifications/{other.pk}/open/")
+    assert response["Location"] == "/portal/notifications/"
 
 
 def test_the_preferences_form_turns_email_off(web, merchant):
