@@ -17,12 +17,12 @@ def test_an_operator_signs_in_and_switches_the_language(page, operator_admin):
     sign_in(page, operator_admin.username, PASSWORD)
     page.wait_for_url("**/portal/")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
-    assert page.locator("h1").inner_text() == "运营门户"
+    assert page.locator("h1").inner_text() == "运营机构工作台"
     page.select_option("#language", "en")
     page.click("#switch-language")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("h1").inner_text() == "Portal"
+    assert page.locator("h1").inner_text() == "Operator workspace"
     organization = operator_admin.organization  # its English name in the English UI
     assert (organization.name_en or organization.name) in page.content()
 
