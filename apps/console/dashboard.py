@@ -3,6 +3,8 @@ turned into sections, each a table (read by screen readers and without JavaScrip
 the same numbers as a chart spec that static/js/dashboard.js draws with ECharts. Every
 number links to the list behind it."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
 from apps.audit.checkpoints import last_checkpoint
@@ -189,6 +191,51 @@ def alerts_section(figure: dict) -> dict:
     }
 
 
+def revenue_section(figure: dict) -> dict:
+    """Revenue against each agreement's cap (yuan), each row linked to the agreement."""
+    rows = []
+    for pk, number, operator, revenue, cap, level in figure.get("agreements", []):
+        url = link("console:agreement_review", pk)
+        share = (
+            None
+            if not cap or Decimal(cap) == 0
+            else round(Decimal(revenue) / Decimal(cap) * 100, 1)
+        )
+        rows.append(
+            {
+                "label": f"{number} · {operator}",
+                "level": level,
+                "cells": [
+                    _cell(Decimal(revenue), url),
+                    _cell(Decimal(cap) if cap else "—"),
+                    _cell(share if share is not None else "—"),
+                ],
+            }
+        )
+    return {
+        "key": "revenue",
+        "title": _("Revenue against each agreement's cap"),
+        "columns": [_("Revenue (yuan)"), _("Maximum revenue (yuan)"), _("Share of the cap (%)")],
+        "rows": rows,
+        "total": figure.get("count", 0),
+        "total_label": _("Agreements in force"),
+        "chart": {
+            "type": "bar",
+            "categories": [row["label"] for row in rows],
+            "series": [
+                {
+                    "name": _("Share of the cap (%)"),
+                    "data": [
+                        float(row["cells"][2]["value"]) if row["cells"][2]["value"] != "—" else 0
+                        for row in rows
+                    ],
+                    "links": [row["cells"][0]["url"] for row in rows],
+                }
+            ],
+        },
+    }
+
+
 def _days(hours) -> float | None:
     return None if hours is None else round(hours / 24, 1)
 
@@ -238,6 +285,7 @@ def sections(figures: dict) -> list[dict]:
         ),
         deliveries_section(figures.get("deliveries", {})),
         alerts_section(figures.get("alerts", {})),
+        revenue_section(figures.get("revenue", {})),
     ]
 
 

@@ -21,6 +21,7 @@ from apps.catalog.choices import RegistrationStatus
 from apps.catalog.models import DataResource
 from apps.console.models import DashboardSnapshot
 from apps.delivery.models import Alert, UsageDay
+from apps.delivery.revenue import revenue_states
 from apps.grants.approval import STAGE_PREFIX
 from apps.grants.models import AccessApplication, Grant
 from apps.operators.models import AuthorizationAgreement, OperatorProfile
@@ -33,6 +34,7 @@ DECISION_WINDOW_DAYS = 90  # time to decision: steps decided in this window
 WEBHOOK_WINDOW_DAYS = 30
 DELIVERY_WINDOW_DAYS = 90  # deliveries per day: this many days, today included
 ALERT_WINDOW_DAYS = 90
+REVENUE_ROWS = 20  # agreements shown against their revenue cap
 
 
 def count_by(queryset, *fields) -> dict:
@@ -137,6 +139,28 @@ def alerts(today) -> dict:
     return {"by": count_by(raised, "rule", "status"), "window_days": ALERT_WINDOW_DAYS}
 
 
+def revenue(today) -> dict:
+    """Each agreement in force: its statements' revenue against its maximum revenue
+    (apps.delivery.revenue), the closest to its cap first, at most REVENUE_ROWS."""
+    in_force = AuthorizationAgreement.objects.in_force().select_related("operator")
+    states = revenue_states(in_force)
+    states.sort(key=lambda s: (s.share is None, -(s.share or 0), s.agreement.number))
+    return {
+        "agreements": [
+            [
+                state.agreement.pk,
+                state.agreement.number,
+                state.agreement.operator.name,
+                str(state.revenue),
+                None if state.max_revenue is None else str(state.max_revenue),
+                state.level,
+            ]
+            for state in states[:REVENUE_ROWS]
+        ],
+        "count": len(states),
+    }
+
+
 FIGURES = {
     "resources": resources,
     "operators": operators,
@@ -147,6 +171,7 @@ FIGURES = {
     "webhooks": webhooks,
     "deliveries": deliveries,
     "alerts": alerts,
+    "revenue": revenue,
 }
 
 

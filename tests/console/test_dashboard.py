@@ -184,3 +184,28 @@ def test_others_are_refused_the_dashboard_and_its_lists(web, request, user):
     login_web(web, request.getfixturevalue(user))
     for url in ("/console/", "/console/applications/list/"):
         assert web.get(url).status_code == 403
+
+
+def test_revenue_is_shown_against_each_agreements_cap(
+    web, regulator, listed, merchant, operator_admin
+):
+    from decimal import Decimal
+
+    from apps.delivery.statements import statements_refresh_current
+    from apps.operators.models import AuthorizationAgreement
+    from tests.delivery.billing import use
+    from tests.grants.conftest import issued
+
+    agreement = listed.agreement
+    AuthorizationAgreement.objects.filter(pk=agreement.pk).update(max_revenue=Decimal("100.00"))
+    use(issued(listed, merchant, operator_admin), calls=30)  # 30 calls at 0.50: 15.00
+    statements_refresh_current()
+    figures.dashboard_refresh()
+
+    page = home(web, regulator)
+    section = page[page.index('id="figure-revenue"') :]
+    section = section[: section.index("</section>")]
+    assert agreement.number in section and f"/console/agreements/{agreement.pk}/" in section
+    assert "15" in section and "100" in section
+    chart = chart_block(page)["revenue"]
+    assert chart["series"][0]["data"] == [15.0]
