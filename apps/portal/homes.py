@@ -15,6 +15,8 @@ from apps.catalog.models import DatasetUpload
 from apps.core.permissions import VIEW
 from apps.core.todos import Todo, link
 from apps.delivery.models import UsageDay
+from apps.delivery.revenue import revenue_states_for
+from apps.delivery.selectors import statement_list
 from apps.grants import selectors as grants
 from apps.grants.choices import ApplicationStatus, GrantStatus
 from apps.grants.pages import step_label
@@ -158,6 +160,7 @@ def operator_home(user) -> dict:
             for value, label in ProductStatus.choices
         ],
         "report_due": report_due_on(today.year) if owing else None,
+        "revenue": revenue_states_for(user=user),
     }
 
 
@@ -237,6 +240,7 @@ def merchant_home(user) -> dict:
             for a in recent
         ],
         "usage": _usage_today(list(active.order_by("ends_at")[:10])),
+        "statements": list(statement_list(user=user).order_by("-month", "-id")[:5]),
     }
 
 

@@ -143,3 +143,27 @@ def test_the_operators_product_counts_lead_to_the_products_in_that_status(
     )
     everything = client.get(reverse("portal:products"), {"status": "<x>"})
     assert everything.status_code == 200 and listed.name in everything.content.decode()
+
+
+def test_operator_home_shows_revenue_against_the_cap_and_merchant_home_its_statements(
+    client, listed, merchant, operator_admin
+):
+    from decimal import Decimal
+
+    from apps.delivery.statements import statements_refresh_current
+    from apps.operators.models import AuthorizationAgreement
+    from tests.delivery.billing import use
+
+    agreement = listed.agreement
+    AuthorizationAgreement.objects.filter(pk=agreement.pk).update(max_revenue=Decimal("20.00"))
+    use(issued(listed, merchant, operator_admin), calls=34)  # 34 x 0.50 = 17.00: 85 %
+    statements_refresh_current()
+
+    revenue = home(client, operator_admin).select_one(f"#revenue-{agreement.pk}")
+    text = revenue.get_text(" ", strip=True)
+    assert "17" in text and "20" in text and "85%" in text
+    assert "revenue-warning" in str(revenue)
+
+    statements = home(client, merchant).select_one("#home-statements")
+    assert listed.name in statements.get_text() and "17" in statements.get_text()
+    assert statements.select_one("a")["href"].startswith("/portal/statements/")
