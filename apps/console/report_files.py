@@ -40,7 +40,8 @@ def xlsx(heading: str, sections: list[dict]) -> bytes:
 
 
 def pdf(context: dict) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     html = render_to_string("console/reports/document.html", context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    style = CSS(filename=str(settings.BASE_DIR / "static" / "css" / "report-pdf.css"))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[style])
