@@ -83,7 +83,7 @@ def query(page, sql: str) -> None:
 
 def sandbox(page, grant) -> None:
     page.goto(f"/portal/grants/{grant.pk}/")
-    page.click(f"a[href='/portal/grants/{grant.pk}/sandbox/']")
+    page.click("#grant-data #open-sandbox")  # beside the data browser and the exports
     page.wait_for_url(f"**/portal/grants/{grant.pk}/sandbox/")
     assert "legal_rep" in page.locator("#sandbox-columns").inner_text()
     query(page, REFUSED_SQL)
@@ -118,6 +118,7 @@ def export(page, grant) -> str:
     export = Export.objects.get(grant=grant)
     row = page.locator(f"#export-{export.pk}")
     assert row.is_visible()
+    shot(page, "exports-requested")
     # the page refreshes itself while the export runs; the worker finishes it
     download_link = row.locator("a.download-export")
     download_link.wait_for(timeout=60_000)
@@ -163,5 +164,12 @@ def test_the_demo_merchant_browses_queries_and_exports_its_grant(
     assert not mobiles & {r["phone"] for r in table}
     assert all("*" in r["legal_rep"] for r in table), table[0]
     assert not {r["address"] for r in raw} & {r["address"] for r in table}
+    # the pages fit a phone: wide tables scroll inside their card
+    page.set_viewport_size({"width": 390, "height": 844})
+    for name, path in (("data", "data/?page_size=20"), ("sandbox", "sandbox/")):
+        page.goto(f"/portal/grants/{demo_grant.pk}/{path}")
+        width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1], (name, width)
+        shot(page, f"{name}-phone")
     # unmasked fields are the real ones (the watermark adds a trailing space to some)
     assert {r["credit_code"].rstrip(" ") for r in table} == {r["credit_code"] for r in raw}
