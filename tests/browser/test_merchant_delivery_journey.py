@@ -106,6 +106,13 @@ def sandbox(page, grant) -> None:
     decisions = list(SandboxQuery.objects.filter(grant=grant).values_list("decision", flat=True))
     assert sorted(decisions) == ["accepted", "refused"], decisions
     shot(page, "sandbox-accepted")
+    # the examples offer a grouping by year, and it passes the checks too
+    page.click("details.sandbox-examples summary")  # closed while a result is shown
+    page.locator("#sandbox-examples a").last.click()
+    assert "extract(year FROM" in page.locator("textarea[name='sql']").input_value()
+    page.click("#run-query")
+    page.wait_for_load_state()
+    assert page.locator("#sandbox-rows tbody tr").count() >= 10
 
 
 def export(page, grant) -> str:
