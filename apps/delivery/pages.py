@@ -23,6 +23,7 @@ from apps.grants.models import Grant
 from apps.workflow import policy
 from apps.workflow.policy import get_object_for
 
+TEMPORAL = ("DATE", "TIMESTAMP")
 NUMERIC = ("INT", "DECIMAL", "DOUBLE", "FLOAT", "REAL", "NUMERIC", "BIGINT", "HUGEINT")
 
 
@@ -54,6 +55,12 @@ def examples(columns: list[dict]) -> list[str]:
         found.append(
             f"SELECT {text}, count(*) AS n, sum({number}) AS total FROM {view}\n"  # noqa: S608
             f"GROUP BY {text} ORDER BY total DESC LIMIT 10"
+        )
+    day = next((quote(c["name"]) for c in columns if c["type"].startswith(TEMPORAL)), None)
+    if day:  # a text column may be unique per row; years make groups of many rows
+        found.append(
+            f"SELECT extract(year FROM {day}) AS period, count(*) AS n FROM {view}\n"  # noqa: S608
+            "GROUP BY period ORDER BY period"
         )
     return found
 

@@ -1,7 +1,9 @@
 """Demo applications and grants for `manage.py seed_demo`, through the real services:
 merchant-a holds a grant of the free public-welfare product (the automatic path) with an
-API key bound to it; merchant-b's application to the industrial product waits on the
-operator's change request, with a message thread. The checks job runs here at once
+API key bound to it, and a grant of the industrial product (masked personal fields,
+record API, bulk export and sandbox queries) approved step by step by each step's
+assignee; merchant-b's application to the industrial product waits on the operator's
+change request, with a message thread. The checks job runs here at once
 instead of waiting for a worker (its nudge then finds nothing to do)."""
 
 from datetime import timedelta
@@ -10,11 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts import services as accounts
+from apps.accounts.choices import Role
 from apps.accounts.models import ApiKey, User
 from apps.grants import access, applications, approval, facts
 from apps.grants.applications import CHECK_TOPIC
 from apps.grants.choices import ApplicationStatus as A
-from apps.grants.choices import GrantStatus
+from apps.grants.choices import Decision, GrantStatus
 from apps.grants.models import AccessApplication, Grant, GrantKey
 from apps.products.choices import ProductStatus, UseType
 from apps.products.models import DataProduct
@@ -72,6 +75,49 @@ def _granted(product: DataProduct, merchant: User, stdout) -> tuple[Grant | None
     return grant, raw
 
 
+def _assignee(step) -> User:
+    """A person who may decide the step: its organization's role, or an administrator."""
+    people = User.objects.filter(
+        membership__organization_id=step.assignee_organization_id, is_active=True
+    ).order_by("id")
+    return (
+        people.filter(membership__role=step.assignee_role).first()
+        or people.filter(membership__role=Role.ADMIN).first()
+    )
+
+
+def _reviewed(product: DataProduct, merchant: User, stdout) -> Grant | None:
+    """An active grant of the industrial product (every field, personal ones masked),
+    its application approved by every review step's assignee in turn."""
+    grant = Grant.objects.filter(
+        merchant_id=merchant.organization_id, product=product, status=GrantStatus.ACTIVE
+    ).first()
+    if grant is not None:
+        return grant
+    if AccessApplication.objects.filter(
+        merchant_id=merchant.organization_id, product=product
+    ).exists():
+        stdout.write(f"Grants: {merchant.organization}'s application to {product} is undecided.")
+        return None
+    fields = list(facts.product_fields(product))
+    application = _submitted(product, merchant, fields, "企业经营状况统计分析")
+    while application.status == A.IN_REVIEW:
+        step = review.steps_for(application).filter(decision="pending").first()
+        reviewer = _assignee(step) if step is not None else None
+        if reviewer is None:
+            break
+        approval.application_decide(
+            application=application, user=reviewer, step_id=step.pk, decision=Decision.APPROVE,
+            comment="用途与场景相符，个人信息字段均已脱敏，同意。",
+        )  # fmt: skip
+        application.refresh_from_db()
+    if application.status != A.APPROVED:
+        stdout.write(f"Grants: the demo industrial application is {application.status}.")
+        return None
+    stdout.write(f"Grants: {application.grant.number} issued to {merchant.organization}.")
+    return application.grant
+
+
 def _changes_requested(product: DataProduct, merchant: User, reviewer: User, stdout) -> None:
     if AccessApplication.objects.filter(
         merchant_id=merchant.organization_id, product=product
@@ -105,19 +151,22 @@ def _changes_requested(product: DataProduct, merchant: User, reviewer: User, std
 
 
 @transaction.atomic
-def seed(*, stdout) -> tuple[Grant | None, str]:
-    """Returns the demo grant and its bound key's raw value when it was created now."""
+def seed(*, stdout) -> tuple[Grant | None, str, Grant | None]:
+    """Returns the demo grant, its bound key's raw value when it was created now, and
+    merchant-a's grant of the industrial product (sandbox queries, exports)."""
     products = DataProduct.objects.filter(
         operator__code="data-operator", status=ProductStatus.LISTED
     )
     free = products.filter(use_type=UseType.PUBLIC_WELFARE).first()
     charged = products.filter(use_type=UseType.INDUSTRIAL).first()
-    grant, raw = None, ""
+    grant, raw, reviewed = None, "", None
+    merchant = User.objects.get(username="merchant-a")
     if free is not None:
-        grant, raw = _granted(free, User.objects.get(username="merchant-a"), stdout)
+        grant, raw = _granted(free, merchant, stdout)
     if charged is not None:
+        reviewed = _reviewed(charged, merchant, stdout)
         reviewer = User.objects.get(username="operator-reviewer")
         _changes_requested(charged, User.objects.get(username="merchant-b"), reviewer, stdout)
     if grant is not None and not GrantKey.objects.filter(grant=grant).exists():
         stdout.write("Grants: the demo grant has no bound key (it was unbound).")
-    return grant, raw
+    return grant, raw, reviewed

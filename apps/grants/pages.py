@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import OrganizationKind
+from apps.catalog.choices import MaskingRule
 from apps.core import tables
 from apps.core.exceptions import DomainError, PermissionDeniedError
 from apps.core.forms import add_domain_error, run_action
@@ -35,6 +36,7 @@ from apps.grants.forms import (
     filters_of,
 )
 from apps.grants.models import AccessApplication, ApplicationAttachment, Grant
+from apps.products.choices import DeliveryMode
 from apps.workflow import policy
 from apps.workflow.policy import DECIDE, get_object_for
 
@@ -228,9 +230,17 @@ def grant_list_page(request, namespace: str, export=None):
     return render(request, "grants/grant_list.html", context)
 
 
+def _label(choices, value) -> str:
+    return choices(value).label if value in choices.values else value
+
+
 def _masking_rows(grant) -> list[dict]:
     return [
-        {**field, "resource": source["resource"]}
+        {
+            **field,
+            "resource": source["resource"],
+            "masking_label": _label(MaskingRule, field.get("masking") or MaskingRule.NONE),
+        }
         for source in grant.scope.get("sources", [])
         for field in source.get("fields", [])
     ]
@@ -241,6 +251,9 @@ def grant_page(request, grant, namespace: str, **extra):
     context.update(
         ns=namespace,
         field_rows=_masking_rows(grant),
+        delivery_modes=[
+            _label(DeliveryMode, mode) for mode in grant.scope.get("delivery_modes") or []
+        ],
         can_decide=policy.allows(request.user, DECIDE, grant),
         can_manage=policy.allows(request.user, MANAGE, grant),
         action_form=GrantActionForm(),

@@ -4,6 +4,9 @@ JavaScript) and the exports page (request, progress, download). The product's op
 and the regulator see the export history read-only. Reads and writes go through
 apps.delivery (services.records_read, exports, export_links)."""
 
+from datetime import date, datetime
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -61,8 +64,21 @@ def _with_values(field: dict, query: QueryDict) -> dict:
     return {**field, **values}
 
 
+def _cell(value):
+    """A value as the API writes it, not in the locale's long date format, and a decimal
+    without the trailing zeros of its storage scale (the value itself unchanged)."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal) and value.is_finite():
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return value
+
+
 def _rows_html(page) -> bytes:
-    rows = [[row[name] for name in page.columns] for row in page.rows()]
+    rows = [[_cell(row[name]) for name in page.columns] for row in page.rows()]
     context = {"columns": page.columns, "rows": rows}
     return render_to_string("portal/delivery/rows.html", context).encode()
 

@@ -101,7 +101,7 @@ def seed(*, stdout) -> None:
                 "description": "按需核验，个人信息字段已脱敏。",
                 "description_en": "Checks on demand; personal fields are masked.",
                 "sources": [{"resource": personal_resource.pk, "fields": personal_fields}],
-                "delivery_modes": ["api_pull", "sandbox_only"],
+                "delivery_modes": ["api_pull", "bulk_export", "sandbox_only"],
                 "scenarios": [_scenario_for(personal_resource, scenarios)],
                 "use_type": "industrial",
                 "pricing_model": "per_call",

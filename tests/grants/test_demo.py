@@ -30,7 +30,7 @@ def test_seed_demo_gives_a_grant_with_a_printed_key_and_an_application_waiting_o
         m.objects.count() for m in (AccessApplication, Grant, GrantKey, ApplicationMessage)
     ]
     # an active grant of the automatic product, with one bound key printed last with curl
-    grant = Grant.objects.get(merchant__code="merchant-a")
+    grant = Grant.objects.get(merchant__code="merchant-a", product__use_type="public_welfare")
     assert grant.status == G.ACTIVE and grant.application.route["automatic"] is True
     binding = GrantKey.objects.get(grant=grant)
     line = next(x for x in first.splitlines() if x.strip().startswith("key (shown once):"))
@@ -51,6 +51,16 @@ def test_seed_demo_gives_a_grant_with_a_printed_key_and_an_application_waiting_o
     assert step.comment
     authors = list(waiting.messages.values_list("author__username", flat=True))
     assert {"merchant-b", "operator-reviewer"} <= set(authors) and len(authors) >= 3
+    # merchant-a also holds the industrial product, reviewed step by step: sandbox queries
+    # and exports over masked personal fields; the output says where to go for each
+    reviewed = Grant.objects.get(merchant__code="merchant-a", product__use_type="industrial")
+    assert reviewed.status == G.ACTIVE and reviewed.application.route["automatic"] is False
+    steps = review.steps_for(reviewed.application)
+    assert steps.count() >= 2 and {s.decision for s in steps} == {"approved"}
+    assert {"sandbox_only", "bulk_export"} <= set(reviewed.scope["delivery_modes"])
+    for path in ("data/", "exports/", "sandbox/"):
+        assert f"/portal/grants/{reviewed.pk}/{path}" in first
+    assert f"/portal/grants/{grant.pk}/data/" in first
     # nothing is dated in the future
     now = timezone.now()
     for application in AccessApplication.objects.all():

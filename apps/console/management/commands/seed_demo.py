@@ -131,11 +131,26 @@ class Command(BaseCommand):
         products_demo.seed(stdout=self.stdout)
         from apps.grants import demo as grants_demo
 
-        grant, raw = grants_demo.seed(stdout=self.stdout)
+        grant, raw, reviewed = grants_demo.seed(stdout=self.stdout)
         from apps.delivery import demo as delivery_demo
 
         delivery_demo.seed(grant=grant, stdout=self.stdout)
+        self._report_pages(grant, reviewed)
         self._report_grant(grant, raw)
+
+    def _report_pages(self, grant, reviewed):
+        """Where merchant-a sees its data in the portal (signed in as merchant-a)."""
+        base = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/portal/grants"
+        out = self.stdout
+        for held in (g for g in (grant, reviewed) if g is not None):
+            modes = held.scope.get("delivery_modes") or []
+            out.write(f"Grant {held.number} (merchant-a, {held.product.name}):")
+            out.write(f"  grant page:   {base}/{held.pk}/")
+            out.write(f"  data browser: {base}/{held.pk}/data/")
+            if "bulk_export" in modes:
+                out.write(f"  exports:      {base}/{held.pk}/exports/")
+            if "sandbox_only" in modes:
+                out.write(f"  sandbox:      {base}/{held.pk}/sandbox/")
 
     def _report_grant(self, grant, raw):
         """Last, so that the key and how to call with it are what the console ends on."""
