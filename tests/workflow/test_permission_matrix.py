@@ -118,9 +118,11 @@ def _alert(grant):
 
 
 def _records_objects(request, provider, operator_admin, merchant) -> dict:
-    """A grant over published data that offers exports, and an export of it asked for by
-    the merchant."""
+    """A grant over published data that offers exports, an export of it asked for by the
+    merchant, one metered call on it and this month's statement."""
+    from apps.delivery import quotas
     from apps.delivery.models import Export
+    from apps.delivery.statements import statements_refresh_current
 
     grant = grant_apart(
         provider,
@@ -136,24 +138,9 @@ def _records_objects(request, provider, operator_admin, merchant) -> dict:
         fields=["credit_code"],
         resource_id=grant.scope["sources"][0]["resource"],
     )
-    return {"records_grant": grant, "records_export": export}
-
-
-def _records_objects(request, provider, operator_admin, merchant) -> dict:
-    """A grant with data of its own, one metered call on it and this month's statement."""
-    from apps.delivery import quotas
-    from apps.delivery.statements import statements_refresh_current
-
-    grant = grant_apart(
-        provider,
-        operator_admin,
-        request.getfixturevalue("regulator"),
-        merchant,
-        request.getfixturevalue("tmp_path"),
-    )
     quotas.meter(grant, request_id="matrix-call", rows=5, size=100)
     (statement,) = statements_refresh_current()
-    return {"records_grant": grant, "statement": statement}
+    return {"records_grant": grant, "records_export": export, "statement": statement}
 
 
 def _grant_objects(operator_admin, regulator, merchant, draft_product) -> dict:
