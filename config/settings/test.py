@@ -43,3 +43,6 @@ CATALOG_PSEUDONYM_KEY_ID = env.str("CATALOG_PSEUDONYM_KEY_ID", default="test")
 # Denials are written in the test's own transaction (rolled back with it), never committed
 # on a side connection; tests of the out-of-band path turn it on with transaction=True.
 AUDIT_DENIALS_OUT_OF_BAND = False
+# Tests run at any hour: reads are not "off hours" unless a test says which hours are
+# (tests/delivery/test_alert_rules.py sets 07:00-22:00 where it tests the rule).
+ALERTS_ACCESS_HOURS = "00:00-24:00"

@@ -45,7 +45,7 @@ def test_a_new_grant_is_judged_against_the_floor_alone(grant):
 # Hours -------------------------------------------------------------------------------
 
 
-@override_settings(ALERTS_LOOKBACK_HOURS=24)
+@override_settings(ALERTS_LOOKBACK_HOURS=24, ALERTS_ACCESS_HOURS="07:00-22:00")
 def test_reads_at_night_raise_an_off_hours_alert_with_the_events_behind_it(
     grant, key_client, merchant
 ):
@@ -59,14 +59,14 @@ def test_reads_at_night_raise_an_off_hours_alert_with_the_events_behind_it(
     assert alert.params["count"] == 2 and alert.params["hours"] == "07:00-22:00"
 
 
-@override_settings(ALERTS_LOOKBACK_HOURS=24)
+@override_settings(ALERTS_LOOKBACK_HOURS=24, ALERTS_ACCESS_HOURS="07:00-22:00")
 def test_reads_within_hours_raise_nothing(grant, merchant):
     for hour in (7, 12, 21):
         event(grant, actor=merchant, at=at_local(hour, 30))
     assert rules_raised(now=at_local(22)) == []
 
 
-@override_settings(ALERTS_LOOKBACK_HOURS=24)
+@override_settings(ALERTS_LOOKBACK_HOURS=24, ALERTS_ACCESS_HOURS="07:00-22:00")
 def test_a_grant_whose_terms_allow_the_night_is_not_flagged(grant, merchant):
     grant.scope["access_hours"] = "00:00-24:00"
     grant.save(update_fields=["scope"])
