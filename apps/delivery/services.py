@@ -56,7 +56,8 @@ def _run(connection, sql: str, params: list) -> pa.Table:
     timer = threading.Timer(QUERY_TIMEOUT, connection.interrupt)
     timer.start()
     try:
-        return connection.execute(sql, params).to_arrow_table()
+        # A relation's Arrow result is the query's own (a DB-API result's is copied).
+        return connection.sql(sql, params=params).to_arrow_table()
     except duckdb.InterruptException:
         raise refuse("query_timeout", _("The request ran too long."), "filter") from None
     except (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.BinderException):
