@@ -27,9 +27,30 @@ from apps.grants.models import Grant
 PREFIX = "delivery"
 
 
+# INCRBY of an existing key only: Django's RedisCache.incr asks EXISTS, then INCRBY (two
+# round trips per counter on every call).
+_INCR_EXISTING = (
+    "if redis.call('EXISTS', KEYS[1]) == 1 then "
+    "return redis.call('INCRBY', KEYS[1], ARGV[1]) end return false"
+)
+
+
+class _Counters(RedisCache):
+    """The counters' cache: `incr` (and `decr`) in one round trip, with Django's contract
+    (ValueError for a missing key; values stored as Redis integers)."""
+
+    def incr(self, key, delta=1, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)
+        value = client.register_script(_INCR_EXISTING)(keys=[key], args=[delta])
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
+
+
 @lru_cache(maxsize=4)
 def _counters_for(url: str):
-    return RedisCache(url, {"TIMEOUT": None}) if url else default_cache
+    return _Counters(url, {"TIMEOUT": None}) if url else default_cache
 
 
 def counters():
