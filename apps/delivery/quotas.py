@@ -15,12 +15,12 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
-from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import DomainError
+from apps.core.redis_cache import RedisCache
 from apps.delivery.models import UsageDay, UsageEvent
 from apps.grants.models import Grant
 
@@ -42,7 +42,11 @@ class _Counters(RedisCache):
     def incr(self, key, delta=1, version=None):
         key = self.make_and_validate_key(key, version=version)
         client = self._cache.get_client(key, write=True)
-        value = client.register_script(_INCR_EXISTING)(keys=[key], args=[delta])
+        scripts = self.__dict__.setdefault("_scripts", {})
+        script = scripts.get(id(client))
+        if script is None:
+            script = scripts[id(client)] = client.register_script(_INCR_EXISTING)
+        value = script(keys=[key], args=[delta])
         if value is None:
             raise ValueError(f"Key '{key}' not found.")
         return value
