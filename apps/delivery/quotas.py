@@ -15,22 +15,46 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
-from django.core.cache.backends.redis import RedisCache
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import DomainError
+from apps.core.redis_cache import RedisCache
 from apps.delivery.models import UsageDay, UsageEvent
 from apps.grants.models import Grant
 
 PREFIX = "delivery"
 
 
+# INCRBY of an existing key only: Django's RedisCache.incr asks EXISTS, then INCRBY (two
+# round trips per counter on every call).
+_INCR_EXISTING = (
+    "if redis.call('EXISTS', KEYS[1]) == 1 then "
+    "return redis.call('INCRBY', KEYS[1], ARGV[1]) end return false"
+)
+
+
+class _Counters(RedisCache):
+    """The counters' cache: `incr` (and `decr`) in one round trip, with Django's contract
+    (ValueError for a missing key; values stored as Redis integers)."""
+
+    def incr(self, key, delta=1, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)
+        scripts = self.__dict__.setdefault("_scripts", {})
+        script = scripts.get(id(client))
+        if script is None:
+            script = scripts[id(client)] = client.register_script(_INCR_EXISTING)
+        value = script(keys=[key], args=[delta])
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
+
+
 @lru_cache(maxsize=4)
 def _counters_for(url: str):
-    return RedisCache(url, {"TIMEOUT": None}) if url else default_cache
+    return _Counters(url, {"TIMEOUT": None}) if url else default_cache
 
 
 def counters():
@@ -152,29 +176,28 @@ def count_rows(grant: Grant, rows: int) -> None:
             counters().incr(key, rows)
 
 
+def _meter_sql() -> str:
+    event, day = UsageEvent._meta.db_table, UsageDay._meta.db_table
+    return (
+        f"WITH event AS (INSERT INTO {event} (request_id, grant_id, day, rows, bytes, "  # noqa: S608
+        "created_at) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (request_id) DO NOTHING "
+        "RETURNING grant_id, day, rows, bytes) "
+        f"INSERT INTO {day} AS used (grant_id, day, calls, rows, bytes) "
+        "SELECT grant_id, day, 1, rows, bytes FROM event "
+        "ON CONFLICT (grant_id, day) DO UPDATE SET calls = used.calls + 1, "
+        "rows = used.rows + EXCLUDED.rows, bytes = used.bytes + EXCLUDED.bytes RETURNING 1"
+    )
+
+
 def meter(grant: Grant, *, request_id: str, rows: int, size: int) -> bool:
     """Adds one call, its rows and bytes to the grant's day, once per request id (False if
-    this request id was already metered). Runs in the caller's transaction."""
+    this request id was already metered). Runs in the caller's transaction, as one
+    statement: the event is inserted unless its request id exists, and only an inserted
+    event adds to (or creates) the day's row."""
     day = timezone.localdate()
-    try:
-        with transaction.atomic():
-            UsageEvent.objects.create(
-                request_id=request_id, grant=grant, day=day, rows=rows, bytes=size
-            )
-    except IntegrityError:
-        return False
-    updated = UsageDay.objects.filter(grant=grant, day=day).update(
-        calls=F("calls") + 1, rows=F("rows") + rows, bytes=F("bytes") + size
-    )
-    if not updated:
-        try:
-            with transaction.atomic():
-                UsageDay.objects.create(grant=grant, day=day, calls=1, rows=rows, bytes=size)
-        except IntegrityError:
-            UsageDay.objects.filter(grant=grant, day=day).update(
-                calls=F("calls") + 1, rows=F("rows") + rows, bytes=F("bytes") + size
-            )
-    return True
+    with connection.cursor() as cursor:
+        cursor.execute(_meter_sql(), [request_id, grant.pk, day, rows, size, timezone.now()])
+        return cursor.fetchone() is not None
 
 
 def rows_used(grant: Grant) -> int:

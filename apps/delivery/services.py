@@ -1,7 +1,6 @@
 """Serving one page of a grant's records: checked, filtered, masked, watermarked,
 metered and audited (apps.delivery.query says what a request may ask)."""
 
-import threading
 import uuid
 from dataclasses import dataclass
 
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record, audit_record_denial
 from apps.catalog.choices import FieldType
-from apps.delivery import quotas
+from apps.delivery import quotas, watchdog
 from apps.delivery.query import RecordQuery, compile_sql, make_cursor, parse, refuse
 from apps.delivery.sources import GrantSource, NoData, grant_source
 from apps.delivery.store import ROW, open_store
@@ -53,10 +52,10 @@ def fingerprint(grant: Grant) -> Fingerprint:
 
 
 def _run(connection, sql: str, params: list) -> pa.Table:
-    timer = threading.Timer(QUERY_TIMEOUT, connection.interrupt)
-    timer.start()
+    token = watchdog.watch(connection, QUERY_TIMEOUT)
     try:
-        return connection.execute(sql, params).to_arrow_table()
+        # A relation's Arrow result is the query's own (a DB-API result's is copied).
+        return connection.sql(sql, params=params).to_arrow_table()
     except duckdb.InterruptException:
         raise refuse("query_timeout", _("The request ran too long."), "filter") from None
     except (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.BinderException):
@@ -64,7 +63,7 @@ def _run(connection, sql: str, params: list) -> pa.Table:
             "filter_invalid", _("A filter value does not suit its field."), "filter"
         ) from None
     finally:
-        timer.cancel()
+        watchdog.done(token)
 
 
 def _select(connection, query: RecordQuery, source: GrantSource, store) -> pa.Table:

@@ -350,7 +350,8 @@ else:
 # Throttle counters live in Redis when there is one (shared by every web process),
 # in process memory on the embedded default.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # Django's Redis cache, keeping one client per connection pool (apps.core.redis_cache).
+    "default": {"BACKEND": "apps.core.redis_cache.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

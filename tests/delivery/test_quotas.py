@@ -67,3 +67,19 @@ def test_metering_totals_are_exact_across_a_redis_flush(key_client, grant):
     usage = UsageDay.objects.get(grant=grant)
     assert (usage.calls, usage.rows, usage.bytes) == (5, sum(sizes), sum(served))
     assert UsageEvent.objects.filter(grant=grant).count() == 5
+
+
+def test_a_request_id_is_metered_once_and_days_are_kept_apart(grant):
+    from django.utils import timezone
+
+    from apps.delivery.quotas import meter
+
+    assert meter(grant, request_id="r-1", rows=4, size=40) is True
+    assert meter(grant, request_id="r-1", rows=4, size=40) is False  # a replay: ignored
+    assert meter(grant, request_id="r-2", rows=6, size=60) is True
+    usage = UsageDay.objects.get(grant=grant, day=timezone.localdate())
+    assert (usage.calls, usage.rows, usage.bytes) == (2, 10, 100)
+    assert list(UsageEvent.objects.filter(grant=grant).values_list("request_id", "rows")) == [
+        ("r-2", 6),
+        ("r-1", 4),
+    ]

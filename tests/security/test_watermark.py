@@ -140,6 +140,44 @@ def test_the_table_form_marks_exactly_like_the_row_form(world):
     assert marked == expected[:300]
 
 
+def test_the_table_form_marks_awkward_text_exactly_like_the_row_form():
+    """The table form runs in Arrow kernels: full- and half-width punctuation, trailing
+    spaces, blank and empty text, nulls, ASCII with punctuation, repeated values."""
+    texts = [
+        "北京市（朝阳区），建国路 ",
+        "北京市(朝阳区),建国路",
+        "北京市（朝阳区),建国路  ",
+        "纯中文没有标点",
+        "中文：问号？感叹号！分号；",
+        "ascii (with) punctuation, no CJK!",
+        "91450100MA00000001",
+        "   ",
+        "",
+        None,
+        "é, accents: not CJK",
+        "\u3400（边界）",
+        "\u9fff,边界",
+        "x",
+    ] * 3
+    rng = random.Random(7)
+    rows = [{"t": text} for text in rng.sample(texts, len(texts))]
+    seen = []
+    for fingerprint in [Fingerprint(f"g{n}", bytes([n]) * 32) for n in range(6)]:
+        expected = embed(rows, fingerprint, [TextField("t")])
+        seen += [row["t"] for row in expected if row["t"] and CJK_CHAR in row["t"]]
+        for kind in (pa.string(), pa.large_string()):
+            table = pa.table({"t": pa.array([r["t"] for r in rows], kind)})
+            marked = embed_table(table, fingerprint, [TextField("t")])
+            assert marked.schema.field("t").type == kind
+            assert marked.to_pylist() == expected
+    # Both widths and both space bits occur (the carriers really vary).
+    assert any("（" in t for t in seen) and any("(" in t for t in seen)
+    assert any(t.endswith(" ") for t in seen) and any(not t.endswith(" ") for t in seen)
+
+
+CJK_CHAR = "北"
+
+
 def test_floats_strings_nulls_and_empty_text_are_handled():
     fingerprint = Fingerprint("g", b"k" * 32)
     rows = [{"t": "", "n": None}, {"t": None, "n": 1.25}, {"t": "x", "n": "3.50"}]
