@@ -3,6 +3,7 @@ paged, one alert with its evidence and audit events, acknowledge, resolve and li
 
 from django.views.decorators.http import require_POST
 
+from apps.console.exports import list_export
 from apps.console.views import regulator_required
 from apps.delivery.alerts import pages
 
@@ -11,7 +12,7 @@ NS = "console"
 
 @regulator_required
 def alert_list(request):
-    return pages.alert_list_page(request, NS)
+    return pages.alert_list_page(request, NS, export=list_export)
 
 
 @regulator_required

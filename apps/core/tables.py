@@ -82,6 +82,19 @@ def headers(request, columns: Iterable[Column], current: str) -> list[dict]:
     return result
 
 
+def listing(request, rows, columns, default: str, export, name: str):
+    """Rows sorted as ?ordering= asks; the export response when one is asked for and
+    the surface offers it (`export`, the console's), else None; and the page context
+    (sortable headers, the order, the export links when offered)."""
+    current = ordering(request, columns, default)
+    rows = sort(rows, columns, current)
+    context = {"headers": headers(request, columns, current), "ordering": current}
+    if export is not None:
+        context["exports"] = export_links(request)
+        return rows, export(request, rows, columns, name), context
+    return rows, None, context
+
+
 def export_links(request) -> dict:
     """?export=csv / ?export=xlsx with the current filters and order."""
     query = request.GET.copy()

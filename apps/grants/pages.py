@@ -80,18 +80,6 @@ def _tabs(request, current: str) -> list[dict]:
     return tabs
 
 
-def _listing(request, rows, columns, default: str, export, name: str):
-    """Rows sorted as ?ordering= asks; the export response when one is asked for and
-    the surface offers it (`export`, the console's), else None and the page context."""
-    current = tables.ordering(request, columns, default)
-    rows = tables.sort(rows, columns, current)
-    context = {"headers": tables.headers(request, columns, current), "ordering": current}
-    if export is not None:
-        context["exports"] = tables.export_links(request)
-        return rows, export(request, rows, columns, name), context
-    return rows, None, context
-
-
 def queue_page(request, namespace: str, export=None):
     """The review steps the caller works from: mine, overdue or all, filtered, sorted,
     paged (or exported, `export` being the surface's list export)."""
@@ -100,7 +88,7 @@ def queue_page(request, namespace: str, export=None):
     form = QueueFilterForm(request.GET)
     steps = selectors.review_queue(user=request.user, queue=queue, **filters_of(form))
     steps = with_application_names(steps)
-    steps, response, listing = _listing(request, steps, QUEUE_COLUMNS, "due", export, "queue")
+    steps, response, listing = tables.listing(request, steps, QUEUE_COLUMNS, "due", export, "queue")
     if response is not None:
         return response
     paged = page_of(request, steps)
@@ -223,7 +211,9 @@ def attachment_file(request, pk: int):
 def grant_list_page(request, namespace: str, export=None):
     form = GrantFilterForm(request.GET)
     rows = selectors.grant_list(user=request.user, **filters_of(form))
-    rows, response, listing = _listing(request, rows, GRANT_COLUMNS, "-number", export, "grants")
+    rows, response, listing = tables.listing(
+        request, rows, GRANT_COLUMNS, "-number", export, "grants"
+    )
     if response is not None:
         return response
     context = {"ns": namespace, "form": form, **listing, **page_of(request, rows)}

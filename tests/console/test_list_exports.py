@@ -25,6 +25,7 @@ LISTS = [
     "/console/grants/",
     "/console/audit/",
     "/console/uploads/",
+    "/console/alerts/",
 ]
 
 
@@ -175,3 +176,28 @@ def test_an_export_reads_a_constant_number_of_queries(
     with django_assert_max_num_queries(15):
         rows = _csv(web.get("/console/organizations/?export=csv"))
     assert len(rows) > 40
+
+
+def test_the_alert_list_filters_sorts_and_exports(web, regulator, grant):  # noqa: F811
+    from apps.delivery.models import Alert
+
+    def alert(n, rule, severity):
+        return Alert.objects.create(
+            rule=rule, grant=grant, severity=severity, window=f"w{n}", dedupe_key=f"k{n}"
+        )
+
+    low, _other, high = (
+        alert(1, "volume", "low"),
+        alert(2, "off_hours", "high"),
+        alert(3, "volume", "high"),
+    )
+    login_web(web, regulator)
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    rows = _csv(web.get("/console/alerts/?rule=volume&ordering=severity&export=csv"))
+    assert [r[0] for r in rows[1:]] == [str(high.pk), str(low.pk)]  # "high" < "low"
+    rows = _csv(web.get("/console/alerts/?rule=volume&ordering=-severity&export=csv"))
+    assert [r[0] for r in rows[1:]] == [str(low.pk), str(high.pk)]
+    page = web.get("/console/alerts/?rule=volume&ordering=severity").content.decode()
+    assert "ordering=-severity" in page and "export=csv" in page
+    exports = AuditEvent.objects.filter(action="console.export", id__gt=last)
+    assert exports.count() == 2

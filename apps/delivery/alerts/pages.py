@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core import tables
 from apps.core.forms import NoteForm, run_action
 from apps.core.permissions import MANAGE, VIEW
 from apps.delivery.alerts import selectors, services
@@ -50,7 +51,21 @@ def evidence_rows(evidence: dict) -> tuple[list, list]:
     return facts, history
 
 
-def alert_list_page(request, namespace: str):
+COLUMNS = [
+    tables.Column("id", "#", "pk", "id"),
+    tables.Column("rule", gettext_lazy("rule"), "get_rule_display", "rule"),
+    tables.Column("severity", gettext_lazy("severity"), "get_severity_display", "severity"),
+    tables.Column("grant", gettext_lazy("grant"), "grant.number", "grant__number"),
+    tables.Column("key", gettext_lazy("API key"), "api_key.prefix"),
+    tables.Column("status", gettext_lazy("status"), "get_status_display", "status"),
+    tables.Column("action", gettext_lazy("action taken"), "get_action_display", "action"),
+    tables.Column("raised", gettext_lazy("raised at"), "created_at", "created_at"),
+]
+
+
+def alert_list_page(request, namespace: str, export=None):
+    """The alerts the caller may see, filtered, sorted and paged (or exported, `export`
+    being the surface's list export: the console's)."""
     policy.require(request.user, VIEW, Alert)
     rule = request.GET.get("rule", "")
     rule = rule if rule in AlertRule.values else ""
@@ -58,6 +73,9 @@ def alert_list_page(request, namespace: str):
     status = status if status in [*AlertStatus.values, "unresolved"] else ""
     grant = request.GET.get("grant", "").strip()[:40]
     rows = selectors.alert_list(user=request.user, rule=rule, status=status, grant=grant)
+    rows, response, listing = tables.listing(request, rows, COLUMNS, "-id", export, "alerts")
+    if response is not None:
+        return response
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -70,6 +88,7 @@ def alert_list_page(request, namespace: str):
         "grant": grant,
         "rules": AlertRule.choices,
         "statuses": [*AlertStatus.choices, ("unresolved", _("Not resolved"))],
+        **listing,
     }
     return render(request, "alerts/alert_list.html", context)
 
