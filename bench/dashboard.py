@@ -1,14 +1,17 @@
 """The regulator's dashboard (console home) at 100,000 applications (not run in CI).
 PostgreSQL only.
 
-    python bench/dashboard.py [--db bench_dashboard] [--applications 100000] [--requests 200]
-                              [--reuse]
+    python bench/dashboard.py [--db bench_dashboard] [--applications 100000]
+                              [--metered 10000000] [--requests 200] [--reuse]
 
 Drops and recreates the database --db, migrates it and seeds the demo (seed_demo), then
 adds in bulk: 300 merchants, --applications access applications over the demo products
 in every status (submitted over the last year), their review steps (operator, provider,
 security, regulator; decided ones with their decision times, open ones partly overdue)
-and a grant for each approved application. It refreshes the day's figures the way beat
+and a grant for each approved application. Then --metered served requests (UsageEvent)
+over those grants and the last year, their per-grant-per-day aggregates (UsageDay)
+computed from them, monthly statements and some alerts, all generated inside PostgreSQL
+(bench/dashboard_metering.py), and ANALYZE. It refreshes the day's figures the way beat
 does (timed), signs the demo regulator in (password and TOTP) and times --requests GETs
 of /console/ with the figures fresh: the live to-dos plus the stored figures. Prints
 p50/p95/max and the machine's load (the numbers mean little on a busy machine).
@@ -23,6 +26,8 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+
+import dashboard_metering
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -79,7 +84,8 @@ def merchants(n: int) -> list[int]:
     return list(Organization.objects.filter(kind="merchant").values_list("pk", flat=True))
 
 
-def generate(count: int, rng: random.Random) -> None:
+def generate(count: int, rng: random.Random) -> int:
+    """Returns the last application seed_demo made: the bench's come after it."""
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
 
@@ -129,6 +135,8 @@ def generate(count: int, rng: random.Random) -> None:
                 created_at=submitted or now,
             )
         )
+    # The demo's own applications (some with their grants) are left as seed_demo made them.
+    demo_last = max(AccessApplication.objects.values_list("pk", flat=True), default=0)
     AccessApplication.objects.bulk_create(apps, batch_size=5000)
     kind_org = {
         "operator": products[0].operator_id,
@@ -139,7 +147,9 @@ def generate(count: int, rng: random.Random) -> None:
     roles = {"operator": "reviewer", "provider": "reviewer", "security": "security_reviewer"}
     content_type = ContentType.objects.get_for_model(AccessApplication)
     steps, grants = [], []
-    rows = AccessApplication.objects.exclude(status__in=["draft", "submitted", "checking"])
+    rows = AccessApplication.objects.filter(pk__gt=demo_last).exclude(
+        status__in=["draft", "submitted", "checking"]
+    )
     for app in rows.only("pk", "status", "submitted_at", "merchant_id", "product_id").iterator(
         chunk_size=5000
     ):
@@ -186,6 +196,7 @@ def generate(count: int, rng: random.Random) -> None:
             steps = []
     ReviewStep.objects.bulk_create(steps, batch_size=5000)
     Grant.objects.bulk_create(grants, batch_size=5000)
+    return demo_last
 
 
 def _decision(status: str, last: bool) -> str:
@@ -245,6 +256,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", default="bench_dashboard")
     parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--metered", type=int, default=10_000_000, help="usage events")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument(
@@ -259,12 +271,19 @@ def main() -> None:
 
     settings.DEBUG = False
     if not args.reuse:
+        from django.utils import timezone
+
         started = time.perf_counter()
         seed()
-        generate(args.applications, random.Random(args.seed))
+        demo_last = generate(args.applications, random.Random(args.seed))
+        print(f"applications generated in {time.perf_counter() - started:.1f} s", flush=True)
+        started = time.perf_counter()
+        dashboard_metering.load(args.metered, timezone.localdate(), demo_last)
+        print(f"metering generated in {time.perf_counter() - started:.1f} s", flush=True)
+        started = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        print(f"generated in {time.perf_counter() - started:.1f} s")
+        print(f"ANALYZE in {time.perf_counter() - started:.1f} s", flush=True)
 
     from apps.grants.models import AccessApplication, Grant
     from apps.workflow.models import ReviewStep
@@ -273,6 +292,7 @@ def main() -> None:
         f"applications: {AccessApplication.objects.count():,}  "
         f"review steps: {ReviewStep.objects.count():,}  grants: {Grant.objects.count():,}"
     )
+    print(dashboard_metering.sizes(), flush=True)
     from apps.console.figures import dashboard_refresh
 
     snapshot = dashboard_refresh()
