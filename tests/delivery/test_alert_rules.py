@@ -77,6 +77,20 @@ def test_a_grant_whose_terms_allow_the_night_is_not_flagged(grant, merchant):
 # Denials -----------------------------------------------------------------------------
 
 
+def test_a_burst_that_straddles_the_clocks_ten_minutes_is_seen_whole(grant, key_client):
+    boundary = timezone.now().replace(second=0, microsecond=0)
+    boundary -= timedelta(minutes=boundary.minute % 10)
+    # ten denials just before the boundary, ten just after: no fixed window holds 20
+    for i in range(-10, 10):
+        event(
+            grant, actor=key_client.key, at=boundary + timedelta(seconds=i * 3),
+            outcome="denied", reason="filter_invalid",
+        )  # fmt: skip
+    assert rules_raised(now=boundary + timedelta(minutes=1)) == [AlertRule.DENIAL_BURST]
+    alert = Alert.objects.get()
+    assert alert.params["count"] == 20 and len(alert.event_ids) == 20
+
+
 def test_a_burst_of_denied_requests_of_a_key_raises_an_alert(grant, key_client):
     start = timezone.now().replace(second=0, microsecond=0)
     start -= timedelta(minutes=start.minute % 10)

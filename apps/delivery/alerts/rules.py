@@ -194,8 +194,11 @@ def off_hours(now: datetime) -> Iterable[Finding]:
 )
 def denial_burst(now: datetime) -> Iterable[Finding]:
     """At least ALERTS_DENIAL_BURST refused requests of one grant (or one key bound to
-    it) in a fixed window of ALERTS_DENIAL_WINDOW_MINUTES."""
+    it) within any ALERTS_DENIAL_WINDOW_MINUTES (a sliding window, so a burst that
+    straddles the clock's ten minutes is seen whole). The finding's window is the fixed
+    window its first request fell in: one alert per burst and window."""
     minutes, threshold = settings.ALERTS_DENIAL_WINDOW_MINUTES, settings.ALERTS_DENIAL_BURST
+    span = timedelta(minutes=minutes)
     rows = ev.events(_lookback(now), outcome=Outcome.DENIED).filter(
         target_type=ev.GRANT_TYPE
     ) | ev.events(_lookback(now), outcome=Outcome.DENIED, actor_type=ActorType.API_KEY)
@@ -204,31 +207,48 @@ def denial_burst(now: datetime) -> Iterable[Finding]:
     )
     keys = {ev.key_of(r[4], r[5]) for r in rows} - {None}
     bound = dict(GrantKey.objects.filter(api_key_id__in=keys).values_list("api_key_id", "grant_id"))
-    groups = defaultdict(list)
+    series = defaultdict(list)
     for event_id, occurred, target_type, target_id, actor_type, actor_id in rows:
         key_id = ev.key_of(actor_type, actor_id)
         grant_id = ev.grant_of(target_type, target_id) or bound.get(key_id)
         if grant_id is not None:
-            groups[(grant_id, key_id, ev.bucket(occurred, minutes))].append(event_id)
+            series[(grant_id, key_id)].append((occurred, event_id))
     existing = set(
-        Grant.objects.filter(pk__in={g for g, _k, _s in groups}).values_list("pk", flat=True)
+        Grant.objects.filter(pk__in={g for g, _k in series}).values_list("pk", flat=True)
     )
-    for (grant_id, key_id, start), ids in groups.items():
-        if len(ids) < threshold or grant_id not in existing:
+    for (grant_id, key_id), events in series.items():
+        if grant_id not in existing:
             continue
-        yield Finding(
-            rule=AlertRule.DENIAL_BURST,
-            grant_id=grant_id,
-            key_id=key_id,
-            window=start.isoformat(),
-            params={
-                "count": len(ids),
-                "minutes": minutes,
-                "start": timezone.localtime(start).strftime("%Y-%m-%d %H:%M"),
-            },
-            evidence={"count": len(ids), "window_start": start.isoformat(), "minutes": minutes},
-            event_ids=sorted(ids)[-ev.MAX_EVENTS :],
-        )
+        for start, ids in _bursts(sorted(events), span, threshold, minutes):
+            yield Finding(
+                rule=AlertRule.DENIAL_BURST,
+                grant_id=grant_id,
+                key_id=key_id,
+                window=start.isoformat(),
+                params={
+                    "count": len(ids),
+                    "minutes": minutes,
+                    "start": timezone.localtime(start).strftime("%Y-%m-%d %H:%M"),
+                },
+                evidence={"count": len(ids), "window_start": start.isoformat(), "minutes": minutes},
+                event_ids=sorted(ids)[-ev.MAX_EVENTS :],
+            )
+
+
+def _bursts(events: list, span: timedelta, threshold: int, minutes: int):
+    """(window start, event ids) of each run of at least `threshold` events that fit in
+    `span`, keyed by the fixed window of the run's first event (the largest run each)."""
+    found: dict[datetime, list] = {}
+    first = 0
+    for last in range(len(events)):
+        while events[last][0] - events[first][0] >= span:
+            first += 1
+        if last - first + 1 >= threshold:
+            start = ev.bucket(events[first][0], minutes)
+            ids = [event_id for _at, event_id in events[first : last + 1]]
+            if len(ids) > len(found.get(start, ())):
+                found[start] = ids
+    return found.items()
 
 
 @rule(
