@@ -5,6 +5,7 @@ The data: 300 companies; reg_capital = 10 * i, so the product's row filter (reg_
 between 0 and 1000) keeps the first 101; legal_rep is personal (masked `partial`)."""
 
 import hashlib
+import time
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -134,3 +135,12 @@ def url(grant, **params) -> str:
 
     query = f"?{urlencode(params)}" if params else ""
     return f"/api/v1/grants/{grant.pk}/records/{query}"
+
+
+def within_one_clock_minute(seconds_needed: float = 15) -> None:
+    """Waits for the next clock minute when fewer than `seconds_needed` are left in this
+    one: the rate limit counts per clock minute, and calls straddling its end would count
+    in two windows."""
+    left = 60 - time.time() % 60
+    if left < seconds_needed:
+        time.sleep(left + 0.5)

@@ -1,14 +1,12 @@
 """Rate limits and daily quotas answer 429 with Retry-After and a code; metering in
 PostgreSQL counts each served request once, and survives a flush of Redis."""
 
-import time
-
 import pytest
 
 from apps.delivery.models import UsageDay, UsageEvent
 from apps.delivery.quotas import counters
 from apps.grants.models import Grant
-from tests.delivery.conftest import url
+from tests.delivery.conftest import url, within_one_clock_minute
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +22,7 @@ def flush_my_redis_db() -> None:
 
 def test_the_rate_per_minute_answers_429_rate_limited(key_client, grant):
     limit(grant, rate_per_minute=3)
-    # The rate counts per clock minute: four calls straddling its end would count in two.
-    second = time.time() % 60
-    if second > 45:
-        time.sleep(60.5 - second)
+    within_one_clock_minute()
     answers = [key_client.get(url(grant, page_size=1)) for _ in range(4)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert answers[3].json()["code"] == "rate_limited"
