@@ -15,10 +15,10 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.audit.services import audit_record, audit_record_denial
+from apps.audit.services import audit_record
 from apps.core.exceptions import DomainError
 from apps.delivery.choices import EXPORT_MEDIA_TYPE, ExportStatus
-from apps.delivery.exports import export_path
+from apps.delivery.exports import denials_audited, export_path
 from apps.delivery.models import Export
 from apps.delivery.services import actor_of
 from apps.grants.models import Grant
@@ -93,7 +93,7 @@ def _file(grant: Grant, export_id: int, principal: str) -> tuple[Export, Path]:
 def export_download(*, grant: Grant, export_id: int, user, key=None, token: str):
     """The export and its file, if the link is valid for this caller (audited)."""
     principal = principal_of(user, key)
-    try:
+    with denials_audited(user, key, grant, DOWNLOAD, {"export": export_id}):
         _read(token, export_id, principal)
         export, path = _file(grant, export_id, principal)
         with transaction.atomic():
@@ -113,17 +113,6 @@ def export_download(*, grant: Grant, export_id: int, user, key=None, token: str)
                     "watermark": export.watermark,
                 },
             )
-    except DomainError as problem:
-        audit_record_denial(
-            actor=actor_of(user, key),
-            action=DOWNLOAD,
-            target=grant,
-            target_org=grant.merchant_id,
-            reason=str(problem.code)[:100],
-            data={"export": export_id},
-        )
-        problem.audited = True
-        raise
     return export, path
 
 

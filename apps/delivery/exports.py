@@ -12,6 +12,7 @@ transaction. Downloads: apps.delivery.export_links.
 
 import hashlib
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
@@ -91,13 +92,33 @@ def _check_request(grant: Grant, fmt, fields, source):
     return resolved, query.fields
 
 
+@contextmanager
+def denials_audited(user, key, grant: Grant, action: str, data: dict):
+    """Audits a DomainError raised inside (once: one already audited passes as it is)
+    as a denial of `action` on the grant, with its code, then lets it go on."""
+    try:
+        yield
+    except DomainError as problem:
+        if not getattr(problem, "audited", False):
+            audit_record_denial(
+                actor=actor_of(user, key),
+                action=action,
+                target=grant,
+                target_org=grant.merchant_id,
+                reason=str(problem.code)[:100],
+                data=data,
+            )
+            problem.audited = True
+        raise
+
+
 def export_request(
     *, grant: Grant, user, key=None, format: str, fields=None, source=None
 ) -> Export:
     """Queues an export of the grant's data for its holder (the caller already passed
     apps.delivery.selectors.grant_for_records). Every refusal is audited with its code."""
     asked = {"format": str(format)[:20], "fields": [str(f)[:100] for f in fields or []][:50]}
-    try:
+    with denials_audited(user, key, grant, REQUEST, {"asked": asked}):
         resolved, names = _check_request(grant, format, fields, source)
         quotas.admit(grant, getattr(key, "pk", None))  # the rate and the day's calls
         with transaction.atomic():
@@ -123,18 +144,6 @@ def export_request(
                     "source": resolved.resource_id,
                 },
             )
-    except DomainError as problem:
-        if not getattr(problem, "audited", False):
-            audit_record_denial(
-                actor=actor_of(user, key),
-                action=REQUEST,
-                target=grant,
-                target_org=grant.merchant_id,
-                reason=str(problem.code)[:100],
-                data={"asked": asked},
-            )
-            problem.audited = True
-        raise
     return export
 
 
