@@ -8,28 +8,13 @@ from pathlib import Path
 import pytest
 
 from apps.delivery.alerts import services
+from tests.browser.shots import shoot
 from tests.browser.test_grant_journeys import sign_in_as
-from tests.browser.test_grant_page_layout import WIDTHS
 from tests.delivery.alerts import usage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-alerts"))
-
-
-def shoot(page, live_server, name: str) -> None:
-    for language in ("zh-hans", "en"):
-        page.context.add_cookies(
-            [{"name": "pdp_language", "value": language, "url": live_server.url}]
-        )
-        for width_name, (width, height) in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": height})
-            page.reload()
-            page.screenshot(path=SHOTS / f"{name}-{language}-{width_name}.png", full_page=True)
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 1, f"{name} ({language}, {width_name}) is {overflow}px too wide"
 
 
 def test_alert_pages_and_the_delivery_chart_fit_a_phone_and_a_desktop(
@@ -42,13 +27,13 @@ def test_alert_pages_and_the_delivery_chart_fit_a_phone_and_a_desktop(
 
     sign_in_as(page, regulator)
     page.wait_for_selector("#figure-deliveries .chart canvas")
-    shoot(page, live_server, "console-dashboard")
+    shoot(page, live_server, "console-dashboard", SHOTS)
     for name, path in (
         ("console-alerts", "/console/alerts/"),
         ("console-alert", f"/console/alerts/{alert.pk}/"),
     ):
         page.goto(path)
-        shoot(page, live_server, name)
+        shoot(page, live_server, name, SHOTS)
 
     sign_in_as(page, operator_admin)
     for name, path in (
@@ -56,4 +41,4 @@ def test_alert_pages_and_the_delivery_chart_fit_a_phone_and_a_desktop(
         ("portal-alert", f"/portal/alerts/{alert.pk}/"),
     ):
         page.goto(path)
-        shoot(page, live_server, name)
+        shoot(page, live_server, name, SHOTS)

@@ -9,28 +9,13 @@ import pytest
 
 from apps.accounts import services as accounts
 from apps.grants import access, approval
+from tests.browser.shots import shoot
 from tests.browser.test_grant_journeys import sign_in_as
 from tests.grants.web import granted, pending, reviewing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-grantsweb"))
-WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
-
-
-def shoot(page, live_server, name: str) -> None:
-    for language in ("zh-hans", "en"):
-        page.context.add_cookies(
-            [{"name": "pdp_language", "value": language, "url": live_server.url}]
-        )
-        for width_name, (width, height) in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": height})
-            page.reload()
-            page.screenshot(path=SHOTS / f"{name}-{language}-{width_name}.png", full_page=True)
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 1, f"{name} ({language}, {width_name}) is {overflow}px too wide"
 
 
 def test_the_pages_fit_a_phone_and_a_desktop_in_both_languages(
@@ -59,7 +44,7 @@ def test_the_pages_fit_a_phone_and_a_desktop_in_both_languages(
         ("product-page", f"/products/{listed.pk}/"),
     ):
         page.goto(path)
-        shoot(page, live_server, name)
+        shoot(page, live_server, name, SHOTS)
 
     sign_in_as(page, operator_admin)
     for name, path in (
@@ -68,7 +53,7 @@ def test_the_pages_fit_a_phone_and_a_desktop_in_both_languages(
         ("operator-grants", "/portal/grants/"),
     ):
         page.goto(path)
-        shoot(page, live_server, name)
+        shoot(page, live_server, name, SHOTS)
 
     approval.application_decide(
         application=personal, user=operator_admin, step_id=pending(personal).pk,
@@ -81,4 +66,4 @@ def test_the_pages_fit_a_phone_and_a_desktop_in_both_languages(
         ("console-grant", f"/console/grants/{grant.pk}/"),
     ):
         page.goto(path)
-        shoot(page, live_server, name)
+        shoot(page, live_server, name, SHOTS)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.delivery.models import Statement, UsageDay
 from apps.delivery.statements import statements_refresh_current
+from tests.browser.shots import shoot
 from tests.browser.test_grant_journeys import sign_in_as
 from tests.delivery.billing import use
 from tests.grants.web import granted
@@ -18,22 +19,6 @@ from tests.grants.web import granted
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-statements"))
-WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
-
-
-def shoot(page, live_server, name: str) -> None:
-    for language in ("zh-hans", "en"):
-        page.context.add_cookies(
-            [{"name": "pdp_language", "value": language, "url": live_server.url}]
-        )
-        for width_name, (width, height) in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": height})
-            page.reload()
-            page.screenshot(path=SHOTS / f"{name}-{language}-{width_name}.png", full_page=True)
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 1, f"{name} ({language}, {width_name}) is {overflow}px too wide"
 
 
 def test_usage_statements_and_leak_pages_draw_and_fit(
@@ -53,18 +38,18 @@ def test_usage_statements_and_leak_pages_draw_and_fit(
     page.goto(f"/portal/grants/{grant.pk}/usage/")
     page.wait_for_selector("[data-usage=calls] canvas")
     assert page.locator(".chart.drawn canvas").count() == 2
-    shoot(page, live_server, "merchant-usage")
+    shoot(page, live_server, "merchant-usage", SHOTS)
     for name, path in (
         ("merchant-statements", "/portal/statements/"),
         ("merchant-statement", f"/portal/statements/{statement.pk}/"),
     ):
         page.goto(path)
-        shoot(page, live_server, name)
+        shoot(page, live_server, name, SHOTS)
 
     sign_in_as(page, operator_admin)
     page.goto("/portal/statements/")
     assert page.locator("#revenue").is_visible()
-    shoot(page, live_server, "operator-statements")
+    shoot(page, live_server, "operator-statements", SHOTS)
 
     sign_in_as(page, regulator)
     for name, path in (
@@ -73,4 +58,4 @@ def test_usage_statements_and_leak_pages_draw_and_fit(
         ("console-usage", f"/console/grants/{grant.pk}/usage/"),
     ):
         page.goto(path)
-        shoot(page, live_server, name)
+        shoot(page, live_server, name, SHOTS)
