@@ -29,5 +29,5 @@ def test_the_data_pages_fit_a_phone_and_a_desktop(page, live_server, grant, merc
         ("exports", f"/portal/grants/{grant.pk}/exports/"),
     ):
         page.goto(path)
-        layout.shoot(page, live_server, name)
+        layout.shoot(page, live_server, name, layout.SHOTS)
     assert page.csp_violations == []
