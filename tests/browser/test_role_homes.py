@@ -145,7 +145,8 @@ def test_the_provider_home_leads_to_the_registration_expiring_soon(page, demo):
         assert listed and all(
             row.locator(f".status-{RegistrationStatus.REGISTERED}").count() for row in listed
         )
-        row = page.locator("table tbody tr", has_text=resource.expires_at.strftime("%Y-%m-%d"))
+        expires_on = timezone.localtime(resource.expires_at).strftime("%Y-%m-%d")
+        row = page.locator("table tbody tr", has_text=expires_on)
         assert row.count() == 1
 
 
