@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from apps.delivery.choices import EXPORT_MEDIA_TYPE, ExportStatus
 from apps.delivery.exports import denials_audited, export_path
 from apps.delivery.models import Export
 from apps.delivery.services import actor_of
+from apps.grants.choices import GRANT_LIVE
 from apps.grants.models import Grant
 
 SALT = "apps.delivery.export-link"
@@ -131,12 +132,15 @@ def export_file_response(export: Export, path: Path) -> FileResponse:
 
 
 def exports_prune(now=None) -> int:
-    """Deletes the files of exports past DELIVERY_EXPORT_KEEP_HOURS (the rows stay: the
-    history and its audit events outlive the file). Returns the files removed."""
+    """Deletes the files of exports past DELIVERY_EXPORT_KEEP_HOURS and of every export
+    of a grant no longer in force (the rows stay: the history and its audit events
+    outlive the file). Returns the files removed."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.DELIVERY_EXPORT_KEEP_HOURS)
     removed = 0
-    stale = Export.objects.filter(status=ExportStatus.SUCCEEDED, finished_at__lt=cutoff)
+    stale = Export.objects.filter(status=ExportStatus.SUCCEEDED).filter(
+        Q(finished_at__lt=cutoff) | ~Q(grant__status__in=GRANT_LIVE)
+    )
     for export in stale.exclude(file_name="").only("pk", "grant_id", "file_name"):
         path = export_path(export)
         if path.is_file():

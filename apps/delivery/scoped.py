@@ -10,12 +10,15 @@ only the granted fields, every masked field masked as the record API masks it (p
 scoped by grant), `redact`ed fields left out. The file is named by a hash of all that
 went into it (grant, version, SHA-256, fields, masking, filter, pseudonym key), so a
 change of any of them builds a new one (and removes the old one); the sandbox
-connection then opens that file and nothing else (apps.security.sandbox_run).
+connection then opens that file and nothing else (apps.security.sandbox_run). When the
+grant ends (expired, revoked, replaced by a new version) its copies are deleted by
+`scoped_prune` (hourly beat): no derived data outlives the grant it was made for.
 """
 
 import hashlib
 import json
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +32,12 @@ from apps.catalog.choices import MaskingRule
 from apps.delivery.query import quote, row_filter_sql
 from apps.delivery.sources import GrantField, GrantSource, NoData, grant_source
 from apps.delivery.store import ROW, TABLE, open_store
+from apps.grants.choices import GRANT_LIVE
 from apps.grants.models import Grant
 from apps.security.masking import mask_values
 
 BATCH_ROWS = 65_536
+SCOPED_NAME = re.compile(r"^grant-(\d+)-r\d+-[0-9a-f]+\.parquet(\.\d+\.\d+\.tmp)?$")
 _lock = threading.Lock()
 
 
@@ -129,3 +134,28 @@ def scoped_data(grant: Grant, resource_id=None) -> ScopedData:
                     if old != path:
                         old.unlink(missing_ok=True)
     return ScopedData(source=source, path=path, columns=fields)
+
+
+def scoped_prune() -> int:
+    """Deletes the scoped copies of grants that are no longer in force (or no longer
+    exist), and temporary files no build is writing any more. Returns the files removed.
+    A query that still has a copy open keeps reading it until it closes."""
+    folder = scoped_dir()
+    if not folder.is_dir():
+        return 0
+    files: dict[int, list[Path]] = {}
+    for path in folder.iterdir():
+        match = SCOPED_NAME.match(path.name)
+        if match:
+            files.setdefault(int(match.group(1)), []).append(path)
+    live = set(
+        Grant.objects.filter(pk__in=files, status__in=GRANT_LIVE).values_list("pk", flat=True)
+    )
+    removed = 0
+    with _lock:  # not while this process builds one
+        for grant_id, paths in files.items():
+            for path in paths:
+                if grant_id not in live or path.name.endswith(".tmp"):
+                    path.unlink(missing_ok=True)
+                    removed += 1
+    return removed

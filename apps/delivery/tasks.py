@@ -5,6 +5,7 @@ from celery import shared_task
 from apps.delivery import statements
 from apps.delivery.alerts import services
 from apps.delivery.export_links import exports_prune
+from apps.delivery.scoped import scoped_prune
 
 
 @shared_task(name="delivery.alerts_evaluate")
@@ -14,8 +15,10 @@ def alerts_evaluate() -> dict:
 
 
 @shared_task(name="delivery.exports.prune")
-def exports_prune_task() -> int:
-    return exports_prune()
+def exports_prune_task() -> dict:
+    """Hourly beat: export files past their keeping time or of ended grants, and the
+    sandbox copies of ended grants (safe to run twice)."""
+    return {"exports": exports_prune(), "sandbox": scoped_prune()}
 
 
 @shared_task(name="delivery.statements_close")

@@ -153,3 +153,15 @@ def test_files_past_their_keeping_time_are_pruned_and_refused(grant, merchant, s
     assert exports_prune(now=later) == 1 and not path.exists()
     export.refresh_from_db()
     assert export.file_name == "" and export.rows == 101  # the history stays
+
+
+def test_the_files_of_a_grant_that_ended_are_pruned_at_once(grant, merchant, regulator):
+    from apps.delivery.export_links import exports_prune
+    from apps.grants.issuing import grant_revoke
+
+    export, path = exported(grant, merchant, "csv")
+    assert exports_prune() == 0 and path.is_file()
+    grant_revoke(grant=grant, user=regulator, reason="Terms breached.")
+    assert exports_prune() == 1 and not path.exists()
+    export.refresh_from_db()
+    assert export.file_name == "" and export.rows == 101

@@ -113,3 +113,19 @@ def test_a_lone_surrogate_or_a_nul_in_the_sql_is_refused_and_recorded(sandbox_gr
     with pytest.raises(QueryRefused):
         sandbox_query(grant=sandbox_grant, user=merchant, sql="SELECT 1\x00; DROP")
     assert SandboxQuery.objects.first().sql == "SELECT 1\ufffd; DROP"
+
+
+def test_the_scoped_copy_is_deleted_once_the_grant_ends(sandbox_grant, regulator, settings):
+    from apps.delivery.scoped import scoped_data, scoped_dir, scoped_prune
+    from apps.delivery.tasks import exports_prune_task
+    from apps.grants.issuing import grant_revoke
+
+    scoped_prune()  # copies left by earlier tests' grants, which no longer exist
+    path = scoped_data(sandbox_grant).path
+    stray = scoped_dir() / "notes.txt"  # not a scoped copy: left alone
+    stray.write_text("x")
+    assert scoped_prune() == 0 and path.is_file()  # in force: kept
+    grant_revoke(grant=sandbox_grant, user=regulator, reason="Leak under investigation.")
+    assert exports_prune_task() == {"exports": 0, "sandbox": 1}
+    assert not path.exists() and stray.is_file()
+    assert scoped_prune() == 0
