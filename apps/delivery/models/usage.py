@@ -21,6 +21,8 @@ class UsageDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["grant", "day"], name="delivery_usage_day_once")
         ]
+        # Statements (a month of every grant) and the volume rule (today's rows) read by day.
+        indexes = [models.Index(fields=["day"], name="delivery_usage_day_idx")]
 
     def __str__(self) -> str:
         return f"{self.grant_id} {self.day}"
