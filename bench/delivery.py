@@ -19,7 +19,9 @@ grant's whole scope as a masked, watermarked CSV through the export job
 (apps.delivery.exports, run in this process) against DuckDB's own
 `COPY (SELECT ...) TO 'x.csv'` of the same rows unmasked, from the same DuckDB copy:
 rows/s of each, and the peak memory of each: Python's (tracemalloc) and the process's
-resident set above where it started (psutil, sampled every 20 ms). Run it at --rows
+resident set above where it started (psutil, sampled every 20 ms). Each side runs twice:
+timed without tracemalloc (which slows every Python allocation several times over and
+DuckDB's C++ not at all), then again under tracemalloc for Python's peak. Run it at --rows
 1000000 and 4000000 to see whether memory stays flat. Uses --redis's database (FLUSHDB
 at the start).
 """
@@ -244,7 +246,14 @@ def record_api(grant, authorization: str, seconds: float) -> None:
 
 
 class Peak:
-    """Peak Python allocations (tracemalloc) and peak RSS above the start (psutil)."""
+    """Peak RSS above the start (psutil, sampled every 20 ms) and, with `python=True`,
+    peak Python allocations (tracemalloc). tracemalloc hooks every allocation and slows
+    Python code several times over (and DuckDB's C++ not at all), so rates are measured
+    in a run without it and Python's peak in a run of its own."""
+
+    def __init__(self, python: bool = False):
+        self.trace = python
+        self.python = None
 
     def __enter__(self):
         import threading
@@ -256,7 +265,8 @@ class Peak:
         self.base = self.rss = self.process.memory_info().rss
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._sample, daemon=True)
-        tracemalloc.start()
+        if self.trace:
+            tracemalloc.start()
         self.thread.start()
         self.started = time.perf_counter()
         return self
@@ -269,17 +279,18 @@ class Peak:
         import tracemalloc
 
         self.seconds = time.perf_counter() - self.started
-        self.python = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        if self.trace:
+            self.python = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
         self.stop.set()
         self.thread.join()
         self.rss = max(self.rss, self.process.memory_info().rss) - self.base
 
-    def line(self, label: str, rows: int, size: int) -> str:
+    def line(self, label: str, rows: int, size: int, memory: "Peak") -> str:
         return (
             f"{label}: {rows / self.seconds:10,.0f} rows/s ({rows:,} rows, {size / 2**20:,.1f} "
-            f"MiB in {self.seconds:.1f}s); peak Python {self.python / 2**20:,.1f} MiB, "
-            f"peak RSS +{self.rss / 2**20:,.1f} MiB"
+            f"MiB in {self.seconds:.2f}s); peak Python {memory.python / 2**20:,.1f} MiB, "
+            f"peak RSS +{max(self.rss, memory.rss) / 2**20:,.1f} MiB"
         )
 
 
@@ -304,14 +315,20 @@ def export_parts(grant, data_dir: Path) -> None:
     user = Membership.objects.filter(organization_id=grant.merchant_id).first().user
     source = grant_source(grant)
     store = open_store(source.version)  # built by part (a), or now
-    export = export_request(grant=grant, user=user, format="csv")
-    item = OutboxItem.objects.get(topic=TOPIC, target_id=str(export.pk))
-    with Peak() as governed:
-        outbox_run(item.pk)
-    export.refresh_from_db()
-    assert export.status == "succeeded", export.error_code
-    print(governed.line("export job, masked CSV", export.rows, export.bytes))
-    export_path(export).unlink()
+
+    def export_job(python: bool):
+        export = export_request(grant=grant, user=user, format="csv")
+        item = OutboxItem.objects.get(topic=TOPIC, target_id=str(export.pk))
+        with Peak(python) as peak:
+            outbox_run(item.pk)
+        export.refresh_from_db()
+        assert export.status == "succeeded", export.error_code
+        export_path(export).unlink()
+        return export, peak
+
+    export, governed = export_job(python=False)  # the rate
+    _again, governed_memory = export_job(python=True)  # Python's peak
+    print(governed.line("export job, masked CSV", export.rows, export.bytes, governed_memory))
 
     sql, params = compile_export_sql(source.field_names, source, store.types)
     target = data_dir / "copy.csv"
@@ -326,9 +343,11 @@ def export_parts(grant, data_dir: Path) -> None:
     )
     with Peak() as plain:
         database.execute(f"COPY ({sql}) TO '{target}' (HEADER)", params)
+    with Peak(python=True) as plain_memory:
+        database.execute(f"COPY ({sql}) TO '{target}' (HEADER)", params)
     database.close()
     rows = sum(1 for _line in target.open("rb")) - 1
-    print(plain.line("DuckDB COPY, unmasked", rows, target.stat().st_size))
+    print(plain.line("DuckDB COPY, unmasked", rows, target.stat().st_size, plain_memory))
     target.unlink()
     copied.unlink()
     print(f"ratio export/COPY: {(export.rows / governed.seconds) / (rows / plain.seconds):.2f}")

@@ -222,6 +222,23 @@ def _meter_portable(grant: Grant, *, request_id: str, day, rows: int, size: int)
     return True
 
 
+def usage_events_prune(now=None, batch: int = 10_000) -> int:
+    """Deletes the per-request usage events older than DELIVERY_USAGE_EVENTS_KEEP_DAYS, in
+    batches (they only make a retried write count once; the day totals, the statements
+    and the audit events keep the record). Returns the rows removed."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.DELIVERY_USAGE_EVENTS_KEEP_DAYS)
+    removed = 0
+    while True:
+        ids = list(
+            UsageEvent.objects.filter(created_at__lt=cutoff)
+            .order_by("id")
+            .values_list("id", flat=True)[:batch]
+        )
+        if not ids:
+            return removed
+        removed += UsageEvent.objects.filter(id__in=ids).delete()[0]
+
+
 def rows_used(grant: Grant) -> int:
     """The rows the grant has read today (Redis, or PostgreSQL when Redis forgot)."""
     used = counters().get(_day_key(grant.pk, "rows"))

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from apps.delivery import statements
+from apps.delivery import quotas, statements
 from apps.delivery.alerts import services
 from apps.delivery.export_links import exports_prune
 from apps.delivery.scoped import scoped_prune
@@ -31,3 +31,9 @@ def statements_close() -> dict:
 def statements_refresh() -> dict:
     """Beat: the current month's provisional statements (safe to run twice)."""
     return {"statements": len(statements.statements_refresh_current())}
+
+
+@shared_task(name="delivery.usage_events_prune")
+def usage_events_prune() -> dict:
+    """Daily beat: per-request usage events past their keeping time (safe to run twice)."""
+    return {"removed": quotas.usage_events_prune()}

@@ -601,6 +601,13 @@ CELERY_BEAT_SCHEDULE["delivery-exports-prune"] = {
     "task": "delivery.exports.prune",
     "schedule": 3600.0,
 }
+# The per-request usage events only make a retried metering write count once; the day
+# totals (and the audit trail) keep the record. Pruned daily past this many days.
+DELIVERY_USAGE_EVENTS_KEEP_DAYS = env.int("DELIVERY_USAGE_EVENTS_KEEP_DAYS", default=35)
+CELERY_BEAT_SCHEDULE["delivery-usage-events-prune"] = {
+    "task": "delivery.usage_events_prune",
+    "schedule": 24 * 3600.0,
+}
 # Monthly statements and the agreements' revenue cap (apps.delivery.statements, .revenue).
 # The operator and the regulator are warned at this share of an agreement's max_revenue;
 # at 100 % no new paid grant is issued on its products.

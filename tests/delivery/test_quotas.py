@@ -84,3 +84,23 @@ def test_a_request_id_is_metered_once_and_days_are_kept_apart(grant, portable, m
         ("r-2", 6),
         ("r-1", 4),
     ]
+
+
+def test_old_usage_events_are_pruned_and_the_day_totals_stay(grant, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.delivery.quotas import meter
+    from apps.delivery.tasks import usage_events_prune
+
+    for i in range(5):
+        meter(grant, request_id=f"r-{i}", rows=2, size=20)
+    keep = timedelta(days=settings.DELIVERY_USAGE_EVENTS_KEEP_DAYS)
+    old = UsageEvent.objects.filter(request_id__in=["r-0", "r-1", "r-2"])
+    old.update(created_at=timezone.now() - keep - timedelta(minutes=1))
+    assert usage_events_prune() == {"removed": 3}
+    assert set(UsageEvent.objects.values_list("request_id", flat=True)) == {"r-3", "r-4"}
+    usage = UsageDay.objects.get(grant=grant)
+    assert (usage.calls, usage.rows, usage.bytes) == (5, 10, 100)
+    assert usage_events_prune() == {"removed": 0}
