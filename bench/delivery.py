@@ -243,6 +243,33 @@ def record_api(grant, authorization: str, seconds: float) -> None:
           f"{audited} audit events)")  # fmt: skip
     print(f"plain Django view:   {plain:8.1f} requests/s ({plain_rows:,} rows)")
     print(f"ratio governed/plain: {governed / plain:.2f} (target >= 0.5)")
+    alone = duckdb_pages(grant, seconds)
+    print(f"the DuckDB page read alone (no HTTP, no checks): {alone:8.1f} reads/s: the ratio "
+          f"cannot pass {alone / plain:.2f} while every page is read in DuckDB")  # fmt: skip
+
+
+def duckdb_pages(grant, seconds: float) -> float:
+    """Reads/s of the record API's own DuckDB read of the next 100-row page (the query of
+    apps.delivery.services._select), with nothing around it: no HTTP, key, grant check,
+    masking, watermark, metering or audit."""
+    from apps.delivery import services
+    from apps.delivery.query import parse
+    from apps.delivery.sources import grant_source
+    from apps.delivery.store import ROW, open_store
+
+    source = grant_source(grant)
+    store = open_store(source.version)
+    query = parse({"page_size": str(PAGE)}, source, salt="bench")
+    done, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        connection = store.connection()
+        try:
+            table = services._select(connection, query, source, store)
+        finally:
+            connection.close()
+        query.after = (None, table.column(ROW)[PAGE - 1].as_py())
+        done += 1
+    return done / (time.perf_counter() - started)
 
 
 class Peak:
@@ -351,6 +378,39 @@ def export_parts(grant, data_dir: Path) -> None:
     target.unlink()
     copied.unlink()
     print(f"ratio export/COPY: {(export.rows / governed.seconds) / (rows / plain.seconds):.2f}")
+    marked, seconds = watermark_alone(grant, source, store)
+    print(f"the watermark alone (keyed MAC of each distinct text value): {marked / seconds:,.0f} "
+          f"rows/s: the ratio cannot pass {(marked / seconds) / (rows / plain.seconds):.2f} while "
+          "every value is marked")  # fmt: skip
+
+
+def watermark_alone(grant, source, store) -> tuple[int, float]:
+    """Rows/s of the export's watermark step alone (apps.security.watermark.embed_table on
+    each batch's unmasked text columns), the batches read beforehand and not timed."""
+    from django.conf import settings
+
+    from apps.catalog.choices import FieldType
+    from apps.delivery.query import compile_export_sql
+    from apps.delivery.services import fingerprint
+    from apps.security.watermark import TextField, embed_table
+
+    text = [
+        TextField(f.name) for f in source.fields if not f.masked and f.data_type == FieldType.STRING
+    ]
+    sql, params = compile_export_sql([f.name for f in text], source, store.types)
+    connection = store.connection()
+    reader = connection.sql(sql, params=params).to_arrow_reader(settings.DELIVERY_EXPORT_BATCH_ROWS)
+    mark, rows, seconds = fingerprint(grant), 0, 0.0
+    import pyarrow as pa
+
+    for batch in reader:
+        table = pa.Table.from_batches([batch])
+        started = time.perf_counter()
+        embed_table(table, mark, text)
+        seconds += time.perf_counter() - started
+        rows += batch.num_rows
+    connection.close()
+    return rows, seconds
 
 
 if __name__ == "__main__":
