@@ -422,6 +422,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs each layout step of every PDF report at INFO, and fontTools each
+        # subset font: a line per step of every report is noise (failures still log).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # On the logger itself, so no handler (file, Sentry, test capture) sees the
         # traceback of a 4xx before the filter drops it.
         "django.request": {"filters": ["request"]},
