@@ -66,10 +66,11 @@ def unread_badge(page) -> int:
     return int(badge.inner_text()) if badge.count() else 0
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """The page (or only the window, full_page=False) in SCREENSHOTS/`name`.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

@@ -99,8 +99,15 @@ def test_on_a_phone_the_menu_folds_behind_a_button(browser, live_server, demo):
     assert not menu.is_visible()
     page.click("#menu-button")
     assert menu.is_visible()
+    # the agreements are in a menu of the navigation, which opens in place
+    agreements = page.locator("nav[aria-label] a[href='/portal/agreements/']")
+    assert not agreements.is_visible()
+    menu_of_agreements = page.locator(
+        "nav[aria-label] details", has=page.locator("a[href='/portal/agreements/']")
+    )
+    menu_of_agreements.locator("summary").click()
     with page.expect_navigation():
-        page.click("nav[aria-label] a[href='/portal/agreements/']")
+        agreements.click()
     assert page.evaluate(OVERFLOW)
     page.set_viewport_size(LAPTOP)
     assert not page.locator("#menu-button").is_visible()
