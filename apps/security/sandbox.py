@@ -26,7 +26,9 @@ returns a `ValidatedQuery` or raises `QueryRefused` whose `code` is stable:
   values could overflow, see below);
 - `sql_not_aggregated` (every output row must be a group: GROUP BY, or aggregates only),
   `sql_conditional_aggregate` (a predicate, CASE or FILTER inside an aggregate picks
-  single rows out of a group), `sql_reserved_name` (names starting with `__`),
+  single rows out of a group, and so does any formula: `sum(1 // (abs(age - 33) + 1))`
+  counts the people aged 33; an aggregate takes a column, `*` or a literal, optionally
+  cast or DISTINCT), `sql_reserved_name` (names starting with `__`),
   `sql_limit_invalid`.
 
 A valid query cannot fail on a value: an error raised by one row (a failed cast, a
@@ -144,6 +146,19 @@ def _check_tables(root: exp.Select, view: str) -> None:
                 _refuse("sql_forbidden_table", _("Only the view %s can be queried.") % view)
 
 
+def _arguments(aggregate: exp.AggFunc) -> list:
+    return [value for value in aggregate.args.values() if isinstance(value, exp.Expression)]
+
+
+def _plain_argument(node: exp.Expression) -> bool:
+    """A column, `*`, a literal, or one of them cast or DISTINCT: a formula inside an
+    aggregate can be an indicator of one row (`sum(1 // (abs(age - 33) + 1))` counts the
+    people aged 33 within a released group, `floor(1 / (abs(x - v) + 1))` likewise)."""
+    while isinstance(node, (exp.Cast, exp.Distinct, exp.Paren)):
+        node = node.this if not isinstance(node, exp.Distinct) else (node.expressions or [None])[0]
+    return isinstance(node, (exp.Column, exp.Star, exp.Literal))
+
+
 def _check_functions(root: exp.Select) -> None:
     for node in root.walk():
         if isinstance(node, exp.Window):
@@ -151,10 +166,14 @@ def _check_functions(root: exp.Select) -> None:
         if isinstance(node, exp.Func) and not isinstance(node, ALLOWED_FUNCTIONS):
             name = node.name if isinstance(node, exp.Anonymous) else node.key
             _refuse("sql_forbidden_function", _("The function %s is not accepted.") % name)
-        if isinstance(node, exp.AggFunc) and any(
-            isinstance(inner, CONDITIONAL) for inner in node.walk() if inner is not node
+        if isinstance(node, exp.AggFunc) and (
+            any(isinstance(inner, CONDITIONAL) for inner in node.walk() if inner is not node)
+            or not all(_plain_argument(arg) for arg in _arguments(node))
         ):
-            _refuse("sql_conditional_aggregate", _("Conditions inside aggregates are refused."))
+            _refuse(
+                "sql_conditional_aggregate",
+                _("Aggregates take a column (or DISTINCT column), not a condition or a formula."),
+            )
         if isinstance(node, exp.Filter):
             _refuse("sql_conditional_aggregate", _("Conditions inside aggregates are refused."))
         if isinstance(node, (exp.Identifier)) and node.name.startswith("__"):
