@@ -292,3 +292,36 @@ def test_usage_and_statements_stay_with_their_parties(
     assert api_for(outsider).get("/api/v1/statements/").json()["results"] == []
     assert api_for(provider).get("/api/v1/statements/").json()["results"] == []
     assert api_for(outsider).get("/api/v1/statements/999999/").status_code == 404
+
+
+def test_the_operator_reads_what_was_asked_not_which_person_or_key_asked(
+    sandbox_grant, merchant, operator_admin, regulator
+):
+    """HOLE (fixed): the product's operator read the merchant's people's user names and
+    key prefixes in the sandbox history (API and page) and the exports page; like the
+    audit log (apps.audit.selectors.without_person) it reads the organization only."""
+    from django.test import Client
+
+    from apps.delivery.models import Export
+    from tests.conftest import login_web
+
+    ask(session(merchant), sandbox_grant, "SELECT count(*) FROM grant_data")
+    Export.objects.create(grant=sandbox_grant, requested_by=merchant, format="csv", resource_id=1)
+    path = sandbox_url(sandbox_grant)
+    seen = api_for(operator_admin).get(path).json()["results"][0]
+    assert seen["sql"] == "SELECT count(*) FROM grant_data"
+    assert "user" not in seen and "api_key" not in seen
+    for user in (merchant, regulator):
+        assert api_for(user).get(path).json()["results"][0]["user"] == merchant.username
+    pages = (
+        f"/portal/grants/{sandbox_grant.pk}/sandbox/",
+        f"/portal/grants/{sandbox_grant.pk}/exports/",
+    )
+    operator = login_web(Client(), operator_admin)
+    merchants = login_web(Client(), merchant)
+    for page, table in zip(pages, ('id="sandbox-queries"', 'id="export-'), strict=True):
+        body = operator.get(page).content.decode()
+        rows = body[body.index(table) :]
+        assert f">{merchant.username}<" not in rows and sandbox_grant.merchant.name in rows
+        body = merchants.get(page).content.decode()
+        assert merchant.username in body[body.index(table) :]
