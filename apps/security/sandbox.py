@@ -154,8 +154,10 @@ def _plain_argument(node: exp.Expression) -> bool:
     """A column, `*`, a literal, or one of them cast or DISTINCT: a formula inside an
     aggregate can be an indicator of one row (`sum(1 // (abs(age - 33) + 1))` counts the
     people aged 33 within a released group, `floor(1 / (abs(x - v) + 1))` likewise)."""
-    while isinstance(node, (exp.Cast, exp.Distinct, exp.Paren)):
-        node = node.this if not isinstance(node, exp.Distinct) else (node.expressions or [None])[0]
+    if isinstance(node, exp.Distinct):
+        return bool(node.expressions) and all(_plain_argument(e) for e in node.expressions)
+    while isinstance(node, (exp.Cast, exp.Paren)):
+        node = node.this
     return isinstance(node, (exp.Column, exp.Star, exp.Literal))
 
 
