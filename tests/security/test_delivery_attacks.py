@@ -414,3 +414,58 @@ def test_merchants_and_providers_see_no_alert(merchant, provider, outsider):
 
     for user in (merchant, provider, outsider):
         assert login_web(Client(), user).get("/portal/alerts/").status_code == 403
+
+
+def test_another_operator_reads_none_of_this_products_statements_usage_or_queries(
+    sandbox_grant, merchant, operator_admin
+):
+    """A foreign object answers exactly as a missing one (404, audited with the owner
+    as target organization), so probing ids tells nothing."""
+    from apps.accounts.choices import OrganizationKind
+    from apps.delivery.models import Statement
+    from apps.delivery.statements import statements_refresh_current
+    from tests.delivery.billing import use
+    from tests.factories import member
+
+    use(sandbox_grant, calls=3, rows_each=10)
+    statements_refresh_current()
+    statement = Statement.objects.get()
+    ask(session(merchant), sandbox_grant, "SELECT count(*) FROM grant_data")
+    other = api_for(member(OrganizationKind.OPERATOR))
+    assert other.get("/api/v1/statements/").json()["results"] == []
+    assert len(api_for(operator_admin).get("/api/v1/statements/").json()["results"]) == 1
+    for existing, missing in (
+        (f"/api/v1/statements/{statement.pk}/", f"/api/v1/statements/{statement.pk + 999}/"),
+        (sandbox_url(sandbox_grant), f"/api/v1/grants/{sandbox_grant.pk + 999}/sandbox/queries/"),
+        (
+            f"/api/v1/grants/{sandbox_grant.pk}/usage/",
+            f"/api/v1/grants/{sandbox_grant.pk + 999}/usage/",
+        ),
+    ):
+        assert code_of(other.get(existing)) == code_of(other.get(missing)) == (404, "not_found")
+    assert AuditEvent.objects.filter(
+        outcome="denied", target_org_id=merchant.organization_id, reason="not_visible"
+    ).exists()
+
+
+def test_the_data_browser_refuses_masked_fields_in_its_query_string(sandbox_grant, merchant):
+    from django.test import Client
+
+    from tests.conftest import login_web
+
+    page = f"/portal/grants/{sandbox_grant.pk}/data/"
+    browser = login_web(Client(), merchant)
+    for query in (
+        "?order=legal_rep",
+        "?order=-legal_rep",
+        "?filter[legal_rep][eq]=x",
+        "?filter[legal_rep][prefix]=%E5%BC%A0",
+    ):
+        assert browser.get(page + query).status_code == 400, query
+    assert browser.get(page + "?page_size=100000").status_code == 400
+    assert (
+        AuditEvent.objects.filter(
+            action="delivery.records.read", outcome="denied", reason="field_masked"
+        ).count()
+        == 4
+    )
