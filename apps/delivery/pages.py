@@ -118,7 +118,7 @@ def sandbox_page(request, pk: int, namespace: str):
         if not form.is_bound and chosen.isdigit() and int(chosen) < len(context["examples"]):
             form = SandboxForm(initial={"sql": context["examples"][int(chosen)]})
     rows = page_of(request, history)
-    _label(rows["page"])
+    _label(rows["page"], request.user)
     context.update(form=form, **rows)
     return render(request, "delivery/sandbox.html", context, status=status)
 
@@ -145,6 +145,7 @@ def _run(request, grant: Grant, form: SandboxForm, context: dict) -> int:
     return 200
 
 
-def _label(records) -> None:
+def _label(records, user) -> None:
     for record in records:
         record.refusal_label = refusal_label(record.refusal_code) if record.refusal_code else ""
+        record.shows_who = selectors.shows_who(user, record)

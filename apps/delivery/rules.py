@@ -13,6 +13,11 @@ Sandbox query history: the grant's merchant (its own grants), the operator of th
 product and the regulator. The provider of the data reads the grant, not what the
 merchant asked of it.
 
+Who asked (a query's or an export's person and key) is read by the merchant and the
+regulator only: the product's operator reads what was asked and when, as it reads the
+audit events about its products (apps.audit.selectors.without_person), not which of the
+merchant's people or keys asked (the `public_fields` below).
+
 Statements: the merchant reads its own, the operator those of its products, the
 regulator all. A grant's usage (USAGE, an action on Grant): its merchant, the product's
 operator and the regulator; a provider agency that may see the grant does not read its
@@ -25,6 +30,7 @@ from apps.core.permissions import MANAGE, VIEW
 from apps.delivery.models import Alert, Export, SandboxQuery, Statement
 from apps.grants.models import Grant
 from apps.workflow.policy import ALL, DECIDE, DECIDERS, OWN, REGULATOR, register
+from apps.workflow.schema import document_trimmed
 
 USAGE = "view_usage"
 MERCHANT = {OrganizationKind.MERCHANT}
@@ -48,14 +54,34 @@ def _my_products(user) -> Q:
     .allow(VIEW, to="operator", kinds=OPERATOR)
     .allow(MANAGE, to="operator", kinds=OPERATOR, roles=DECIDERS)
 )
+SANDBOX_QUERY_PUBLIC = (
+    "id", "grant", "dataset_version", "sql", "decision", "refusal_code", "refusal_message",
+    "refusal_label", "rows_released", "suppressed_groups", "duration_ms", "created_at",
+)  # fmt: skip
+EXPORT_PUBLIC = (
+    "id", "grant", "format", "fields", "resource", "source", "status", "progress", "rows",
+    "bytes", "sha256", "watermark", "error_code", "created_at", "finished_at", "url",
+    "download",
+)  # fmt: skip
+
 (
-    register(SandboxQuery, owner="grant__merchant_id", relations={"operator": _of_my_products})
+    register(
+        SandboxQuery,
+        owner="grant__merchant_id",
+        relations={"operator": _of_my_products},
+        public_fields=SANDBOX_QUERY_PUBLIC,
+    )
     .allow(VIEW, to=OWN, kinds=MERCHANT)
     .allow(VIEW, to="operator", kinds=OPERATOR)
     .allow(VIEW, to=ALL, kinds=REGULATOR)
 )
 (
-    register(Export, owner="grant__merchant_id", relations={"operator": _of_my_products})
+    register(
+        Export,
+        owner="grant__merchant_id",
+        relations={"operator": _of_my_products},
+        public_fields=EXPORT_PUBLIC,
+    )
     .allow(VIEW, MANAGE, to=OWN, kinds=MERCHANT)
     .allow(VIEW, to="operator", kinds=OPERATOR)
     .allow(VIEW, to=ALL, kinds=REGULATOR)
@@ -72,3 +98,4 @@ def _my_products(user) -> Q:
     .allow(USAGE, to="operator", kinds=OPERATOR)
     .allow(USAGE, to=ALL, kinds=REGULATOR)
 )
+document_trimmed("SandboxQuery", SandboxQuery)

@@ -69,8 +69,15 @@ def sandbox_history(*, user, grant: Grant):
     """The grant's sandbox queries that `user` may read, newest first (403 for a caller
     whose kind reads no history at all: a provider)."""
     policy.require(user, VIEW, SandboxQuery, _("Your organization does not read query history."))
-    rows = SandboxQuery.objects.filter(grant=grant).select_related("user", "api_key")
+    rows = SandboxQuery.objects.filter(grant=grant).select_related("user", "api_key", "grant")
     return policy.restrict(rows, user, VIEW)
+
+
+def shows_who(user, record) -> bool:
+    """Whether `user` may read which person or key asked for a sandbox query or an export:
+    the merchant and the regulator; the product's operator reads that the merchant asked
+    (apps.delivery.rules)."""
+    return "api_key" in policy.readable_fields(user, record)
 
 
 def grant_for_exports(*, user, pk) -> Grant:
@@ -82,7 +89,8 @@ def grant_for_exports(*, user, pk) -> Grant:
 def export_list(*, user, grant: Grant):
     """The grant's exports the caller may see: its holder's, and read-only the operator's
     of the product and the regulator's (apps.delivery.rules)."""
-    return Export.objects.restrict(user, VIEW).filter(grant=grant).select_related("requested_by")
+    rows = Export.objects.restrict(user, VIEW).filter(grant=grant)
+    return rows.select_related("requested_by", "grant")
 
 
 def export_for(*, user, grant: Grant, pk) -> Export:

@@ -161,6 +161,7 @@ def grant_exports(request, pk: int):
     rows = list(selectors.export_list(user=request.user, grant=grant)[:50])
     for export in rows:
         export.link = None
+        export.shows_who = selectors.shows_who(request.user, export)
         if export_links.may_download(export, user=request.user, key=None):
             token = export_links.export_link_token(export, user=request.user, key=None)
             path = reverse("portal:grant_export_download", args=[grant.pk, export.pk])

@@ -22,10 +22,23 @@ returns a `ValidatedQuery` or raises `QueryRefused` whose `code` is stable:
   `sql_suppressed_below_k` (the groups under k hold fewer than k rows together: the
   released groups subtracted from a total would give them away), `sql_timeout`,
   `sql_execution_error`;
+- `sql_cast_type` (a cast to HUGEINT or a DECIMAL wider than 18 digits: sums of such
+  values could overflow, see below);
 - `sql_not_aggregated` (every output row must be a group: GROUP BY, or aggregates only),
   `sql_conditional_aggregate` (a predicate, CASE or FILTER inside an aggregate picks
-  single rows out of a group), `sql_reserved_name` (names starting with `__`),
+  single rows out of a group, and so does any formula: `sum(1 // (abs(age - 33) + 1))`
+  counts the people aged 33; an aggregate takes a column, `*` or a literal, optionally
+  cast or DISTINCT), `sql_reserved_name` (names starting with `__`),
   `sql_limit_invalid`.
+
+A valid query cannot fail on a value: an error raised by one row (a failed cast, a
+division by zero, an overflow) would answer a yes/no question about that row even though
+its group is never released (`1 // (cast(name = 'X' AS INT) * cast(age > 40 AS INT) - 1)`
+fails only if X is over 40). So every cast becomes TRY_CAST, every computation without
+an aggregate in it is wrapped in TRY(...) (an error becomes NULL), arithmetic over
+aggregates is done in DOUBLE (which does not overflow), `//` and `%` over aggregates are
+refused (`sql_forbidden_function`) and a cast may not widen a value so far that a SUM of
+such values could overflow (`sql_cast_type`).
 
 A valid query gets LIMIT min(its own, `max_limit`). `k_anonymity_sql(query, k)` rewrites
 it so DuckDB adds `COUNT(*) AS __k` (the source rows of each group) and drops groups
@@ -64,6 +77,12 @@ SCALARS = (
     exp.Length, exp.Trim,
 )  # fmt: skip
 ALLOWED_FUNCTIONS = AGGREGATES + SCALARS
+# Casts whose values a SUM could overflow (HUGEINT, DECIMAL beyond 18 digits).
+WIDE_TYPES = {exp.DataType.Type.INT128, exp.DataType.Type.UINT128, exp.DataType.Type.INT256,
+              exp.DataType.Type.UINT256, exp.DataType.Type.BIGDECIMAL}  # fmt: skip
+MAX_CAST_DIGITS = 18
+# Computations that can raise on a value; made error-free by _errors_as_null.
+COMPUTATIONS = (exp.Binary, exp.Unary, exp.Func, exp.Predicate)
 # Nodes that would let an aggregate pick single rows out of its group.
 CONDITIONAL = (exp.Predicate, exp.Connector, exp.Not, exp.Case, exp.If, exp.Filter)
 
@@ -127,6 +146,21 @@ def _check_tables(root: exp.Select, view: str) -> None:
                 _refuse("sql_forbidden_table", _("Only the view %s can be queried.") % view)
 
 
+def _arguments(aggregate: exp.AggFunc) -> list:
+    return [value for value in aggregate.args.values() if isinstance(value, exp.Expression)]
+
+
+def _plain_argument(node: exp.Expression) -> bool:
+    """A column, `*`, a literal, or one of them cast or DISTINCT: a formula inside an
+    aggregate can be an indicator of one row (`sum(1 // (abs(age - 33) + 1))` counts the
+    people aged 33 within a released group, `floor(1 / (abs(x - v) + 1))` likewise)."""
+    if isinstance(node, exp.Distinct):
+        return bool(node.expressions) and all(_plain_argument(e) for e in node.expressions)
+    while isinstance(node, (exp.Cast, exp.Paren)):
+        node = node.this
+    return isinstance(node, (exp.Column, exp.Star, exp.Literal))
+
+
 def _check_functions(root: exp.Select) -> None:
     for node in root.walk():
         if isinstance(node, exp.Window):
@@ -134,10 +168,14 @@ def _check_functions(root: exp.Select) -> None:
         if isinstance(node, exp.Func) and not isinstance(node, ALLOWED_FUNCTIONS):
             name = node.name if isinstance(node, exp.Anonymous) else node.key
             _refuse("sql_forbidden_function", _("The function %s is not accepted.") % name)
-        if isinstance(node, exp.AggFunc) and any(
-            isinstance(inner, CONDITIONAL) for inner in node.walk() if inner is not node
+        if isinstance(node, exp.AggFunc) and (
+            any(isinstance(inner, CONDITIONAL) for inner in node.walk() if inner is not node)
+            or not all(_plain_argument(arg) for arg in _arguments(node))
         ):
-            _refuse("sql_conditional_aggregate", _("Conditions inside aggregates are refused."))
+            _refuse(
+                "sql_conditional_aggregate",
+                _("Aggregates take a column (or DISTINCT column), not a condition or a formula."),
+            )
         if isinstance(node, exp.Filter):
             _refuse("sql_conditional_aggregate", _("Conditions inside aggregates are refused."))
         if isinstance(node, (exp.Identifier)) and node.name.startswith("__"):
@@ -167,6 +205,57 @@ def _check_shape(root: exp.Select) -> None:
             or any(select.find_all(exp.AggFunc))
         ):
             _refuse("sql_nested_aggregate", _("Only the outer SELECT may aggregate or limit."))
+
+
+def _check_casts(root: exp.Select) -> None:
+    for cast in root.find_all(exp.Cast):  # TRY_CAST included
+        to = cast.to
+        digits = to.expressions[0].this if to.expressions else None
+        if to.this in WIDE_TYPES or (
+            to.this == exp.DataType.Type.DECIMAL
+            and isinstance(digits, exp.Literal)
+            and int(digits.this) > MAX_CAST_DIGITS
+        ):
+            _refuse(
+                "sql_cast_type",
+                _("Casting to %s is not accepted: use BIGINT, DOUBLE or DECIMAL(18).")
+                % to.sql(dialect=DIALECT),
+            )
+
+
+def _errors_as_null(root: exp.Select) -> None:
+    """Rewrites the query so that no row's value can make it fail (see the module's
+    docstring): casts become TRY_CAST, each computation without an aggregate is wrapped in
+    TRY, arithmetic over aggregates runs in DOUBLE; `//` and `%` over aggregates are
+    refused. Whether a query fails then depends on its text alone."""
+    for cast in list(root.find_all(exp.Cast)):
+        if not isinstance(cast, exp.TryCast):
+            cast.replace(exp.TryCast(this=cast.this, to=cast.to))
+    nodes = [
+        node
+        for node in root.walk()
+        if isinstance(node, COMPUTATIONS)
+        and not isinstance(node, (exp.AggFunc, exp.Paren, exp.Try, exp.Distinct))
+        and node.find_ancestor(exp.Limit, exp.Offset) is None
+    ]
+    for node in nodes:
+        if node.find(exp.Select) is not None:
+            continue
+        if node.find(exp.AggFunc) is None:
+            wrapper = exp.Try()
+            node.replace(wrapper)
+            wrapper.set("this", node)
+            continue
+        if isinstance(node, (exp.IntDiv, exp.Mod)):
+            _refuse(
+                "sql_forbidden_function",
+                _("The function %s is not accepted.") % node.key,
+            )
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Neg)):
+            for part in ("this", "expression"):
+                operand = node.args.get(part)
+                if operand is not None:
+                    node.set(part, exp.TryCast(this=operand, to=exp.DataType.build("DOUBLE")))
 
 
 def _grouped(root: exp.Select) -> None:
@@ -219,6 +308,8 @@ def validate(sql: str, *, view: str, max_limit: int = DEFAULT_MAX_LIMIT) -> Vali
     _check_functions(tree)
     _check_shape(tree)
     _grouped(tree)
+    _check_casts(tree)
+    _errors_as_null(tree)
     limit = _limit(tree, max_limit)
     return ValidatedQuery(tree=tree, view=view, limit=limit)
 

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from apps.core.api.serializers import StrictSerializer
 from apps.delivery.models import SandboxQuery, Statement, StatementLine
 from apps.delivery.sandbox_labels import refusal_label
+from apps.workflow import policy
 
 
 class SandboxRequestSerializer(StrictSerializer):
@@ -44,6 +45,12 @@ class SandboxQuerySerializer(serializers.ModelSerializer):
 
     def get_refusal_label(self, record) -> str:
         return refusal_label(record.refusal_code) if record.refusal_code else ""
+
+    def to_representation(self, record):
+        # Who asked: for the merchant and the regulator only (apps.delivery.rules).
+        request = self.context.get("request")
+        data = super().to_representation(record)
+        return policy.drop_unreadable(getattr(request, "user", None), record, data)
 
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")

@@ -175,18 +175,18 @@ def test_the_grants_rate_limit_answers_429_and_is_recorded(sandbox_grant, mercha
     assert SandboxQuery.objects.first().refusal_code == "rate_limited"
 
 
-def test_an_error_on_a_value_does_not_quote_the_value(sandbox_grant, merchant):
+def test_an_error_on_a_value_is_null_and_never_quotes_the_value(sandbox_grant, merchant):
+    """A failed cast or an overflow on one row would answer a question about that row
+    (the query fails or not) and DuckDB's message would quote the value: it is NULL."""
     client = session(merchant)
     for sql in (
         "SELECT sum(CAST(legal_rep AS INTEGER)) FROM grant_data",
         "SELECT count(*) FROM grant_data GROUP BY CAST(legal_rep AS DATE)",
-        "SELECT sum(CAST(reg_capital AS INTEGER) * 2147483647) FROM grant_data",
+        "SELECT sum(CAST(reg_capital AS TINYINT)) FROM grant_data",
     ):
         response = ask(client, sandbox_grant, sql)
-        assert response.json()["code"] == "sql_execution_error"
-        message = response.json()["message"]
-        assert not any(name in message for name in NAMES), message
-        assert "2147483647 *" not in message and "'" not in message, message
+        assert response.status_code == 200, response.json()
+        assert not any(name in response.content.decode() for name in NAMES)
 
 
 def test_a_new_dataset_version_is_queried_from_a_new_scoped_copy(
