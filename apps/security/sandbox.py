@@ -76,7 +76,8 @@ SCALARS = (
     exp.Extract, exp.Coalesce, exp.Cast, exp.TryCast, exp.Abs, exp.Floor, exp.Ceil,
     exp.Length, exp.Trim,
 )  # fmt: skip
-ALLOWED_FUNCTIONS = AGGREGATES + SCALARS
+# sqlglot makes AND and OR functions too: conditions joined by them are plain WHERE logic.
+ALLOWED_FUNCTIONS = AGGREGATES + SCALARS + (exp.And, exp.Or)
 # Casts whose values a SUM could overflow (HUGEINT, DECIMAL beyond 18 digits).
 WIDE_TYPES = {exp.DataType.Type.INT128, exp.DataType.Type.UINT128, exp.DataType.Type.INT256,
               exp.DataType.Type.UINT256, exp.DataType.Type.BIGDECIMAL}  # fmt: skip

@@ -45,6 +45,21 @@ def test_an_aggregate_query_releases_groups_of_the_grants_scoped_view(sandbox_gr
     assert UsageDay.objects.get(grant=sandbox_grant).calls == 1
 
 
+def test_conditions_joined_by_and_or_and_not_are_answered(sandbox_grant, merchant):
+    # the view's reg_capital is 0, 10, ..., 1000 (101 rows)
+    client = session(merchant)
+    counts = {
+        "reg_capital >= 100 AND reg_capital < 600": 50,
+        "reg_capital < 200 OR reg_capital >= 900": 31,
+        "NOT (reg_capital < 500) AND reg_capital <= 1000": 51,
+    }
+    for where, expected in counts.items():
+        sql = f"SELECT count(*) AS n FROM grant_data WHERE {where}"  # noqa: S608
+        response = ask(client, sandbox_grant, sql)
+        assert response.status_code == 200, (where, response.content)
+        assert response.json()["rows"] == [[expected]], where
+
+
 def test_the_view_holds_only_the_granted_fields_and_the_rows_of_the_row_filter(
     sandbox_grant, merchant
 ):
