@@ -22,6 +22,7 @@ REFUSAL_LABELS = {
     "sql_not_aggregated": _("Results are released only as groups."),
     "sql_conditional_aggregate": _("Conditions inside aggregates are refused."),
     "sql_cast_type": _("A cast to a type that wide is not accepted."),
+    "sql_one_row_aggregate": _("min, max and median take a number or date column only."),
     "sql_reserved_name": _("Names starting with __ are reserved."),
     "sql_limit_invalid": _("LIMIT and OFFSET take a whole number."),
     "sql_base_below_k": _("The filter keeps too few rows."),

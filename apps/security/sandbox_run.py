@@ -10,21 +10,32 @@ than k outside it, refuses a grouping whose groups under k rows hold fewer than 
 together, and returns only groups of at least k source rows.
 """
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 from django.utils.translation import gettext as _
+from sqlglot import exp
 
 from apps.security.sandbox import (
     DEFAULT_MAX_LIMIT,
+    DIALECT,
     K_COLUMN,
     QueryRefused,
     base_counts_sql,
     k_anonymity_sql,
     suppressed_groups_sql,
     validate,
+)
+
+# min, max and median give back one row's own value: allowed over numbers, dates and times
+# (a statistic of the group), refused over text (a name, an address: one person's entry).
+ONE_ROW_AGGREGATES = (exp.Min, exp.Max, exp.Median)
+MEASURE_TYPE = re.compile(
+    r"^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL.*|DATE|TIME.*|"
+    r"TIMESTAMP.*|INTERVAL|BOOLEAN)$"
 )
 
 # Errors whose message speaks of the query (names, syntax), never of the data.
@@ -89,6 +100,30 @@ def execute_with_timeout(connection, sql: str, timeout: float):
         timer.cancel()
 
 
+def _check_one_row_aggregates(connection, query, view: str) -> None:
+    """min / max / median only over numbers, dates and times. The type of each one's
+    argument is DuckDB's own (DESCRIBE of a probe of the SELECT that holds it, so a
+    renaming WITH or subquery cannot pass text off as a number); nothing is executed."""
+    root = query.tree
+    for node in list(root.find_all(*ONE_ROW_AGGREGATES)):
+        holder = node.find_ancestor(exp.Select)
+        probe = holder.copy()
+        for part in ("having", "order", "limit", "offset", "qualify", "distinct"):
+            probe.set(part, None)
+        if holder is not root and root.args.get("with") is not None:
+            probe.set("with", root.args["with"].copy())
+        # Appended, so that GROUP BY 1 still names the same expression.
+        probe.append("expressions", exp.alias_(node.copy(), "__value"))
+        __, described = execute_with_timeout(connection, f"DESCRIBE {probe.sql(DIALECT)}", 5.0)
+        kind = str(described[-1][1]).upper() if described else ""
+        if not MEASURE_TYPE.match(kind):
+            raise QueryRefused(
+                _("%s gives back one row's own value: use it on a number or date column.")
+                % node.key,
+                code="sql_one_row_aggregate",
+            )
+
+
 def run_query(
     connection: duckdb.DuckDBPyConnection,
     sql: str,
@@ -99,6 +134,7 @@ def run_query(
     timeout: float = 10.0,
 ) -> SandboxResult:
     query = validate(sql, view=view, max_limit=max_limit)
+    _check_one_row_aggregates(connection, query, view)
     __, [(total, kept)] = execute_with_timeout(connection, base_counts_sql(query), timeout)
     if kept < k:
         raise QueryRefused(_("The filter keeps fewer than %d rows.") % k, code="sql_base_below_k")

@@ -254,3 +254,34 @@ def test_a_query_that_runs_too_long_is_interrupted(connection):
     with pytest.raises(QueryRefused) as refused:
         execute_with_timeout(connection, slow, timeout=0.2)
     assert refused.value.code == "sql_timeout"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT district, min(name) FROM grant_data GROUP BY district",
+        "SELECT district, max(CAST(name AS VARCHAR)) FROM grant_data GROUP BY district",
+        "SELECT median(name) FROM grant_data",
+        "SELECT district, count(*) FROM grant_data GROUP BY district HAVING max(name) > 'a'",
+        # a renaming WITH cannot pass text off as a number
+        "WITH t AS (SELECT name AS income, district FROM grant_data) "
+        "SELECT district, max(income) FROM t GROUP BY district",
+        "SELECT district, max(n) FROM (SELECT district, name AS n FROM grant_data) GROUP BY 1",
+    ],
+)
+def test_min_max_and_median_of_text_are_refused_they_give_one_persons_entry(connection, sql):
+    with pytest.raises(QueryRefused) as refused:
+        run_query(connection, sql, view=VIEW, k=K)
+    assert refused.value.code == "sql_one_row_aggregate"
+
+
+def test_min_max_and_median_of_numbers_are_group_statistics(connection):
+    result = run_query(
+        connection,
+        "WITH t AS (SELECT district AS d, income AS money FROM grant_data) "
+        "SELECT d, min(money), max(money), median(money) FROM t GROUP BY d",
+        view=VIEW,
+        k=K,
+    )
+    assert sorted(row[0] for row in result.rows) == ["A", "B", "C", "D", "E"]
+    assert all(low <= middle <= high for _, low, high, middle in result.rows)
