@@ -8,7 +8,7 @@ import pytest
 
 from apps.catalog import services
 from tests.catalog.conftest import payload
-from tests.conftest import api_for
+from tests.conftest import api_for, login_web
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,14 @@ def test_json_nan_is_refused_not_stored(operator_admin):
         "/api/v1/api-keys/", data='{"name": NaN}', content_type="application/json"
     )
     assert response.status_code == 400 and response.json()["code"] == "malformed_json"
+
+
+@pytest.mark.parametrize(
+    "url", ["/console/uploads/?q=%00", "/console/alerts/?grant=a%00b", "/portal/alerts/?grant=%00"]
+)
+def test_a_web_page_refuses_a_nul_in_a_query_parameter_with_the_400_page(client, regulator, url):
+    login_web(client, regulator)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+    assert response["Content-Security-Policy"]  # the error page has the usual headers
