@@ -8,11 +8,14 @@ verification jobs). Each persona (anonymous, the demo regulator signed in with T
 provider, the operator, a merchant) crawls from every page without path arguments and
 follows the links and forms of the pages it may see, so that each URL pattern is tried
 with real arguments; a pattern no crawl reached is tried with the pk of an object of its
-kind. Then, as a persona that reaches it:
+kind. Then, as a persona that reaches it (the console's regulator first, elsewhere the
+portal's personas first):
 
-- every pattern gets the hostile query strings of GET_VARIANTS, a NUL and a lone
-  surrogate in every parameter the page knows (its GET forms and query links) and, for
-  each integer path argument, a pk that does not exist and one beyond bigint;
+- every pattern gets the hostile query strings of GET_VARIANTS, each of BAD_VALUES (NUL,
+  a lone surrogate, beyond bigint, -1, text, an impossible date, markup, 10k characters)
+  in every parameter the page knows (its GET forms and query links, and KNOWN_PARAMS)
+  and, for each integer path argument, a pk that does not exist and one beyond bigint;
+  a page with no parameters of its own (a detail page) gets the shorter list;
 - every POST target (each form seen, and each POST-only pattern) gets POST_VARIANTS
   derived from the form's own fields: empty, NUL, lone surrogate, 100k characters,
   wrong types, numbers beyond bigint, unknown fields.
@@ -284,6 +287,9 @@ def _extras(tmp_path) -> None:
 
 @pytest.fixture
 def world(settings, tmp_path):
+    from apps.delivery.quotas import counters
+
+    counters().clear()  # the grant's rate and quota counters live in Redis, across runs
     settings.OPERATORS_FILES_DIR = tmp_path / "operators"
     settings.WEBHOOKS_ALLOW_INSECURE_LOOPBACK = True
     call_command("seed_demo", force=True, stdout=StringIO())
@@ -537,13 +543,14 @@ def test_hostile_input_on_the_web_pages_is_never_a_server_error(world):
     pks = first_pks()
     untried, got, posted = [], [], []
     for name, pattern in patterns.items():
-        reachers = [p for p in order if p in learned[p][name].reached]
+        ranked = order if name.startswith("console:") else [*order[1:4], order[0], None]
+        reachers = [p for p in ranked if p in learned[p][name].reached]
         params = set().union(*(learned[p][name].params for p in order))
         if reachers:
             persona = reachers[0]
             hostile_gets(sweep, persona, learned[persona][name].reached[persona], pattern, params)
             got.append(name)
-        forms = [(p, learned[p][name].forms[p]) for p in order if p in learned[p][name].forms]
+        forms = [(p, learned[p][name].forms[p]) for p in ranked if p in learned[p][name].forms]
         if forms:
             persona, form = forms[0]
             hostile_posts(sweep, persona, form.action, form.fields)
@@ -554,7 +561,7 @@ def test_hostile_input_on_the_web_pages_is_never_a_server_error(world):
         # persona reached, else the pattern filled with the first pk of its kind.
         candidates = [(p, learned[p][name].reached[p]) for p in reachers]
         if not candidates and (url := fill(pattern, pks)):
-            candidates = [(p, url) for p in order]
+            candidates = [(p, url) for p in ranked]
         if post_only(sweep, pattern, candidates):
             posted.append(name)
         elif not reachers:
