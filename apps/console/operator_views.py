@@ -11,7 +11,7 @@ from apps.console.exports import list_context, list_export
 from apps.console.list_columns import AGREEMENT_COLUMNS, OPERATOR_COLUMNS
 from apps.console.views import regulator_required
 from apps.core import tables
-from apps.core.forms import run_action
+from apps.core.forms import posted_text, run_action
 from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
 from apps.operators.choices import AgreementStatus, CreditStatus, QualificationStatus
@@ -75,7 +75,7 @@ def operator_review(request, pk: int):
 @regulator_required
 def operator_decide(request, pk: int, decision: str):
     profile = get_object_for(request.user, OperatorProfile, pk, DECIDE)
-    text, me = request.POST.get("reason", ""), request.user
+    text, me = posted_text(request, "reason"), request.user
     calls = {
         "start": lambda: services.qualification_start_review(profile=profile, reviewer=me),
         "approve": lambda: services.qualification_approve(profile=profile, reviewer=me, note=text),
@@ -146,7 +146,7 @@ def agreement_review(request, pk: int):
 def agreement_decide(request, pk: int, decision: str):
     action = MANAGE if decision == "terminate" else DECIDE
     agreement = get_object_for(request.user, AuthorizationAgreement, pk, action)
-    text, me = request.POST.get("reason", ""), request.user
+    text, me = posted_text(request, "reason"), request.user
     calls = {
         "approve": lambda: services.agreement_approve(agreement=agreement, reviewer=me, note=text),
         "return": lambda: services.agreement_return(agreement=agreement, reviewer=me, reason=text),
@@ -181,7 +181,7 @@ def reports(request):
 @regulator_required
 def report_decide(request, pk: int, decision: str):
     report = get_object_for(request.user, AnnualReport, pk, DECIDE)
-    text, me = request.POST.get("reason", ""), request.user
+    text, me = posted_text(request, "reason"), request.user
     calls = {
         "accept": lambda: services.report_accept(report=report, reviewer=me, note=text),
         "return": lambda: services.report_return(report=report, reviewer=me, reason=text),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.console.views import regulator_required
-from apps.core.forms import run_action
+from apps.core.forms import posted_text, run_action
 from apps.products import selectors, services
 from apps.products.models import DataProduct
 from apps.workflow import policy
@@ -35,7 +35,7 @@ def product_review(request, pk: int):
 @regulator_required
 def product_decide(request, pk: int, decision: str):
     product = get_object_for(request.user, DataProduct, pk, DECIDE)
-    text, me = request.POST.get("reason", ""), request.user
+    text, me = posted_text(request, "reason"), request.user
     calls = {
         "approve": lambda: services.product_approve(product=product, reviewer=me, note=text),
         "return": lambda: services.product_return(product=product, reviewer=me, reason=text),

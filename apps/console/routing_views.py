@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.console.views import regulator_required
 from apps.core.exceptions import DomainError
-from apps.core.forms import add_domain_error, run_action
+from apps.core.forms import add_domain_error, posted_text, run_action
 from apps.core.permissions import MANAGE
 from apps.grants import describe, selectors, services
 from apps.grants.forms import PreviewForm, RuleForm
@@ -34,7 +34,7 @@ def draft_create(request):
     run_action(
         request,
         lambda: created.append(
-            services.ruleset_draft_create(user=request.user, note=request.POST.get("note", ""))
+            services.ruleset_draft_create(user=request.user, note=posted_text(request, "note"))
         ),
     )
     if created:

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.utils.translation import gettext_lazy
 
 from apps.core.denials import record_denial
-from apps.core.exceptions import DomainError
+from apps.core.exceptions import DomainError, InvalidInput
 
 
 class NoteForm(forms.Form):
@@ -14,6 +14,18 @@ class NoteForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+def posted_text(request, name: str) -> str:
+    """A free-text field behind an action button (a note, a reason) read from the POST
+    body with a form's checks: no NUL character, which PostgreSQL cannot store. A refused
+    value raises InvalidInput, which the page answers with its message (a 4xx)."""
+    try:
+        return forms.CharField(required=False, strip=False).clean(request.POST.get(name, ""))
+    except forms.ValidationError as error:
+        raise InvalidInput(
+            error.messages[0], code="invalid_text", details={name: error.messages}
+        ) from None
 
 
 def record_web_refusal(request, error: DomainError) -> None:

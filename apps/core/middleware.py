@@ -1,4 +1,5 @@
-"""Request id for tracing and a hard body-size limit on the API."""
+"""Request id for tracing, a hard body-size limit on the API, no NUL in a query string,
+and web pages for the errors services raise."""
 
 import io
 import re
@@ -115,8 +116,9 @@ class ApiBodySizeLimitMiddleware:
         return None
 
 
-class ApiQueryGuardMiddleware:
-    """Refuses a NUL character in an /api/ query string with 400 `nul_character`.
+class QueryGuardMiddleware:
+    """Refuses a NUL character in a query string: 400 `nul_character` on the API, the
+    400 page on the web.
 
     No parameter of the platform may carry one, and PostgreSQL cannot store or compare
     it: let through, it fails deep in a query as a 500.
@@ -126,12 +128,15 @@ class ApiQueryGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
         # The CKAN action API answers in its own envelope (apps.catalog.ckan_views).
-        if request.path.startswith("/api/") and "/action/" not in request.path:
-            query = request.META.get("QUERY_STRING", "")
-            if "\x00" in query or "%00" in query:
-                body = error_body("nul_character", _("Text may not contain NUL characters."))
-                return JsonResponse(body, status=400)
+        if ("\x00" in query or "%00" in query) and "/action/" not in request.path:
+            message = _("Text may not contain NUL characters.")
+            if request.path.startswith("/api/"):
+                return JsonResponse(error_body("nul_character", message), status=400)
+            from django.shortcuts import render
+
+            return render(request, "errors/400.html", {"message": message}, status=400)
         return self.get_response(request)
 
 

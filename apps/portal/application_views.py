@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import OrganizationKind
 from apps.core.exceptions import DomainError
-from apps.core.forms import add_domain_error, flash_domain_error, run_action
+from apps.core.forms import add_domain_error, flash_domain_error, posted_text, run_action
 from apps.core.pages import page_of
 from apps.core.permissions import MANAGE
 from apps.grants import applications, pages, selectors
@@ -136,7 +136,7 @@ def application_detail(request, pk: int):
 @login_required
 def application_action(request, pk: int, action: str):
     application = get_object_for(request.user, AccessApplication, pk, MANAGE)
-    note, me = request.POST.get("note", ""), request.user
+    note, me = posted_text(request, "note"), request.user
     calls = {
         "submit": lambda: applications.application_submit(
             application=application, user=me, note=note

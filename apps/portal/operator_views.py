@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import OrganizationKind
 from apps.core.exceptions import DomainError
-from apps.core.forms import add_domain_error, flash_domain_error, run_action
+from apps.core.forms import add_domain_error, flash_domain_error, posted_text, run_action
 from apps.core.http import file_response
 from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
@@ -92,7 +92,7 @@ def profile_action(request, action: str):
     current = selectors.own_profile(user=request.user)
     if current is None:
         return redirect("portal:operator_profile")
-    note = request.POST.get("note", "") or request.POST.get("reason", "")
+    note = posted_text(request, "note") or posted_text(request, "reason")
     calls = {
         "apply": lambda: services.qualification_apply(
             profile=current, user=request.user, note=note
@@ -173,7 +173,7 @@ def agreement_detail(request, pk: int):
 @require_POST
 @login_required
 def agreement_action(request, pk: int, action: str):
-    reason = request.POST.get("reason", "")
+    reason = posted_text(request, "reason")
     if action == "object":
         agreement = get_object_for(request.user, AuthorizationAgreement, pk)
         _run(

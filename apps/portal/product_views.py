@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import DomainError
-from apps.core.forms import add_domain_error, run_action
+from apps.core.forms import add_domain_error, posted_text, run_action
 from apps.core.permissions import MANAGE
 from apps.portal.operator_views import operator_only
 from apps.portal.product_forms import ProductForm
@@ -79,7 +79,7 @@ def product_detail(request, pk: int):
 @login_required
 def product_action(request, pk: int, action: str):
     product = get_object_for(request.user, DataProduct, pk, MANAGE)
-    text, me = request.POST.get("reason", ""), request.user
+    text, me = posted_text(request, "reason"), request.user
     calls = {
         "submit": lambda: services.product_submit(product=product, user=me, note=text),
         "withdraw": lambda: services.product_withdraw(product=product, user=me, note=text),

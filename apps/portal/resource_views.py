@@ -10,7 +10,7 @@ from apps.catalog import metadata, selectors, services
 from apps.catalog.choices import RegistrationStatus
 from apps.catalog.models import DataResource
 from apps.core.exceptions import DomainError
-from apps.core.forms import NoteForm, add_domain_error, run_action
+from apps.core.forms import NoteForm, add_domain_error, posted_text, run_action
 from apps.core.permissions import MANAGE, VIEW
 from apps.portal.resource_forms import (
     FieldFormSet,
@@ -133,7 +133,7 @@ def _act(request, pk: int, call, action: str = MANAGE):
 @require_POST
 @login_required
 def resource_submit(request, pk: int):
-    note = request.POST.get("note", "")
+    note = posted_text(request, "note")
     return _act(
         request, pk, lambda r: services.resource_submit(resource=r, user=request.user, note=note)
     )
@@ -142,7 +142,7 @@ def resource_submit(request, pk: int):
 @require_POST
 @login_required
 def resource_withdraw(request, pk: int):
-    note = request.POST.get("note", "")
+    note = posted_text(request, "note")
     return _act(
         request, pk, lambda r: services.resource_withdraw(resource=r, user=request.user, note=note)
     )

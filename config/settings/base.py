@@ -61,7 +61,6 @@ MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
     "apps.audit.middleware.AuditContextMiddleware",
     "apps.core.middleware.ApiBodySizeLimitMiddleware",
-    "apps.core.middleware.ApiQueryGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.PermissionsPolicyMiddleware",
+    # Inside the ones above: its 400 page needs the user and gets the security headers.
+    "apps.core.middleware.QueryGuardMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]

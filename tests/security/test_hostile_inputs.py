@@ -8,7 +8,7 @@ import pytest
 
 from apps.catalog import services
 from tests.catalog.conftest import payload
-from tests.conftest import api_for
+from tests.conftest import api_for, login_web
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,39 @@ def test_json_nan_is_refused_not_stored(operator_admin):
         "/api/v1/api-keys/", data='{"name": NaN}', content_type="application/json"
     )
     assert response.status_code == 400 and response.json()["code"] == "malformed_json"
+
+
+@pytest.mark.parametrize(
+    "url", ["/console/uploads/?q=%00", "/console/alerts/?grant=a%00b", "/portal/alerts/?grant=%00"]
+)
+def test_a_web_page_refuses_a_nul_in_a_query_parameter_with_the_400_page(client, regulator, url):
+    login_web(client, regulator)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+    assert response["Content-Security-Policy"]  # the error page has the usual headers
+
+
+def test_a_reason_with_a_nul_behind_an_action_button_is_refused_and_changes_nothing(
+    client, regulator, operator_admin, settings, tmp_path
+):
+    from apps.operators.models import OperatorProfile
+    from tests.operators.conftest import qualify
+
+    settings.OPERATORS_FILES_DIR = tmp_path
+    profile = qualify(operator_admin, regulator)
+    login_web(client, regulator)
+    response = client.post(f"/console/operators/{profile.pk}/suspend/", {"reason": "a\x00b"})
+    assert response.status_code == 422
+    assert OperatorProfile.objects.get(pk=profile.pk).status == profile.status
+
+
+def test_a_note_with_a_nul_on_a_new_routing_draft_is_flashed_and_nothing_is_made(client, regulator):
+    from apps.grants.models import RuleSet
+
+    before = RuleSet.objects.count()
+    login_web(client, regulator)
+    response = client.post("/console/routing/new/", {"note": "a\x00b"}, follow=True)
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert RuleSet.objects.count() == before
