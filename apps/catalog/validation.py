@@ -18,6 +18,9 @@ from apps.catalog.models import Theme
 from apps.core.exceptions import InvalidInput
 
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+# The most fields a resource may describe (a register table, not a whole warehouse): the
+# web form, the API and this check all stop there.
+MAX_FIELDS = 500
 CHOICES = {
     "classification": Classification,
     "open_type": OpenType,
@@ -62,6 +65,8 @@ def _clean_fields(fields: list[dict]) -> tuple[list[dict], list[str]]:
     errors, seen, cleaned = [], set(), []
     if not fields:
         errors.append(_("A resource needs at least one field."))
+    if len(fields) > MAX_FIELDS:
+        return [], [_("A resource has at most %d fields.") % MAX_FIELDS]
     for position, raw in enumerate(fields, start=1):
         field = dict(raw)
         name = str(field.get("name") or "").strip()

@@ -16,6 +16,7 @@ from apps.catalog.choices import (
     UpdateFrequency,
 )
 from apps.catalog.metadata import FIELD_KEYS
+from apps.catalog.validation import MAX_FIELDS
 from apps.core.forms import date_input
 from apps.core.names import local_name
 
@@ -94,7 +95,16 @@ class FieldForm(forms.Form):
         return bool((self.data.get(self.add_prefix("name")) or "").strip())
 
 
-FieldFormSet = formset_factory(FieldForm, extra=3, can_delete=True)
+# At most MAX_FIELDS rows, however large the management form's TOTAL_FORMS claims to be
+# (Django would otherwise build and render up to 1,000 forms for a forged count).
+FieldFormSet = formset_factory(
+    FieldForm,
+    extra=3,
+    can_delete=True,
+    max_num=MAX_FIELDS,
+    absolute_max=MAX_FIELDS,
+    validate_max=True,
+)
 
 
 def fields_from(formset) -> list[dict]:

@@ -180,3 +180,26 @@ def test_the_regulator_reaches_the_masked_preview_from_the_review_page(client, p
     assert rows[0]["credit_code"] in shown  # not personal: shown as is
     assert not any(r["legal_rep"] in shown for r in rows if len(r["legal_rep"]) > 1)
     assert rows[0]["legal_rep"][0] + "*" in shown  # the family name stays
+
+
+@pytest.mark.parametrize("count", ["501", "99999999999999999999"])
+def test_a_forged_field_count_is_a_form_error_not_a_thousand_forms(web, provider, count):
+    login_web(web, provider)
+    response = web.post("/portal/resources/new/", form_data(**{"fields-TOTAL_FORMS": count}))
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    page = response.content.decode()
+    assert "500" in page  # the limit is said
+    assert page.count('name="fields-') < 500 * 12  # never a page of a thousand rows
+    assert len(formset.forms) <= 500 and formset.non_form_errors()
+    assert not DataResource.objects.exists()
+
+
+def test_the_api_refuses_more_fields_than_a_resource_may_have(provider):
+    from tests.conftest import api_for
+
+    data = payload()
+    data["fields"] = [{"name": f"f{i}", "data_type": "string"} for i in range(501)]
+    response = api_for(provider).post("/api/v1/catalog/resources/", data, format="json")
+    assert response.status_code == 400 and response.json()["code"]
+    assert not DataResource.objects.exists()

@@ -12,6 +12,7 @@ from apps.catalog.choices import (
 )
 from apps.catalog.metadata import FIELD_KEYS, RESOURCE_KEYS
 from apps.catalog.models import DataResource, ResourceField
+from apps.catalog.validation import MAX_FIELDS
 from apps.core.api.serializers import StrictSerializer
 from apps.workflow.models import Objection, StatusHistory
 
@@ -54,7 +55,7 @@ class ResourceWriteSerializer(StrictSerializer):
     contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
     contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    fields = FieldSerializer(many=True, required=False)
+    fields = FieldSerializer(many=True, required=False, max_length=MAX_FIELDS)
 
 
 class ResourceFieldSerializer(serializers.ModelSerializer):
