@@ -116,6 +116,11 @@ def test_check_deploy_under_production_settings_prints_no_warnings(tmp_path):
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+    # and connections are kept across requests (checked before reuse), not opened per request
+    kept = "from django.conf import settings as s; d = s.DATABASES['default']; "
+    kept += "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    probe = run(["-c", f"import django; django.setup(); {kept}"], env)
+    assert probe.stdout.split() == ["60", "True"], probe.stderr
 
 
 @pytest.mark.worker
