@@ -141,10 +141,12 @@ def exports_prune(now=None) -> int:
     stale = Export.objects.filter(status=ExportStatus.SUCCEEDED).filter(
         Q(finished_at__lt=cutoff) | ~Q(grant__status__in=GRANT_LIVE)
     )
+    done = []
     for export in stale.exclude(file_name="").only("pk", "grant_id", "file_name"):
         path = export_path(export)
         if path.is_file():
             path.unlink()
             removed += 1
-        Export.objects.filter(pk=export.pk).update(file_name="")
+        done.append(export.pk)
+    Export.objects.filter(pk__in=done).update(file_name="")  # one UPDATE, not one a file
     return removed
