@@ -16,8 +16,12 @@ from apps.delivery.choices import ExportFormat
 
 # A cell can hold a formula only if it starts with something other than a letter or a
 # digit (a trigger, or an invisible character before one): only those go through
-# csvsafe.neutralize, the rest stay in Arrow.
-_PLAIN_START = r"^[\p{L}\p{N}]"
+# csvsafe.neutralize, the rest stay in Arrow. (The first character's class, not a regex:
+# a third of the cost.)
+
+
+def _plain_start(column: pa.Array) -> pa.Array:
+    return pc.utf8_is_alnum(pc.utf8_slice_codeunits(column, 0, 1))
 
 
 def neutralize_column(column: pa.Array) -> pa.Array:
@@ -26,7 +30,7 @@ def neutralize_column(column: pa.Array) -> pa.Array:
     if len(column) == 0 or column.null_count == len(column):
         return column
     suspect = pc.and_(
-        pc.invert(pc.match_substring_regex(column, _PLAIN_START)),
+        pc.invert(_plain_start(column)),
         pc.greater(pc.utf8_length(column), 0),
     )
     suspect = pc.fill_null(suspect, False)

@@ -12,6 +12,7 @@ transaction. Downloads: apps.delivery.export_links.
 
 import hashlib
 import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from apps.delivery.services import (
     protect,
     require_columns,
     watermark_id,
+    watermark_in_query,
 )
 from apps.delivery.sources import grant_source
 from apps.delivery.store import open_store
@@ -216,19 +218,28 @@ def _write(export: Export, item: OutboxItem, part: Path) -> None:
         total = connection.execute(*compile_count_sql(source, store.types)).fetchall()[0][0]
         _rows_allowed(grant, total)
         sql, params = compile_export_sql(export.fields, source, store.types)
+        sql, params, marked = watermark_in_query(
+            sql, params, export.fields, grant, source, store.types
+        )
         # A relation's reader streams; a DB-API result's would copy every row first.
         reader = connection.sql(sql, params=params).to_arrow_reader(
             settings.DELIVERY_EXPORT_BATCH_ROWS
         )
-        schema = protect(reader.schema.empty_table(), grant, source).schema
+        schema = protect(reader.schema.empty_table(), grant, source, marked=marked).schema
         out = open_writer(export.format, part, schema)
         try:
+            reported = None
             for batch in reader:
-                out.write(protect(pa.Table.from_batches([batch]), grant, source))
+                out.write(protect(pa.Table.from_batches([batch]), grant, source, marked=marked))
                 done += batch.num_rows
-                progress = min(done / total, 0.99) if total else 0.99
-                lease_renew(item, progress=progress)
-                running.update(progress=progress, rows=done)
+                now = time.monotonic()
+                if reported is None or now - reported >= settings.DELIVERY_EXPORT_PROGRESS_SECONDS:
+                    # Progress and the lease (minutes long) at most every so often: two
+                    # writes a batch were a tenth of a million-row export's time.
+                    progress = min(done / total, 0.99) if total else 0.99
+                    lease_renew(item, progress=progress)
+                    running.update(progress=progress, rows=done)
+                    reported = now
         finally:
             out.close()
     finally:

@@ -18,7 +18,13 @@ from apps.delivery.sources import GrantSource, NoData, grant_source
 from apps.delivery.store import ROW, open_store
 from apps.grants.models import Grant
 from apps.security.masking import mask_values
-from apps.security.watermark import Fingerprint, TextField, derive_key, embed_table
+from apps.security.watermark import (
+    Fingerprint,
+    TextField,
+    derive_key,
+    embed_table,
+    mark_select,
+)
 
 QUERY_TIMEOUT = 10.0
 WINDOW = 8192
@@ -82,10 +88,13 @@ def _select(connection, query: RecordQuery, source: GrantSource, store) -> pa.Ta
         width *= 8
 
 
-def protect(table: pa.Table, grant: Grant, source: GrantSource) -> pa.Table:
+def protect(
+    table: pa.Table, grant: Grant, source: GrantSource, *, marked: frozenset = frozenset()
+) -> pa.Table:
     """Masks every masked column (pseudonyms scoped by grant), then watermarks the
-    unmasked text columns: every delivery (record pages, export batches) goes through it."""
-    marked = []
+    unmasked text columns: every delivery (record pages, export batches) goes through it.
+    `marked` names columns the query has watermarked already (`watermark_in_query`)."""
+    to_mark = []
     for index, name in enumerate(table.column_names):
         grant_field = source.field(name)
         if grant_field.masked:
@@ -93,9 +102,26 @@ def protect(table: pa.Table, grant: Grant, source: GrantSource) -> pa.Table:
                 grant_field.masking, table.column(index), scope=f"grant:{grant.pk}"
             )
             table = table.set_column(index, pa.field(name, pa.string()), masked)
-        elif grant_field.data_type == FieldType.STRING:
-            marked.append(TextField(name))
-    return embed_table(table, fingerprint(grant), marked) if marked else table
+        elif grant_field.data_type == FieldType.STRING and name not in marked:
+            to_mark.append(TextField(name))
+    return embed_table(table, fingerprint(grant), to_mark) if to_mark else table
+
+
+def watermark_in_query(
+    sql: str, params: list, fields: list[str], grant: Grant, source: GrantSource, types
+) -> tuple[str, list, frozenset]:
+    """`sql` (selecting `fields`) with its unmasked text columns watermarked by DuckDB
+    itself (apps.security.watermark.mark_select: the same marks as `protect`, computed in
+    parallel, for exports); returns the columns so marked, for `protect(marked=...)`."""
+    marked = [
+        name
+        for name in fields
+        if not source.field(name).masked
+        and source.field(name).data_type == FieldType.STRING
+        and types.get(name) == "VARCHAR"
+    ]
+    sql, params = mark_select(sql, params, fields, marked, fingerprint(grant))
+    return sql, params, frozenset(marked)
 
 
 def require_columns(names, types: dict[str, str]) -> None:

@@ -133,7 +133,10 @@ def _masker(rule: str, kind_hint: str | None, key_id: str | None, scope: str):
 def _guarded(function):
     def masked(text: str) -> str | None:
         result = function(text)
-        if result is not None and len(text) >= 2 and text in result:
+        if result is None:
+            return None
+        core = text.strip()  # masks strip first: "0* " masked "0**" shows "0*"
+        if (len(text) >= 2 and text in result) or (len(core) >= 2 and core in result):
             return None
         return result
 

@@ -34,6 +34,7 @@ Limits: stripping trailing spaces, normalizing punctuation and re-rounding numbe
 one go removes the marks; the watermark proves provenance of a careless or casual leak.
 """
 
+import base64
 import hashlib
 import hmac
 import math
@@ -96,47 +97,51 @@ def derive_key(master_key: bytes, grant_id: str) -> bytes:
 
 
 class _Bits:
-    """The keyed bit of (field, carrier, canonical value) for one fingerprint: keyed
-    BLAKE2b, a MAC like HMAC-SHA256 at less than half its cost (tracing scores every
-    candidate), under a key bound to the grant id. The keyed state is made once and
-    copied per message (the key block is not compressed again for each value)."""
+    """The keyed bit of (field, carrier, canonical value) for one fingerprint: the top bit
+    of SHA-256(P || value), where P, 22 base64 characters (132 bits), is an HMAC-SHA256
+    of the field and carrier under a key bound to the grant id. Only that one bit of a
+    digest is ever shown, so SHA-256's length extension (which needs the whole digest)
+    gives nothing away. SHA-256 because DuckDB computes it too: an export marks its rows
+    inside its query (`mark_select`) with the very same bits, while a page or a trace
+    computes them here; a short P keeps a short value within one SHA-256 block."""
 
     def __init__(self, fingerprint: Fingerprint):
-        self.key = hashlib.blake2b(
-            fingerprint.grant_id.encode(), key=fingerprint.key[:64], digest_size=32
+        self.key = hmac.new(
+            fingerprint.key, f"wm2\x00{fingerprint.grant_id}".encode(), hashlib.sha256
         ).digest()
-        self.state = hashlib.blake2b(key=self.key, digest_size=1)
+        self.states: dict[tuple[str, str], object] = {}
 
-    def of(self, message: bytes) -> int:
-        mac = self.state.copy()
-        mac.update(message)
-        return mac.digest()[0] & 1
+    def prefix(self, field: str, carrier: str) -> str:
+        """P of (field, carrier): a secret."""
+        mac = hmac.new(self.key, f"{field}\x00{carrier}".encode(), hashlib.sha256)
+        return base64.urlsafe_b64encode(mac.digest()).decode()[:22]
+
+    def _state(self, field: str, carrier: str):
+        state = self.states.get((field, carrier))
+        if state is None:
+            state = self.states[(field, carrier)] = hashlib.sha256(
+                self.prefix(field, carrier).encode()
+            )
+        return state
 
     def __call__(self, field: str, carrier: str, canonical: str) -> int:
-        return self.of(_message(field, carrier, canonical))
+        mac = self._state(field, carrier).copy()
+        mac.update(canonical.encode())
+        return mac.digest()[0] >> 7
 
     def many(self, field: str, carrier: str, canonical: pa.Array, where: pa.Array) -> pa.Array:
         """The bits of `canonical` values (an Arrow string array) where `where` holds,
-        False elsewhere, as an Arrow boolean array: the messages are built in Arrow and
-        only the MAC runs per value in Python."""
+        False elsewhere, as an Arrow boolean array."""
         where = pc.fill_null(where, False)
         chosen = pc.filter(canonical, where)
         if len(chosen) == 0:
             return where
-        prefix = _message(field, carrier, "").decode()
-        messages = pc.cast(pc.binary_join_element_wise(prefix, chosen, ""), pa.binary())
-        copy, digests = self.state.copy, bytearray()
-        for message in messages.to_pylist():
+        copy, bits = self._state(field, carrier).copy, []
+        for value in chosen.to_pylist():
             mac = copy()
-            mac.update(message)
-            digests += mac.digest()
-        first = pa.Array.from_buffers(pa.uint8(), len(chosen), [None, pa.py_buffer(digests)])
-        bits = pc.equal(pc.bit_wise_and(first, 1), 1)
-        return pc.replace_with_mask(where, where, bits)  # False stays False
-
-
-def _message(field: str, carrier: str, canonical: str) -> bytes:
-    return f"{field}\x00{carrier}\x00{canonical}".encode()
+            mac.update(value.encode())
+            bits.append(mac.digest()[0] >= 0x80)
+        return pc.replace_with_mask(where, where, pa.array(bits, pa.bool_()))  # False stays
 
 
 # -- text -------------------------------------------------------------------------------
@@ -271,6 +276,65 @@ def embed_table(table: pa.Table, fingerprint: Fingerprint, fields) -> pa.Table:
     return table
 
 
+# -- inside a DuckDB query (exports) ---------------------------------------------------
+# `_mark_texts` as SQL: the same canonical value, carriers and bits (tests compare the
+# two), computed by DuckDB's vectorized, parallel engine instead of a Python loop.
+def _sql_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _sql_bit(canonical: str) -> str:
+    # The digest's top bit is set when its first hex digit is 8 or above.
+    return f"(sha256(CAST(? AS VARCHAR) || {canonical}) >= '8')"
+
+
+def mark_select(
+    sql: str, params: list, columns: list[str], fields: list[str], fingerprint: Fingerprint
+) -> tuple[str, list]:
+    """`sql` (selecting `columns`) wrapped so that the text `fields` among them come out
+    marked as `embed_table` marks them. The key is a bound parameter, never SQL text."""
+    bits = _Bits(fingerprint)
+    stripped, canonical, outer = [], [], {}
+    twin = (
+        f"regexp_matches({{c}}, {_sql_text(TWIN_HALF_RE2)}) "
+        f"AND regexp_matches({{c}}, {_sql_text(CJK_RE2)})"
+    )
+    for index, name in enumerate(fields):
+        value, s, c = _sql_name(name), f'"__wm_s{index}"', f'"__wm_c{index}"'
+        stripped.append(
+            f"CASE WHEN suffix({value}, ' ') THEN rtrim({value}, ' ') ELSE {value} END AS {s}"
+        )
+        canonical.append(
+            f"CASE WHEN strlen({s}) <> length({s}) THEN translate({s}, {_sql_text(FULL)}, "
+            f"{_sql_text(HALF)}) ELSE {s} END AS {c}"
+        )
+        wide = f"strlen({s}) <> length({s}) AND {twin.format(c=c)} AND {_sql_bit(c)}"
+        marked = (
+            f"CASE WHEN {wide} THEN translate({c}, {_sql_text(HALF)}, {_sql_text(FULL)}) "
+            f"ELSE {c} END || CASE WHEN {_sql_bit(c)} THEN ' ' ELSE '' END"
+        )
+        outer[name] = (
+            f"CASE WHEN {c} <> '' THEN {marked} ELSE {value} END",
+            [bits.prefix(name, "width"), bits.prefix(name, "space")],  # in the SQL's order
+        )
+    if not fields:
+        return sql, params
+    select, outer_params = [], []
+    for name in columns:
+        expression, bound = outer.get(name, (_sql_name(name), []))
+        select.append(f"{expression} AS {_sql_name(name)}")
+        outer_params += bound
+    return (
+        f"SELECT {', '.join(select)} FROM (SELECT *, {', '.join(canonical)} FROM "  # noqa: S608
+        f"(SELECT *, {', '.join(stripped)} FROM ({sql})))",
+        outer_params + params,
+    )
+
+
 # -- tracing ----------------------------------------------------------------------------
 
 
@@ -313,11 +377,10 @@ def binomial_tail(n: int, m: int) -> float:
 def trace(rows: Iterable[Mapping], candidates: Iterable[Fingerprint], fields) -> list:
     rows, candidates = list(rows), list(candidates)
     observed = _observed(rows, fields)
-    messages = [(_message(*vote), bit) for vote, bit in observed.items()]
     results = []
     for fingerprint in candidates:
         bits = _Bits(fingerprint)
-        agreeing = sum(bits.of(message) == bit for message, bit in messages)
+        agreeing = sum(bits(*vote) == bit for vote, bit in observed.items())
         p_value = binomial_tail(len(observed), agreeing)
         confidence = max(0.0, 1.0 - p_value * len(candidates))
         results.append(

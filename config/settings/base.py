@@ -598,6 +598,8 @@ CELERY_BEAT_SCHEDULE["delivery-alerts"] = {
 # link lives, how long a finished file is kept, and how many exports of one grant may wait
 # or run at once.
 DELIVERY_EXPORT_BATCH_ROWS = env.int("DELIVERY_EXPORT_BATCH_ROWS", default=65536)
+# An export reports its progress (and renews its lease) at most this often.
+DELIVERY_EXPORT_PROGRESS_SECONDS = env.float("DELIVERY_EXPORT_PROGRESS_SECONDS", default=0.5)
 DELIVERY_EXPORT_LINK_SECONDS = env.int("DELIVERY_EXPORT_LINK_SECONDS", default=900)
 DELIVERY_EXPORT_KEEP_HOURS = env.int("DELIVERY_EXPORT_KEEP_HOURS", default=72)
 DELIVERY_EXPORTS_OPEN_PER_GRANT = env.int("DELIVERY_EXPORTS_OPEN_PER_GRANT", default=2)

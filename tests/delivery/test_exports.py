@@ -130,6 +130,7 @@ def test_progress_grows_with_each_batch_and_ends_at_one(grant, merchant, setting
     from apps.delivery import exports
 
     settings.DELIVERY_EXPORT_BATCH_ROWS = 10  # 101 rows: 11 batches
+    settings.DELIVERY_EXPORT_PROGRESS_SECONDS = 0  # report every batch
     seen = []
     renew = exports.lease_renew
     monkeypatch.setattr(
@@ -138,6 +139,23 @@ def test_progress_grows_with_each_batch_and_ends_at_one(grant, merchant, setting
     export = run_export(export_request(grant=grant, user=merchant, format="jsonl").pk)
     assert len(seen) == 11 and seen == sorted(seen) and seen[0] < 0.2
     assert export.progress == 1.0 and export.rows == 101
+
+
+def test_progress_is_reported_at_most_every_so_often(grant, merchant, settings, monkeypatch):
+    """The lease and the progress bar are written after the first batch and then at most
+    every DELIVERY_EXPORT_PROGRESS_SECONDS, not once a batch."""
+    from apps.delivery import exports
+
+    settings.DELIVERY_EXPORT_BATCH_ROWS = 10
+    settings.DELIVERY_EXPORT_PROGRESS_SECONDS = 3600
+    seen = []
+    renew = exports.lease_renew
+    monkeypatch.setattr(
+        exports, "lease_renew", lambda item, progress: seen.append(progress) or renew(item)
+    )
+    export = run_export(export_request(grant=grant, user=merchant, format="csv").pk)
+    assert seen == [10 / 101]
+    assert (export.status, export.progress, export.rows) == ("succeeded", 1.0, 101)
 
 
 def test_files_past_their_keeping_time_are_pruned_and_refused(grant, merchant, settings):

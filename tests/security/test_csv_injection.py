@@ -3,10 +3,14 @@
 import csv
 import io
 
+import hypothesis
+import hypothesis.strategies as st
+import pyarrow as pa
 import pytest
 
 from apps.audit.models import AuditEvent
 from apps.core.csvsafe import is_formula, neutralize
+from apps.delivery.export_files import neutralize_column
 from tests.conftest import api_for
 
 DANGEROUS = [
@@ -27,6 +31,21 @@ def test_dangerous_cells_get_a_leading_quote(value):
 def test_harmless_cells_are_left_alone(value):
     assert neutralize(value) == value
     assert neutralize(42) == 42 and neutralize(None) is None
+
+
+def test_an_export_column_is_neutralized_exactly_like_each_cell():
+    """Exports neutralize whole Arrow columns (apps.delivery.export_files): the same
+    result as `neutralize` cell by cell."""
+    values = [*DANGEROUS, *HARMLESS, None, "①=1", "ª+1", "⁺1", "\x00=1", "é", "-"]
+    assert neutralize_column(pa.array(values)).to_pylist() == [neutralize(v) for v in values]
+
+
+@hypothesis.settings(max_examples=200, deadline=None)
+@hypothesis.given(st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=40))
+def test_column_neutralization_agrees_with_the_cell_rule_on_any_text(values):
+    assert neutralize_column(pa.array(values, pa.string())).to_pylist() == [
+        neutralize(v) for v in values
+    ]
 
 
 @pytest.mark.django_db

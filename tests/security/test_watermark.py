@@ -7,6 +7,9 @@ import io
 import random
 from decimal import Decimal
 
+import duckdb
+import hypothesis
+import hypothesis.strategies as st
 import pyarrow as pa
 import pytest
 
@@ -19,6 +22,7 @@ from apps.security.watermark import (
     derive_key,
     embed,
     embed_table,
+    mark_select,
     ranked,
     trace,
 )
@@ -140,25 +144,33 @@ def test_the_table_form_marks_exactly_like_the_row_form(world):
     assert marked == expected[:300]
 
 
+AWKWARD = [
+    "北京市（朝阳区），建国路 ",
+    "北京市(朝阳区),建国路",
+    "北京市（朝阳区),建国路  ",
+    "纯中文没有标点",
+    "中文：问号？感叹号！分号；",
+    "中文：问号？感叹号！分号；  ",
+    "ascii (with) punctuation, no CJK!",
+    "ascii (with) punctuation, no CJK! ",
+    "91450100MA00000001",
+    "   ",
+    "",
+    None,
+    "é, accents: not CJK",
+    "\u3400（边界）",
+    "\u9fff,边界",
+    'it\'s "quoted" ; --',
+    "\t\u3000 全角空格 ",
+    "😀（表情）",
+    "x",
+]
+
+
 def test_the_table_form_marks_awkward_text_exactly_like_the_row_form():
     """The table form runs in Arrow kernels: full- and half-width punctuation, trailing
     spaces, blank and empty text, nulls, ASCII with punctuation, repeated values."""
-    texts = [
-        "北京市（朝阳区），建国路 ",
-        "北京市(朝阳区),建国路",
-        "北京市（朝阳区),建国路  ",
-        "纯中文没有标点",
-        "中文：问号？感叹号！分号；",
-        "ascii (with) punctuation, no CJK!",
-        "91450100MA00000001",
-        "   ",
-        "",
-        None,
-        "é, accents: not CJK",
-        "\u3400（边界）",
-        "\u9fff,边界",
-        "x",
-    ] * 3
+    texts = AWKWARD * 3
     rng = random.Random(7)
     rows = [{"t": text} for text in rng.sample(texts, len(texts))]
     seen = []
@@ -176,6 +188,48 @@ def test_the_table_form_marks_awkward_text_exactly_like_the_row_form():
 
 
 CJK_CHAR = "北"
+
+
+def _sql_marked(texts: list, fingerprint, fields=("t",)) -> list:
+    """The texts marked inside DuckDB by `mark_select` (what an export runs)."""
+    table = pa.table({"t": pa.array(texts, pa.string()), "n": pa.array(range(len(texts)))})
+    connection = duckdb.connect()
+    connection.register("source", table)
+    sql, params = mark_select(
+        'SELECT "t", "n" FROM source WHERE "n" >= ?', [0], ["t", "n"], list(fields), fingerprint
+    )
+    rows = connection.execute(f"{sql} ORDER BY n", params).fetchall()
+    connection.close()
+    return [t for t, _n in rows]
+
+
+def test_the_sql_form_marks_exactly_like_the_table_form():
+    """Exports mark text inside their DuckDB query: the same canonical values, carriers
+    and bits as Arrow and Python, so one trace reads pages and exports alike."""
+    for fingerprint in [Fingerprint(f"g{n}", bytes([n]) * 32) for n in range(6)]:
+        expected = embed_table(pa.table({"t": pa.array(AWKWARD)}), fingerprint, [TextField("t")])
+        assert _sql_marked(AWKWARD, fingerprint) == expected.column("t").to_pylist()
+    fingerprint = Fingerprint("g1", b"k" * 32)
+    assert _sql_marked(AWKWARD, fingerprint, fields=()) == AWKWARD  # nothing asked, unmarked
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(
+    texts=st.lists(
+        st.one_of(
+            st.none(),
+            st.text(alphabet=st.sampled_from(list("北京朝阳 (),:;!?（），：；！？a1'\"-=é😀"))),
+            st.text(),
+        ),
+        max_size=30,
+    )
+)
+def test_the_sql_form_agrees_with_the_table_form_on_any_text(texts):
+    fingerprint = Fingerprint("g7", b"\x07" * 32)
+    expected = embed_table(
+        pa.table({"t": pa.array(texts, pa.string())}), fingerprint, [TextField("t")]
+    )
+    assert _sql_marked(texts, fingerprint) == expected.column("t").to_pylist()
 
 
 def test_floats_strings_nulls_and_empty_text_are_handled():
