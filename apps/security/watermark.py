@@ -304,7 +304,8 @@ def mark_select(
         f"AND regexp_matches({{c}}, {_sql_text(CJK_RE2)})"
     )
     for index, name in enumerate(fields):
-        value, s, c = _sql_name(name), f'"__wm_s{index}"', f'"__wm_c{index}"'
+        # Helper columns named as no field can be (apps.catalog.validation.FIELD_NAME).
+        value, s, c = _sql_name(name), f'"wm:s{index}"', f'"wm:c{index}"'
         stripped.append(
             f"CASE WHEN suffix({value}, ' ') THEN rtrim({value}, ' ') ELSE {value} END AS {s}"
         )
