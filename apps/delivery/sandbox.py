@@ -121,7 +121,24 @@ def _refused(grant, user, key, sql, started, problem: DomainError, version=None)
     problem.audited = True
 
 
-def _run(scoped: ScopedData, sql: str, max_rows: int):
+def earlier_queries(grant: Grant, scoped: ScopedData) -> list[str]:
+    """The distinct SQL of the grant's latest accepted queries over the same source,
+    newest first (at most SANDBOX_DIFFERENCING_HISTORY): a new query may not differ from
+    any of them by fewer than k rows (apps.security.sandbox_run._check_differencing)."""
+    limit = settings.SANDBOX_DIFFERENCING_HISTORY
+    texts = (
+        SandboxQuery.objects.filter(
+            grant=grant,
+            decision=SandboxDecision.ACCEPTED,
+            dataset_version__resource_id=scoped.source.resource_id,
+        )
+        .order_by("-id")
+        .values_list("sql", flat=True)[: limit * 4]
+    )
+    return list(dict.fromkeys(texts))[:limit]
+
+
+def _run(scoped: ScopedData, sql: str, max_rows: int, earlier: list[str]):
     connection = sandbox_connection(
         scoped.path, VIEW_NAME, memory_limit=settings.SANDBOX_MEMORY_LIMIT
     )
@@ -133,6 +150,7 @@ def _run(scoped: ScopedData, sql: str, max_rows: int):
             k=settings.SANDBOX_K,
             max_limit=max_rows,
             timeout=settings.SANDBOX_TIMEOUT_SECONDS,
+            earlier=earlier,
         )
     except DomainError:
         raise
@@ -168,7 +186,8 @@ def sandbox_query(*, grant: Grant, user, key=None, sql: str, source=None) -> San
         scoped = scoped_data(grant, source)
         version = scoped.version
         max_rows = settings.SANDBOX_MAX_ROWS
-        result = _run(scoped, sql, max_rows if rows_left is None else min(max_rows, rows_left))
+        limit = max_rows if rows_left is None else min(max_rows, rows_left)
+        result = _run(scoped, sql, limit, earlier_queries(grant, scoped))
     except DomainError as refused:
         quotas.refund_call(grant)  # the rate keeps counting it: refusals are no free probe
         _refused(grant, user, key, sql, started, refused, version)

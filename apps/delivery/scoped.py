@@ -35,6 +35,7 @@ from apps.delivery.store import ROW, TABLE, open_store
 from apps.grants.choices import GRANT_LIVE
 from apps.grants.models import Grant
 from apps.security.masking import mask_values
+from apps.security.sandbox import ROW_ID
 
 BATCH_ROWS = 65_536
 SCOPED_NAME = re.compile(r"^grant-(\d+)-r\d+-[0-9a-f]+\.parquet(\.\d+\.\d+\.tmp)?$")
@@ -63,6 +64,7 @@ def visible_fields(source: GrantSource) -> tuple[GrantField, ...]:
 
 def _digest(grant: Grant, source: GrantSource, fields) -> str:
     recipe = {
+        "format": 2,  # 2: each row's number in ROW_ID (apps.security.sandbox_run)
         "grant": grant.pk,
         "version": source.version.pk,
         "sha256": source.version.sha256,
@@ -75,12 +77,16 @@ def _digest(grant: Grant, source: GrantSource, fields) -> str:
 
 
 def _masked(batch: pa.RecordBatch, fields, grant: Grant) -> pa.RecordBatch:
+    """The granted fields masked, then ROW_ID (the row's number, which queries do not
+    see: apps.security.sandbox_run compares the rows of queries by it)."""
     arrays, schema = [], []
-    for field, column in zip(fields, batch.columns, strict=True):
+    for field, column in zip(fields, batch.columns[:-1], strict=True):
         if field.masked:
             column = mask_values(field.masking, column, scope=f"grant:{grant.pk}")
         arrays.append(column)
         schema.append(pa.field(field.name, column.type))
+    arrays.append(batch.column(len(fields)))
+    schema.append(pa.field(ROW_ID, pa.int64()))
     return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(schema))
 
 
@@ -90,7 +96,7 @@ def _build(grant: Grant, source: GrantSource, fields, path: Path) -> None:
     if any(name not in store.types for name in needed):
         raise NoData(_("The data no longer has every field of the grant."))
     where, params = row_filter_sql(source, store.types)
-    columns = ", ".join(quote(f.name) for f in fields)
+    columns = ", ".join([*(quote(f.name) for f in fields), f"{quote(ROW)} AS {quote(ROW_ID)}"])
     sql = f"SELECT {columns} FROM {TABLE} WHERE {where} ORDER BY {quote(ROW)}"  # noqa: S608
     temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     connection = store.connection()

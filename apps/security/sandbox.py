@@ -19,16 +19,18 @@ returns a `ValidatedQuery` or raises `QueryRefused` whose `code` is stable:
   comparison), `sql_nested_aggregate` (CTEs and FROM subqueries must stay row by row, so
   that the outer COUNT(*) counts source rows);
 - at run time (sandbox_run): `sql_base_below_k`, `sql_complement_below_k`,
-  `sql_suppressed_below_k` (the groups under k hold fewer than k rows together: the
-  released groups subtracted from a total would give them away), `sql_timeout`,
-  `sql_execution_error`;
+  `sql_differencing` (the rows the query keeps differ from an earlier accepted query's by
+  1 to k-1: `base_rows_sql`), `sql_suppressed_below_k` (the groups under k hold fewer
+  than k rows together: the released groups subtracted from a total would give them
+  away), `sql_timeout`, `sql_execution_error`;
 - `sql_cast_type` (a cast to HUGEINT or a DECIMAL wider than 18 digits: sums of such
   values could overflow, see below);
 - `sql_not_aggregated` (every output row must be a group: GROUP BY, or aggregates only),
   `sql_conditional_aggregate` (a predicate, CASE or FILTER inside an aggregate picks
   single rows out of a group, and so does any formula: `sum(1 // (abs(age - 33) + 1))`
   counts the people aged 33; an aggregate takes a column, `*` or a literal, optionally
-  cast or DISTINCT), `sql_reserved_name` (names starting with `__`),
+  cast or DISTINCT), `sql_reserved_name` (names starting with `__`, a CTE named as the
+  view),
   `sql_limit_invalid`.
 
 A valid query cannot fail on a value: an error raised by one row (a failed cast, a
@@ -66,6 +68,11 @@ DIALECT = "duckdb"
 MAX_SQL_CHARS = 20_000
 DEFAULT_MAX_LIMIT = 10_000
 K_COLUMN = "__k"
+# Each row's number, in the scoped data and in ROWS_VIEW (apps.security.sandbox_run), not
+# in the view queries read: "#" is in no field name (apps.catalog.validation.FIELD_NAME)
+# and no query may name anything starting with "__".
+ROW_ID = "#row"
+ROWS_VIEW = "__rows"
 
 AGGREGATES = (
     exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Median,
@@ -134,7 +141,10 @@ def _check_tables(root: exp.Select, view: str) -> None:
     with_ = root.args.get("with_")
     if with_ is not None and with_.args.get("recursive"):
         _refuse("sql_recursive_cte", _("Recursive CTEs are not accepted."))
-    allowed = {view.lower()} | {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
+    ctes = {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
+    if view.lower() in ctes:
+        _refuse("sql_reserved_name", _("A CTE may not take the view's name %s.") % view)
+    allowed = {view.lower()} | ctes
     for node in root.walk():
         if isinstance(node, exp.Values):
             _refuse("sql_forbidden_table", _("Only the grant's view can be queried."))
@@ -339,6 +349,37 @@ def base_counts_sql(query: ValidatedQuery) -> str:
     if source.args.get("with_") is not None:
         counts.set("with_", source.args["with_"].copy())
     return counts.sql(dialect=DIALECT)
+
+
+def _keeps_every_column(select: exp.Select) -> bool:
+    return any(
+        isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
+        for e in select.expressions
+    )
+
+
+def base_rows_sql(query: ValidatedQuery) -> str:
+    """`SELECT "#row"`: the numbers of the view's rows that the query's FROM and WHERE
+    keep (its CTEs' and subqueries' filters included), read from ROWS_VIEW. Every nested
+    SELECT is row by row (`sql_nested_aggregate`), so each kept row is one view row, and
+    its number is carried up through the nested SELECTs that name their columns."""
+    tree = query.tree.copy()
+    for table in list(tree.find_all(exp.Table)):
+        if table.name.lower() == query.view.lower():
+            rows = exp.to_table(ROWS_VIEW)
+            if table.args.get("alias") is not None:
+                rows.set("alias", table.args["alias"].copy())
+            table.replace(rows)
+    row = exp.column(exp.to_identifier(ROW_ID, quoted=True))
+    for select in list(tree.find_all(exp.Select)):
+        if select is not tree and not _keeps_every_column(select):
+            select.select(row.copy(), copy=False)
+    base = exp.select(row.copy()).from_(tree.args["from_"].copy())
+    if tree.args.get("where") is not None:
+        base.set("where", tree.args["where"].copy())
+    if tree.args.get("with_") is not None:
+        base.set("with_", tree.args["with_"].copy())
+    return base.sql(dialect=DIALECT)
 
 
 def suppressed_groups_sql(query: ValidatedQuery, k: int) -> str:

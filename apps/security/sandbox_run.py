@@ -23,8 +23,12 @@ from apps.security.sandbox import (
     DEFAULT_MAX_LIMIT,
     DIALECT,
     K_COLUMN,
+    ROW_ID,
+    ROWS_VIEW,
     QueryRefused,
+    ValidatedQuery,
     base_counts_sql,
+    base_rows_sql,
     k_anonymity_sql,
     suppressed_groups_sql,
     validate,
@@ -64,9 +68,18 @@ def sandbox_connection(
     path = str(Path(parquet_path).resolve())
     connection = duckdb.connect(":memory:")
     # Paths and names come from the platform, never from the merchant; quoted anyway.
-    connection.execute(
-        f"CREATE VIEW {_quote(view)} AS SELECT * FROM read_parquet({_literal(path)})"  # noqa: S608
-    )
+    source = f"read_parquet({_literal(path)})"
+    described = connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()  # noqa: S608
+    columns = [row[0] for row in described]
+    if ROW_ID in columns:
+        # Queries see the fields; ROWS_VIEW adds each row's number, to compare the rows
+        # two queries keep (`_check_differencing`). No query can name ROWS_VIEW.
+        connection.execute(
+            f"CREATE VIEW {_quote(view)} AS SELECT * EXCLUDE ({_quote(ROW_ID)}) FROM {source}"  # noqa: S608
+        )
+        connection.execute(f"CREATE VIEW {ROWS_VIEW} AS SELECT * FROM {source}")  # noqa: S608
+    else:
+        connection.execute(f"CREATE VIEW {_quote(view)} AS SELECT * FROM {source}")  # noqa: S608
     connection.execute(f"SET allowed_paths = [{_literal(path)}]")
     connection.execute(f"SET memory_limit = {_literal(memory_limit)}")
     connection.execute(f"SET threads = {int(threads)}")
@@ -124,6 +137,57 @@ def _check_one_row_aggregates(connection, query, view: str) -> None:
             )
 
 
+def _has_rows_view(connection) -> bool:
+    found = connection.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [ROWS_VIEW]
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def _check_differencing(
+    connection, query: ValidatedQuery, kept: int, earlier, *, k: int, timeout: float
+) -> None:
+    """Refuses a query whose rows (its FROM after its WHERE, CTEs included) differ from
+    those of an earlier accepted query of the grant by fewer than k rows, but some: the
+    two answers side by side would describe those few rows (`age > 30` and then
+    `age > 30 AND code <> 'X'` tell X's age). The rows are compared by their number in
+    ROWS_VIEW; each earlier query is checked again as it is now (one that no longer
+    passes, or no longer runs, is left out)."""
+    if not earlier:
+        return
+    if not _has_rows_view(connection):
+        raise QueryRefused(_("The query could not be checked."), code="sql_unsupported")
+    mine = base_rows_sql(query)
+    row = _quote(ROW_ID)
+    for text in earlier:
+        try:
+            before = validate(text, view=query.view, max_limit=query.limit)
+            theirs = base_rows_sql(before)
+            counted = f"SELECT count(*) FROM ({theirs})"  # noqa: S608
+            __, [(size,)] = execute_with_timeout(connection, counted, timeout)
+            if abs(size - kept) >= k:
+                continue  # the difference has at least k rows anyway
+            __, [(common,)] = execute_with_timeout(
+                connection,
+                f"SELECT count(*) FROM ({theirs}) AS a SEMI JOIN ({mine}) AS b "  # noqa: S608
+                f"ON a.{row} = b.{row}",
+                timeout,
+            )
+        except QueryRefused as problem:
+            if problem.code == "sql_timeout":
+                raise  # not checked is not passed
+            continue
+        if 0 < kept + size - 2 * common < k:
+            raise QueryRefused(
+                _(
+                    "The rows this query counts differ from an earlier query's by fewer "
+                    "than %d rows: side by side, the two answers would describe those rows."
+                )
+                % k,
+                code="sql_differencing",
+            )
+
+
 def run_query(
     connection: duckdb.DuckDBPyConnection,
     sql: str,
@@ -132,7 +196,10 @@ def run_query(
     k: int,
     max_limit: int = DEFAULT_MAX_LIMIT,
     timeout: float = 10.0,
+    earlier=(),
 ) -> SandboxResult:
+    """`earlier`: the SQL of the grant's earlier accepted queries (see
+    `_check_differencing`)."""
     query = validate(sql, view=view, max_limit=max_limit)
     _check_one_row_aggregates(connection, query, view)
     __, [(total, kept)] = execute_with_timeout(connection, base_counts_sql(query), timeout)
@@ -142,6 +209,7 @@ def run_query(
         raise QueryRefused(
             _("The filter leaves out fewer than %d rows.") % k, code="sql_complement_below_k"
         )
+    _check_differencing(connection, query, kept, earlier, k=k, timeout=timeout)
     counted = suppressed_groups_sql(query, k)
     __, [(suppressed, hidden_rows)] = execute_with_timeout(connection, counted, timeout)
     if 0 < hidden_rows < k:

@@ -556,6 +556,9 @@ SANDBOX_K = env.int("SANDBOX_K", default=10)
 SANDBOX_TIMEOUT_SECONDS = env.float("SANDBOX_TIMEOUT_SECONDS", default=10.0)
 SANDBOX_MAX_ROWS = env.int("SANDBOX_MAX_ROWS", default=1000)
 SANDBOX_MEMORY_LIMIT = env.str("SANDBOX_MEMORY_LIMIT", default="512MB")
+# A query whose rows differ from those of one of the grant's last
+# SANDBOX_DIFFERENCING_HISTORY accepted queries by fewer than SANDBOX_K rows is refused.
+SANDBOX_DIFFERENCING_HISTORY = env.int("SANDBOX_DIFFERENCING_HISTORY", default=50)
 
 # The regulator's dashboard (apps.console.figures): today's figures are recomputed this
 # often by beat; the page reads the stored row, the to-dos are counted live.

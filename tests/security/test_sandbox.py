@@ -285,3 +285,99 @@ def test_min_max_and_median_of_numbers_are_group_statistics(connection):
     )
     assert sorted(row[0] for row in result.rows) == ["A", "B", "C", "D", "E"]
     assert all(low <= middle <= high for _, low, high, middle in result.rows)
+
+
+# -- differencing across queries ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def numbered(parquet, tmp_path_factory):
+    """The same data as the scoped copy writes it: each row's number in "#row"."""
+    table = pq.read_table(parquet)
+    table = table.append_column("#row", pa.array(range(table.num_rows), pa.int64()))
+    path = tmp_path_factory.mktemp("scoped") / "scoped.parquet"
+    pq.write_table(table, path)
+    return path
+
+
+@pytest.fixture
+def scoped(numbered):
+    connection = sandbox_connection(numbered, VIEW)
+    yield connection
+    connection.close()
+
+
+def ask(connection, sql: str, earlier: list[str]):
+    """Runs `sql` after `earlier` (each accepted, then remembered like the history)."""
+    result = run_query(connection, sql, view=VIEW, k=K, earlier=list(earlier))
+    earlier.insert(0, sql)
+    return result
+
+
+def differencing(connection, sql: str, earlier: list[str]) -> str:
+    with pytest.raises(QueryRefused) as refused:
+        run_query(connection, sql, view=VIEW, k=K, earlier=list(earlier))
+    return refused.value.code
+
+
+def test_queries_see_the_fields_and_not_the_row_numbers(scoped):
+    columns = [row[0] for row in scoped.execute(f"DESCRIBE {VIEW}").fetchall()]
+    assert columns == ["district", "age", "income", "name"]
+    assert refusal(scoped, 'SELECT count(*) FROM grant_data WHERE "#row" < 100') == (
+        "sql_execution_error"
+    )
+    assert refusal(scoped, "SELECT count(*) FROM __rows") == "sql_forbidden_table"
+
+
+def test_two_queries_whose_rows_differ_by_one_person_are_not_both_answered(scoped):
+    """`age > 30` and then `age > 30 AND name <> 'person-7'`: each passes the k checks on
+    its own, side by side they would tell person-7's age and district."""
+    earlier: list[str] = []
+    ask(scoped, "SELECT count(*), avg(income) FROM grant_data WHERE age > 30", earlier)
+    attacks = [
+        "SELECT count(*), avg(income) FROM grant_data WHERE age > 30 AND name <> 'person-7'",
+        "SELECT count(*) FROM grant_data WHERE age > 30 AND name NOT IN ('person-7', 'person-8')",
+        # the same through a CTE, a FROM subquery naming its columns, an alias
+        "WITH t AS (SELECT * FROM grant_data WHERE name <> 'person-7') "
+        "SELECT count(*) FROM t WHERE age > 30",
+        "SELECT count(*) FROM (SELECT age, district FROM grant_data "
+        "WHERE name <> 'person-7') AS s WHERE age > 30",
+        "WITH a AS (SELECT age, name FROM grant_data g WHERE g.age > 30), "
+        "b AS (SELECT age FROM a WHERE name <> 'person-7') SELECT avg(age) FROM b",
+    ]
+    [(age,)] = scoped.execute("SELECT age FROM grant_data WHERE name = 'person-7'").fetchall()
+    assert age > 30  # the fixture's person-7 is in the first query's rows
+    for sql in attacks:
+        assert differencing(scoped, sql, earlier) == "sql_differencing", sql
+    # The same rows again, or rows that differ by k or more, are answered.
+    ask(scoped, "SELECT count(*) FROM grant_data WHERE 30 < age", earlier)
+    ask(scoped, "SELECT count(*) FROM grant_data WHERE age > 50", earlier)
+    ask(scoped, "SELECT district, avg(income) FROM grant_data GROUP BY district", earlier)
+
+
+def test_the_order_of_the_two_queries_does_not_matter(scoped):
+    earlier: list[str] = []
+    ask(scoped, "SELECT count(*) FROM grant_data WHERE age > 30 AND name <> 'person-7'", earlier)
+    assert differencing(scoped, "SELECT count(*) FROM grant_data WHERE age > 30", earlier) == (
+        "sql_differencing"
+    )
+
+
+def test_an_earlier_query_that_no_longer_runs_is_left_out(scoped):
+    earlier = ["SELECT count(*) FROM grant_data WHERE gone > 1", "not even SQL"]
+    assert ask(scoped, "SELECT count(*) FROM grant_data WHERE age > 30", earlier).rows
+
+
+def test_a_cte_may_not_take_the_views_name(scoped):
+    sql = (
+        "WITH grant_data AS (SELECT * FROM grant_data WHERE age > 30) "
+        "SELECT count(*) FROM grant_data"
+    )
+    assert refusal(scoped, sql) == "sql_reserved_name"
+
+
+def test_without_row_numbers_an_earlier_query_cannot_be_compared_so_it_is_refused(connection):
+    earlier = ["SELECT count(*) FROM grant_data WHERE age > 30"]
+    assert differencing(connection, "SELECT count(*) FROM grant_data", earlier) == (
+        "sql_unsupported"
+    )

@@ -149,6 +149,26 @@ def test_every_injection_is_refused_with_its_code_audited_recorded_and_harmless(
     assert again.status_code == 200 and again.json()["rows"] == [[101]]
 
 
+def test_a_query_that_differences_one_row_out_of_an_earlier_one_is_refused_and_audited(
+    sandbox_grant, merchant
+):
+    """The view's reg_capital is 0, 10, ..., 1000: `>= 100` and then `>= 100 and <> 500`
+    would give the 500 row's share of every sum; the second is refused, the first's
+    rows again (or rows k or more apart) are answered."""
+    client = session(merchant)
+    first = "SELECT count(*) AS n, sum(reg_capital) FROM grant_data WHERE reg_capital >= 100"
+    assert ask(client, sandbox_grant, first).status_code == 200
+    response = ask(client, sandbox_grant, first + " AND reg_capital <> 500")
+    assert response.status_code == 422, response.content
+    assert response.json()["code"] == "sql_differencing"
+    record = SandboxQuery.objects.latest("id")
+    assert (record.decision, record.refusal_code) == ("refused", "sql_differencing")
+    denial = AuditEvent.objects.filter(action="delivery.sandbox.query", outcome="denied").get()
+    assert denial.reason == "sql_differencing"
+    for answered in (first, first.replace(">= 100", ">= 200"), first + " AND reg_capital > 0"):
+        assert ask(client, sandbox_grant, answered).status_code == 200, answered
+
+
 def test_a_suspended_grant_refuses_the_next_query_of_its_key_and_its_people(
     sandbox_grant, merchant, regulator
 ):
