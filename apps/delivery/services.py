@@ -11,7 +11,6 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record, audit_record_denial
-from apps.catalog.choices import FieldType
 from apps.delivery import quotas, watchdog
 from apps.delivery.query import RecordQuery, compile_sql, make_cursor, parse, refuse
 from apps.delivery.sources import GrantSource, NoData, grant_source
@@ -102,7 +101,7 @@ def protect(
                 grant_field.masking, table.column(index), scope=f"grant:{grant.pk}"
             )
             table = table.set_column(index, pa.field(name, pa.string()), masked)
-        elif grant_field.data_type == FieldType.STRING and name not in marked:
+        elif grant_field.watermarked and name not in marked:
             to_mark.append(TextField(name))
     return embed_table(table, fingerprint(grant), to_mark) if to_mark else table
 
@@ -113,13 +112,7 @@ def watermark_in_query(
     """`sql` (selecting `fields`) with its unmasked text columns watermarked by DuckDB
     itself (apps.security.watermark.mark_select: the same marks as `protect`, computed in
     parallel, for exports); returns the columns so marked, for `protect(marked=...)`."""
-    marked = [
-        name
-        for name in fields
-        if not source.field(name).masked
-        and source.field(name).data_type == FieldType.STRING
-        and types.get(name) == "VARCHAR"
-    ]
+    marked = [n for n in fields if source.field(n).watermarked and types.get(n) == "VARCHAR"]
     sql, params = mark_select(sql, params, fields, marked, fingerprint(grant))
     return sql, params, frozenset(marked)
 

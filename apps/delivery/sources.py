@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from apps.catalog.choices import FieldType
 from apps.catalog.models import DataResource, DatasetVersion
 from apps.core.exceptions import DomainError, InvalidInput
 from apps.grants.models import Grant
@@ -32,6 +33,11 @@ class GrantField:
     @property
     def masked(self) -> bool:
         return self.masking not in ("", "none")
+
+    @property
+    def watermarked(self) -> bool:
+        """Delivered as unmasked text, so it carries the grant's watermark."""
+        return not self.masked and self.data_type == FieldType.STRING
 
 
 @dataclass(frozen=True)

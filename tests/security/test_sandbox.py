@@ -3,6 +3,7 @@ over a Parquet file: injections are refused with a code, accepted queries releas
 groups of at least k source rows, and no filter can single a person out."""
 
 import random
+from contextlib import closing
 
 import duckdb
 import pyarrow as pa
@@ -38,9 +39,8 @@ def parquet(tmp_path_factory):
 
 @pytest.fixture
 def connection(parquet):
-    connection = sandbox_connection(parquet, VIEW)
-    yield connection
-    connection.close()
+    with closing(sandbox_connection(parquet, VIEW)) as opened:
+        yield opened
 
 
 def refusal(connection, sql: str) -> str:
@@ -302,9 +302,8 @@ def numbered(parquet, tmp_path_factory):
 
 @pytest.fixture
 def scoped(numbered):
-    connection = sandbox_connection(numbered, VIEW)
-    yield connection
-    connection.close()
+    with closing(sandbox_connection(numbered, VIEW)) as opened:
+        yield opened
 
 
 def ask(connection, sql: str, earlier: list[str]):
