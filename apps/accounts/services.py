@@ -313,7 +313,7 @@ def _act_for_key_organization(key: ApiKey) -> None:
     is now. A creator who left that organization takes the key's power with them: the key
     is revoked (and audited) the first time it is presented afterwards."""
     creator = key.created_by
-    membership = Membership.objects.select_related("organization").filter(user=creator).first()
+    membership = getattr(creator, "membership", None)  # loaded with the key
     if membership is None or membership.organization_id != key.organization_id:
         revoked = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoke_reason=CREATOR_LEFT
@@ -328,8 +328,9 @@ def _act_for_key_organization(key: ApiKey) -> None:
                 after=_api_key_snapshot(key),
             )
         raise ApiKeyError("api_key_revoked", _("The API key has been revoked."))
-    # The request's user acts through this membership: the key's organization and the
-    # creator's role there.
+    # The request's user acts through this membership: the key's organization (the row
+    # loaded with the key) and the creator's role there.
+    membership.organization = key.organization
     creator._membership = membership
 
 
@@ -343,8 +344,11 @@ def api_key_authenticate(*, raw_key: str, ip: str | None) -> ApiKey:
     parts = (raw_key or "").split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         raise ApiKeyError("api_key_invalid", _("The API key is not valid."))
+    # One query: the key, its organization, its creator and the creator's membership.
     key = (
-        ApiKey.objects.select_related("organization", "created_by").filter(prefix=parts[1]).first()
+        ApiKey.objects.select_related("organization", "created_by__membership")
+        .filter(prefix=parts[1])
+        .first()
     )
     if key is None or not secrets.compare_digest(key.key_hash, ApiKey.hash_secret(raw_key)):
         raise ApiKeyError("api_key_invalid", _("The API key is not valid."))

@@ -214,15 +214,13 @@ def compile_count_sql(source: GrantSource, types: dict[str, str]) -> tuple[str, 
     return f"SELECT count(*) FROM {TABLE} WHERE {where}", params  # noqa: S608
 
 
-def compile_sql(
-    query: RecordQuery, source: GrantSource, types: dict[str, str], below: int | None = None
-) -> tuple[str, list]:
-    """SELECT of one page (page_size + 1 rows, to know whether another follows); `below`
-    bounds `__row` (a window the storage's zone maps skip to, for unordered pages)."""
+def compile_sql(query: RecordQuery, source: GrantSource, types: dict[str, str]) -> tuple[str, list]:
+    """SELECT of one page (page_size + 1 rows, to know whether another follows). A page
+    in storage order has no ORDER BY: the copy is stored in `__row` order and DuckDB
+    keeps insertion order (`preserve_insertion_order`, checked and locked when the store
+    opens), so it skips the row groups before the cursor by their zone maps and stops
+    after the page instead of sorting what follows."""
     conditions, params = [], []
-    if below is not None:
-        conditions.append(f"{quote(ROW)} < ?")
-        params.append(below)
     granted, granted_params = row_filter_sql(source, types)  # the grant's own, always
     conditions.append(granted)
     params.extend(granted_params)
@@ -254,8 +252,6 @@ def compile_sql(
         params.append(query.after[1])
     columns = ", ".join(quote(name) for name in [ROW, *query.fields])
     where = " AND ".join(f"({c})" for c in conditions) or "TRUE"
-    sql = (
-        f"SELECT {columns} FROM {TABLE} WHERE {where} "  # noqa: S608
-        f"ORDER BY {', '.join(order)} LIMIT {int(query.page_size) + 1}"
-    )
+    ordering = f"ORDER BY {', '.join(order)} " if query.order else ""
+    sql = f"SELECT {columns} FROM {TABLE} WHERE {where} {ordering}LIMIT {int(query.page_size) + 1}"  # noqa: S608
     return sql, params

@@ -36,9 +36,18 @@ _INCR_EXISTING = (
 )
 
 
+# The same for several counters in one round trip (a missing one gives nil).
+_INCR_EXISTING_MANY = (
+    "local out = {} for i, key in ipairs(KEYS) do "
+    "if redis.call('EXISTS', key) == 1 then out[i] = redis.call('INCRBY', key, ARGV[i]) "
+    "else out[i] = false end end return out"
+)
+
+
 class _Counters(RedisCache):
     """The counters' cache: `incr` (and `decr`) in one round trip, with Django's contract
-    (ValueError for a missing key; values stored as Redis integers)."""
+    (ValueError for a missing key; values stored as Redis integers), and
+    `incr_existing` for several counters at once."""
 
     def incr(self, key, delta=1, version=None):
         key = self.make_and_validate_key(key, version=version)
@@ -51,6 +60,29 @@ class _Counters(RedisCache):
         if value is None:
             raise ValueError(f"Key '{key}' not found.")
         return value
+
+    def incr_existing(self, keys: list[str], deltas: list[int]) -> list[int | None]:
+        """INCRBY each existing key by its delta (0 reads it); None for a missing key."""
+        names = [self.make_and_validate_key(key) for key in keys]
+        client = self._cache.get_client(names[0], write=True)
+        scripts = self.__dict__.setdefault("_scripts", {})
+        script = scripts.get(("many", id(client)))
+        if script is None:
+            script = scripts[("many", id(client))] = client.register_script(_INCR_EXISTING_MANY)
+        return [None if v is None else int(v) for v in script(keys=names, args=deltas)]
+
+
+def _incr_existing(keys: list[str], deltas: list[int]) -> list[int | None]:
+    store = counters()
+    if isinstance(store, _Counters):
+        return store.incr_existing(keys, deltas)
+    values = []  # another cache (no Redis configured): one call per counter
+    for key, delta in zip(keys, deltas, strict=True):
+        try:
+            values.append(store.incr(key, delta) if delta else store.get(key))
+        except ValueError:
+            values.append(None)
+    return values
 
 
 @lru_cache(maxsize=4)
@@ -102,39 +134,48 @@ def _day_key(grant_id: int, what: str) -> str:
 
 def admit(grant: Grant, key_id: int | None) -> int | None:
     """Counts the call against the rate and the daily calls, or raises Limited. Returns
-    the rows the grant may still read today (None: no row quota)."""
+    the rows the grant may still read today (None: no row quota). The counters are
+    counted (and the rows read) in one round trip; a missing one (a new minute or day, or
+    a Redis restart) is created, the daily ones seeded from PostgreSQL."""
     window, into = divmod(time.time(), 60)
-    windows = [f"{PREFIX}:rate:g{grant.pk}:{int(window)}"]
+    rates = [f"{PREFIX}:rate:g{grant.pk}:{int(window)}"]
     if key_id:
-        windows.append(f"{PREFIX}:rate:k{key_id}:{int(window)}")
-    taken = []
-    for counter in windows:
-        taken.append(counter)
-        if _incr(counter, 120) > grant.rate_per_minute:
-            for done in taken:
-                counters().decr(done)
-            raise Limited(
-                _("Too many requests for this grant; slow down."),
-                code="rate_limited",
-                retry_after=60 - into,
-            )
-    if grant.calls_per_day is not None:
-        key = _day_key(grant.pk, "calls")
-        if _incr(key, 90000, _day_total(grant.pk, "calls")) > grant.calls_per_day:
-            counters().decr(key)
-            release(grant, key_id)
-            raise Limited(
-                _("The grant's calls for today are used up."),
-                code="quota_exhausted",
-                retry_after=_seconds_to_midnight(),
-            )
-    if grant.rows_per_day is None:
+        rates.append(f"{PREFIX}:rate:k{key_id}:{int(window)}")
+    calls = _day_key(grant.pk, "calls") if grant.calls_per_day is not None else None
+    rows = _day_key(grant.pk, "rows") if grant.rows_per_day is not None else None
+    counted = [*rates, *([calls] if calls else [])]  # +1 each
+    names, deltas = [*counted], [1] * len(counted)
+    if rows:
+        names.append(rows)  # read only
+        deltas.append(0)
+    values = dict(zip(names, _incr_existing(names, deltas), strict=True))
+    for name in rates:
+        if values[name] is None:
+            values[name] = _incr(name, 120)
+    if calls and values[calls] is None:
+        values[calls] = _incr(calls, 90000, _day_total(grant.pk, "calls"))
+    if any(values[name] > grant.rate_per_minute for name in rates):
+        for name in counted:
+            counters().decr(name)
+        raise Limited(
+            _("Too many requests for this grant; slow down."),
+            code="rate_limited",
+            retry_after=60 - into,
+        )
+    if calls and values[calls] > grant.calls_per_day:
+        counters().decr(calls)
+        release(grant, key_id)
+        raise Limited(
+            _("The grant's calls for today are used up."),
+            code="quota_exhausted",
+            retry_after=_seconds_to_midnight(),
+        )
+    if rows is None:
         return None
-    key = _day_key(grant.pk, "rows")
-    used = counters().get(key)
+    used = values[rows]
     if used is None:
-        counters().add(key, _day_total(grant.pk, "rows")(), 90000)
-        used = counters().get(key) or 0
+        counters().add(rows, _day_total(grant.pk, "rows")(), 90000)
+        used = counters().get(rows) or 0
     left = grant.rows_per_day - used
     if left <= 0:
         refund_call(grant)

@@ -26,7 +26,6 @@ from apps.security.watermark import (
 )
 
 QUERY_TIMEOUT = 10.0
-WINDOW = 8192
 AUDIT_ACTION = "delivery.records.read"
 
 
@@ -72,19 +71,8 @@ def _run(connection, sql: str, params: list) -> pa.Table:
 
 
 def _select(connection, query: RecordQuery, source: GrantSource, store) -> pa.Table:
-    """The page's rows. In storage order, a window of `__row` after the cursor is read
-    first (DuckDB skips the other row groups), widened until it holds a page or reaches
-    the end; with an ORDER BY, one query."""
-    if query.order:
-        return _run(connection, *compile_sql(query, source, store.types))
-    start = query.after[1] + 1 if query.after else 0
-    width = max(WINDOW, query.page_size * 16)
-    while True:
-        below = start + width
-        table = _run(connection, *compile_sql(query, source, store.types, below=below))
-        if table.num_rows > query.page_size or below > store.last_row:
-            return table
-        width *= 8
+    """The page's rows (one query: apps.delivery.query.compile_sql)."""
+    return _run(connection, *compile_sql(query, source, store.types))
 
 
 def protect(

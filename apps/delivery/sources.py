@@ -57,10 +57,15 @@ class GrantSource:
         return next((f for f in self.fields if f.name == name), None)
 
 
+# What delivery reads of a resource and a version (every request resolves its source:
+# the wide rows are not built for it).
+VERSION_FIELDS = ("id", "resource_id", "number", "parquet_path", "sha256", "schema")
+
+
 def _version(entry: dict, resource: DataResource) -> DatasetVersion:
     pinned = entry.get("dataset_version")
     version = (
-        DatasetVersion.objects.filter(pk=pinned, resource=resource).first()
+        DatasetVersion.objects.only(*VERSION_FIELDS).filter(pk=pinned, resource=resource).first()
         if pinned
         else resource.current_version
     )
@@ -72,7 +77,11 @@ def _version(entry: dict, resource: DataResource) -> DatasetVersion:
 
 
 def _resolve(entry: dict) -> GrantSource:
-    resource = DataResource.objects.select_related("current_version").get(pk=entry["resource"])
+    resource = (
+        DataResource.objects.select_related("current_version")
+        .only("id", "name", *(f"current_version__{name}" for name in VERSION_FIELDS))
+        .get(pk=entry["resource"])
+    )
     version = _version(entry, resource)
     path = Path(version.parquet_path)
     if not path.is_file():

@@ -121,12 +121,18 @@ def _open(version: DatasetVersion, memory_limit: str, threads: int) -> Store:
         "threads": str(threads),
         "autoinstall_known_extensions": "false",
         "autoload_known_extensions": "false",
+        # Pages in storage order have no ORDER BY (apps.delivery.query.compile_sql).
+        "preserve_insertion_order": "true",
     }
     database = duckdb.connect(str(path), read_only=True, config=config)
     if database.execute("SELECT sha256 FROM meta").fetchone()[0] != version.sha256:
         database.close()
         raise DataIntegrity(_("The data copy does not match its dataset version."))
     database.execute("SET lock_configuration = true")
+    kept = database.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    if kept is not True:  # fail closed: unordered pages would skip or repeat rows
+        database.close()
+        raise DataIntegrity(_("The data copy does not keep its rows in order."))
     rows = database.execute(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [TABLE]
     ).fetchall()

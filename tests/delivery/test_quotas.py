@@ -29,6 +29,19 @@ def test_the_rate_per_minute_answers_429_rate_limited(key_client, grant):
     assert 1 <= int(answers[3]["Retry-After"]) <= 60
 
 
+def test_a_call_refused_by_the_rate_does_not_use_up_the_days_calls(key_client, grant):
+    """The counters are counted together; a refused call gives every one of them back."""
+    limit(grant, rate_per_minute=2, calls_per_day=4)
+    within_one_clock_minute()
+    answers = [key_client.get(url(grant, page_size=1)).status_code for _ in range(5)]
+    assert answers == [200, 200, 429, 429, 429]
+    limit(grant, rate_per_minute=100)
+    answers = [key_client.get(url(grant, page_size=1)) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].json()["code"] == "quota_exhausted"
+    assert UsageDay.objects.get(grant=grant).calls == 4
+
+
 def test_calls_per_day_answers_quota_exhausted_even_after_redis_forgets(key_client, grant):
     limit(grant, calls_per_day=3)
     for _ in range(2):
