@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from apps.catalog.choices import FieldType
 from apps.catalog.models import DataResource, DatasetVersion
 from apps.core.exceptions import DomainError, InvalidInput
+from apps.core.rowcache import STAMPS, RowCache
 from apps.grants.models import Grant
 
 
@@ -62,27 +63,67 @@ class GrantSource:
 VERSION_FIELDS = ("id", "resource_id", "number", "parquet_path", "sha256", "schema")
 
 
-def _version(entry: dict, resource: DataResource) -> DatasetVersion:
-    pinned = entry.get("dataset_version")
-    version = (
-        DatasetVersion.objects.only(*VERSION_FIELDS).filter(pk=pinned, resource=resource).first()
-        if pinned
-        else resource.current_version
+def _current_sql(stamps: str) -> str:
+    resource, version = RESOURCE, VERSION
+    return (
+        f'SELECT {stamps} FROM "{resource}" LEFT JOIN "{version}" '  # noqa: S608
+        f'ON "{version}".id = "{resource}".current_version_id WHERE "{resource}".id = %s'
     )
+
+
+def _pinned_sql(stamps: str) -> str:
+    resource, version = RESOURCE, VERSION
+    return (
+        f'SELECT {stamps} FROM "{version}" JOIN "{resource}" '  # noqa: S608
+        f'ON "{resource}".id = "{version}".resource_id '
+        f'WHERE "{version}".id = %s AND "{version}".resource_id = %s'
+    )
+
+
+# A source's resource and version (the current one, or the pinned one), kept while
+# unchanged (apps.core.rowcache).
+RESOURCE, VERSION = DataResource._meta.db_table, DatasetVersion._meta.db_table
+_current = RowCache((RESOURCE, VERSION), _current_sql)
+_pinned = RowCache((VERSION, RESOURCE), _pinned_sql)
+
+
+def _with_stamps(rows, stamps):
+    return rows.extra(select={STAMPS: stamps}) if stamps else rows  # noqa: S610
+
+
+def _resource_and_version(resource_id: int, pinned) -> tuple:
+    """(resource, version) of a source; version None when there is none to read."""
+    if pinned:
+
+        def load_pinned(stamps):
+            rows = DatasetVersion.objects.select_related("resource").only(
+                *VERSION_FIELDS, "resource__id", "resource__name"
+            )
+            version = _with_stamps(rows, stamps).filter(pk=pinned, resource_id=resource_id).first()
+            if version is not None:
+                return (version.resource, version), getattr(version, STAMPS, None)
+            resource = DataResource.objects.only("id", "name").get(pk=resource_id)
+            return (resource, None), None
+
+        return _pinned.get((pinned, resource_id), [pinned, resource_id], load_pinned)
+
+    def load_current(stamps):
+        rows = DataResource.objects.select_related("current_version").only(
+            "id", "name", *(f"current_version__{name}" for name in VERSION_FIELDS)
+        )
+        resource = _with_stamps(rows, stamps).get(pk=resource_id)
+        return (resource, resource.current_version), getattr(resource, STAMPS, None)
+
+    return _current.get(resource_id, [resource_id], load_current)
+
+
+def _resolve(entry: dict) -> GrantSource:
+    resource_id, pinned = int(entry["resource"]), entry.get("dataset_version") or None
+    resource, version = _resource_and_version(resource_id, pinned)
     if version is None:
         raise NoData(
             _("The data of %(name)s has not been published yet.") % {"name": resource.name}
         )
-    return version
-
-
-def _resolve(entry: dict) -> GrantSource:
-    resource = (
-        DataResource.objects.select_related("current_version")
-        .only("id", "name", *(f"current_version__{name}" for name in VERSION_FIELDS))
-        .get(pk=entry["resource"])
-    )
-    version = _version(entry, resource)
     path = Path(version.parquet_path)
     if not path.is_file():
         raise NoData(_("The data file of %(name)s is missing.") % {"name": resource.name})

@@ -19,10 +19,13 @@ from apps.accounts.authentication import KeyRefused
 from apps.accounts.models import ApiKey, User
 from apps.core.exceptions import InvalidInput, TransitionNotAllowed
 from apps.core.permissions import MANAGE
+from apps.core.rowcache import STAMPS, RowCache
 from apps.grants.choices import GrantStatus as G
 from apps.grants.models import Grant, GrantKey
 from apps.operators.choices import AgreementStatus
+from apps.operators.models import AuthorizationAgreement
 from apps.products.choices import ProductStatus
+from apps.products.models import DataProduct
 from apps.workflow import policy
 from apps.workflow.transitions import record_change
 
@@ -55,13 +58,36 @@ def refusal(grant: Grant) -> tuple[str, str] | None:
     return None
 
 
+def _binding_rows_sql(stamps: str) -> str:
+    binding, grant, product, agreement = TABLES
+    return (
+        f'SELECT {stamps} FROM "{binding}" JOIN "{grant}" ON "{grant}".id = "{binding}".grant_id '  # noqa: S608
+        f'JOIN "{product}" ON "{product}".id = "{grant}".product_id '
+        f'JOIN "{agreement}" ON "{agreement}".id = "{product}".agreement_id '
+        f'WHERE "{binding}".api_key_id = %s'
+    )
+
+
+# A key's binding with its grant, product and agreement: read on every request made with
+# a bound key, kept while unchanged (apps.core.rowcache); `refusal` runs on every request.
+TABLES = tuple(m._meta.db_table for m in (GrantKey, Grant, DataProduct, AuthorizationAgreement))
+_bindings = RowCache(TABLES, _binding_rows_sql)
+
+
+def _binding(key_id: int) -> GrantKey | None:
+    def load(stamps):
+        rows = GrantKey.objects.select_related("grant__product__agreement")
+        if stamps:
+            rows = rows.extra(select={STAMPS: stamps})  # noqa: S610 (the platform's own SQL)
+        binding = rows.filter(api_key_id=key_id).first()
+        return binding, getattr(binding, STAMPS, None)
+
+    return _bindings.get(key_id, [key_id], load)
+
+
 def key_guard(key: ApiKey, request) -> None:
     """Registered with accounts.authentication: run for every request made with a key."""
-    binding = (
-        GrantKey.objects.select_related("grant__product__agreement")
-        .filter(api_key_id=key.pk)
-        .first()
-    )
+    binding = _binding(key.pk)
     if binding is None:
         return
     grant = binding.grant
