@@ -11,11 +11,9 @@ import logging
 import re
 from typing import Any
 
-import psycopg
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
-from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.utils import timezone
 
 from apps.audit.actors import ANONYMOUS, DescribesActor, describe_user, target_org_of
@@ -23,6 +21,7 @@ from apps.audit.choices import ActorType, Outcome, Retention
 from apps.audit.context import SYSTEM, SystemActor, _System, current_job, current_request
 from apps.audit.models import AuditEvent
 from apps.core.net import client_ip
+from apps.core.prepared import prepared_cursor
 
 logger = logging.getLogger(__name__)
 
@@ -228,43 +227,11 @@ _INSERT = (
 )
 
 
-# psycopg prepares a statement on a connection once it has run this many times there:
-# the first event of a short-lived connection (CONN_MAX_AGE=0, one event per request)
-# costs no extra round trip; from the second on, the INSERT is neither parsed nor planned.
-_PREPARE_AFTER = 1
-
-
-class _AuditDebugCursor(CursorDebugWrapper):
-    """Logs the statement as written (parameters in the debug log): psycopg keeps no text
-    of a prepared execution for Django's last_executed_query to read."""
-
-    def execute(self, sql, params=None):
-        with self.debug_sql(sql, params):
-            return CursorWrapper.execute(self, sql, params)
-
-
-def _cursor(db):
-    """Django's cursor wrapper (query logging, execute_wrappers, error mapping) around a
-    psycopg cursor that binds server-side, the kind psycopg can prepare."""
-    if db.vendor != "postgresql":
-        return db.cursor()
-    db.ensure_connection()
-    db.validate_thread_sharing()
-    if settings.AUDIT_PREPARED_INSERT and db.connection.prepare_threshold is None:
-        # Django turns psycopg's preparation off (prepare_threshold=None, for the sake of
-        # poolers). Django's own cursors bind client-side and never prepare whatever the
-        # threshold, so this cursor is the only one it changes. AUDIT_PREPARED_INSERT=false
-        # behind a pooler that cannot keep prepared statements.
-        db.connection.prepare_threshold = _PREPARE_AFTER
-    raw = psycopg.Cursor(db.connection)
-    return _AuditDebugCursor(raw, db) if db.queries_logged else db.make_cursor(raw)
-
-
 def _insert(event: AuditEvent, db) -> None:
     # build_event made every value DB-ready (str, int, None, aware datetime), so the
     # per-field get_db_prep_save round is skipped: it cost as much as the rest here.
     values = [getattr(event, name) for name in _ATTNAMES]
-    with _cursor(db) as cursor:
+    with prepared_cursor(db) as cursor:
         cursor.execute(_INSERT, values)
         event.pk = cursor.fetchone()[0]
     event._state.adding, event._state.db = False, db.alias

@@ -23,6 +23,8 @@ from collections.abc import Callable, Hashable
 
 from django.db import connection
 
+from apps.core.prepared import prepared_cursor
+
 STAMPS = "row_stamps"  # the name of the stamps column in a load's SELECT
 
 
@@ -55,7 +57,7 @@ class RowCache:
     def _current(self, params) -> str | None:
         if self._sql is None:
             self._sql = self._stamps_sql(self.stamps)
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(self._sql, params)
             row = cursor.fetchone()
         return row[0] if row else None

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import DomainError
+from apps.core.prepared import prepared_cursor
 from apps.core.redis_cache import RedisCache
 from apps.delivery.models import UsageDay, UsageEvent
 from apps.grants.models import Grant
@@ -239,7 +240,7 @@ def meter(grant: Grant, *, request_id: str, rows: int, size: int) -> bool:
     day = timezone.localdate()
     if connection.vendor != "postgresql":  # the embedded default (SQLite): the ORM's way
         return _meter_portable(grant, request_id=request_id, day=day, rows=rows, size=size)
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(_meter_sql(), [request_id, grant.pk, day, rows, size, timezone.now()])
         return cursor.fetchone() is not None
 

@@ -455,7 +455,10 @@ AUDIT_PARTITIONS_AHEAD = env.int("AUDIT_PARTITIONS_AHEAD", default=12)
 AUDIT_DENIALS_OUT_OF_BAND = env.bool("AUDIT_DENIALS_OUT_OF_BAND", default=True)
 # The audit INSERT is a server-side prepared statement (PostgreSQL). Turn it off behind a
 # pooler in transaction mode that cannot keep prepared statements (PgBouncer < 1.21).
-AUDIT_PREPARED_INSERT = env.bool("AUDIT_PREPARED_INSERT", default=True)
+# apps.core.prepared (AUDIT_PREPARED_INSERT is its earlier name, still read).
+DB_PREPARED_STATEMENTS = env.bool(
+    "DB_PREPARED_STATEMENTS", default=env.bool("AUDIT_PREPARED_INSERT", default=True)
+)
 
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 

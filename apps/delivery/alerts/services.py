@@ -20,6 +20,7 @@ from apps.audit.context import SYSTEM
 from apps.audit.services import audit_record
 from apps.core.exceptions import InvalidInput, TransitionNotAllowed
 from apps.core.permissions import MANAGE
+from apps.core.prepared import prepared_cursor
 from apps.delivery.alerts.rules import RULES, Finding
 from apps.delivery.choices import ALERT_TRANSITIONS, AlertAction, AlertStatus
 from apps.delivery.models import Alert
@@ -242,7 +243,7 @@ def key_held(key_id: int) -> bool:
     made with a key: written out, the ORM would take longer to compile it than the
     database to answer)."""
     table = Alert._meta.db_table
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(
             f'SELECT 1 FROM "{table}" WHERE api_key_id = %s AND action = %s '  # noqa: S608
             "AND key_lifted_at IS NULL LIMIT 1",
