@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.choices import OrganizationKind, Role
+from apps.accounts.keyrows import key_with_prefix
 from apps.accounts.models import ApiKey, Membership, Organization, User
 from apps.accounts.recorded import delete_recorded, save_recorded, snapshot, stored
 from apps.audit.context import SYSTEM
 from apps.audit.services import audit_record
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
-from apps.core.rowcache import STAMPS, RowCache
 
 KEY_PREFIX = "pdp"
 CREATOR_LEFT = "creator left the organization"
@@ -340,40 +340,12 @@ def _regulator_key_ok(key: ApiKey) -> bool:
     return bool(key.allowed_ips) and key.expires_at - key.created_at <= longest
 
 
-def _key_rows_sql(stamps: str) -> str:
-    key, org, user, member = _keys.tables
-    return (
-        f'SELECT {stamps} FROM "{key}" JOIN "{org}" ON "{org}".id = "{key}".organization_id '  # noqa: S608
-        f'JOIN "{user}" ON "{user}".id = "{key}".created_by_id '
-        f'LEFT JOIN "{member}" ON "{member}".user_id = "{user}".id WHERE "{key}".prefix = %s'
-    )
-
-
-# The key, its organization, its creator and the creator's membership: the rows every
-# request with a key reads, kept while unchanged (apps.core.rowcache).
-_keys = RowCache(
-    tuple(model._meta.db_table for model in (ApiKey, Organization, User, Membership)),
-    _key_rows_sql,
-)
-
-
-def _key_with_prefix(prefix: str) -> ApiKey | None:
-    def load(stamps):
-        rows = ApiKey.objects.select_related("organization", "created_by__membership")
-        if stamps:
-            rows = rows.extra(select={STAMPS: stamps})  # noqa: S610 (the platform's own SQL)
-        key = rows.filter(prefix=prefix).first()
-        return key, getattr(key, STAMPS, None)
-
-    return _keys.get(prefix, [prefix], load)
-
-
 def api_key_authenticate(*, raw_key: str, ip: str | None) -> ApiKey:
     """Resolves a presented key or raises ApiKeyError with a stable code."""
     parts = (raw_key or "").split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         raise ApiKeyError("api_key_invalid", _("The API key is not valid."))
-    key = _key_with_prefix(parts[1])
+    key = key_with_prefix(parts[1])
     if key is None or not secrets.compare_digest(key.key_hash, ApiKey.hash_secret(raw_key)):
         raise ApiKeyError("api_key_invalid", _("The API key is not valid."))
     if key.is_revoked:

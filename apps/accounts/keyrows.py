@@ -1,0 +1,34 @@
+"""The rows an API key request reads first: the key, its organization, its creator and
+the creator's membership, in one query, kept per process while unchanged
+(apps.core.rowcache)."""
+
+from apps.accounts.models import ApiKey, Membership, Organization, User
+from apps.core.rowcache import STAMPS, RowCache
+
+
+def _key_rows_sql(stamps: str) -> str:
+    key, org, user, member = _keys.tables
+    return (
+        f'SELECT {stamps} FROM "{key}" JOIN "{org}" ON "{org}".id = "{key}".organization_id '  # noqa: S608
+        f'JOIN "{user}" ON "{user}".id = "{key}".created_by_id '
+        f'LEFT JOIN "{member}" ON "{member}".user_id = "{user}".id WHERE "{key}".prefix = %s'
+    )
+
+
+# The key, its organization, its creator and the creator's membership: the rows every
+# request with a key reads, kept while unchanged (apps.core.rowcache).
+_keys = RowCache(
+    tuple(model._meta.db_table for model in (ApiKey, Organization, User, Membership)),
+    _key_rows_sql,
+)
+
+
+def key_with_prefix(prefix: str) -> ApiKey | None:
+    def load(stamps):
+        rows = ApiKey.objects.select_related("organization", "created_by__membership")
+        if stamps:
+            rows = rows.extra(select={STAMPS: stamps})  # noqa: S610 (the platform's own SQL)
+        key = rows.filter(prefix=prefix).first()
+        return key, getattr(key, STAMPS, None)
+
+    return _keys.get(prefix, [prefix], load)
