@@ -22,73 +22,20 @@ from django.utils.translation import gettext as _
 
 from apps.core.exceptions import DomainError
 from apps.core.prepared import prepared_cursor
-from apps.core.redis_cache import RedisCache
+from apps.core.redis_cache import RedisCache, incr_existing
 from apps.delivery.models import UsageDay, UsageEvent
 from apps.grants.models import Grant
 
 PREFIX = "delivery"
 
 
-# INCRBY of an existing key only: Django's RedisCache.incr asks EXISTS, then INCRBY (two
-# round trips per counter on every call).
-_INCR_EXISTING = (
-    "if redis.call('EXISTS', KEYS[1]) == 1 then "
-    "return redis.call('INCRBY', KEYS[1], ARGV[1]) end return false"
-)
-
-
-# The same for several counters in one round trip (a missing one gives nil).
-_INCR_EXISTING_MANY = (
-    "local out = {} for i, key in ipairs(KEYS) do "
-    "if redis.call('EXISTS', key) == 1 then out[i] = redis.call('INCRBY', key, ARGV[i]) "
-    "else out[i] = false end end return out"
-)
-
-
-class _Counters(RedisCache):
-    """The counters' cache: `incr` (and `decr`) in one round trip, with Django's contract
-    (ValueError for a missing key; values stored as Redis integers), and
-    `incr_existing` for several counters at once."""
-
-    def incr(self, key, delta=1, version=None):
-        key = self.make_and_validate_key(key, version=version)
-        client = self._cache.get_client(key, write=True)
-        scripts = self.__dict__.setdefault("_scripts", {})
-        script = scripts.get(id(client))
-        if script is None:
-            script = scripts[id(client)] = client.register_script(_INCR_EXISTING)
-        value = script(keys=[key], args=[delta])
-        if value is None:
-            raise ValueError(f"Key '{key}' not found.")
-        return value
-
-    def incr_existing(self, keys: list[str], deltas: list[int]) -> list[int | None]:
-        """INCRBY each existing key by its delta (0 reads it); None for a missing key."""
-        names = [self.make_and_validate_key(key) for key in keys]
-        client = self._cache.get_client(names[0], write=True)
-        scripts = self.__dict__.setdefault("_scripts", {})
-        script = scripts.get(("many", id(client)))
-        if script is None:
-            script = scripts[("many", id(client))] = client.register_script(_INCR_EXISTING_MANY)
-        return [None if v is None else int(v) for v in script(keys=names, args=deltas)]
-
-
 def _incr_existing(keys: list[str], deltas: list[int]) -> list[int | None]:
-    store = counters()
-    if isinstance(store, _Counters):
-        return store.incr_existing(keys, deltas)
-    values = []  # another cache (no Redis configured): one call per counter
-    for key, delta in zip(keys, deltas, strict=True):
-        try:
-            values.append(store.incr(key, delta) if delta else store.get(key))
-        except ValueError:
-            values.append(None)
-    return values
+    return incr_existing(counters(), keys, deltas)
 
 
 @lru_cache(maxsize=4)
 def _counters_for(url: str):
-    return _Counters(url, {"TIMEOUT": None}) if url else default_cache
+    return RedisCache(url, {"TIMEOUT": None}) if url else default_cache
 
 
 def counters():

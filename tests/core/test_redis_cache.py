@@ -4,9 +4,11 @@ Django's, also from many threads at once."""
 import threading
 import uuid
 
+import pytest
 from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
 
-from apps.core.redis_cache import RedisCache
+from apps.core.redis_cache import RedisCache, incr_existing
 
 
 def test_one_client_serves_every_call_and_threads_count_exactly():
@@ -28,3 +30,34 @@ def test_one_client_serves_every_call_and_threads_count_exactly():
     assert cache.get("n") == 1600
     cache.delete_many(["text", "n"])
     assert cache.get("n") is None
+
+
+def test_counters_keep_djangos_contract_in_one_round_trip():
+    """incr raises ValueError for a missing key, as Django's does; incr_existing counts the
+    counters that exist (a delta of 0 reads one) and gives None for the others, on Redis
+    and through the same helper on any other cache."""
+    cache = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": f"rc-test-{uuid.uuid4().hex}"})
+    local = LocMemCache(f"rc-{uuid.uuid4().hex}", {})
+    for store in (cache, local):
+        with pytest.raises(ValueError):
+            store.incr("absent")
+        store.add("a", 5, 60)
+        store.add("b", 1, 60)
+        assert incr_existing(store, ["a", "absent", "b"], [2, 1, 0]) == [7, None, 1]
+        assert store.decr("a", 3) == 4 and store.get("a") == 4
+        assert store.get("absent") is None  # a missing counter is not created
+    calls = []
+    client = cache._cache.get_client(write=True)
+    original = client.execute_command
+
+    def counted(*args, **kwargs):
+        calls.append(args[0])
+        return original(*args, **kwargs)
+
+    client.execute_command = counted
+    try:
+        incr_existing(cache, ["a", "b"], [1, 0])
+    finally:
+        client.execute_command = original
+    assert len(calls) == 1  # one EVALSHA
+    cache.delete_many(["a", "b"])

@@ -6,6 +6,8 @@ classes while its views module is still importing.
 
 from rest_framework import throttling
 
+from apps.core.redis_cache import incr_existing
+
 
 class _AtomicWindow:
     """DRF's throttles keep a list of timestamps per client and write it back (get, then
@@ -23,12 +25,14 @@ class _AtomicWindow:
         now = self.timer()
         window, into = divmod(now, self.duration)
         current = f"{self.key}:{int(window)}"
-        try:
-            count = self.cache.incr(current)
-        except ValueError:  # first request of the window (or lost the race to open it)
+        # This window counted and the last one read, in one round trip on Redis.
+        count, previous = incr_existing(
+            self.cache, [current, f"{self.key}:{int(window) - 1}"], [1, 0]
+        )
+        if count is None:  # first request of the window (or lost the race to open it)
             count = 1 if self.cache.add(current, 1, self.duration * 2) else None
             count = count or self.cache.incr(current)
-        previous = self.cache.get(f"{self.key}:{int(window) - 1}", 0)
+        previous = previous or 0
         if previous * (1 - into / self.duration) + count <= self.num_requests:
             return True
         self.cache.decr(current)
