@@ -33,7 +33,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request):
-        header = authentication.get_authorization_header(request).decode("latin-1")
+        try:
+            header = authentication.get_authorization_header(request).decode("latin-1")
+        except UnicodeError:  # not latin-1: no key of ours (WSGI servers never pass one)
+            raise exceptions.AuthenticationFailed(
+                _("Malformed Authorization header."), code="api_key_invalid"
+            ) from None
         if not header:
             return None
         scheme, _sep, token = header.partition(" ")

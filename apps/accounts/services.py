@@ -2,6 +2,7 @@
 Django admin included, and each change is an audit event."""
 
 import ipaddress
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from apps.audit.services import audit_record
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 
 KEY_PREFIX = "pdp"
+KEY_PREFIX_FORM = re.compile(r"[0-9a-f]{1,16}")
 CREATOR_LEFT = "creator left the organization"
 
 
@@ -343,7 +345,9 @@ def _regulator_key_ok(key: ApiKey) -> bool:
 def api_key_authenticate(*, raw_key: str, ip: str | None) -> ApiKey:
     """Resolves a presented key or raises ApiKeyError with a stable code."""
     parts = (raw_key or "").split("_", 2)
-    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+    # A prefix is hex (token_hex); anything else (NUL, other scripts, 5,000 characters)
+    # is refused before it reaches the database.
+    if len(parts) != 3 or parts[0] != KEY_PREFIX or not KEY_PREFIX_FORM.fullmatch(parts[1]):
         raise ApiKeyError("api_key_invalid", _("The API key is not valid."))
     key = key_with_prefix(parts[1])
     if key is None or not secrets.compare_digest(key.key_hash, ApiKey.hash_secret(raw_key)):

@@ -79,7 +79,19 @@ def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(merchant, settings):
 
 @pytest.mark.parametrize(
     "raw",
-    ["nonsense", "pdp_deadbeef_wrong-secret", "pdp_x", "pdp_deadbeef_a b"],
+    [
+        "nonsense",
+        "pdp_deadbeef_wrong-secret",
+        "pdp_x",
+        "pdp_deadbeef_a b",
+        # Hostile prefixes never reach the database (a NUL there was a 500).
+        "pdp_dead\x00beef_secret",
+        "pdp_\x00_x",
+        "pdp_" + "a" * 5000 + "_x",
+        "pdp_DEADBEEF_secret",
+        # Not latin-1: no HTTP server passes it, the test client does.
+        "pdp_é中_x",
+    ],
 )
 def test_forged_or_malformed_keys_are_refused(issued, raw):
     response = bearer(raw).get("/api/v1/me/")
