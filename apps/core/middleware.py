@@ -1,12 +1,12 @@
-"""Request id for tracing, a hard body-size limit on the API, no NUL in a query string,
-and web pages for the errors services raise."""
+"""Request id for tracing, a hard body-size limit on the API, no NUL in a header or a
+query string, and web pages for the errors services raise."""
 
 import io
 import re
 import uuid
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 from apps.core.api.errors import error_body
@@ -114,6 +114,32 @@ class ApiBodySizeLimitMiddleware:
         if isinstance(exception, RequestTooLarge) and request.path.startswith("/api/"):
             return _too_large(exception.details["max_bytes"])
         return None
+
+
+class HeaderGuardMiddleware:
+    """Refuses a NUL character in any request header (cookies included): 400
+    `nul_character`, JSON on the API and plain text on the web.
+
+    HTTP forbids it and no browser sends one, but left in, it fails as a 500 wherever a
+    header is stored or looked up in PostgreSQL (the session key of a cookie, the user
+    agent and accept header that sign-in lockouts record). It runs before the session and
+    the user are touched, so its answer is plain.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in value for name, value in request.META.items() if _is_header(name)):
+            message = _("Text may not contain NUL characters.")
+            if request.path.startswith("/api/"):
+                return JsonResponse(error_body("nul_character", message), status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def _is_header(name: str) -> bool:
+    return name.startswith("HTTP_") or name in ("CONTENT_TYPE", "CONTENT_LENGTH")
 
 
 class QueryGuardMiddleware:

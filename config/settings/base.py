@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.core.middleware.RequestIdMiddleware",
+    # Before anything reads a header into the database (sessions, audit, lockouts).
+    "apps.core.middleware.HeaderGuardMiddleware",
     "apps.audit.middleware.AuditContextMiddleware",
     "apps.core.middleware.ApiBodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
