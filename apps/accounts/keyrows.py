@@ -3,7 +3,7 @@ the creator's membership, in one query, kept per process while unchanged
 (apps.core.rowcache)."""
 
 from apps.accounts.models import ApiKey, Membership, Organization, User
-from apps.core.rowcache import STAMPS, RowCache
+from apps.core.rowcache import RowCache, stamps_read, with_stamps
 
 
 def _key_rows_sql(stamps: str) -> str:
@@ -26,9 +26,7 @@ _keys = RowCache(
 def key_with_prefix(prefix: str) -> ApiKey | None:
     def load(stamps):
         rows = ApiKey.objects.select_related("organization", "created_by__membership")
-        if stamps:
-            rows = rows.extra(select={STAMPS: stamps})  # noqa: S610 (the platform's own SQL)
-        key = rows.filter(prefix=prefix).first()
-        return key, getattr(key, STAMPS, None)
+        key = with_stamps(rows, stamps).filter(prefix=prefix).first()
+        return key, stamps_read(key)
 
     return _keys.get(prefix, [prefix], load)

@@ -33,12 +33,21 @@ def stamps_of(*tables: str) -> str:
     return "ROW(" + ", ".join(f'"{t}".xmin, "{t}".ctid' for t in tables) + ")::text"
 
 
+def with_stamps(rows, stamps: str | None):
+    """`rows` (a QuerySet) selecting `stamps` too, as `STAMPS` (unchanged for None)."""
+    return rows.extra(select={STAMPS: stamps}) if stamps else rows  # noqa: S610 (our SQL)
+
+
+def stamps_read(instance) -> str | None:
+    """The stamps a `with_stamps` query read with `instance` (None for no instance)."""
+    return getattr(instance, STAMPS, None)
+
+
 class RowCache:
     """`get(key, params, load)` returns what `load(stamps)` reads, kept under `key`.
 
-    `load(stamps)` reads the instances in one query and, when `stamps` is not None, adds
-    it to that query's SELECT as `STAMPS` (`.extra(select={STAMPS: stamps})`); it returns
-    `(value, stamps_read)`, `stamps_read` None when nothing was found (not kept).
+    `load(stamps)` reads the instances in one query made `with_stamps(rows, stamps)` and
+    returns `(value, stamps_read(instance))`: None when nothing was found (not kept).
     `stamps_sql()` (built at first use, once the models are loaded) selects the same
     `stamps_of(tables)` over the same rows, with `params`."""
 

@@ -29,10 +29,6 @@ from apps.grants.models import Grant
 PREFIX = "delivery"
 
 
-def _incr_existing(keys: list[str], deltas: list[int]) -> list[int | None]:
-    return incr_existing(counters(), keys, deltas)
-
-
 @lru_cache(maxsize=4)
 def _counters_for(url: str):
     return RedisCache(url, {"TIMEOUT": None}) if url else default_cache
@@ -96,7 +92,7 @@ def admit(grant: Grant, key_id: int | None) -> int | None:
     if rows:
         names.append(rows)  # read only
         deltas.append(0)
-    values = dict(zip(names, _incr_existing(names, deltas), strict=True))
+    values = dict(zip(names, incr_existing(counters(), names, deltas), strict=True))
     for name in rates:
         if values[name] is None:
             values[name] = _incr(name, 120)

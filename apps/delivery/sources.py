@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from apps.catalog.choices import FieldType
 from apps.catalog.models import DataResource, DatasetVersion
 from apps.core.exceptions import DomainError, InvalidInput
-from apps.core.rowcache import STAMPS, RowCache
+from apps.core.rowcache import RowCache, stamps_read, with_stamps
 from apps.grants.models import Grant
 
 
@@ -87,10 +87,6 @@ _current = RowCache((RESOURCE, VERSION), _current_sql)
 _pinned = RowCache((VERSION, RESOURCE), _pinned_sql)
 
 
-def _with_stamps(rows, stamps):
-    return rows.extra(select={STAMPS: stamps}) if stamps else rows  # noqa: S610
-
-
 def _resource_and_version(resource_id: int, pinned) -> tuple:
     """(resource, version) of a source; version None when there is none to read."""
     if pinned:
@@ -99,9 +95,9 @@ def _resource_and_version(resource_id: int, pinned) -> tuple:
             rows = DatasetVersion.objects.select_related("resource").only(
                 *VERSION_FIELDS, "resource__id", "resource__name"
             )
-            version = _with_stamps(rows, stamps).filter(pk=pinned, resource_id=resource_id).first()
+            version = with_stamps(rows, stamps).filter(pk=pinned, resource_id=resource_id).first()
             if version is not None:
-                return (version.resource, version), getattr(version, STAMPS, None)
+                return (version.resource, version), stamps_read(version)
             resource = DataResource.objects.only("id", "name").get(pk=resource_id)
             return (resource, None), None
 
@@ -111,8 +107,8 @@ def _resource_and_version(resource_id: int, pinned) -> tuple:
         rows = DataResource.objects.select_related("current_version").only(
             "id", "name", *(f"current_version__{name}" for name in VERSION_FIELDS)
         )
-        resource = _with_stamps(rows, stamps).get(pk=resource_id)
-        return (resource, resource.current_version), getattr(resource, STAMPS, None)
+        resource = with_stamps(rows, stamps).get(pk=resource_id)
+        return (resource, resource.current_version), stamps_read(resource)
 
     return _current.get(resource_id, [resource_id], load_current)
 

@@ -102,7 +102,6 @@ def ensure_store(version: DatasetVersion) -> Path:
 class Store:
     database: duckdb.DuckDBPyConnection  # the read-only, locked database of one version
     types: dict[str, str]  # column -> DuckDB type
-    last_row: int  # the highest __row (-1 when empty)
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         """A connection of its own for one request (closed by the caller)."""
@@ -136,8 +135,7 @@ def _open(version: DatasetVersion, memory_limit: str, threads: int) -> Store:
     rows = database.execute(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [TABLE]
     ).fetchall()
-    last_row = database.execute(f"SELECT coalesce(max({ROW}), -1) FROM {TABLE}").fetchone()[0]  # noqa: S608
-    return Store(database=database, types=dict(rows), last_row=last_row)
+    return Store(database=database, types=dict(rows))
 
 
 def open_store(version: DatasetVersion, *, memory_limit: str = "256MB", threads: int = 2) -> Store:

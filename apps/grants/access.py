@@ -19,7 +19,7 @@ from apps.accounts.authentication import KeyRefused
 from apps.accounts.models import ApiKey, User
 from apps.core.exceptions import InvalidInput, TransitionNotAllowed
 from apps.core.permissions import MANAGE
-from apps.core.rowcache import STAMPS, RowCache
+from apps.core.rowcache import RowCache, stamps_read, with_stamps
 from apps.grants.choices import GrantStatus as G
 from apps.grants.models import Grant, GrantKey
 from apps.operators.choices import AgreementStatus
@@ -77,10 +77,8 @@ _bindings = RowCache(TABLES, _binding_rows_sql)
 def _binding(key_id: int) -> GrantKey | None:
     def load(stamps):
         rows = GrantKey.objects.select_related("grant__product__agreement")
-        if stamps:
-            rows = rows.extra(select={STAMPS: stamps})  # noqa: S610 (the platform's own SQL)
-        binding = rows.filter(api_key_id=key_id).first()
-        return binding, getattr(binding, STAMPS, None)
+        binding = with_stamps(rows, stamps).filter(api_key_id=key_id).first()
+        return binding, stamps_read(binding)
 
     return _bindings.get(key_id, [key_id], load)
 
