@@ -1,9 +1,17 @@
 """One page in both languages at desktop and phone width: a screenshot of each under
-`folder`, and a failure when the page is wider than the window."""
+`folder`, and a failure when the page is wider than the window or when a style meant
+for something else takes a table apart (its body laid out beside its head)."""
 
 from pathlib import Path
 
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+# Each table part that is not displayed as what it is, e.g. a table caught by a grid rule.
+BROKEN_TABLES = """() => [...document.querySelectorAll('table, thead, tbody, tfoot, tr')]
+  .map(e => [e, getComputedStyle(e).display])
+  .filter(([e, d]) => d !== 'none' && !(e.tagName === 'TABLE' ? ['table', 'block'].includes(d)
+      : e.tagName === 'TR' ? d === 'table-row'
+      : d === 'table-' + {THEAD: 'header', TBODY: 'row', TFOOT: 'footer'}[e.tagName] + '-group'))
+  .map(([e, d]) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}: ${d}`)"""
 
 
 def shoot(page, live_server, name: str, folder: Path) -> None:
@@ -19,3 +27,5 @@ def shoot(page, live_server, name: str, folder: Path) -> None:
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 1, f"{name} ({language}, {width_name}) is {overflow}px too wide"
+            broken = page.evaluate(BROKEN_TABLES)
+            assert not broken, f"{name} ({language}, {width_name}): tables taken apart {broken}"
