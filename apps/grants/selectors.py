@@ -176,6 +176,8 @@ def grant_detail(*, user, grant) -> dict:
         "keys": list(grant.keys.select_related("api_key")),
         "history": policy.visible_history(user, grant, history_for(grant)),
         "refusal": refusal(grant),
+        # A party who sees the grant but not its application (the provider) gets no link.
+        "application_visible": policy.allows(user, VIEW, grant.application),
         "versions": list(type(grant).objects.filter(number=grant.number).order_by("version")),
         "follow_up": grant.follow_ups.exclude(
             status__in=["approved", "rejected", "withdrawn"]

@@ -122,3 +122,18 @@ def test_the_operator_sees_no_renewal_buttons(web, grant, operator_admin):
     login_web(web, operator_admin)
     page = web.get(f"/portal/grants/{grant.pk}/").content.decode()
     assert "renew-grant" not in page and "revoke-grant" in page
+
+
+def test_a_party_who_cannot_open_the_application_gets_no_link_to_it(
+    web, grant, merchant, provider
+):
+    link = f'href="/portal/applications/{grant.application_id}/"'
+    login_web(web, provider)
+    page = web.get(f"/portal/grants/{grant.pk}/")
+    assert page.status_code == 200  # the provider sees the grant over its data
+    assert f"#{grant.application_id}" in page.content.decode()
+    assert link not in page.content.decode()
+    assert web.get(f"/portal/applications/{grant.application_id}/").status_code == 404
+    web.logout()
+    login_web(web, merchant)
+    assert link in web.get(f"/portal/grants/{grant.pk}/").content.decode()
