@@ -6,10 +6,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from apps.accounts.models import User
+from apps.accounts.models import Organization, User
 from apps.catalog.models import DataResource
+from apps.grants.models import AccessApplication, Grant
 from apps.operators.models import AuthorizationAgreement
 from apps.products.models import DataProduct
+from tests.browser.shots import BROKEN_TABLES
 from tests.browser.test_sign_in_journeys import sign_in
 from tests.conftest import current_totp
 from tests.factories import PASSWORD, totp_device
@@ -47,6 +49,8 @@ def _overflowing(page, urls) -> list[str]:
         assert response.status == 200, url
         if not page.evaluate(OVERFLOW):
             wide.append(f"{url}: {page.evaluate('document.documentElement.scrollWidth')}px")
+        if broken := page.evaluate(BROKEN_TABLES):
+            wide.append(f"{url}: tables taken apart {broken}")
     return wide
 
 
@@ -54,6 +58,9 @@ def _details() -> dict[str, list[str]]:
     resource = DataResource.objects.public().order_by("pk").first()
     product = DataProduct.objects.order_by("pk").first()
     agreement = AuthorizationAgreement.objects.order_by("pk").first()
+    grant, application = Grant.objects.order_by("pk").first(), AccessApplication.objects.first()
+    # An organization with a member: its table of users holds forms with hidden labels.
+    organization = Organization.objects.filter(memberships__isnull=False).order_by("pk").first()
     public = ["/", "/catalog/", f"/catalog/{resource.pk}/", "/products/", "/disclosure/"]
     public += [f"/products/{product.pk}/", "/accounts/login/"]
     return {
@@ -64,10 +71,14 @@ def _details() -> dict[str, list[str]]:
             f"/portal/resources/{resource.pk}/preview/",
         ],
         "operator": [f"/portal/agreements/{agreement.pk}/", f"/portal/products/{product.pk}/"],
-        "merchant-a": [],
+        "merchant-a": [f"/portal/grants/{grant.pk}/", f"/portal/grants/{grant.pk}/usage/"],
         "regulator": [
             f"/console/registrations/{resource.pk}/",
             f"/console/products/{product.pk}/",
+            f"/console/organizations/{organization.pk}/",
+            f"/console/grants/{grant.pk}/",
+            f"/console/applications/{application.pk}/",
+            f"/console/agreements/{agreement.pk}/",
         ],
     }
 
