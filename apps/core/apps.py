@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from apps.core import dbtimeouts
+        from apps.core import converters, dbtimeouts
 
         dbtimeouts.connect()
+        converters.register()

@@ -6,5 +6,5 @@ app_name = "catalog"
 
 urlpatterns = [
     path("", catalog_views.resource_list, name="list"),
-    path("<int:pk>/", catalog_views.resource_detail, name="detail"),
+    path("<id:pk>/", catalog_views.resource_detail, name="detail"),
 ]

@@ -4,5 +4,5 @@ from apps.portal import operator_views
 
 urlpatterns = [
     path("", operator_views.disclosure, name="disclosure"),
-    path("notices/<int:pk>/", operator_views.agreement_notice, name="agreement_notice"),
+    path("notices/<id:pk>/", operator_views.agreement_notice, name="agreement_notice"),
 ]

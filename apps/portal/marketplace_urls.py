@@ -6,5 +6,5 @@ app_name = "marketplace"
 
 urlpatterns = [
     path("", marketplace_views.marketplace, name="list"),
-    path("<int:pk>/", marketplace_views.product_page, name="detail"),
+    path("<id:pk>/", marketplace_views.product_page, name="detail"),
 ]

@@ -86,6 +86,6 @@ def notification_urls(views) -> list:
             views.notification_preferences,
             name="notification_preferences",
         ),
-        path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
-        path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+        path("notifications/<id:pk>/read/", views.notification_read, name="notification_read"),
+        path("notifications/<id:pk>/open/", views.notification_open, name="notification_open"),
     ]

@@ -124,9 +124,7 @@ def test_the_operator_sees_no_renewal_buttons(web, grant, operator_admin):
     assert "renew-grant" not in page and "revoke-grant" in page
 
 
-def test_a_party_who_cannot_open_the_application_gets_no_link_to_it(
-    web, grant, merchant, provider
-):
+def test_a_party_who_cannot_open_the_application_gets_no_link_to_it(web, grant, merchant, provider):
     link = f'href="/portal/applications/{grant.application_id}/"'
     login_web(web, provider)
     page = web.get(f"/portal/grants/{grant.pk}/")

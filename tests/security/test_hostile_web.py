@@ -58,6 +58,8 @@ PERSONAS = {
 }
 NUL, SURROGATE = "%00", "%ED%A0%80"
 MISSING, OVERFLOW = "999999999", "99999999999999999999"
+# Path arguments that hold an id: the platform's bounded `<id:...>` and Django's `<int:...>`.
+ID_CONVERTERS = {"IdConverter", "IntConverter"}
 # Query parameters any list may read (apps/*/pages.py, apps/console/*_views.py).
 KNOWN_PARAMS = [
     "page", "ordering", "status", "q", "kind", "before", "cursor", "year", "month", "days",
@@ -124,9 +126,9 @@ PARSE_LIMIT = 400_000
 
 @dataclass
 class Pattern:
-    route: str  # "portal/grants/<int:pk>/<str:action>/"
+    route: str  # "portal/grants/<id:pk>/<str:action>/"
     name: str  # "portal:grant_action"
-    args: dict  # argument name -> converter class name ("IntConverter")
+    args: dict  # argument name -> converter class name ("IdConverter")
     regex: re.Pattern = field(repr=False, default=None)
 
 
@@ -415,7 +417,7 @@ def fill(pattern: Pattern, pks: dict, replace: dict | None = None) -> str | None
         placeholder = re.search(rf"<(\w+:)?{arg}>", path).group(0)
         if replace and arg in replace:
             value = replace[arg]
-        elif kind == "IntConverter":
+        elif kind in ID_CONVERTERS:
             segment = path.split(placeholder)[0].rstrip("/").rsplit("/", 1)[-1]
             value = pks.get(MODELS.get(segment, ""))
             if value is None:
@@ -456,7 +458,7 @@ def hostile_gets(sweep: Sweep, persona, url: str, pattern: Pattern, params: set)
                 sweep.failures.append(combined)
     path = urlsplit(url).path
     for arg, kind in pattern.args.items():
-        if kind != "IntConverter":
+        if kind not in ID_CONVERTERS:
             continue
         match = resolve(path)
         for value in (MISSING, OVERFLOW):

@@ -240,9 +240,9 @@ def test_each_persona_gets_the_answer_the_matrix_expects_from_every_endpoint(
         else:
             method, target, extra, expected = parse(MATRIX[key])
         values = {"pk": world[target].pk if target else 0, **extra}
-        if "<int:product>" in route:
+        if "<id:product>" in route:
             values["product"] = values["pk"]
-        if "<int:eid>" in route:
+        if "<id:eid>" in route:
             values["eid"] = world["records_export"].pk
         if "document_id" in route:
             values["document_id"] = world["document"].pk

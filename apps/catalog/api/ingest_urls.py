@@ -4,12 +4,12 @@ from apps.catalog.api import ingest_views as views
 
 urlpatterns = [
     path(
-        "resources/<int:pk>/uploads/",
+        "resources/<id:pk>/uploads/",
         views.ResourceUploadsView.as_view(),
         name="catalog-resource-uploads",
     ),
     path(
-        "resources/<int:pk>/preview/", views.PreviewView.as_view(), name="catalog-resource-preview"
+        "resources/<id:pk>/preview/", views.PreviewView.as_view(), name="catalog-resource-preview"
     ),
-    path("uploads/<int:pk>/", views.UploadDetailView.as_view(), name="catalog-upload-detail"),
+    path("uploads/<id:pk>/", views.UploadDetailView.as_view(), name="catalog-upload-detail"),
 ]

@@ -7,23 +7,23 @@ router = SimpleRouter()
 router.register("statements", statement_views.StatementViewSet, basename="statement")
 
 urlpatterns = [
-    path("grants/<int:pk>/records/", views.RecordsView.as_view(), name="grant-records"),
+    path("grants/<id:pk>/records/", views.RecordsView.as_view(), name="grant-records"),
     path(
-        "grants/<int:pk>/sandbox/queries/",
+        "grants/<id:pk>/sandbox/queries/",
         sandbox_views.SandboxQueriesView.as_view(),
         name="grant-sandbox-queries",
     ),
-    path("grants/<int:pk>/exports/", export_views.ExportListView.as_view(), name="grant-exports"),
+    path("grants/<id:pk>/exports/", export_views.ExportListView.as_view(), name="grant-exports"),
     path(
-        "grants/<int:pk>/exports/<int:eid>/",
+        "grants/<id:pk>/exports/<id:eid>/",
         export_views.ExportDetailView.as_view(),
         name="grant-export-detail",
     ),
     path(
-        "grants/<int:pk>/exports/<int:eid>/download/",
+        "grants/<id:pk>/exports/<id:eid>/download/",
         export_views.ExportDownloadView.as_view(),
         name="grant-export-download",
     ),
-    path("grants/<int:pk>/usage/", statement_views.GrantUsageView.as_view(), name="grant-usage"),
+    path("grants/<id:pk>/usage/", statement_views.GrantUsageView.as_view(), name="grant-usage"),
     *router.urls,
 ]

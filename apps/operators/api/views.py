@@ -104,7 +104,7 @@ class ProfileViewSet(
         return Response(s.DocumentSerializer(profile.documents.all(), many=True).data)
 
     @extend_schema(responses=s.DOWNLOAD)
-    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)/file")
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d{1,18})/file")
     def document_file(self, request, pk=None, document_id=None):
         """The stored file of one qualification document, verified against its SHA-256."""
         profile = self._get()

@@ -1,0 +1,55 @@
+"""Ids in paths are bounded. A number longer than any id is a 404 before a view runs:
+SQLite (the embedded default) cannot even bind it (OverflowError, a 500 in
+/console/users/<pk>/role/), and PostgreSQL would only compare it to nothing."""
+
+import re
+
+import pytest
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+
+from tests.conftest import login_web
+
+UNBOUNDED = re.compile(r"\\d\+|\[0-9\]\+")
+
+
+def _patterns(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.pattern
+
+
+def test_no_route_takes_an_unbounded_number():
+    # Django's admin (and django-otp's pages in it) look their ints up by primary key,
+    # which Django bounds itself; every route of the platform uses `<id:...>`.
+    loose = [
+        route
+        for route, _pattern in _patterns(get_resolver().url_patterns)
+        if not route.startswith("admin/") and ("<int:" in route or UNBOUNDED.search(route))
+    ]
+    assert loose == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/console/users/{}/role/",
+        "/portal/grants/{}/",
+        "/catalog/{}/",
+        "/api/v1/grants/{}/records/",
+        "/api/v1/operators/profiles/1/documents/{}/file/",
+    ],
+)
+def test_a_number_longer_than_any_id_resolves_to_nothing(path):
+    resolve(path.format(999_999_999_999_999_999))  # 18 digits: an id
+    with pytest.raises(Resolver404):
+        resolve(path.format(9_999_999_999_999_999_999))  # 19 digits: beyond bigint
+
+
+@pytest.mark.django_db
+def test_the_regulator_posting_to_a_huge_user_id_gets_a_404(web, regulator):
+    login_web(web, regulator)
+    for action in ("role", "active"):
+        response = web.post(f"/console/users/{'9' * 23}/{action}/", {"role": "admin"})
+        assert response.status_code == 404
