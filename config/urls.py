@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -60,6 +60,8 @@ urlpatterns = [
     ),
     path("api/redoc/redoc.standalone.js", core_views.redoc_bundle, name="api-redoc-bundle"),
     path(settings.ADMIN_URL, admin.site.urls),
+    # Last: any other /api/ address is a JSON 404 with a code (slash_missing or not_found).
+    re_path(r"^api/", core_views.api_not_found, name="api-not-found"),
 ]
 
 handler404 = "apps.core.views.not_found"

@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.middleware import common
 from django.utils.translation import gettext as _
 
 from apps.core.api.errors import error_body
@@ -208,3 +209,16 @@ class DomainErrorMiddleware:
             record_web_refusal(request, exception)
         template = "errors/403.html" if exception.status == 403 else "errors/400.html"
         return render(request, template, {"message": exception.message}, status=exception.status)
+
+
+class CommonMiddleware(common.CommonMiddleware):
+    """Django's, except that a request with a body (POST, PUT, PATCH, DELETE) to an address
+    without its trailing slash is not redirected: a redirect loses the body, and under
+    DEBUG (`make run`) Django raises RuntimeError instead, a 500. It gets the 404 of an
+    unknown address (JSON with a code under /api/, which names the address to use)."""
+
+    def should_redirect_with_slash(self, request):
+        return request.method not in BODY_METHODS and super().should_redirect_with_slash(request)
+
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

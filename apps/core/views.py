@@ -3,15 +3,23 @@ import functools
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
+from django.urls import is_valid_path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from apps.core.api.errors import error_body
 from apps.core.health import run_checks
+from apps.core.middleware import BODY_METHODS
 
 
 @never_cache
@@ -38,6 +46,21 @@ def _error(request, status: int, code: str, message: str, template: str):
 
 def not_found(request, exception=None):
     return _error(request, 404, "not_found", _("Not found."), "errors/404.html")
+
+
+@csrf_exempt
+def api_not_found(request):
+    """Every /api/ address that names no endpoint (the last route): a JSON 404 with a code,
+    under DEBUG too, where Django's own would be an HTML page. An address that lacks only
+    its trailing slash is redirected, as Django would, unless the request has a body."""
+    path = request.path_info
+    slashed = is_valid_path(f"{path}/", getattr(request, "urlconf", None))
+    if not path.endswith("/") and slashed and slashed.url_name != "api-not-found":
+        if request.method not in BODY_METHODS:  # what Django's APPEND_SLASH does
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+        message = _("No such address; this one ends with a slash: %(path)s") % {"path": f"{path}/"}
+        return JsonResponse(error_body("slash_missing", message), status=404)
+    return JsonResponse(error_body("not_found", _("Not found.")), status=404)
 
 
 def permission_denied(request, exception=None):

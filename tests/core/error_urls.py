@@ -10,4 +10,5 @@ def fail(request):
     raise RuntimeError("a fault the visitor must not see")
 
 
-urlpatterns = [*site_urlpatterns, path("fail/", fail), path("api/v1/fail/", fail)]
+# First: the site's last route answers every other /api/ address.
+urlpatterns = [path("fail/", fail), path("api/v1/fail/", fail), *site_urlpatterns]

@@ -552,6 +552,9 @@ MATRIX = {
                      "401 403 403 403 403 403 403 403 403 415 415 404"),
     "api-redoc-bundle": ("GET", None,
                      "200 200 200 200 200 200 200 200 200 200 200 200"),
+    # Any other /api/ address: a JSON 404 (not_found) for everyone.
+    "api-not-found": ("GET", None,
+                     "404 404 404 404 404 404 404 404 404 404 404 404"),
     # Access applications and grants: "application" is the merchant's, in the operator's
     # review; "grant" is another of its applications' grant; both on a listed product.
     "portal:application_create": ("GET", "listed_product",
