@@ -8,7 +8,6 @@ Anonymous and read-only, hence no CSRF check; the /api/ body-size cap still appl
 from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from apps.catalog.ckan import ACTIONS, CkanError
 from apps.catalog.ckan_query import SearchQueryError
@@ -57,12 +56,24 @@ def _throttled(request, wait: float) -> JsonResponse:
     return _envelope(help_url, 429, success=False, error=error)
 
 
+def _method_not_allowed(help_url: str, method: str) -> JsonResponse:
+    error = {
+        "__type": "Method Not Allowed",
+        "message": f"Method not allowed: {method}; use GET or POST",
+        "code": "method_not_allowed",
+    }
+    response = _envelope(help_url, 405, success=False, error=error)
+    response["Allow"] = "GET, POST"
+    return response
+
+
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
 @rate_limited(_throttled)
 def action(request, action: str):
     base = base_uri(request)
     help_url = f"{base}/api/3/action/help_show?name={action}"
+    if request.method not in ("GET", "POST"):  # in CKAN's envelope, with a code
+        return _method_not_allowed(help_url, request.method)
     function = ACTIONS.get(action)
     try:
         if function is None:

@@ -183,3 +183,16 @@ def test_signed_in_owner_still_sees_only_the_public_catalog(client, catalog, pro
     assert len(names) == 3
     get(client, "/api/3/action/", "package_show", status=404, id=str(catalog["draft"].pk))
     assert "草稿秘密资源" not in client.get("/catalog/dcat.ttl").content.decode()
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "head"])
+def test_other_methods_get_ckans_envelope_with_a_code(client, prefix, method):
+    response = getattr(client, method)(prefix + "package_show")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, POST"
+    if method != "head":
+        error = response.json()["error"]
+        assert response.json()["success"] is False
+        assert error["code"] == "method_not_allowed"
+        assert error["__type"] == "Method Not Allowed"
