@@ -23,6 +23,7 @@ from django.db.models import Q
 from apps.catalog.choices import OpenType
 from apps.catalog.models import DataResource
 from apps.catalog.publication import FORMAT_LABELS, name_pattern
+from apps.core.converters import parse_id
 
 
 class SearchQueryError(Exception):
@@ -44,7 +45,7 @@ OPEN_LICENSE = "other-open"
 
 def is_id(text: str) -> bool:
     """ASCII digits that fit a bigint (str.isdigit() also accepts '²', which int() refuses)."""
-    return text.isascii() and text.isdigit() and len(text) <= 18
+    return parse_id(text) is not None
 
 
 def _tag(value: str) -> Q:

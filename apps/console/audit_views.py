@@ -11,6 +11,7 @@ from apps.console.jobs import AUDIT_VERIFY, audit_verify_start, last_verificatio
 from apps.console.list_columns import AUDIT_COLUMNS
 from apps.console.views import regulator_required
 from apps.core import tables
+from apps.core.converters import parse_id
 from apps.core.pages import page_of
 from apps.workflow.models import OutboxItem
 
@@ -32,9 +33,8 @@ def events(request):
         paged = page_of(request, rows, PAGE)
         context = {**listing, **paged, "events": paged["page"], "older": None}
         return render(request, "console/audit_events.html", context)
-    before = request.GET.get("before", "")
-    if before.isascii() and before.isdigit() and len(before) <= 18:
-        rows = rows.filter(id__lt=int(before))
+    if (before := parse_id(request.GET.get("before", ""))) is not None:
+        rows = rows.filter(id__lt=before)
     page = list(rows.order_by("-id")[: PAGE + 1])
     older = page[PAGE - 1].pk if len(page) > PAGE else None
     query = request.GET.copy()

@@ -20,7 +20,8 @@ from apps.workflow.policy import get_object_for
 
 def _year(request) -> int:
     value = request.GET.get("year", "")
-    year = int(value) if value.isdigit() else timezone.localdate().year
+    # ASCII digits only: "²" is a digit to isdigit() but not to int().
+    year = int(value) if value.isascii() and value.isdigit() and len(value) <= 4 else 0
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 

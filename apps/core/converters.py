@@ -4,9 +4,19 @@ runs, and never reaches the database, where SQLite cannot even bind it (Overflow
 
 from django.urls import register_converter
 
+ID_DIGITS = 18
+
+
+def parse_id(text: str) -> int | None:
+    """`text` as an id (ASCII digits, at most ID_DIGITS of them), else None: a query
+    parameter's id. str.isdigit() alone also accepts '²', which int() refuses."""
+    if text.isascii() and text.isdigit() and len(text) <= ID_DIGITS:
+        return int(text)
+    return None
+
 
 class IdConverter:
-    regex = "[0-9]{1,18}"
+    regex = f"[0-9]{{1,{ID_DIGITS}}}"
 
     def to_python(self, value: str) -> int:
         return int(value)

@@ -47,7 +47,8 @@ def usage_page(request, grant, namespace: str):
     """Daily calls, rows and bytes against the quota: a chart (static JS reads the JSON
     block) over a table that holds every number."""
     text = request.GET.get("days", "")
-    days = int(text) if text.isdigit() and int(text) in RANGES else USAGE_DAYS
+    # Only the offered ranges, by their text: "²" is a digit to isdigit() but not to int().
+    days = int(text) if text in {str(n) for n in RANGES} else USAGE_DAYS
     series = selectors.usage_series(grant=grant, days=days)
     chart = {
         "days": [row["day"].isoformat() for row in series],

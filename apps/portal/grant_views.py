@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.core.converters import parse_id
 from apps.core.exceptions import DomainError
 from apps.core.forms import flash_domain_error, run_action
 from apps.core.permissions import MANAGE
@@ -69,7 +70,7 @@ def grant_keys(request, pk: int, action: str):
     """Bind one of the organization's keys to the grant, or unbind one."""
     grant = get_object_for(request.user, Grant, pk, MANAGE)
     key_id, me = request.POST.get("api_key", ""), request.user
-    key_id = int(key_id) if key_id.isascii() and key_id.isdigit() and len(key_id) < 19 else 0
+    key_id = parse_id(key_id) or 0
     calls = {
         "bind": lambda: access.key_bind(grant=grant, user=me, api_key_id=key_id),
         "unbind": lambda: access.key_unbind(grant=grant, user=me, api_key_id=key_id),

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from apps.core.converters import parse_id
 from apps.core.forms import run_action
 from apps.workflow import notifications as service
 from apps.workflow.models import NotificationCategory
@@ -18,9 +19,8 @@ def notification_page(request, namespace: str):
     rows = service.notification_list(user=request.user, unread=unread).select_related(
         "content_type"
     )
-    before = request.GET.get("before", "")
-    if before.isdigit() and len(before) < 19:
-        rows = rows.filter(id__lt=int(before))
+    if (before := parse_id(request.GET.get("before", ""))) is not None:
+        rows = rows.filter(id__lt=before)
     page = list(rows.order_by("-id")[: PAGE + 1])
     context = {
         "notifications": page[:PAGE],

@@ -58,6 +58,7 @@ PERSONAS = {
 }
 NUL, SURROGATE = "%00", "%ED%A0%80"
 MISSING, OVERFLOW = "999999999", "99999999999999999999"
+SUPERSCRIPT_TWO = "%C2%B2"
 # Path arguments that hold an id: the platform's bounded `<id:...>` and Django's `<int:...>`.
 ID_CONVERTERS = {"IdConverter", "IntConverter"}
 # Query parameters any list may read (apps/*/pages.py, apps/console/*_views.py).
@@ -70,7 +71,9 @@ KNOWN_PARAMS = [
 # that request fails, each parameter is sent alone to name the one at fault.
 BAD_VALUES = [
     "a" + NUL + "b", SURROGATE, OVERFLOW, "-1", "abc", "2026-02-30",
-    "%3Cscript%3Ealert(1)%3C/script%3E", "x" * 10_000,
+    "%3Cscript%3Ealert(1)%3C/script%3E",
+    SUPERSCRIPT_TWO,  # a digit to str.isdigit(), not to int()
+    "x" * 10_000,
 ]  # fmt: skip
 # And these on their own.
 GET_VARIANTS = [
