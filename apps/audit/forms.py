@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.choices import Outcome
+from apps.core.forms import DateTimeField
 
 
 class EventFilterForm(forms.Form):
@@ -13,5 +14,5 @@ class EventFilterForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", "—"), *Outcome.choices]
     )
-    since = forms.DateTimeField(label=_("From"), required=False)
-    until = forms.DateTimeField(label=_("Until"), required=False)
+    since = DateTimeField(label=_("From"), required=False)
+    until = DateTimeField(label=_("Until"), required=False)

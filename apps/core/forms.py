@@ -1,5 +1,7 @@
 """How a web page shows a service's refusal, and records it: every denial is audited."""
 
+from datetime import UTC
+
 from django import forms
 from django.contrib import messages
 from django.utils.translation import gettext_lazy
@@ -85,6 +87,24 @@ def run_action(request, call) -> bool:
         return False
     messages.success(request, _("Done."))
     return True
+
+
+class DateTimeField(forms.DateTimeField):
+    """Django's, refusing a moment that has no UTC equivalent: a local '0001-01-01 00:00'
+    at +08:00 falls before year 1 in UTC, where the database query raised OverflowError."""
+
+    default_error_messages = {"overflow": gettext_lazy("Enter a date and time within range.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None:
+            try:
+                value.astimezone(UTC)
+            except OverflowError:
+                raise forms.ValidationError(
+                    self.error_messages["overflow"], code="overflow"
+                ) from None
+        return value
 
 
 def date_input() -> forms.DateInput:

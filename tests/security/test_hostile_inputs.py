@@ -169,3 +169,32 @@ def test_a_note_with_a_nul_on_a_new_routing_draft_is_flashed_and_nothing_is_made
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert RuleSet.objects.count() == before
+
+
+# A local moment at +08:00 (Asia/Shanghai) before 08:00 on 0001-01-01 has no UTC equivalent:
+# naive values were taken as local time unchecked and failed in the query (OverflowError).
+BEFORE_YEAR_ONE = ["0001-01-01T00:00:00", "0001-01-01", "0001-01-01 07:59"]
+
+
+@pytest.mark.parametrize("moment", BEFORE_YEAR_ONE)
+def test_an_api_key_expiring_before_year_one_is_a_400(merchant, moment):
+    response = api_for(merchant).post(
+        "/api/v1/api-keys/", {"name": "x", "expires_at": moment}, format="json"
+    )
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["code"] == "validation_error"
+    assert "expires_at" in response.json()["details"]
+
+
+@pytest.mark.parametrize("moment", BEFORE_YEAR_ONE)
+@pytest.mark.parametrize("name", ["since", "until"])
+def test_audit_events_from_before_year_one_are_a_400_and_a_form_error(
+    client, regulator, moment, name
+):
+    response = api_for(regulator).get("/api/v1/audit/events/", {name: moment})
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["code"] == "validation_error"
+    login_web(client, regulator)
+    page = client.get("/console/audit/", {name: moment})
+    assert page.status_code == 200
+    assert page.context["form"].errors[name]

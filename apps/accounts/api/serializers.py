@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.accounts.models import ApiKey, Organization
-from apps.core.api.serializers import StrictSerializer
+from apps.core.api.serializers import DateTimeField, StrictSerializer
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -46,7 +46,7 @@ class ApiKeySerializer(serializers.ModelSerializer):
 
 class ApiKeyCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
-    expires_at = serializers.DateTimeField(required=False)
+    expires_at = DateTimeField(required=False)
     allowed_ips = serializers.ListField(
         child=serializers.CharField(max_length=64), required=False, max_length=50
     )

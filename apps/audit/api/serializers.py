@@ -6,6 +6,7 @@ from rest_framework import serializers
 from apps.audit.choices import Outcome
 from apps.audit.models import AuditCheckpoint, AuditEvent
 from apps.audit.selectors import FILTERS, without_person
+from apps.core.api.serializers import DateTimeField
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -75,8 +76,8 @@ class EventFilterSerializer(serializers.Serializer):
     target_type = serializers.CharField(required=False)
     target_id = serializers.CharField(required=False)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
-    since = serializers.DateTimeField(required=False)
-    until = serializers.DateTimeField(required=False)
+    since = DateTimeField(required=False)
+    until = DateTimeField(required=False)
 
     def validated_filters(self) -> dict:
         self.is_valid(raise_exception=True)

@@ -1,3 +1,5 @@
+from datetime import UTC
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -14,3 +16,17 @@ class StrictSerializer(serializers.Serializer):
                     {"unknown_fields": [_("Unknown field: %s") % name for name in unknown]}
                 )
         return super().to_internal_value(data)
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's, refusing a moment that has no UTC equivalent: DRF converts an aware value
+    (and refuses 'overflow') but takes a naive one as local time and checks it with a
+    conversion that raises: '0001-01-01T00:00' (before year 1 in UTC at +08:00) was a 500."""
+
+    def enforce_timezone(self, value):
+        try:  # DRF's own check of a naive value (valid_datetime) raises it too
+            value = super().enforce_timezone(value)
+            value.astimezone(UTC)
+        except OverflowError:
+            self.fail("overflow")
+        return value
