@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.catalog.models import DataResource
 from apps.operators.choices import AgreementMode
@@ -23,7 +25,7 @@ class ScopeDecision:
         return self.allowed
 
 
-OK = ScopeDecision(True, "ok", "Within the agreement's scope.")
+OK = ScopeDecision(True, "ok", gettext_lazy("Within the agreement's scope."))
 
 
 def _no(code: str, reason: str) -> ScopeDecision:
@@ -42,40 +44,53 @@ def agreement_scope_check(
     on = on or timezone.localdate()
     agreement = AuthorizationAgreement.objects.get(pk=agreement.pk)
     if agreement.status != A.EFFECTIVE:
-        return _no("agreement_not_effective", f"The agreement is {agreement.status}.")
+        return _no(
+            "agreement_not_effective",
+            _("The agreement is %(status)s.") % {"status": agreement.get_status_display()},
+        )
     profile_status = (
         OperatorProfile.objects.filter(organization_id=agreement.operator_id)
         .values_list("status", flat=True)
         .first()
     )
     if profile_status != Q.QUALIFIED:
-        return _no("operator_not_qualified", "The operator is not qualified.")
+        return _no("operator_not_qualified", _("The operator is not qualified."))
     if on < agreement.term_start:
-        return _no("term_not_started", f"The term starts on {agreement.term_start}.")
+        return _no(
+            "term_not_started", _("The term starts on %(day)s.") % {"day": agreement.term_start}
+        )
     if on > agreement.term_end:
-        return _no("term_ended", f"The term ended on {agreement.term_end}.")
+        return _no("term_ended", _("The term ended on %(day)s.") % {"day": agreement.term_end})
     row = agreement.scope.filter(resource_id=resource.pk).first()
     if row is None:
-        return _no("resource_not_in_scope", "The resource is not in the agreement's scope.")
+        return _no("resource_not_in_scope", _("The resource is not in the agreement's scope."))
     resource = DataResource.objects.get(pk=resource.pk)
     if not resource.is_in_registry:
-        return _no("resource_not_registered", "The resource is no longer in the registry.")
+        return _no("resource_not_registered", _("The resource is no longer in the registry."))
     if not resource.is_authorizable:
-        return _no("resource_not_authorizable", "The resource may not be authorized.")
+        return _no("resource_not_authorizable", _("The resource may not be authorized."))
     if fields and row.fields is not None:
         outside = sorted(set(fields) - set(row.fields))
         if outside:
-            return _no("fields_not_in_scope", "Fields outside the scope: " + ", ".join(outside))
+            return _no(
+                "fields_not_in_scope",
+                _("Fields outside the scope: %(fields)s") % {"fields": ", ".join(outside)},
+            )
     if scenario is not None and scenario in agreement.prohibited_uses:
-        return _no("use_prohibited", f"The use '{scenario}' is prohibited.")
+        return _no(
+            "use_prohibited", _("The use '%(scenario)s' is prohibited.") % {"scenario": scenario}
+        )
     if scenario is None and agreement.mode == AgreementMode.SCENARIO:
-        return _no("scenario_required", "This agreement authorizes named scenarios only.")
+        return _no("scenario_required", _("This agreement authorizes named scenarios only."))
     if (
         scenario is not None
         and agreement.allowed_scenarios
         and scenario not in agreement.allowed_scenarios
     ):
-        return _no("scenario_not_allowed", f"The scenario '{scenario}' is not allowed.")
+        return _no(
+            "scenario_not_allowed",
+            _("The scenario '%(scenario)s' is not allowed.") % {"scenario": scenario},
+        )
     return OK
 
 

@@ -96,3 +96,18 @@ def test_operator_scope_check(effective, resources, profile, regulator, merchant
     decision, _ = operator_scope_check(operator_org=profile.organization, resource=resources[0])
     assert decision.reason_code == "agreement_not_effective"
     assert AgreementScope.objects.count() == 2
+
+
+def test_the_reason_is_in_the_readers_language(effective, resources):
+    from django.utils import translation
+
+    late = effective.term_end + timedelta(days=1)
+    with translation.override("zh-hans"):
+        assert check(effective, resources[0], on=late).reason == (
+            f"协议期限已于 {effective.term_end} 结束。"
+        )
+        assert "超出授权范围的字段" in check(effective, resources[0], fields=["legal_rep"]).reason
+    with translation.override("en"):
+        assert check(effective, resources[0], on=late).reason == (
+            f"The term ended on {effective.term_end}."
+        )
