@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from apps.catalog.choices import IngestStatus
 from apps.catalog.ingest.errors import ColumnsUnmatched, IngestError
@@ -157,7 +158,9 @@ def dataset_upload_discard(*, upload: DatasetUpload, user, reason: str = "") -> 
     if upload.status != IngestStatus.MAPPING:
         raise TransitionNotAllowed(_("This upload is not waiting for a column mapping."))
     upload.status, upload.finished_at = IngestStatus.FAILED, timezone.now()
-    upload.error = reason or "The upload was cancelled before its columns were mapped."
+    upload.error = reason or gettext_noop(
+        "The upload was cancelled before its columns were mapped."
+    )
     upload.save(update_fields=["status", "error", "finished_at"])
     record_change(
         user,

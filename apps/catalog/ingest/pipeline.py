@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from apps.catalog.ingest.detect import detect_encoding, detect_format
 from apps.catalog.ingest.errors import IngestError
@@ -78,7 +78,9 @@ def ingest_file(
         match = match_header(next(batches), fields, mapping)
         report_header(match, report, REASONS)
         if not report.ok:
-            raise IngestError("The header does not match the resource's fields.", code="bad_header")
+            raise IngestError(
+                gettext_noop("The header does not match the resource's fields."), code="bad_header"
+            )
         source.targets = match.targets
         for batch in batches:
             typed = convert_batch(
@@ -90,7 +92,7 @@ def ingest_file(
             if on_progress:
                 on_progress(batch.bytes_done, result.row_count)
         if report.ok and not result.row_count:
-            raise IngestError("The file has no data rows.", code="empty_file")
+            raise IngestError(gettext_noop("The file has no data rows."), code="empty_file")
         if report.ok:
             result.byte_size, result.sha256 = sink.close()
             result.temp_path, result.ok = sink.path, True
@@ -103,5 +105,5 @@ def ingest_file(
     result.problem_count = report.total
     result.normalized = report.normalized_counts()
     if not result.ok and not result.error:
-        result.error, result.error_code = N_("Validation failed."), "invalid_rows"
+        result.error, result.error_code = gettext_noop("Validation failed."), "invalid_rows"
     return result

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from apps.catalog.choices import IngestStatus, RegistrationStatus
 from apps.catalog.ingest.detect import XLSX, detect_encoding, detect_format
@@ -220,7 +220,9 @@ def _run(upload_id: int, item: OutboxItem) -> None:
     except SoftTimeLimitExceeded as error:
         _fail(
             upload_id,
-            IngestResult(ok=False, error=N_("The job took too long."), error_code="time_limit"),
+            IngestResult(
+                ok=False, error=gettext_noop("The job took too long."), error_code="time_limit"
+            ),
         )
         raise PermanentFailure("time limit") from error
     except Exception as error:
@@ -228,7 +230,9 @@ def _run(upload_id: int, item: OutboxItem) -> None:
         _fail(
             upload_id,
             IngestResult(
-                ok=False, error=N_("Internal error while ingesting."), error_code="internal_error"
+                ok=False,
+                error=gettext_noop("Internal error while ingesting."),
+                error_code="internal_error",
             ),
         )
         # The raw file goes below, so a retry could not succeed: fail the job visibly.

@@ -74,3 +74,12 @@ def test_anonymous_visitors_are_sent_to_the_login(web, provider, resource):
         response = web.get(url)
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
+
+
+def test_why_a_job_failed_is_shown_in_the_readers_language(web, provider, resource):
+    upload = ingest(resource, provider, csv_bytes([]))  # a header and no rows
+    assert upload.error == "The file has no data rows."  # kept as the message id
+    login_web(web, provider)
+    assert "文件中没有数据行。" in web.get(f"/portal/uploads/{upload.pk}/").content.decode()
+    web.cookies["pdp_language"] = "en"
+    assert "The file has no data rows." in web.get(f"/portal/uploads/{upload.pk}/").content.decode()
