@@ -5,6 +5,7 @@ runs, and never reaches the database, where SQLite cannot even bind it (Overflow
 from django.urls import register_converter
 
 ID_DIGITS = 18
+ID_MAX = 2**63 - 1  # ids are bigints: a larger number in a body is a 400, not a database error
 
 
 def parse_id(text: str) -> int | None:

@@ -7,6 +7,7 @@ from apps.audit.choices import Outcome
 from apps.audit.models import AuditCheckpoint, AuditEvent
 from apps.audit.selectors import FILTERS, without_person
 from apps.core.api.serializers import DateTimeField
+from apps.core.converters import ID_MAX
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -71,7 +72,7 @@ class EventFilterSerializer(serializers.Serializer):
     """Query parameters of the event list; unknown ones are ignored like any GET filter."""
 
     actor = serializers.CharField(required=False, help_text=_("username, key or job"))
-    organization = serializers.IntegerField(required=False)
+    organization = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
     action = serializers.CharField(required=False, help_text=_("exact, or a prefix ending in ."))
     target_type = serializers.CharField(required=False)
     target_id = serializers.CharField(required=False)

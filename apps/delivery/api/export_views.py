@@ -14,6 +14,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.converters import ID_MAX
 from apps.delivery import export_links, exports, selectors
 from apps.delivery.choices import ExportFormat
 from apps.delivery.models import Export
@@ -24,7 +25,7 @@ class ExportRequestSerializer(serializers.Serializer):
     fields = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, max_length=200
     )
-    source = serializers.IntegerField(required=False, min_value=1)
+    source = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
 
 
 class ExportSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.core.api.serializers import StrictSerializer
+from apps.core.converters import ID_MAX
 from apps.delivery.models import SandboxQuery, Statement, StatementLine
 from apps.delivery.sandbox_labels import refusal_label
 from apps.workflow import policy
@@ -71,7 +72,7 @@ class MonthField(serializers.CharField):
 
 class StatementParamsSerializer(serializers.Serializer):
     month = MonthField(required=False)
-    product = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    product = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
 
 
 class StatementLineSerializer(serializers.ModelSerializer):

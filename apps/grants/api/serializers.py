@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from apps.accounts.choices import OrganizationKind
 from apps.core.api.serializers import StrictSerializer
+from apps.core.converters import ID_MAX
 from apps.grants.access import refusal
 from apps.grants.approval import step_kind
 from apps.grants.choices import ApplicationKind, ApplicationStatus, Decision, GrantStatus, StepKind
@@ -21,7 +22,6 @@ from apps.grants.models import AccessApplication, ApplicationAttachment, Grant, 
 from apps.grants.selectors import QUEUES
 from apps.workflow.schema import document_optional
 
-ID_MAX = 2**63 - 1  # ids are bigints: larger numbers are a 400, not a database error
 TEXT = 5000
 SEARCH = 100
 CONTACTS = ("tech_contact_name", "tech_contact_email", "tech_contact_phone", "dpo_name",

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.serializers import StrictSerializer
+from apps.core.converters import ID_MAX
 from apps.operators.choices import AgreementMode, CreditStatus, DocumentKind, ProtectionLevel
 from apps.operators.models import (
     AgreementScope,
@@ -105,7 +106,7 @@ class CreditStatusSerializer(StrictSerializer):
 
 
 class ScopeRowSerializer(StrictSerializer):
-    resource = serializers.IntegerField()
+    resource = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     fields = serializers.ListField(
         child=serializers.CharField(max_length=64), required=False, allow_null=True, default=None
     )
@@ -113,8 +114,12 @@ class ScopeRowSerializer(StrictSerializer):
 
 class AgreementWriteSerializer(StrictSerializer):
     number = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    operator = serializers.IntegerField(required=False, help_text="regulators only")
-    authority = serializers.IntegerField(required=False, help_text="operators only")
+    operator = serializers.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, help_text="regulators only"
+    )
+    authority = serializers.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, help_text="operators only"
+    )
     title = serializers.CharField(max_length=200)
     mode = serializers.ChoiceField(AgreementMode.choices)
     domain = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -187,7 +192,7 @@ class DiffRowSerializer(serializers.Serializer):
 
 
 class ScopeCheckSerializer(StrictSerializer):
-    resource = serializers.IntegerField()
+    resource = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     fields = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
     scenario = serializers.CharField(max_length=100, required=False)
     on = serializers.DateField(required=False)

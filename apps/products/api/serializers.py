@@ -3,13 +3,13 @@ from rest_framework import serializers
 
 from apps.catalog.choices import Classification, MaskingRule
 from apps.core.api.serializers import StrictSerializer
+from apps.core.converters import ID_MAX
 from apps.products.choices import DeliveryMode, FilterOp, PricingModel, ProductStatus, UseType
 from apps.products.models import DataProduct, ProductSource, ProductTerms
 from apps.workflow import policy
 from apps.workflow.models import StatusHistory
 
 NAME = 100  # longest scenario name, search text
-ID_MAX = 2**63 - 1  # ids are bigints: larger numbers are a 400, not a database error
 
 
 class ConditionSerializer(StrictSerializer):
