@@ -113,7 +113,7 @@ class AgreementDocumentForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=2000)
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     content = forms.CharField(label=_("content"), widget=forms.Textarea(attrs={"rows": 8}))
     attachment = forms.FileField(label=_("attachment"), required=False)
 

@@ -30,6 +30,7 @@ class ProductForm(forms.Form):
         label=_("pinned dataset version"),
         required=False,
         min_value=1,
+        max_value=2**31 - 1,
         help_text=_("Empty: always the current version."),
     )
     fields = forms.CharField(label=_("exposed fields"), help_text=_("Separate with commas."))
@@ -55,8 +56,13 @@ class ProductForm(forms.Form):
     use_type = forms.ChoiceField(label=_("use type"), choices=UseType.choices)
     pricing_model = forms.ChoiceField(label=_("pricing"), choices=PricingModel.choices)
     price = forms.DecimalField(label=_("price (yuan)"), min_value=0, required=False, max_digits=12)
-    max_rows_per_day = forms.IntegerField(label=_("rows per day"), min_value=1, required=False)
-    max_calls_per_day = forms.IntegerField(label=_("calls per day"), min_value=1, required=False)
+    # The API's bounds (apps.products.api.serializers).
+    max_rows_per_day = forms.IntegerField(
+        label=_("rows per day"), min_value=1, max_value=10**12, required=False
+    )
+    max_calls_per_day = forms.IntegerField(
+        label=_("calls per day"), min_value=1, max_value=2_000_000_000, required=False
+    )
     terms = forms.CharField(label=_("terms of use"), widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args, agreements=(), **kwargs):

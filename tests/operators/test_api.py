@@ -335,3 +335,11 @@ def test_documents_larger_than_the_api_body_cap_upload_through_the_api(operator_
     # and a JSON body of the same size elsewhere is still refused
     big = client.post(f"{BASE}/profiles/", {"legal_representative": "x" * 2_000_000}, format="json")
     assert big.status_code == 413
+
+
+@pytest.mark.parametrize("year", [40000, 99999999999])
+def test_an_annual_report_for_an_impossible_year_is_a_400(profile, operator_admin, year):
+    client = api_for(operator_admin)
+    response = client.post(f"{BASE}/reports/", {"content": "年度报告", "year": year}, format="json")
+    assert response.status_code == 400, response.content[:300]
+    assert "year" in response.json()["details"]

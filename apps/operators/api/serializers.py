@@ -219,7 +219,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class ReportWriteSerializer(StrictSerializer):
-    year = serializers.IntegerField(required=False, min_value=2000)
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     content = serializers.CharField(max_length=100_000)
     attachment = serializers.FileField(required=False)
 
