@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import selectors as accounts_selectors
 from apps.catalog import selectors as catalog_selectors
-from apps.core.forms import date_input
+from apps.core.forms import ModelMultipleChoiceField, date_input
 from apps.core.names import local_name
 from apps.operators.choices import AgreementMode, DocumentKind, ProtectionLevel
 
@@ -72,7 +72,7 @@ class AgreementForm(forms.Form):
     prohibited_uses = forms.CharField(
         label=_("prohibited uses"), required=False, help_text=_("Separate with commas.")
     )
-    resources = forms.ModelMultipleChoiceField(
+    resources = ModelMultipleChoiceField(
         label=_("resources in scope"),
         queryset=catalog_selectors.authorizable_resources().none(),
         widget=forms.CheckboxSelectMultiple,

@@ -51,20 +51,30 @@ class UploadRequestSerializer(serializers.Serializer):
 
 
 class UnmatchedColumnsDetailsSerializer(serializers.Serializer):
-    unmatched_columns = serializers.ListField(child=serializers.CharField())
-    duplicate_columns = serializers.ListField(child=serializers.CharField())
-    missing_fields = serializers.ListField(child=serializers.CharField())
-    columns = serializers.ListField(child=serializers.CharField(), help_text="The file's header.")
+    """Present with code `unmatched_columns`; the other 422 codes (`unsupported_format`,
+    `unknown_encoding`, ...) carry none of them (`details` is `{}`)."""
+
+    unmatched_columns = serializers.ListField(child=serializers.CharField(), required=False)
+    duplicate_columns = serializers.ListField(child=serializers.CharField(), required=False)
+    missing_fields = serializers.ListField(child=serializers.CharField(), required=False)
+    columns = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="The file's header."
+    )
     matched = serializers.DictField(
-        child=serializers.CharField(), help_text="column → field, for the columns that matched"
+        child=serializers.CharField(),
+        required=False,
+        help_text="column → field, for the columns that matched",
     )
     fields = serializers.ListField(
-        child=serializers.DictField(), help_text="The resource's fields: name, label, label_en."
+        child=serializers.DictField(),
+        required=False,
+        help_text="The resource's fields: name, label, label_en.",
     )
 
 
 class UnmatchedColumnsSerializer(serializers.Serializer):
-    """The 422 answer when the header does not fill the fields (code `unmatched_columns`)."""
+    """The 422 answer: with code `unmatched_columns` when the header does not fill the
+    fields (the details say how), or another code when the file cannot be read."""
 
     code = serializers.CharField()
     message = serializers.CharField()

@@ -83,7 +83,9 @@ class DocumentUploadSerializer(StrictSerializer):
 
 
 class QualificationEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(
+        source="actor.username", default=None, read_only=True, allow_null=True
+    )
     reason = serializers.CharField(source="note", read_only=True)
 
     class Meta:
@@ -167,7 +169,9 @@ class AgreementSerializer(serializers.ModelSerializer):
 
 
 class AgreementEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(
+        source="actor.username", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = StatusHistory

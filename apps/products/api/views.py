@@ -126,14 +126,14 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
 
     @extend_schema(responses=s.TermsSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def terms(self, request, pk=None):
         """Every version of the terms of use, newest first."""
         terms = selectors.product_terms(product=self._get())
         return Response(s.TermsSerializer(terms, many=True).data)
 
     @extend_schema(responses=s.EventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         events = selectors.product_history(user=request.user, product=self._get())
         return Response(s.EventSerializer(events, many=True).data)
