@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.console.views import regulator_required
+from apps.core.converters import parse_id
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error, run_action
 from apps.core.permissions import MANAGE
@@ -19,9 +20,7 @@ from apps.workflow.policy import get_object_for
 
 
 def _year(request) -> int:
-    value = request.GET.get("year", "")
-    # ASCII digits only: "²" is a digit to isdigit() but not to int().
-    year = int(value) if value.isascii() and value.isdigit() and len(value) <= 4 else 0
+    year = parse_id(request.GET.get("year", "")) or 0
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 

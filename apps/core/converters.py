@@ -1,4 +1,4 @@
-"""URL converters. `<id:pk>` is Django's `<id:pk>` bounded to 18 digits, as the API's
+"""URL converters. `<id:pk>` is Django's `<int:pk>` bounded to 18 digits, as the API's
 routes are (`\\d{1,18}`): a longer number is no row's id, so it is a 404 before any view
 runs, and never reaches the database, where SQLite cannot even bind it (OverflowError)."""
 

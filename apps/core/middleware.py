@@ -211,6 +211,9 @@ class DomainErrorMiddleware:
         return render(request, template, {"message": exception.message}, status=exception.status)
 
 
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 class CommonMiddleware(common.CommonMiddleware):
     """Django's, except that a request with a body (POST, PUT, PATCH, DELETE) to an address
     without its trailing slash is not redirected: a redirect loses the body, and under
@@ -219,6 +222,3 @@ class CommonMiddleware(common.CommonMiddleware):
 
     def should_redirect_with_slash(self, request):
         return request.method not in BODY_METHODS and super().should_redirect_with_slash(request)
-
-
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
