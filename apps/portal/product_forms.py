@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.choices import MaskingRule
 from apps.catalog.models import DatasetVersion
+from apps.core.converters import ID_MAX
 from apps.products.choices import DeliveryMode, PricingModel, UseType
+from apps.products.validation import MAX_CALLS_PER_DAY, MAX_ROWS_PER_DAY
 
 
 def _split(text: str) -> list[str]:
@@ -30,7 +32,7 @@ class ProductForm(forms.Form):
         label=_("pinned dataset version"),
         required=False,
         min_value=1,
-        max_value=2**31 - 1,
+        max_value=ID_MAX,
         help_text=_("Empty: always the current version."),
     )
     fields = forms.CharField(label=_("exposed fields"), help_text=_("Separate with commas."))
@@ -56,12 +58,11 @@ class ProductForm(forms.Form):
     use_type = forms.ChoiceField(label=_("use type"), choices=UseType.choices)
     pricing_model = forms.ChoiceField(label=_("pricing"), choices=PricingModel.choices)
     price = forms.DecimalField(label=_("price (yuan)"), min_value=0, required=False, max_digits=12)
-    # The API's bounds (apps.products.api.serializers).
     max_rows_per_day = forms.IntegerField(
-        label=_("rows per day"), min_value=1, max_value=10**12, required=False
+        label=_("rows per day"), min_value=1, max_value=MAX_ROWS_PER_DAY, required=False
     )
     max_calls_per_day = forms.IntegerField(
-        label=_("calls per day"), min_value=1, max_value=2_000_000_000, required=False
+        label=_("calls per day"), min_value=1, max_value=MAX_CALLS_PER_DAY, required=False
     )
     terms = forms.CharField(label=_("terms of use"), widget=forms.Textarea(attrs={"rows": 5}))
 

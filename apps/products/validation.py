@@ -18,6 +18,9 @@ from apps.operators.scope import agreement_scope_check
 from apps.products.choices import CHARGED, DeliveryMode, FilterOp, PricingModel, UseType
 
 MAX_CONDITIONS = 20
+# A product's daily quotas, on the API and the web form alike.
+MAX_ROWS_PER_DAY = 10**12
+MAX_CALLS_PER_DAY = 2_000_000_000
 MAX_IN_VALUES = 100
 
 

@@ -13,7 +13,7 @@ from apps.catalog.choices import (
 from apps.catalog.metadata import FIELD_KEYS, RESOURCE_KEYS
 from apps.catalog.models import DataResource, ResourceField
 from apps.catalog.validation import MAX_FIELDS
-from apps.core.api.serializers import StrictSerializer
+from apps.core.api.serializers import ActorField, StrictSerializer
 from apps.workflow.models import Objection, StatusHistory
 
 
@@ -130,9 +130,7 @@ class ObjectionCreateSerializer(StrictSerializer):
 
 
 class HistorySerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(
-        source="actor.username", default=None, read_only=True, allow_null=True
-    )
+    actor = ActorField()
 
     class Meta:
         model = StatusHistory

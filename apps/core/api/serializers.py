@@ -18,6 +18,15 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class ActorField(serializers.CharField):
+    """The username of a history entry's actor; null for the system (a timer, a job)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            source="actor.username", default=None, read_only=True, allow_null=True, **kwargs
+        )
+
+
 class DateTimeField(serializers.DateTimeField):
     """DRF's, refusing a moment that has no UTC equivalent: DRF converts an aware value
     (and refuses 'overflow') but takes a naive one as local time and checks it with a

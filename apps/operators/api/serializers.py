@@ -2,7 +2,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api.serializers import StrictSerializer
+from apps.core.api.serializers import ActorField, StrictSerializer
 from apps.core.converters import ID_MAX
 from apps.operators.choices import AgreementMode, CreditStatus, DocumentKind, ProtectionLevel
 from apps.operators.models import (
@@ -83,9 +83,7 @@ class DocumentUploadSerializer(StrictSerializer):
 
 
 class QualificationEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(
-        source="actor.username", default=None, read_only=True, allow_null=True
-    )
+    actor = ActorField()
     reason = serializers.CharField(source="note", read_only=True)
 
     class Meta:
@@ -169,9 +167,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 
 
 class AgreementEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(
-        source="actor.username", default=None, read_only=True, allow_null=True
-    )
+    actor = ActorField()
 
     class Meta:
         model = StatusHistory

@@ -2,10 +2,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.catalog.choices import Classification, MaskingRule
-from apps.core.api.serializers import StrictSerializer
+from apps.core.api.serializers import ActorField, StrictSerializer
 from apps.core.converters import ID_MAX
 from apps.products.choices import DeliveryMode, FilterOp, PricingModel, ProductStatus, UseType
 from apps.products.models import DataProduct, ProductSource, ProductTerms
+from apps.products.validation import MAX_CALLS_PER_DAY, MAX_ROWS_PER_DAY
 from apps.workflow import policy
 from apps.workflow.models import StatusHistory
 
@@ -49,10 +50,10 @@ class ProductWriteSerializer(StrictSerializer):
     pricing_model = serializers.ChoiceField(PricingModel.choices, required=False)
     price = serializers.DecimalField(12, 2, min_value=0, required=False)
     max_rows_per_day = serializers.IntegerField(
-        min_value=1, max_value=10**12, required=False, allow_null=True
+        min_value=1, max_value=MAX_ROWS_PER_DAY, required=False, allow_null=True
     )
     max_calls_per_day = serializers.IntegerField(
-        min_value=1, max_value=2_000_000_000, required=False, allow_null=True
+        min_value=1, max_value=MAX_CALLS_PER_DAY, required=False, allow_null=True
     )
     terms = serializers.CharField(max_length=50_000)
 
@@ -140,9 +141,7 @@ class TermsSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(
-        source="actor.username", default=None, read_only=True, allow_null=True
-    )
+    actor = ActorField()
 
     class Meta:
         model = StatusHistory
