@@ -217,7 +217,7 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 class CommonMiddleware(common.CommonMiddleware):
     """Django's, except that a request with a body (POST, PUT, PATCH, DELETE) to an address
     without its trailing slash is not redirected: a redirect loses the body, and under
-    DEBUG (`make run`) Django raises RuntimeError instead, a 500. It gets the 404 of an
+    DEBUG (`DJANGO_DEBUG=1`) Django raises RuntimeError instead, a 500. It gets the 404 of an
     unknown address (JSON with a code under /api/, which names the address to use)."""
 
     def should_redirect_with_slash(self, request):

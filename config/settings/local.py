@@ -3,7 +3,15 @@
 from .base import *  # noqa: F403
 from .base import env
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# DEBUG off by default: `make run` answers hostile input as production does (its own 404
+# and 500 pages, never Django's technical pages with the URL list or a traceback).
+# DJANGO_DEBUG=1 turns Django's debug pages on for development.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Static files from the apps' and project's folders, no collectstatic (WhiteNoise).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+# seed_demo may run here (never in production: it creates known passwords).
+DEMO_DATA_ALLOWED = True
 # A fixed key is fine here: local mode never serves real users (production.py refuses it).
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="local-only-insecure-key-do-not-deploy")
 STORAGES = {

@@ -43,6 +43,29 @@ def test_embedded_default_needs_no_variable_and_uses_sqlite_and_a_filesystem_bro
     assert (tmp_path / "broker" / "queue").is_dir()
 
 
+WEB_PROBE = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "from django.test.utils import setup_test_environment; setup_test_environment(); "
+    "from django.test import Client; c = Client(); "
+    "missing, static = c.get('/no-such-page/'), c.get('/static/css/app.css'); "
+    "print(json.dumps({'debug': settings.DEBUG, 'missing': missing.status_code, "
+    "'technical': b'URLconf' in missing.content or b'Traceback' in missing.content, "
+    "'static': static.status_code}))"
+)
+
+
+def test_embedded_default_runs_with_debug_off_and_serves_its_static_files(tmp_path):
+    # `make run` faces the same hostile input as production: a wrong address gets the
+    # platform's 404 page, not Django's technical one listing every route.
+    env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.local", DATA_DIR=str(tmp_path))
+    result = run(["-c", WEB_PROBE], env)
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.splitlines()[-1])
+    assert probe == {"debug": False, "missing": 404, "technical": False, "static": 200}
+    result = run(["-c", WEB_PROBE], {**env, "DJANGO_DEBUG": "1"})
+    assert json.loads(result.stdout.splitlines()[-1])["technical"] is True  # opt-in
+
+
 def test_every_folder_of_the_embedded_broker_lives_under_data_dir(tmp_path):
     # kombu's filesystem transport writes `control/` into the working directory unless told
     # otherwise, and it once ended up committed to the repository.

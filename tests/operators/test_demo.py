@@ -19,3 +19,23 @@ def test_seed_demo_gives_the_operator_an_effective_agreement(db):
     assert len(resources) == 4 and all(r.is_authorizable for r in resources)
     decision, _ = operator_scope_check(operator_org=profile.organization, resource=resources[0])
     assert decision.allowed
+
+
+def test_seed_demo_refuses_where_demo_data_is_not_allowed(db, settings):
+    # It creates users with a known password: never on a production configuration.
+    from django.contrib.auth import get_user_model
+    from django.core.management import CommandError
+
+    settings.DEBUG = False
+    settings.DEMO_DATA_ALLOWED = False
+    settings.SETTINGS_MODULE = "config.settings.production"
+    try:
+        call_command("seed_demo", stdout=StringIO())
+    except CommandError as error:
+        assert "seed_demo runs only on the embedded default" in str(error)
+    else:
+        raise AssertionError("seed_demo ran on a production configuration")
+    assert not get_user_model().objects.exists()
+    settings.DEMO_DATA_ALLOWED = True  # the embedded default (config.settings.local)
+    call_command("seed_demo", stdout=StringIO())
+    assert get_user_model().objects.exists()

@@ -80,13 +80,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=None, help="password for new demo users")
-        parser.add_argument("--force", action="store_true", help="allow outside DEBUG/test")
+        parser.add_argument("--force", action="store_true", help="allow outside the embedded default, DEBUG or tests")
 
     @transaction.atomic
     def handle(self, *args, password=None, force=False, **options):
-        if not settings.DEBUG and not force and "test" not in settings.SETTINGS_MODULE:
+        allowed = settings.DEBUG or settings.DEMO_DATA_ALLOWED
+        if not allowed and not force and "test" not in settings.SETTINGS_MODULE:
             raise CommandError(
-                "seed_demo refuses to run with DEBUG off; pass --force if you mean it"
+                "seed_demo runs only on the embedded default or with DEBUG on; "
+                "pass --force if you mean it"
             )
         password = password or settings.DEMO_PASSWORD
         logins, new_keys = [], []
