@@ -80,7 +80,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=None, help="password for new demo users")
-        parser.add_argument("--force", action="store_true", help="allow outside the embedded default, DEBUG or tests")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="allow outside the embedded default, DEBUG or tests",
+        )
 
     @transaction.atomic
     def handle(self, *args, password=None, force=False, **options):
