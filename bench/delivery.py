@@ -267,7 +267,9 @@ def duckdb_pages(grant, seconds: float) -> float:
             table = services._select(connection, query, source, store)
         finally:
             connection.close()
-        query.after = (None, table.column(ROW)[PAGE - 1].as_py())
+        # the next page, or the first again at the end of a small dataset
+        more = table.num_rows > PAGE
+        query.after = (None, table.column(ROW)[PAGE - 1].as_py()) if more else None
         done += 1
     return done / (time.perf_counter() - started)
 

@@ -59,7 +59,8 @@ if [ $# -eq 0 ]; then
   TEST_DATABASE_URL="sqlite:///$SQLITE_DIR/db.sqlite3" TEST_DATABASE_NAME="$SQLITE_DIR/test.sqlite3" \
     TEST_DATA_DIR="$SQLITE_DIR/data" .venv/bin/pytest -q -p no:cacheprovider --create-db \
     tests/security/test_hostile_web.py tests/security/test_hostile_inputs.py \
-    tests/security/test_fuzz_api.py tests/core/test_url_ids.py tests/core/test_unknown_addresses.py
+    tests/security/test_fuzz_api.py tests/core/test_url_ids.py tests/core/test_unknown_addresses.py \
+    tests/core/test_date_bounds.py
 fi
 echo "==> pytest"
 exec .venv/bin/pytest "$@"

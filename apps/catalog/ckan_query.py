@@ -62,7 +62,10 @@ def _when(text: str) -> datetime | None:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise SearchQueryError(f"Not a date: {text}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:  # a moment with no UTC equivalent (0001-01-01T00:00+08:00) fails in the query
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        raise SearchQueryError(f"Date out of range: {text}") from None
 
 
 def _range(column: str, value: str) -> Q:

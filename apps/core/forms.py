@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.utils.translation import gettext_lazy
 
 from apps.core.converters import parse_id
+from apps.core.dates import date_in_range, range_params
 from apps.core.denials import record_denial
 from apps.core.exceptions import DomainError, InvalidInput
 
@@ -106,6 +107,20 @@ class DateTimeField(forms.DateTimeField):
                     self.error_messages["overflow"], code="overflow"
                 ) from None
         return value
+
+
+class DateField(forms.DateField):
+    """Django's, bounded to the platform's calendar (apps.core.dates)."""
+
+    default_error_messages = {"out_of_range": gettext_lazy("Enter a date from %(min)s to %(max)s.")}
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is not None and not date_in_range(day):
+            raise forms.ValidationError(
+                self.error_messages["out_of_range"], code="out_of_range", params=range_params()
+            )
+        return day
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -4,7 +4,7 @@ boxes, numbers), no JSON to type. They only parse; the services decide."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import date_input
+from apps.core.forms import DateField, date_input
 from apps.grants.choices import (
     ApplicationKind,
     ApplicationStatus,
@@ -139,7 +139,7 @@ class PreviewForm(forms.Form):
 
 
 class HolidayForm(forms.Form):
-    day = forms.DateField(label=_("date"), widget=date_input())
+    day = DateField(label=_("date"), widget=date_input())
     name = forms.CharField(label=_("name"), max_length=100)
     kind = forms.ChoiceField(label=_("kind"), choices=DayKind.choices)
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.choices import PersonalInfo
+from apps.core.forms import DateField
 from apps.grants.choices import ApplicationKind
 from apps.grants.facts import product_fields
 
@@ -42,7 +43,7 @@ class ApplicationForm(forms.Form):
     fields = forms.MultipleChoiceField(
         label=_("requested fields"), widget=forms.CheckboxSelectMultiple
     )
-    requested_end = forms.DateField(
+    requested_end = DateField(
         label=_("requested until"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

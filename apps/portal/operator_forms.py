@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import selectors as accounts_selectors
 from apps.catalog import selectors as catalog_selectors
-from apps.core.forms import ModelMultipleChoiceField, date_input
+from apps.core.forms import DateField, ModelMultipleChoiceField, date_input
 from apps.core.names import local_name
 from apps.operators.choices import AgreementMode, DocumentKind, ProtectionLevel
 
@@ -17,13 +17,13 @@ class ProfileForm(forms.Form):
     protection_level = forms.ChoiceField(
         label=_("classified protection level"), choices=ProtectionLevel.choices, required=False
     )
-    protection_expires_on = forms.DateField(
+    protection_expires_on = DateField(
         label=_("classified protection valid until"), required=False, widget=date_input()
     )
     crypto_assessed = forms.BooleanField(
         label=_("commercial cryptography assessment passed"), required=False
     )
-    crypto_expires_on = forms.DateField(
+    crypto_expires_on = DateField(
         label=_("cryptography assessment valid until"), required=False, widget=date_input()
     )
     security_officer_name = forms.CharField(label=_("data security officer"), max_length=100)
@@ -59,8 +59,8 @@ class AgreementForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     mode = forms.ChoiceField(label=_("mode"), choices=AgreementMode.choices)
     domain = forms.CharField(label=_("domain"), max_length=100, required=False)
-    term_start = forms.DateField(label=_("term start"), widget=date_input())
-    term_end = forms.DateField(label=_("term end"), widget=date_input())
+    term_start = DateField(label=_("term start"), widget=date_input())
+    term_end = DateField(label=_("term end"), widget=date_input())
     max_revenue = forms.DecimalField(label=_("maximum revenue (yuan)"), required=False, min_value=0)
     price_cap = forms.DecimalField(label=_("price cap (yuan)"), required=False, min_value=0)
     security_obligations = forms.CharField(

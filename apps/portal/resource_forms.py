@@ -17,7 +17,7 @@ from apps.catalog.choices import (
 )
 from apps.catalog.metadata import FIELD_KEYS
 from apps.catalog.validation import MAX_FIELDS
-from apps.core.forms import date_input
+from apps.core.forms import DateField, date_input
 from apps.core.names import local_name
 
 
@@ -39,12 +39,10 @@ class ResourceForm(forms.Form):
         label=_("update frequency"), choices=UpdateFrequency.choices
     )
     spatial_coverage = forms.CharField(label=_("spatial coverage"), max_length=200, required=False)
-    temporal_start = forms.DateField(
+    temporal_start = DateField(
         label=_("temporal coverage from"), required=False, widget=date_input()
     )
-    temporal_end = forms.DateField(
-        label=_("temporal coverage to"), required=False, widget=date_input()
-    )
+    temporal_end = DateField(label=_("temporal coverage to"), required=False, widget=date_input())
     data_format = forms.ChoiceField(label=_("format"), choices=DataFormat.choices)
     # No default: a provider must choose (the first choice used to be core data).
     classification = forms.ChoiceField(

@@ -1,7 +1,9 @@
 """Embedded default for a developer machine: `make run`. Needs no variable at all."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATA_DIR, env
 
 # DEBUG off by default: `make run` answers hostile input as production does (its own 404
 # and 500 pages, never Django's technical pages with the URL list or a traceback).
@@ -10,6 +12,9 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Static files from the apps' and project's folders, no collectstatic (WhiteNoise).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# collectstatic's folder, under DATA_DIR; made now, as WhiteNoise warns about a missing one
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # seed_demo may run here (never in production: it creates known passwords).
 DEMO_DATA_ALLOWED = True
 # A fixed key is fine here: local mode never serves real users (production.py refuses it).

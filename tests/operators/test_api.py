@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from apps.operators import services
 from apps.operators.choices import AgreementStatus as A
 from apps.operators.choices import QualificationStatus as Q
+from apps.operators.models import AuthorizationAgreement
 from tests.conftest import api_for
 from tests.operators.conftest import PDF, agreement_data, credit_code, profile_data
 
@@ -129,6 +130,22 @@ def test_term_over_maximum_is_a_422(profile, operator_admin, regulator, resource
     data["term_end"] = data["term_start"].replace(year=data["term_start"].year + 6)
     response = api_for(operator_admin).post(f"{BASE}/agreements/", jsonable(data), format="json")
     assert response.status_code == 422 and response.json()["code"] == "term_too_long"
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("9998-01-01", "9999-12-31"), ("0001-01-01", "0001-06-01")]
+)
+def test_a_term_at_the_ends_of_the_calendar_is_a_400_and_writes_nothing(
+    profile, operator_admin, regulator, resources, start, end
+):
+    # Its five-year bound fell beyond year 9999: a ValueError, a 500.
+    data = {**jsonable(agreement_data(regulator, resources)), "term_start": start, "term_end": end}
+    response = api_for(operator_admin).post(f"{BASE}/agreements/", data, format="json")
+    assert response.status_code == 400, response.content[:300]
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert "1900-01-01" in body["details"]["term_start"][0]
+    assert not AuthorizationAgreement.objects.exists()
 
 
 def test_scope_with_core_data_is_a_422(

@@ -209,3 +209,16 @@ def test_ids_beyond_bigint_in_a_body_or_a_query_are_a_400(operator_admin, regula
     assert response.status_code == 400 and "authority" in response.json()["details"]
     response = api_for(regulator).get("/api/v1/audit/events/", {"organization": huge})
     assert response.status_code == 400 and "organization" in response.json()["details"]
+
+
+@pytest.mark.parametrize(
+    "fq",
+    [
+        "metadata_modified:[0001-01-01T00:00:00+08:00 TO *]",
+        "metadata_created:[* TO 9999-12-31T23:59:59-08:00]",
+    ],
+)
+def test_package_search_dates_with_no_utc_equivalent_are_a_search_query_error(api, fq):
+    # On SQLite (make run) the query's conversion to UTC raised OverflowError: a 500.
+    error = ckan_error(api.get(CKAN, {"fq": fq}))
+    assert error["code"] == "invalid_query" and "Date out of range" in error["message"]

@@ -13,7 +13,7 @@ from apps.catalog.choices import (
 from apps.catalog.metadata import FIELD_KEYS, RESOURCE_KEYS
 from apps.catalog.models import DataResource, ResourceField
 from apps.catalog.validation import MAX_FIELDS
-from apps.core.api.serializers import ActorField, StrictSerializer
+from apps.core.api.serializers import ActorField, DateField, StrictSerializer
 from apps.workflow.models import Objection, StatusHistory
 
 
@@ -43,8 +43,8 @@ class ResourceWriteSerializer(StrictSerializer):
     )
     update_frequency = serializers.ChoiceField(UpdateFrequency.choices, required=False)
     spatial_coverage = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    temporal_start = serializers.DateField(required=False, allow_null=True)
-    temporal_end = serializers.DateField(required=False, allow_null=True)
+    temporal_start = DateField(required=False, allow_null=True)
+    temporal_end = DateField(required=False, allow_null=True)
     data_format = serializers.ChoiceField(DataFormat.choices, required=False)
     classification = serializers.ChoiceField(Classification.choices, required=False)
     general_grade = serializers.IntegerField(

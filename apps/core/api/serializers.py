@@ -3,6 +3,8 @@ from datetime import UTC
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.dates import date_in_range, range_params
+
 
 class StrictSerializer(serializers.Serializer):
     """Rejects fields the endpoint does not know, instead of silently ignoring them."""
@@ -39,3 +41,16 @@ class DateTimeField(serializers.DateTimeField):
         except OverflowError:
             self.fail("overflow")
         return value
+
+
+class DateField(serializers.DateField):
+    """DRF's, bounded to the platform's calendar (apps.core.dates): '9998-01-01' as an
+    agreement's start was a 500 (its five-year bound fell beyond year 9999)."""
+
+    default_error_messages = {"out_of_range": _("Enter a date from {min} to {max}.")}
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not date_in_range(day):
+            self.fail("out_of_range", **range_params())
+        return day

@@ -7,7 +7,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.api.serializers import StrictSerializer
+from apps.core.api.serializers import DateField, StrictSerializer
 from apps.core.converters import ID_MAX
 from apps.delivery.models import SandboxQuery, Statement, StatementLine
 from apps.delivery.sandbox_labels import refusal_label
@@ -125,7 +125,7 @@ class UsageParamsSerializer(serializers.Serializer):
 
 
 class UsageDaySerializer(serializers.Serializer):
-    day = serializers.DateField()
+    day = DateField()
     calls = serializers.IntegerField()
     rows = serializers.IntegerField()
     bytes = serializers.IntegerField()

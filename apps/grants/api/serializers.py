@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.choices import OrganizationKind
-from apps.core.api.serializers import StrictSerializer
+from apps.core.api.serializers import DateField, StrictSerializer
 from apps.core.converters import ID_MAX
 from apps.grants.access import refusal
 from apps.grants.approval import step_kind
@@ -84,7 +84,7 @@ class ApplicationWriteSerializer(StrictSerializer):
     fields = serializers.ListField(
         child=serializers.CharField(max_length=100), min_length=1, max_length=500
     )
-    requested_end = serializers.DateField()
+    requested_end = DateField()
     expected_calls_per_day = serializers.IntegerField(
         min_value=0, max_value=2_000_000_000, required=False, allow_null=True
     )

@@ -2,7 +2,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api.serializers import ActorField, StrictSerializer
+from apps.core.api.serializers import ActorField, DateField, StrictSerializer
 from apps.core.converters import ID_MAX
 from apps.operators.choices import AgreementMode, CreditStatus, DocumentKind, ProtectionLevel
 from apps.operators.models import (
@@ -44,9 +44,9 @@ class ProfileWriteSerializer(StrictSerializer):
     protection_level = serializers.ChoiceField(
         ProtectionLevel.choices, required=False, allow_blank=True
     )
-    protection_expires_on = serializers.DateField(required=False, allow_null=True)
+    protection_expires_on = DateField(required=False, allow_null=True)
     crypto_assessed = serializers.BooleanField(required=False)
-    crypto_expires_on = serializers.DateField(required=False, allow_null=True)
+    crypto_expires_on = DateField(required=False, allow_null=True)
     security_officer_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     security_officer_contact = serializers.CharField(
         max_length=100, required=False, allow_blank=True
@@ -123,8 +123,8 @@ class AgreementWriteSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200)
     mode = serializers.ChoiceField(AgreementMode.choices)
     domain = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    term_start = serializers.DateField()
-    term_end = serializers.DateField()
+    term_start = DateField()
+    term_end = DateField()
     max_revenue = serializers.DecimalField(16, 2, required=False, allow_null=True, min_value=0)
     price_cap = serializers.DecimalField(14, 2, required=False, allow_null=True, min_value=0)
     security_obligations = serializers.CharField(required=False, allow_blank=True)
@@ -195,7 +195,7 @@ class ScopeCheckSerializer(StrictSerializer):
     resource = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     fields = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
     scenario = serializers.CharField(max_length=100, required=False)
-    on = serializers.DateField(required=False)
+    on = DateField(required=False)
 
 
 class ScopeDecisionSerializer(serializers.Serializer):
