@@ -4,6 +4,7 @@ boxes, numbers), no JSON to type. They only parse; the services decide."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.converters import ID_MAX
 from apps.core.forms import DateField, date_input
 from apps.grants.choices import (
     ApplicationKind,
@@ -160,7 +161,7 @@ class HolidayImportForm(forms.Form):
 class DecideForm(forms.Form):
     """A reviewer's decision on the open step named by `step` (hidden)."""
 
-    step = forms.IntegerField(widget=forms.HiddenInput)
+    step = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=ID_MAX)
     decision = forms.ChoiceField(
         label=_("decision"), choices=Decision.choices, widget=forms.RadioSelect
     )

@@ -8,6 +8,7 @@ from apps.catalog import selectors as catalog_selectors
 from apps.core.forms import DateField, ModelMultipleChoiceField, date_input
 from apps.core.names import local_name
 from apps.operators.choices import AgreementMode, DocumentKind, ProtectionLevel
+from apps.operators.models import AuthorizationAgreement
 
 
 class ProfileForm(forms.Form):
@@ -61,8 +62,9 @@ class AgreementForm(forms.Form):
     domain = forms.CharField(label=_("domain"), max_length=100, required=False)
     term_start = DateField(label=_("term start"), widget=date_input())
     term_end = DateField(label=_("term end"), widget=date_input())
-    max_revenue = forms.DecimalField(label=_("maximum revenue (yuan)"), required=False, min_value=0)
-    price_cap = forms.DecimalField(label=_("price cap (yuan)"), required=False, min_value=0)
+    # The model's digits and places (as the API's serializer): 1e30 was a database error.
+    max_revenue = AuthorizationAgreement._meta.get_field("max_revenue").formfield(min_value=0)
+    price_cap = AuthorizationAgreement._meta.get_field("price_cap").formfield(min_value=0)
     security_obligations = forms.CharField(
         label=_("security obligations"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

@@ -68,6 +68,27 @@ def test_operator_drafts_and_submits_an_agreement(profile, operator_admin, regul
     assert client.get("/portal/agreements/").status_code == 200
 
 
+@pytest.mark.parametrize("field", ["max_revenue", "price_cap"])
+def test_amounts_beyond_the_agreement_columns_are_form_errors(
+    profile, operator_admin, regulator, resources, field
+):
+    # The form took any number of digits; the database refused them (a 500).
+    client = login_web(Client(), operator_admin)
+    data = {
+        "authority": regulator.organization_id,
+        "title": "协议",
+        "mode": "overall",
+        "term_start": "2026-01-01",
+        "term_end": "2029-12-31",
+        "resources": [r.pk for r in resources],
+    }
+    for value in ("1e30", "123456789012345678.12", "0.001"):
+        response = client.post("/portal/agreements/new/", {**data, field: value})
+        assert response.status_code == 200, value
+        assert response.context["form"].errors[field], value
+    assert not AuthorizationAgreement.objects.exists()
+
+
 def test_regulator_console_suspend_needs_a_reason(effective, profile, regulator):
     client = login_web(Client(), regulator)
     for url in (

@@ -224,3 +224,15 @@ def test_the_edit_form_keeps_the_requested_end_in_the_date_inputs_format(
     login_web(web, merchant)
     page = web.get(f"/portal/applications/{draft_application.pk}/edit/").content.decode()
     assert f'value="{draft_application.requested_end.isoformat()}"' in page
+
+
+@pytest.mark.parametrize("step", ["99999999999999999999", "0", "-1"])
+def test_a_step_id_beyond_any_row_is_a_form_error(web, listed, merchant, operator_admin, step):
+    application = reviewing(listed, merchant)
+    operator = login_web(web, operator_admin)
+    response = operator.post(
+        f"/portal/applications/{application.pk}/decide/",
+        {"step": step, "decision": "approved", "comment": "好"},
+    )
+    assert response.status_code == 200 and response.context["decide_form"].errors["step"]
+    assert pending(application).decision == "pending"

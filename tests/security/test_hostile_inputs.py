@@ -222,3 +222,10 @@ def test_package_search_dates_with_no_utc_equivalent_are_a_search_query_error(ap
     # On SQLite (make run) the query's conversion to UTC raised OverflowError: a 500.
     error = ckan_error(api.get(CKAN, {"fq": fq}))
     assert error["code"] == "invalid_query" and "Date out of range" in error["message"]
+
+
+def test_an_organization_id_beyond_bigint_on_the_audit_page_is_a_form_error(client, regulator):
+    # SQLite (make run) cannot bind it in the foreign-key filter: OverflowError, a 500.
+    login_web(client, regulator)
+    page = client.get("/console/audit/", {"organization": "9" * 30})
+    assert page.status_code == 200 and page.context["form"].errors["organization"]
