@@ -227,12 +227,21 @@ _INSERT = (
 )
 
 
-def _insert(event: AuditEvent, db) -> None:
+def audit_record_after(prefix: str, params: list, **kwargs) -> AuditEvent:
+    """`audit_record` on PostgreSQL with the caller's data-modifying CTEs (`prefix`,
+    `WITH a AS (...), b AS (...) `, bound to `params`) in the same statement: one round
+    trip, atomic by itself, so the caller needs no transaction (no BEGIN, no COMMIT)."""
+    event = build_event(**kwargs)
+    _insert(event, connection, prefix=prefix, params=params)
+    return event
+
+
+def _insert(event: AuditEvent, db, *, prefix: str = "", params: list = ()) -> None:
     # build_event made every value DB-ready (str, int, None, aware datetime), so the
     # per-field get_db_prep_save round is skipped: it cost as much as the rest here.
     values = [getattr(event, name) for name in _ATTNAMES]
     with prepared_cursor(db) as cursor:
-        cursor.execute(_INSERT, values)
+        cursor.execute(prefix + _INSERT, [*params, *values])
         event.pk = cursor.fetchone()[0]
     event._state.adding, event._state.db = False, db.alias
 

@@ -5,7 +5,7 @@ configured): one atomic INCR per window, as in
 apps.core.api.throttles. The per-minute rate counts per grant and per key; the daily
 calls and rows count per grant and are seeded from PostgreSQL (UsageDay) when missing, so
 a Redis restart neither forgets a day's use nor lets the quota start over. Metering
-(`meter`) writes PostgreSQL in the request's transaction, once per request id.
+(`meter`, `meter_audited`) writes PostgreSQL once per request id.
 """
 
 import contextlib
@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.audit.services import audit_record, audit_record_after
 from apps.core.exceptions import DomainError
 from apps.core.prepared import prepared_cursor
 from apps.core.redis_cache import RedisCache, incr_existing
@@ -150,8 +151,8 @@ def refund_call(grant: Grant) -> None:
 
 
 def count_rows(grant: Grant, rows: int) -> None:
-    """After `meter` (same transaction): a missing counter is seeded from PostgreSQL,
-    which already holds this request's rows."""
+    """After `meter` has committed: a missing counter is seeded from PostgreSQL, which
+    already holds this request's rows."""
     if grant.rows_per_day is None or not rows:
         return
     key = _day_key(grant.pk, "rows")
@@ -162,17 +163,36 @@ def count_rows(grant: Grant, rows: int) -> None:
             counters().incr(key, rows)
 
 
-def _meter_sql() -> str:
+def _meter_parts() -> tuple[str, str]:
     event, day = UsageEvent._meta.db_table, UsageDay._meta.db_table
     return (
-        f"WITH event AS (INSERT INTO {event} (request_id, grant_id, day, rows, bytes, "  # noqa: S608
+        f"INSERT INTO {event} (request_id, grant_id, day, rows, bytes, "  # noqa: S608
         "created_at) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (request_id) DO NOTHING "
-        "RETURNING grant_id, day, rows, bytes) "
-        f"INSERT INTO {day} AS used (grant_id, day, calls, rows, bytes) "
+        "RETURNING grant_id, day, rows, bytes",
+        f"INSERT INTO {day} AS used (grant_id, day, calls, rows, bytes) "  # noqa: S608
         "SELECT grant_id, day, 1, rows, bytes FROM event "
         "ON CONFLICT (grant_id, day) DO UPDATE SET calls = used.calls + 1, "
-        "rows = used.rows + EXCLUDED.rows, bytes = used.bytes + EXCLUDED.bytes RETURNING 1"
+        "rows = used.rows + EXCLUDED.rows, bytes = used.bytes + EXCLUDED.bytes RETURNING 1",
     )
+
+
+def _meter_sql() -> str:
+    event, day = _meter_parts()
+    return f"WITH event AS ({event}) {day}"
+
+
+def meter_audited(grant: Grant, *, request_id: str, rows: int, size: int, **audit) -> None:
+    """`meter` and `audit_record(**audit)` together. On PostgreSQL one statement, atomic by
+    itself: the metering CTEs, then the audit INSERT (no BEGIN and COMMIT round trips);
+    elsewhere both in one transaction."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            meter(grant, request_id=request_id, rows=rows, size=size)
+            audit_record(**audit)
+        return
+    event, day = _meter_parts()
+    params = [request_id, grant.pk, timezone.localdate(), rows, size, timezone.now()]
+    audit_record_after(f"WITH event AS ({event}), used AS ({day}) ", params, **audit)
 
 
 def meter(grant: Grant, *, request_id: str, rows: int, size: int) -> bool:

@@ -117,3 +117,59 @@ def test_old_usage_events_are_pruned_and_the_day_totals_stay(grant, settings):
     usage = UsageDay.objects.get(grant=grant)
     assert (usage.calls, usage.rows, usage.bytes) == (5, 10, 100)
     assert usage_events_prune() == {"removed": 0}
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as a request runs: no outer transaction
+@pytest.mark.parametrize("portable", [False, True], ids=["one statement", "portable"])
+def test_metering_and_its_audit_event_are_written_together_or_not_at_all(
+    grant, portable, monkeypatch
+):
+    """A record page's metering and its audit event: one statement on PostgreSQL (no
+    transaction of its own), one transaction elsewhere. When the audit event cannot be
+    written, nothing is metered."""
+    from django.db import DatabaseError, connection
+
+    from apps.audit.models import AuditEvent
+    from apps.delivery.quotas import meter_audited
+
+    if portable:
+        monkeypatch.setattr(connection, "vendor", "sqlite")
+    audit = {"action": "delivery.records.read", "target": grant, "data": {"rows": 4}}
+    meter_audited(grant, request_id="r-1", rows=4, size=40, target_org=grant.merchant_id, **audit)
+    events = AuditEvent.objects.filter(action="delivery.records.read", target_id=str(grant.pk))
+    assert events.count() == 1 and events.get().target_org_id == grant.merchant_id
+    with pytest.raises(DatabaseError):  # a target organization beyond bigint: the audit fails
+        meter_audited(grant, request_id="r-2", rows=6, size=60, target_org=2**70, **audit)
+    assert list(UsageEvent.objects.values_list("request_id", flat=True)) == ["r-1"]
+    usage = UsageDay.objects.get(grant=grant)
+    assert (usage.calls, usage.rows, usage.bytes) == (1, 4, 40)
+    assert events.count() == 1
+
+
+def test_a_page_served_and_metered_stays_served_when_redis_fails_to_count_its_rows(
+    key_client, grant, monkeypatch
+):
+    """The rows are counted in Redis after metering has committed; a Redis failure there
+    neither takes the page back nor writes a refusal (a restarted Redis seeds the day's
+    rows from PostgreSQL, which holds them)."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from apps.audit.models import AuditEvent
+    from apps.delivery import quotas
+
+    limit(grant, rows_per_day=1000)
+
+    def redis_gone(*args, **kwargs):
+        raise RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr(quotas, "count_rows", redis_gone)
+    response = key_client.get(url(grant, page_size=7))
+    assert response.status_code == 200 and len(response.json()["results"]) == 7
+    assert UsageDay.objects.get(grant=grant).rows == 7
+    outcomes = AuditEvent.objects.filter(action="delivery.records.read").values_list(
+        "outcome", flat=True
+    )
+    assert list(outcomes) == ["allowed"]
+    monkeypatch.undo()
+    flush_my_redis_db()
+    assert quotas.rows_used(Grant.objects.get(pk=grant.pk)) == 7  # seeded from PostgreSQL
