@@ -57,7 +57,9 @@ class ProductForm(forms.Form):
     )
     use_type = forms.ChoiceField(label=_("use type"), choices=UseType.choices)
     pricing_model = forms.ChoiceField(label=_("pricing"), choices=PricingModel.choices)
-    price = forms.DecimalField(label=_("price (yuan)"), min_value=0, required=False, max_digits=12)
+    price = forms.DecimalField(
+        label=_("price (yuan)"), min_value=0, required=False, max_digits=12, decimal_places=2
+    )
     max_rows_per_day = forms.IntegerField(
         label=_("rows per day"), min_value=1, max_value=MAX_ROWS_PER_DAY, required=False
     )

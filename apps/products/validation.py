@@ -5,7 +5,7 @@ on the web) and per-field details. Nothing here writes.
 """
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,8 @@ MAX_CONDITIONS = 20
 MAX_ROWS_PER_DAY = 10**12
 MAX_CALLS_PER_DAY = 2_000_000_000
 MAX_IN_VALUES = 100
+
+FEN = Decimal("0.01")
 
 
 def _refuse(code: str, field: str, message) -> InvalidInput:
@@ -217,6 +219,12 @@ def clean_pricing(agreement: AuthorizationAgreement, use_type, model, price) -> 
         price = Decimal("-1")
     if not price.is_finite() or price <= 0:
         raise _refuse("price_invalid", "price", _("Give a price above zero."))
+    try:  # 0.001 would have been charged as 0.00
+        whole_fen = price == price.quantize(FEN, rounding=ROUND_DOWN)
+    except InvalidOperation:  # more digits than any price has
+        whole_fen = False
+    if not whole_fen:
+        raise _refuse("price_invalid", "price", _("Give the price in yuan and fen (0.01)."))
     cap = agreement.price_cap
     if cap is not None and price > cap:
         raise _refuse(
@@ -224,4 +232,4 @@ def clean_pricing(agreement: AuthorizationAgreement, use_type, model, price) -> 
             "price",
             _("The price is above the agreement's cap of %(cap)s yuan.") % {"cap": cap},
         )
-    return model, price.quantize(Decimal("0.01"))
+    return model, price

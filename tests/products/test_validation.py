@@ -75,6 +75,16 @@ def test_industrial_use_must_be_charged(operator_admin, effective, resources):
     assert problem.code == "price_invalid"
 
 
+@pytest.mark.parametrize("price", ["0.001", "0.009", "1.005", "1e40"])
+def test_a_price_finer_than_a_fen_is_refused_not_rounded_away(
+    operator_admin, effective, resources, price
+):
+    # 0.001 yuan was stored as 0.00: an industrial product delivered for nothing.
+    problem = refused(operator_admin, product_data(effective, resources, price=price))
+    assert problem.code == "price_invalid"
+    assert not DataProduct.objects.exists()
+
+
 def test_public_welfare_is_always_free(operator_admin, effective, resources):
     product = services.product_create(
         user=operator_admin,
