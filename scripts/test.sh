@@ -60,7 +60,7 @@ if [ $# -eq 0 ]; then
     TEST_DATA_DIR="$SQLITE_DIR/data" .venv/bin/pytest -q -p no:cacheprovider --create-db \
     tests/security/test_hostile_web.py tests/security/test_hostile_inputs.py \
     tests/security/test_fuzz_api.py tests/core/test_url_ids.py tests/core/test_unknown_addresses.py \
-    tests/core/test_date_bounds.py
+    tests/core/test_date_bounds.py tests/security/test_api_one_field.py
 fi
 echo "==> pytest"
 exec .venv/bin/pytest "$@"

@@ -15,6 +15,11 @@ import re
 import unicodedata
 
 NAME_SEPARATOR = "|"
+# A longer run of letters or digits is nobody's query, and PostgreSQL's tsvector refuses a
+# word over 2047 bytes (a 100,000-character name was a 500): it is not indexed.
+MAX_TERM_CHARS = 100
+# Unique terms kept per part (name, the rest): a tsvector holds at most 1 MB.
+MAX_TERMS = 20_000
 
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 _WORD = re.compile(r"[^\W_]+")
@@ -54,7 +59,7 @@ def index_terms(text: str) -> list[str]:
         if is_cjk:
             terms.extend(run)
             terms.extend(run[i : i + 2] for i in range(len(run) - 1))
-        else:
+        elif len(run) <= MAX_TERM_CHARS:
             terms.append(_fold(run))
     return terms
 
@@ -71,7 +76,7 @@ def query_terms(text: str) -> list[str]:
 
 
 def _unique(terms) -> str:
-    return " ".join(dict.fromkeys(terms))
+    return " ".join(list(dict.fromkeys(terms))[:MAX_TERMS])
 
 
 def build_search_terms(name_texts: list[str], other_texts: list[str]) -> str:

@@ -36,3 +36,15 @@ def test_punctuation_only_queries_have_no_terms():
 
 def test_tsquery_quotes_every_term_and_joins_with_and():
     assert tsquery(["企业", "traffic"]) == "'企业' & 'traffic'"
+
+
+def test_a_word_too_long_for_any_query_is_not_indexed_and_the_terms_are_bounded():
+    # PostgreSQL's tsvector refuses a word over 2047 bytes: a 100,000-character name was
+    # a 500 on creating the resource.
+    from apps.catalog.search import MAX_TERM_CHARS, MAX_TERMS, build_search_terms, index_terms
+
+    assert index_terms("traffic " + "x" * 100_000) == ["traffic"]
+    assert index_terms("y" * MAX_TERM_CHARS) == ["y" * MAX_TERM_CHARS]
+    many = " ".join(f"w{i}" for i in range(MAX_TERMS + 500))
+    name, rest = build_search_terms(["道路"], [many]).split("|")
+    assert name.split() == ["道", "路", "道路"] and len(rest.split()) == MAX_TERMS
