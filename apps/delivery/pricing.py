@@ -17,8 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from apps.grants.models import Grant
 from apps.products.choices import CHARGED, PricingModel, UseType
-
-FEN = Decimal("0.01")
+from apps.products.validation import FEN
 
 
 @dataclass(frozen=True)

@@ -466,7 +466,8 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 
 # Password given to demo users by `manage.py seed_demo` (demo data only, never production).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-pass-2026")
-# seed_demo (known passwords) runs only where this is on: the embedded default (local.py).
+# seed_demo (known passwords) runs only where this is on: the embedded default (local.py)
+# and the tests.
 DEMO_DATA_ALLOWED = False
 
 # Catalog: registration rules (2025 Interim Measures for Public Data Resource Registration).

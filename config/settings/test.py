@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
 DEBUG = False
+# The demo data is part of several tests (seed_demo).
+DEMO_DATA_ALLOWED = True
 # Datasets, uploads and keys written by tests (and their worker) stay apart from `make run`.
 DATA_DIR = Path(env.str("TEST_DATA_DIR", default=str(BASE_DIR / "var" / "test")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)

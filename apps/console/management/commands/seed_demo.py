@@ -88,8 +88,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, password=None, force=False, **options):
-        allowed = settings.DEBUG or settings.DEMO_DATA_ALLOWED
-        if not allowed and not force and "test" not in settings.SETTINGS_MODULE:
+        if not (settings.DEBUG or settings.DEMO_DATA_ALLOWED or force):
             raise CommandError(
                 "seed_demo runs only on the embedded default or with DEBUG on; "
                 "pass --force if you mean it"
