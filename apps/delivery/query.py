@@ -153,8 +153,13 @@ def read_cursor(token: str, query: RecordQuery, *, salt: str) -> tuple:
         ) from None
 
 
+def cursor_value(value):
+    """The order value as a cursor holds it (and gives it back): JSON's own types."""
+    return None if value is None else str(value) if not isinstance(value, (int, str)) else value
+
+
 def make_cursor(query: RecordQuery, value, row: int, *, salt: str) -> str:
-    value = None if value is None else str(value) if not isinstance(value, (int, str)) else value
+    value = cursor_value(value)
     return signing.dumps({"q": query.shape(), "v": value, "r": row}, salt=salt, compress=True)
 
 

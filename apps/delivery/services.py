@@ -3,7 +3,7 @@ metered and audited (apps.delivery.query says what a request may ask)."""
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import pyarrow as pa
@@ -12,8 +12,15 @@ from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
 from apps.audit.services import audit_record_denial
-from apps.delivery import quotas, watchdog
-from apps.delivery.query import RecordQuery, compile_sql, make_cursor, parse, refuse
+from apps.delivery import quotas, readahead, watchdog
+from apps.delivery.query import (
+    RecordQuery,
+    compile_sql,
+    cursor_value,
+    make_cursor,
+    parse,
+    refuse,
+)
 from apps.delivery.sources import GrantSource, NoData, grant_source
 from apps.delivery.store import ROW, open_store
 from apps.grants.models import Grant
@@ -113,19 +120,39 @@ def require_columns(names, types: dict[str, str]) -> None:
         raise NoData(_("The data no longer has every field of the grant."))
 
 
+def _read(query: RecordQuery, source: GrantSource) -> pa.Table:
+    """The page's rows and one more (to know whether another page follows): kept from
+    the previous page's read when they are (apps.delivery.readahead), else read in DuckDB
+    with the rows after the page, which are kept for the next page."""
+    wanted = query.page_size + 1
+    shape = readahead.shape_of(source.version, query, source)
+    run = readahead.pages.take(shape, query.after)
+    if run is None or not run.covers(wanted):
+        store = open_store(source.version)
+        connection = store.connection()
+        try:
+            needed = [*query.fields, *(c["field"] for c in source.row_filter)]
+            require_columns(needed, store.types)
+            ahead = replace(
+                query, page_size=query.page_size * readahead.pages_per_read(query.page_size)
+            )
+            rows = _select(connection, ahead, source, store)
+        finally:
+            connection.close()
+        run = readahead.Run(rows, complete=rows.num_rows <= ahead.page_size)
+    if run.rows.num_rows > query.page_size:  # the rows after this page, for the next one
+        last = run.rows.slice(query.page_size - 1, 1).to_pylist()[0]
+        position = (cursor_value(last[query.order]) if query.order else None, last[ROW])
+        readahead.pages.keep(shape, position, run.rows.slice(query.page_size), run.complete)
+    return run.rows.slice(0, wanted)
+
+
 def _page(grant: Grant, params, rows_left: int | None) -> Page:
     source = grant_source(grant, params.get("source"))
     query = parse(params, source, salt=cursor_salt(grant))
     if rows_left is not None:
         query.page_size = min(query.page_size, rows_left)
-    store = open_store(source.version)
-    types = store.types
-    connection = store.connection()
-    try:
-        require_columns([*query.fields, *(c["field"] for c in source.row_filter)], types)
-        table = _select(connection, query, source, store)
-    finally:
-        connection.close()
+    table = _read(query, source)
     next_cursor = None
     if table.num_rows > query.page_size:
         table = table.slice(0, query.page_size)

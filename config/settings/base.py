@@ -605,6 +605,11 @@ CELERY_BEAT_SCHEDULE["delivery-alerts"] = {
     "schedule": ALERTS_EVALUATE_SECONDS,
     "options": {"expires": max(ALERTS_EVALUATE_SECONDS - 30, 30)},
 }
+# Record pages (apps.delivery.readahead): one DuckDB read takes this many rows (0: only
+# the page) and keeps the rows after the page for the next cursor, in at most this many
+# walks per process.
+DELIVERY_READ_AHEAD_ROWS = env.int("DELIVERY_READ_AHEAD_ROWS", default=1000)
+DELIVERY_READ_AHEAD_RUNS = env.int("DELIVERY_READ_AHEAD_RUNS", default=256)
 # Bulk exports (apps.delivery.exports): rows per streamed batch, how long a signed download
 # link lives, how long a finished file is kept, and how many exports of one grant may wait
 # or run at once.

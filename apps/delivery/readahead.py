@@ -1,0 +1,84 @@
+"""Read-ahead of record pages: one DuckDB read serves the next pages of a keyset walk.
+
+A merchant's program walks a grant's records page by page, each page starting after the
+previous page's cursor. DuckDB reads 1,000 rows in about the time it reads 100 (the
+cost is the query, not the rows), so a read takes up to DELIVERY_READ_AHEAD_ROWS rows,
+serves the page asked for and keeps the rows after it here, keyed by the query's shape
+and the position the page's own `next` cursor points to. The next request with that
+cursor is served from them, as long as they cover a whole page (or the end of the data).
+
+What is kept is exactly what DuckDB would return for that cursor: the dataset version is
+immutable (the key names its SHA-256) and the key holds everything the query reads with
+(the version, the fields, the caller's filters and order, and the grant's row filter), so
+two grants share rows only when their queries are the same. Only the raw rows are kept:
+every page is still checked (grant, key, quota), masked and watermarked for its grant,
+metered and audited. Each process keeps its own, bounded (DELIVERY_READ_AHEAD_RUNS walks
+at most, the least recently used dropped first); a kept run is used once.
+"""
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import pyarrow as pa
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Run:
+    rows: pa.Table  # the rows after a position, in the query's order
+    complete: bool  # nothing follows them
+
+    def covers(self, wanted: int) -> bool:
+        """Whether they answer a read of `wanted` rows: that many, or all that is left."""
+        return self.rows.num_rows >= wanted or self.complete
+
+
+class ReadAhead:
+    def __init__(self):
+        self._runs: OrderedDict[tuple, Run] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, shape: str, position) -> Run | None:
+        """The rows kept after `position` in a walk of this shape (taken: used once)."""
+        with self._lock:
+            return self._runs.pop((shape, position), None)
+
+    def keep(self, shape: str, position, rows: pa.Table, complete: bool) -> None:
+        if settings.DELIVERY_READ_AHEAD_RUNS <= 0:
+            return
+        with self._lock:
+            self._runs[(shape, position)] = Run(rows, complete)
+            self._runs.move_to_end((shape, position))
+            while len(self._runs) > settings.DELIVERY_READ_AHEAD_RUNS:
+                self._runs.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._runs.clear()
+
+
+pages = ReadAhead()
+
+
+def shape_of(version, query, source) -> str:
+    """Everything a page's rows depend on, except the cursor and the page size."""
+    return json.dumps(
+        [
+            version.pk,
+            version.sha256,
+            query.fields,
+            query.filters,
+            query.order,
+            query.descending,
+            source.row_filter,
+        ],
+        default=str,
+        sort_keys=True,
+    )
+
+
+def pages_per_read(page_size: int) -> int:
+    """How many pages one DuckDB read serves (whole pages: at least the one asked for)."""
+    return max(1, -(-settings.DELIVERY_READ_AHEAD_ROWS // page_size))
