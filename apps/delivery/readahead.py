@@ -12,8 +12,9 @@ immutable (the key names its SHA-256) and the key holds everything the query rea
 (the version, the fields, the caller's filters and order, and the grant's row filter), so
 two grants share rows only when their queries are the same. Only the raw rows are kept:
 every page is still checked (grant, key, quota), masked and watermarked for its grant,
-metered and audited. Each process keeps its own, bounded (DELIVERY_READ_AHEAD_RUNS walks
-at most, the least recently used dropped first); a kept run is used once.
+metered and audited. Each process keeps its own, bounded in memory
+(DELIVERY_READ_AHEAD_BYTES: the buffers each run holds, the least recently used dropped
+first); a kept run is used once.
 """
 
 import json
@@ -30,6 +31,11 @@ class Run:
     rows: pa.Table  # the rows after a position, in the query's order
     complete: bool  # nothing follows them
 
+    @property
+    def size(self) -> int:
+        """The bytes it holds: whole buffers (a slice keeps its read's buffers alive)."""
+        return self.rows.get_total_buffer_size()
+
     def covers(self, wanted: int) -> bool:
         """Whether they answer a read of `wanted` rows: that many, or all that is left."""
         return self.rows.num_rows >= wanted or self.complete
@@ -38,25 +44,34 @@ class Run:
 class ReadAhead:
     def __init__(self):
         self._runs: OrderedDict[tuple, Run] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def take(self, shape: str, position) -> Run | None:
         """The rows kept after `position` in a walk of this shape (taken: used once)."""
         with self._lock:
-            return self._runs.pop((shape, position), None)
+            run = self._runs.pop((shape, position), None)
+            self._bytes -= run.size if run is not None else 0
+            return run
 
     def keep(self, shape: str, position, rows: pa.Table, complete: bool) -> None:
-        if settings.DELIVERY_READ_AHEAD_RUNS <= 0:
+        run = Run(rows, complete)
+        if run.size > settings.DELIVERY_READ_AHEAD_BYTES:
             return
         with self._lock:
-            self._runs[(shape, position)] = Run(rows, complete)
-            self._runs.move_to_end((shape, position))
-            while len(self._runs) > settings.DELIVERY_READ_AHEAD_RUNS:
-                self._runs.popitem(last=False)
+            old = self._runs.pop((shape, position), None)
+            self._bytes += run.size - (old.size if old is not None else 0)
+            self._runs[(shape, position)] = run
+            while self._bytes > settings.DELIVERY_READ_AHEAD_BYTES:
+                self._bytes -= self._runs.popitem(last=False)[1].size
+
+    def kept_bytes(self) -> int:
+        return self._bytes
 
     def clear(self) -> None:
         with self._lock:
             self._runs.clear()
+            self._bytes = 0
 
 
 pages = ReadAhead()

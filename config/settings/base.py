@@ -607,9 +607,9 @@ CELERY_BEAT_SCHEDULE["delivery-alerts"] = {
 }
 # Record pages (apps.delivery.readahead): one DuckDB read takes this many rows (0: only
 # the page) and keeps the rows after the page for the next cursor, in at most this many
-# walks per process.
+# bytes per process (0: nothing kept).
 DELIVERY_READ_AHEAD_ROWS = env.int("DELIVERY_READ_AHEAD_ROWS", default=1000)
-DELIVERY_READ_AHEAD_RUNS = env.int("DELIVERY_READ_AHEAD_RUNS", default=256)
+DELIVERY_READ_AHEAD_BYTES = env.int("DELIVERY_READ_AHEAD_BYTES", default=32 * 1024 * 1024)
 # Bulk exports (apps.delivery.exports): rows per streamed batch, how long a signed download
 # link lives, how long a finished file is kept, and how many exports of one grant may wait
 # or run at once.

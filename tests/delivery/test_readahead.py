@@ -108,8 +108,16 @@ def test_a_suspended_grant_is_refused_even_with_its_next_page_kept(key_client, g
     assert (response.status_code, response.json()["code"]) == (403, "grant_suspended")
 
 
-@override_settings(DELIVERY_READ_AHEAD_RUNS=2)
-def test_the_kept_walks_are_bounded(key_client, grant):
-    for order in ("credit_code", "-credit_code", ""):
-        assert key_client.get(url(grant, page_size=5, order=order)).status_code == 200
-    assert len(readahead.pages._runs) == 2
+def test_the_kept_rows_are_bounded_in_memory(key_client, grant):
+    assert key_client.get(url(grant, page_size=5)).status_code == 200
+    one = readahead.pages.kept_bytes()
+    assert one > 0
+    with override_settings(DELIVERY_READ_AHEAD_BYTES=2 * one):
+        for order in ("credit_code", "-credit_code", ""):  # three walks
+            assert key_client.get(url(grant, page_size=5, order=order)).status_code == 200
+        assert 0 < readahead.pages.kept_bytes() <= 2 * one
+        assert len(readahead.pages._runs) <= 2
+    with override_settings(DELIVERY_READ_AHEAD_BYTES=0):
+        readahead.pages.clear()
+        assert key_client.get(url(grant, page_size=5)).status_code == 200
+        assert readahead.pages.kept_bytes() == 0 and not readahead.pages._runs
