@@ -10,11 +10,16 @@ from apps.core.net import client_ip
 # to a grant reads that grant only, and only while the grant is usable). Each is called
 # as guard(key, request) and refuses by raising KeyRefused.
 KEY_GUARDS: list = []
+# What those checks read, named ahead (callables `(key id) -> [apps.core.rowcache.Check]`):
+# a GET reads it with the key's own stamps, in one SELECT.
+KEY_CHECKS: list = []
 
 
-def key_guard_register(guard) -> None:
+def key_guard_register(guard, checks=None) -> None:
     if guard not in KEY_GUARDS:
         KEY_GUARDS.append(guard)
+    if checks is not None and checks not in KEY_CHECKS:
+        KEY_CHECKS.append(checks)
 
 
 class KeyRefused(exceptions.PermissionDenied):
@@ -50,7 +55,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
                 _("Malformed Authorization header."), code="api_key_invalid"
             )
         try:
-            key = api_key_authenticate(raw_key=token, ip=client_ip(request))
+            # Only a safe method: nothing it writes may change the rows read ahead.
+            also = KEY_CHECKS if request.method in ("GET", "HEAD") else ()
+            key = api_key_authenticate(raw_key=token, ip=client_ip(request), also=also)
         except ApiKeyError as error:
             request._request.api_key_denial = error.code
             raise ApiKeyFailed(error) from None

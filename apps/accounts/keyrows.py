@@ -3,7 +3,7 @@ the creator's membership, in one query, kept per process while unchanged
 (apps.core.rowcache)."""
 
 from apps.accounts.models import ApiKey, Membership, Organization, User
-from apps.core.rowcache import RowCache, stamps_read, with_stamps
+from apps.core.rowcache import RowCache, read_together, stamps_read, with_stamps
 
 
 def _key_rows_sql(stamps: str) -> str:
@@ -23,7 +23,13 @@ _keys = RowCache(
 )
 
 
-def key_with_prefix(prefix: str) -> ApiKey | None:
+def key_with_prefix(prefix: str, also=()) -> ApiKey | None:
+    """The key with this prefix. `also`: callables `(key id) -> [Check]` naming the rows
+    the request checks next, read in the same SELECT as the key's stamps."""
+    kept = _keys.kept(prefix) if also else None
+    if kept is not None:
+        read_together([_keys.check(prefix, [prefix]), *(c for more in also for c in more(kept.pk))])
+
     def load(stamps):
         rows = ApiKey.objects.select_related("organization", "created_by__membership")
         key = with_stamps(rows, stamps).filter(prefix=prefix).first()

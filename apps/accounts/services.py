@@ -342,14 +342,15 @@ def _regulator_key_ok(key: ApiKey) -> bool:
     return bool(key.allowed_ips) and key.expires_at - key.created_at <= longest
 
 
-def api_key_authenticate(*, raw_key: str, ip: str | None) -> ApiKey:
-    """Resolves a presented key or raises ApiKeyError with a stable code."""
+def api_key_authenticate(*, raw_key: str, ip: str | None, also=()) -> ApiKey:
+    """Resolves a presented key or raises ApiKeyError with a stable code. `also`: what the
+    request checks next, read with the key (apps.accounts.keyrows.key_with_prefix)."""
     parts = (raw_key or "").split("_", 2)
     # A prefix is hex (token_hex); anything else (NUL, other scripts, 5,000 characters)
     # is refused before it reaches the database.
     if len(parts) != 3 or parts[0] != KEY_PREFIX or not KEY_PREFIX_FORM.fullmatch(parts[1]):
         raise ApiKeyError("api_key_invalid", _("The API key is not valid."))
-    key = key_with_prefix(parts[1])
+    key = key_with_prefix(parts[1], also)
     if key is None or not secrets.compare_digest(key.key_hash, ApiKey.hash_secret(raw_key)):
         raise ApiKeyError("api_key_invalid", _("The API key is not valid."))
     if key.is_revoked:

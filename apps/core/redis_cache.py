@@ -14,6 +14,7 @@ delta of 0, in one round trip. Behaviour is otherwise Django's.
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from django.utils.connection import ConnectionProxy
 
 # INCRBY of existing keys only (nil for a missing one).
 _INCR_EXISTING = (
@@ -66,6 +67,8 @@ class RedisCache(DjangoRedisCache):
 
 def incr_existing(cache, keys: list[str], deltas: list[int]) -> list:
     """`RedisCache.incr_existing` on any Django cache (one call per counter elsewhere)."""
+    if isinstance(cache, ConnectionProxy):  # django.core.cache.cache: the default cache
+        cache = cache._connections[cache._alias]
     if isinstance(cache, RedisCache):
         return cache.incr_existing(keys, deltas)
     values = []

@@ -15,12 +15,22 @@ very next request, as without the cache, whether it was saved, `.update()`d or c
 hand in SQL.
 
 On other databases (SQLite, the embedded default) nothing is kept.
+
+A request that knows what it will check next reads those stamps together (`read_together`):
+a keyed GET reads the stamps of its key, of the key's grant binding and of the grant's
+source, and whether an alert holds the key, in one SELECT, where it made four round trips.
+Each stamp so read is used once, by the first check of its rows in the same request (and
+within a second); anything else asks PostgreSQL itself, as before.
 """
 
 import pickle
 import threading
+import time
 from collections.abc import Callable, Hashable
+from contextvars import ContextVar
+from dataclasses import dataclass
 
+from django.core.signals import request_finished, request_started
 from django.db import connection
 
 from apps.core.prepared import prepared_cursor
@@ -63,19 +73,36 @@ class RowCache:
     def stamps(self) -> str:
         return stamps_of(*self.tables)
 
-    def _current(self, params) -> str | None:
+    @property
+    def sql(self) -> str:
         if self._sql is None:
             self._sql = self._stamps_sql(self.stamps)
+        return self._sql
+
+    def _current(self, key, params) -> str | None:
+        ahead = taken((id(self), key))
+        if ahead is not MISSING:
+            return ahead
         with prepared_cursor(connection) as cursor:
-            cursor.execute(self._sql, params)
+            cursor.execute(self.sql, params)
             row = cursor.fetchone()
         return row[0] if row else None
+
+    def check(self, key: Hashable, params) -> "Check":
+        """The check `get(key, params, ...)` makes, to read with others (`read_together`)."""
+        return Check((id(self), key), self.sql, list(params))
+
+    def kept(self, key: Hashable):
+        """A copy of what is kept under `key`, unchecked (None if nothing): only to tell
+        which rows the request will check next, never to serve."""
+        entry = self._entries.get(key)
+        return pickle.loads(entry[1]) if entry is not None else None  # noqa: S301
 
     def get(self, key: Hashable, params, load: Callable):
         if connection.vendor != "postgresql":
             return load(None)[0]
         entry = self._entries.get(key)
-        if entry is not None and entry[0] == self._current(params):
+        if entry is not None and entry[0] == self._current(key, params):
             return pickle.loads(entry[1])  # noqa: S301 (this process's own bytes)
         value, stamps = load(self.stamps)
         if stamps is not None:
@@ -89,3 +116,47 @@ class RowCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+# Stamps (and other one-value checks) read ahead for the request running in this context:
+# (when they were read, {check key: value}). Emptied when a request starts and ends.
+_ahead: ContextVar[tuple[float, dict] | None] = ContextVar("rowcache_ahead", default=None)
+MISSING = object()
+AHEAD_SECONDS = 1.0  # a value read ahead and not used by then is read again
+
+
+@dataclass(frozen=True)
+class Check:
+    """A SELECT of one value (the first column of its first row; NULL for no row)."""
+
+    key: Hashable
+    sql: str
+    params: list
+
+
+def read_together(checks: list[Check]) -> None:
+    """Reads every check's value in one SELECT (each as a scalar subquery), for `taken`."""
+    if not checks or connection.vendor != "postgresql":
+        return
+    columns = ", ".join(f"({check.sql} LIMIT 1)" for check in checks)
+    params = [value for check in checks for value in check.params]
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(f"SELECT {columns}", params)
+        row = cursor.fetchone()
+    _ahead.set((time.monotonic(), {c.key: v for c, v in zip(checks, row, strict=True)}))
+
+
+def taken(key: Hashable):
+    """The value read ahead for this check in this request (used once), or MISSING."""
+    ahead = _ahead.get()
+    if ahead is None or time.monotonic() - ahead[0] > AHEAD_SECONDS:
+        return MISSING
+    return ahead[1].pop(key, MISSING)
+
+
+def _forget(**_kwargs) -> None:
+    _ahead.set(None)
+
+
+request_started.connect(_forget, dispatch_uid="rowcache_forget_started")
+request_finished.connect(_forget, dispatch_uid="rowcache_forget_finished")

@@ -17,13 +17,13 @@ class DeliveryConfig(AppConfig):
 
         from apps.accounts.authentication import key_guard_register
         from apps.delivery import rules  # noqa: F401  (registers the permission rules)
-        from apps.delivery.alerts.guard import key_guard
+        from apps.delivery.alerts.guard import key_checks, key_guard
         from apps.delivery.exports import TOPIC, export_job
         from apps.delivery.revenue import issue_guard
         from apps.grants.guards import issue_guard_register
         from apps.workflow import outbox
 
-        key_guard_register(key_guard)
+        key_guard_register(key_guard, key_checks)
         issue_guard_register(issue_guard)
         # Exports are heavy like ingestion: the same queue, a cap per run, the lease renewed
         # with each batch.

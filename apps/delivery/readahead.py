@@ -14,13 +14,15 @@ two grants share rows only when their queries are the same. Only the raw rows ar
 every page is still checked (grant, key, quota), masked and watermarked for its grant,
 metered and audited. Each process keeps its own, bounded in memory
 (DELIVERY_READ_AHEAD_BYTES: the buffers each run holds, the least recently used dropped
-first); a kept run is used once.
+first) and in time (rows read more than DELIVERY_READ_AHEAD_SECONDS ago are dropped, not
+served); a kept run is used once.
 """
 
 import json
 import threading
+import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 from django.conf import settings
@@ -30,6 +32,11 @@ from django.conf import settings
 class Run:
     rows: pa.Table  # the rows after a position, in the query's order
     complete: bool  # nothing follows them
+    at: float = field(default_factory=time.monotonic)  # when they were read
+
+    @property
+    def stale(self) -> bool:
+        return time.monotonic() - self.at > settings.DELIVERY_READ_AHEAD_SECONDS
 
     @property
     def size(self) -> int:
@@ -52,17 +59,22 @@ class ReadAhead:
         with self._lock:
             run = self._runs.pop((shape, position), None)
             self._bytes -= run.size if run is not None else 0
-            return run
+        return None if run is None or run.stale else run
 
-    def keep(self, shape: str, position, rows: pa.Table, complete: bool) -> None:
-        run = Run(rows, complete)
-        if run.size > settings.DELIVERY_READ_AHEAD_BYTES:
+    def keep(self, shape: str, position, rows: pa.Table, complete: bool, at: float) -> None:
+        """Keeps `rows` (read from DuckDB at `at`, monotonic) for the walk's next page."""
+        run = Run(rows, complete, at)
+        if run.size > settings.DELIVERY_READ_AHEAD_BYTES or run.stale:
             return
         with self._lock:
             old = self._runs.pop((shape, position), None)
             self._bytes += run.size - (old.size if old is not None else 0)
             self._runs[(shape, position)] = run
-            while self._bytes > settings.DELIVERY_READ_AHEAD_BYTES:
+            # Oldest first: over the budget, or read too long ago to be served.
+            while self._runs and (
+                self._bytes > settings.DELIVERY_READ_AHEAD_BYTES
+                or next(iter(self._runs.values())).stale
+            ):
                 self._bytes -= self._runs.popitem(last=False)[1].size
 
     def kept_bytes(self) -> int:

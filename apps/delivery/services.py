@@ -143,7 +143,7 @@ def _read(query: RecordQuery, source: GrantSource) -> pa.Table:
     if run.rows.num_rows > query.page_size:  # the rows after this page, for the next one
         last = run.rows.slice(query.page_size - 1, 1).to_pylist()[0]
         position = (cursor_value(last[query.order]) if query.order else None, last[ROW])
-        readahead.pages.keep(shape, position, run.rows.slice(query.page_size), run.complete)
+        readahead.pages.keep(shape, position, run.rows.slice(query.page_size), run.complete, run.at)
     return run.rows.slice(0, wanted)
 
 

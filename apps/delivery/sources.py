@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from apps.catalog.choices import FieldType
 from apps.catalog.models import DataResource, DatasetVersion
 from apps.core.exceptions import DomainError, InvalidInput
-from apps.core.rowcache import RowCache, stamps_read, with_stamps
+from apps.core.rowcache import Check, RowCache, stamps_read, with_stamps
 from apps.grants.models import Grant
 
 
@@ -111,6 +111,18 @@ def _resource_and_version(resource_id: int, pinned) -> tuple:
         return (resource, resource.current_version), stamps_read(resource)
 
     return _current.get(resource_id, [resource_id], load_current)
+
+
+def source_checks(grant: Grant) -> list[Check]:
+    """The stamps `grant_source` checks for each source of the grant, to read ahead."""
+    checks = []
+    for entry in grant.scope.get("sources", []):
+        resource_id, pinned = int(entry["resource"]), entry.get("dataset_version") or None
+        if pinned:
+            checks.append(_pinned.check((pinned, resource_id), [pinned, resource_id]))
+        else:
+            checks.append(_current.check(resource_id, [resource_id]))
+    return checks
 
 
 def _resolve(entry: dict) -> GrantSource:

@@ -19,7 +19,7 @@ from apps.accounts.authentication import KeyRefused
 from apps.accounts.models import ApiKey, User
 from apps.core.exceptions import InvalidInput, TransitionNotAllowed
 from apps.core.permissions import MANAGE
-from apps.core.rowcache import RowCache, stamps_read, with_stamps
+from apps.core.rowcache import Check, RowCache, stamps_read, with_stamps
 from apps.grants.choices import GrantStatus as G
 from apps.grants.models import Grant, GrantKey
 from apps.operators.choices import AgreementStatus
@@ -81,6 +81,16 @@ def _binding(key_id: int) -> GrantKey | None:
         return binding, stamps_read(binding)
 
     return _bindings.get(key_id, [key_id], load)
+
+
+def binding_kept(key_id: int) -> GrantKey | None:
+    """The key's binding as kept, unchecked: to name what a request will check next."""
+    return _bindings.kept(key_id)
+
+
+def key_checks(key_id: int) -> list[Check]:
+    """What `key_guard` reads, to read it with the key (accounts.authentication)."""
+    return [_bindings.check(key_id, [key_id])]
 
 
 def key_guard(key: ApiKey, request) -> None:

@@ -14,7 +14,7 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         from apps.accounts.authentication import key_guard_register
         from apps.grants import rules  # noqa: F401  (registers the permission rules)
-        from apps.grants.access import key_guard
+        from apps.grants.access import key_checks, key_guard
         from apps.grants.applications import (
             APPLICATION_STATUS_CHANGED,
             CHECK_TOPIC,
@@ -28,7 +28,7 @@ class GrantsConfig(AppConfig):
         from apps.workflow import events, outbox
 
         outbox.register(CHECK_TOPIC, application_check_job, queue="approvals")
-        key_guard_register(key_guard)
+        key_guard_register(key_guard, key_checks)
         product_move_hook_register(on_product_move)
         referenced_paths_register(attachment_paths)
         events.event_type_register(APPLICATION_STATUS_CHANGED, _("Application status changed"))

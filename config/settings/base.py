@@ -610,6 +610,8 @@ CELERY_BEAT_SCHEDULE["delivery-alerts"] = {
 # bytes per process (0: nothing kept).
 DELIVERY_READ_AHEAD_ROWS = env.int("DELIVERY_READ_AHEAD_ROWS", default=1000)
 DELIVERY_READ_AHEAD_BYTES = env.int("DELIVERY_READ_AHEAD_BYTES", default=32 * 1024 * 1024)
+# Rows read longer ago than this are dropped, not served (nor kept in memory).
+DELIVERY_READ_AHEAD_SECONDS = env.float("DELIVERY_READ_AHEAD_SECONDS", default=60.0)
 # Bulk exports (apps.delivery.exports): rows per streamed batch, how long a signed download
 # link lives, how long a finished file is kept, and how many exports of one grant may wait
 # or run at once.

@@ -61,3 +61,37 @@ def test_counters_keep_djangos_contract_in_one_round_trip():
         client.execute_command = original
     assert len(calls) == 1  # one EVALSHA
     cache.delete_many(["a", "b"])
+
+
+def test_the_default_cache_counts_in_one_round_trip_too():
+    """The API's throttles count on `django.core.cache.cache`, a proxy to the default
+    cache: one EVALSHA per request as well, not an INCR and then a GET."""
+    from django.core.cache import cache, caches
+    from django.test import override_settings
+
+    redis_default = {
+        "default": {
+            "BACKEND": "apps.core.redis_cache.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": f"rc-test-{uuid.uuid4().hex}",
+        }
+    }
+    with override_settings(CACHES=redis_default):
+        backend = caches["default"]
+        assert isinstance(backend, RedisCache) and not isinstance(cache, RedisCache)
+        cache.add("a", 1, 60)
+        calls = []
+        client = backend._cache.get_client(write=True)
+        original = client.execute_command
+
+        def counted(*args, **kwargs):
+            calls.append(args[0])
+            return original(*args, **kwargs)
+
+        client.execute_command = counted
+        try:
+            assert incr_existing(cache, ["a", "b"], [1, 0]) == [2, None]
+        finally:
+            client.execute_command = original
+        assert calls == ["EVALSHA"]
+        cache.delete("a")

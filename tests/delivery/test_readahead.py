@@ -121,3 +121,12 @@ def test_the_kept_rows_are_bounded_in_memory(key_client, grant):
         readahead.pages.clear()
         assert key_client.get(url(grant, page_size=5)).status_code == 200
         assert readahead.pages.kept_bytes() == 0 and not readahead.pages._runs
+
+
+def test_rows_read_too_long_ago_are_read_again(key_client, grant):
+    with override_settings(DELIVERY_READ_AHEAD_SECONDS=-1):  # every kept run is too old
+        rows, reads = walk(key_client, grant, page_size=20)
+    assert len(rows) == 101 and reads == 6  # a DuckDB read for each page
+    assert readahead.pages.kept_bytes() == 0
+    rows, reads = walk(key_client, grant, page_size=20)
+    assert len(rows) == 101 and reads == 1

@@ -120,13 +120,49 @@ def test_a_new_current_version_is_read_on_the_next_request(key_client, grant, tm
 
 def test_a_warm_request_reads_the_rows_stamps_not_the_rows(key_client, grant):
     """What the cache is for: with nothing changed, the key, binding and source are not
-    read again (each is one SELECT of its rows' stamps)."""
+    read again. A GET reads their stamps, and whether an alert holds the key, in one
+    SELECT; the only other statement is the page's metering and audit."""
     warm(key_client, grant)
     with CaptureQueriesContext(connection) as queries:
         assert read(key_client, grant)[0] == 200
     sql = [q["sql"] for q in queries.captured_queries]
-    assert sum(".xmin" in s for s in sql) == 3
+    assert len(sql) == 2, sql
+    assert sql[0].count(".xmin") == 10 and "delivery_alert" in sql[0]
+    assert "INSERT INTO audit_event" in sql[1]
     assert not any('"key_hash"' in s or '"scope"' in s or '"parquet_path"' in s for s in sql)
+
+
+def test_a_write_checks_each_row_when_it_uses_it(key_client, grant):
+    """A POST may change the rows it checks later in the same request: nothing is read
+    ahead for it."""
+    warm(key_client, grant)
+    with CaptureQueriesContext(connection) as queries:
+        key_client.post(f"/api/v1/grants/{grant.pk}/exports/", {"format": "csv"}, format="json")
+    stamps = [q["sql"] for q in queries.captured_queries if ".xmin" in q["sql"]]
+    assert stamps and all("delivery_alert" not in s and s.count(".xmin") < 10 for s in stamps)
+
+
+def test_what_is_read_ahead_serves_its_own_request_once(grant):
+    from django.core.signals import request_started
+    from django.db import close_old_connections
+
+    from apps.core import rowcache
+    from apps.grants.access import key_checks
+
+    check = key_checks(1)[0]
+    rowcache.read_together([check])
+    assert rowcache.taken(check.key) is None  # no binding for key 1: read, and NULL
+    assert rowcache.taken(check.key) is rowcache.MISSING  # used once
+    rowcache.read_together([check])
+    request_started.disconnect(close_old_connections)  # as the test client does
+    try:
+        request_started.send(sender=None)  # the next request starts: nothing carried over
+    finally:
+        request_started.connect(close_old_connections)
+    assert rowcache.taken(check.key) is rowcache.MISSING
+    rowcache.read_together([check])
+    rowcache._ahead.set((rowcache._ahead.get()[0] - 2 * rowcache.AHEAD_SECONDS, {}))
+    assert rowcache.taken(check.key) is rowcache.MISSING  # too old
 
 
 def test_each_use_gets_a_copy_of_its_own(grant):

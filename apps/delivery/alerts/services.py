@@ -21,6 +21,7 @@ from apps.audit.services import audit_record
 from apps.core.exceptions import InvalidInput, TransitionNotAllowed
 from apps.core.permissions import MANAGE
 from apps.core.prepared import prepared_cursor
+from apps.core.rowcache import MISSING, Check, taken
 from apps.delivery.alerts.rules import RULES, Finding
 from apps.delivery.choices import ALERT_TRANSITIONS, AlertAction, AlertStatus
 from apps.delivery.models import Alert
@@ -238,15 +239,24 @@ def alert_key_lift(*, alert: Alert, user: User, note: str = "") -> Alert:
     return alert
 
 
+def held_check(key_id: int) -> Check:
+    table = Alert._meta.db_table
+    return Check(
+        ("delivery.key_held", key_id),
+        f'SELECT 1 FROM "{table}" WHERE api_key_id = %s AND action = %s '  # noqa: S608
+        "AND key_lifted_at IS NULL",
+        [key_id, AlertAction.KEY_SUSPENDED.value],
+    )
+
+
 def key_held(key_id: int) -> bool:
     """Whether an alert holds this key suspended (one indexed lookup, on every request
-    made with a key: written out, the ORM would take longer to compile it than the
-    database to answer)."""
-    table = Alert._meta.db_table
+    made with a key, read with the key's own stamps when the request named it ahead:
+    written out, the ORM would take longer to compile it than the database to answer)."""
+    held = taken(("delivery.key_held", key_id))
+    if held is not MISSING:
+        return held is not None
+    check = held_check(key_id)
     with prepared_cursor(connection) as cursor:
-        cursor.execute(
-            f'SELECT 1 FROM "{table}" WHERE api_key_id = %s AND action = %s '  # noqa: S608
-            "AND key_lifted_at IS NULL LIMIT 1",
-            [key_id, AlertAction.KEY_SUSPENDED.value],
-        )
+        cursor.execute(f"{check.sql} LIMIT 1", check.params)
         return cursor.fetchone() is not None
