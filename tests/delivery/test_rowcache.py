@@ -185,3 +185,21 @@ def test_each_use_gets_a_copy_of_its_own(grant):
     assert again.status == GrantStatus.ACTIVE and len(loads) == 1
     Grant.objects.filter(pk=grant.pk).update(rows_per_day=7)
     assert cache.get(grant.pk, [grant.pk], load).rows_per_day == 7 and len(loads) == 2
+
+
+def test_a_check_that_cannot_name_its_rows_only_costs_its_own_query(key_client, grant):
+    """Reading ahead is an optimization: a check list that fails to build (a kept row it
+    cannot read) never refuses or breaks the request."""
+    from apps.accounts.authentication import KEY_CHECKS
+
+    def broken(key_id):
+        raise KeyError("resource")
+
+    warm(key_client, grant)
+    KEY_CHECKS.append(broken)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            assert read(key_client, grant)[0] == 200
+    finally:
+        KEY_CHECKS.remove(broken)
+    assert sum(".xmin" in q["sql"] for q in queries.captured_queries) == 3
