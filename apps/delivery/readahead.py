@@ -7,11 +7,13 @@ serves the page asked for and keeps the rows after it here, keyed by the query's
 and the position the page's own `next` cursor points to. The next request with that
 cursor is served from them, as long as they cover a whole page (or the end of the data).
 
-What is kept is exactly what DuckDB would return for that cursor: the dataset version is
-immutable (the key names its SHA-256) and the key holds everything the query reads with
-(the version, the fields, the caller's filters and order, and the grant's row filter), so
-two grants share rows only when their queries are the same. Only the raw rows are kept:
-every page is still checked (grant, key, quota), masked and watermarked for its grant,
+What is kept is exactly what those pages would be without read-ahead: the rows are masked
+and watermarked for the grant once, for the whole read (each value's mask and mark do not
+depend on where it is read); the dataset version is immutable (the key names its SHA-256);
+and the key holds everything the rows depend on (the grant and how it masks each field,
+the version, the fields, the caller's filters and order, and the grant's row filter).
+Only masked rows are kept, plus the order field's raw value for the next cursor (a field
+that may be ordered on is unmasked). Every page is still checked (grant, key, quota),
 metered and audited. Each process keeps its own, bounded in memory
 (DELIVERY_READ_AHEAD_BYTES: the buffers each run holds, the least recently used dropped
 first) and in time (rows read more than DELIVERY_READ_AHEAD_SECONDS ago are dropped, not
@@ -89,10 +91,13 @@ class ReadAhead:
 pages = ReadAhead()
 
 
-def shape_of(version, query, source) -> str:
-    """Everything a page's rows depend on, except the cursor and the page size."""
+def shape_of(grant, version, query, source) -> str:
+    """Everything a page's rows depend on, except the cursor and the page size: the
+    grant (its rows are masked and watermarked for it) and how it masks each field too."""
     return json.dumps(
         [
+            grant.pk,
+            [(f.name, f.masking, f.data_type) for f in source.fields],
             version.pk,
             version.sha256,
             query.fields,

@@ -120,29 +120,40 @@ def require_columns(names, types: dict[str, str]) -> None:
         raise NoData(_("The data no longer has every field of the grant."))
 
 
-def _read(query: RecordQuery, source: GrantSource) -> pa.Table:
-    """The page's rows and one more (to know whether another page follows): kept from
-    the previous page's read when they are (apps.delivery.readahead), else read in DuckDB
-    with the rows after the page, which are kept for the next page."""
+ORDER = "__order"  # a run's raw value of the order field (its cursor), beside the marked one
+
+
+def _protected_run(grant: Grant, query: RecordQuery, source: GrantSource) -> readahead.Run:
+    """The page and the pages after it, read in DuckDB in one query, masked and
+    watermarked for the grant; each row keeps its `__row` and, when ordered, the order
+    field's raw value (a watermarked text is not the value the next cursor compares)."""
+    store = open_store(source.version)
+    connection = store.connection()
+    try:
+        require_columns([*query.fields, *(c["field"] for c in source.row_filter)], store.types)
+        pages = readahead.pages_per_read(query.page_size)
+        ahead = replace(query, page_size=query.page_size * pages)
+        rows = _select(connection, ahead, source, store)
+    finally:
+        connection.close()
+    run = protect(rows.drop_columns([ROW]), grant, source).append_column(ROW, rows.column(ROW))
+    if query.order:
+        run = run.append_column(ORDER, rows.column(query.order))
+    return readahead.Run(run, complete=rows.num_rows <= ahead.page_size)
+
+
+def _read(grant: Grant, query: RecordQuery, source: GrantSource) -> pa.Table:
+    """The page's rows, protected, and one more (to know whether another page follows):
+    kept from the previous page's read when they are (apps.delivery.readahead), else read
+    with the pages after it, which are kept for the next page."""
     wanted = query.page_size + 1
-    shape = readahead.shape_of(source.version, query, source)
+    shape = readahead.shape_of(grant, source.version, query, source)
     run = readahead.pages.take(shape, query.after)
     if run is None or not run.covers(wanted):
-        store = open_store(source.version)
-        connection = store.connection()
-        try:
-            needed = [*query.fields, *(c["field"] for c in source.row_filter)]
-            require_columns(needed, store.types)
-            ahead = replace(
-                query, page_size=query.page_size * readahead.pages_per_read(query.page_size)
-            )
-            rows = _select(connection, ahead, source, store)
-        finally:
-            connection.close()
-        run = readahead.Run(rows, complete=rows.num_rows <= ahead.page_size)
+        run = _protected_run(grant, query, source)
     if run.rows.num_rows > query.page_size:  # the rows after this page, for the next one
         last = run.rows.slice(query.page_size - 1, 1).to_pylist()[0]
-        position = (cursor_value(last[query.order]) if query.order else None, last[ROW])
+        position = (cursor_value(last[ORDER]) if query.order else None, last[ROW])
         readahead.pages.keep(shape, position, run.rows.slice(query.page_size), run.complete, run.at)
     return run.rows.slice(0, wanted)
 
@@ -152,17 +163,16 @@ def _page(grant: Grant, params, rows_left: int | None) -> Page:
     query = parse(params, source, salt=cursor_salt(grant))
     if rows_left is not None:
         query.page_size = min(query.page_size, rows_left)
-    table = _read(query, source)
+    table = _read(grant, query, source)
     next_cursor = None
     if table.num_rows > query.page_size:
         table = table.slice(0, query.page_size)
         last = table.slice(query.page_size - 1, 1).to_pylist()[0]
-        value = last[query.order] if query.order else None
+        value = last[ORDER] if query.order else None
         next_cursor = make_cursor(query, value, last[ROW], salt=cursor_salt(grant))
-    table = table.drop_columns([ROW])
     return Page(
         columns=list(query.fields),
-        table=protect(table, grant, source),
+        table=table.drop_columns([c for c in (ROW, ORDER) if c in table.column_names]),
         next_cursor=next_cursor,
         watermark=watermark_id(grant),
         query=query,

@@ -35,7 +35,8 @@ def _empty(grant):
 
 
 def walk(client, grant, **params) -> tuple[list[dict], int]:
-    """Every row of the walk (watermark spaces dropped), and the DuckDB reads it took."""
+    """Every row of the walk (as delivered: masked, watermarked), and the DuckDB reads it
+    took."""
     rows, cursor, reads = [], None, 0
     select = services._select
 
@@ -50,7 +51,7 @@ def walk(client, grant, **params) -> tuple[list[dict], int]:
             response = client.get(url(grant, **params, **({"cursor": cursor} if cursor else {})))
             assert response.status_code == 200, response.content
             body = response.json()
-            rows.extend({k: v.rstrip() for k, v in row.items()} for row in body["results"])
+            rows.extend(body["results"])
             cursor = body["next"]
             if not cursor:
                 return rows, reads
@@ -76,28 +77,40 @@ def test_a_walk_reads_ahead_and_gets_the_same_rows_as_page_by_page(key_client, g
 def test_kept_rows_serve_only_the_same_query(grant):
     source = grant_source(grant)
     query = parse({"page_size": "10"}, source, salt="t")
-    first = services._read(query, source)
+    first = services._read(grant, query, source)
     after = (None, first.column("__row")[9].as_py())
-    # Another row filter (another grant's), another field list, another order: each is a
-    # different walk and reads DuckDB itself, even from the same position.
+    # Another row filter, another field list, another order, another masking, another
+    # grant: each is a different walk and reads DuckDB itself, even from the same position.
     narrower = replace(
         source, row_filter=({"field": "reg_capital", "op": "range", "value": [0, 200]},)
     )
+    unmasked = replace(source, fields=tuple(replace(f, masking="none") for f in source.fields))
+    stranger = Grant(pk=grant.pk + 1000)
     others = [
-        (replace(query, after=after), narrower),
-        (replace(query, after=after, fields=["credit_code"]), source),
-        (replace(query, after=after, order="credit_code"), source),
+        (grant, replace(query, after=after), narrower),
+        (grant, replace(query, after=after, fields=["credit_code"]), source),
+        (grant, replace(query, after=after, order="credit_code"), source),
+        (grant, replace(query, after=after), unmasked),
+        (stranger, replace(query, after=after), source),
     ]
-    for other, other_source in others:
-        shape = readahead.shape_of(other_source.version, other, other_source)
+    for other_grant, other, other_source in others:
+        shape = readahead.shape_of(other_grant, other_source.version, other, other_source)
         assert readahead.pages.take(shape, after) is None
-    same = readahead.shape_of(source.version, replace(query, after=after), source)
+    same = readahead.shape_of(grant, source.version, replace(query, after=after), source)
     assert readahead.pages.take(same, after) is not None
     # A new version of the data (another SHA-256) is another walk too.
     version = DatasetVersion(pk=source.version.pk, sha256="0" * 64)
-    assert readahead.shape_of(version, query, source) != readahead.shape_of(
-        source.version, query, source
+    assert readahead.shape_of(grant, version, query, source) != readahead.shape_of(
+        grant, source.version, query, source
     )
+
+
+def test_only_masked_rows_are_kept(key_client, grant):
+    """What a process keeps is what the grant may see: legal_rep masked (张** for 张三某)."""
+    assert key_client.get(url(grant, page_size=5)).status_code == 200
+    (run,) = readahead.pages._runs.values()
+    kept = run.rows.column("legal_rep").to_pylist()
+    assert kept and not any("某" in value for value in kept)
 
 
 def test_a_suspended_grant_is_refused_even_with_its_next_page_kept(key_client, grant, regulator):
