@@ -173,3 +173,26 @@ def test_a_page_served_and_metered_stays_served_when_redis_fails_to_count_its_ro
     monkeypatch.undo()
     flush_my_redis_db()
     assert quotas.rows_used(Grant.objects.get(pk=grant.pk)) == 7  # seeded from PostgreSQL
+
+
+def test_the_grants_own_rate_limits_its_pages_not_the_platforms_user_budget(
+    key_client, grant, monkeypatch
+):
+    """The regulator set the grant's rate: the platform-wide per-user throttle
+    (API_THROTTLE_USER) neither caps record pages below it nor counts them. The
+    user's other calls keep that budget."""
+    from django.core.cache import cache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "100/minute", "user": "2/minute"}
+    )
+    cache.clear()
+    limit(grant, rate_per_minute=5)
+    within_one_clock_minute()
+    answers = [key_client.get(url(grant, page_size=1)) for _ in range(6)]
+    assert [a.status_code for a in answers] == [200] * 5 + [429]
+    assert answers[5].json()["code"] == "rate_limited"
+    usage = [key_client.get(f"/api/v1/grants/{grant.pk}/usage/") for _ in range(3)]
+    assert [u.status_code for u in usage] == [200, 200, 429]
+    assert usage[2].json()["code"] == "throttled"

@@ -11,6 +11,7 @@ from rest_framework import renderers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.throttles import AnonRateThrottle
 from apps.core.csvsafe import neutralize
 from apps.delivery import selectors, services
 
@@ -48,6 +49,10 @@ def as_csv(page) -> bytes:
 
 class RecordsView(APIView):
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+    # A page is limited by its grant's own rate, per grant and per key, which the
+    # regulator set (apps.delivery.quotas.admit). The platform-wide per-user budget would
+    # cap that contract at API_THROTTLE_USER and cost a second Redis round trip.
+    throttle_classes = [AnonRateThrottle]
 
     @extend_schema(
         parameters=[
