@@ -268,25 +268,25 @@ def duckdb_pages(grant, seconds: float) -> tuple[float, float]:
     query = parse({"page_size": str(PAGE)}, source, salt="bench")
 
     def each_page(query):
+        """The page's DuckDB read; the position after it (None at the end)."""
         connection = store.connection()
         try:
-            return services._select(connection, query, source, store)
+            table = services._select(connection, query, source, store)
         finally:
             connection.close()
+        return (None, table.column(ROW)[PAGE - 1].as_py()) if table.num_rows > PAGE else None
 
     def walk(read) -> float:
         done, started, after = 0, time.perf_counter(), None
         while time.perf_counter() - started < seconds:
-            table = read(replace(query, after=after))
             # the next page, or the first again at the end of a small dataset
-            more = table.num_rows > PAGE
-            after = (None, table.column(ROW)[PAGE - 1].as_py()) if more else None
+            after = read(replace(query, after=after))
             done += 1
         return done / (time.perf_counter() - started)
 
     alone = walk(each_page)
     readahead.pages.clear()
-    return alone, walk(lambda query: services._read(grant, query, source))
+    return alone, walk(lambda query: services._read(grant, query, source)[1])
 
 
 class Peak:

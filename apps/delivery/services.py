@@ -142,20 +142,21 @@ def _protected_run(grant: Grant, query: RecordQuery, source: GrantSource) -> rea
     return readahead.Run(run, complete=rows.num_rows <= ahead.page_size)
 
 
-def _read(grant: Grant, query: RecordQuery, source: GrantSource) -> pa.Table:
-    """The page's rows, protected, and one more (to know whether another page follows):
-    kept from the previous page's read when they are (apps.delivery.readahead), else read
-    with the pages after it, which are kept for the next page."""
-    wanted = query.page_size + 1
+def _read(grant: Grant, query: RecordQuery, source: GrantSource) -> tuple[pa.Table, tuple | None]:
+    """The page's rows, protected, and the position after them (the next cursor's order
+    value and `__row`; None on the last page): kept from the previous page's read when
+    they are (apps.delivery.readahead), else read with the pages after it, which are kept
+    for the next page."""
     shape = readahead.shape_of(grant, source.version, query, source)
     run = readahead.pages.take(shape, query.after)
-    if run is None or not run.covers(wanted):
+    if run is None or not run.covers(query.page_size + 1):
         run = _protected_run(grant, query, source)
-    if run.rows.num_rows > query.page_size:  # the rows after this page, for the next one
-        last = run.rows.slice(query.page_size - 1, 1).to_pylist()[0]
-        position = (cursor_value(last[ORDER]) if query.order else None, last[ROW])
-        readahead.pages.keep(shape, position, run.rows.slice(query.page_size), run.complete, run.at)
-    return run.rows.slice(0, wanted)
+    if run.rows.num_rows <= query.page_size:
+        return run.rows, None
+    last = run.rows.slice(query.page_size - 1, 1).to_pylist()[0]
+    position = (cursor_value(last[ORDER]) if query.order else None, last[ROW])
+    readahead.pages.keep(shape, position, run.rows.slice(query.page_size), run.complete, run.at)
+    return run.rows.slice(0, query.page_size), position
 
 
 def _page(grant: Grant, params, rows_left: int | None) -> Page:
@@ -163,13 +164,10 @@ def _page(grant: Grant, params, rows_left: int | None) -> Page:
     query = parse(params, source, salt=cursor_salt(grant))
     if rows_left is not None:
         query.page_size = min(query.page_size, rows_left)
-    table = _read(grant, query, source)
+    table, after = _read(grant, query, source)
     next_cursor = None
-    if table.num_rows > query.page_size:
-        table = table.slice(0, query.page_size)
-        last = table.slice(query.page_size - 1, 1).to_pylist()[0]
-        value = last[ORDER] if query.order else None
-        next_cursor = make_cursor(query, value, last[ROW], salt=cursor_salt(grant))
+    if after is not None:
+        next_cursor = make_cursor(query, after[0], after[1], salt=cursor_salt(grant))
     return Page(
         columns=list(query.fields),
         table=table.drop_columns([c for c in (ROW, ORDER) if c in table.column_names]),

@@ -77,8 +77,8 @@ def test_a_walk_reads_ahead_and_gets_the_same_rows_as_page_by_page(key_client, g
 def test_kept_rows_serve_only_the_same_query(grant):
     source = grant_source(grant)
     query = parse({"page_size": "10"}, source, salt="t")
-    first = services._read(grant, query, source)
-    after = (None, first.column("__row")[9].as_py())
+    first, after = services._read(grant, query, source)
+    assert after == (None, first.column("__row")[9].as_py())
     # Another row filter, another field list, another order, another masking, another
     # grant: each is a different walk and reads DuckDB itself, even from the same position.
     narrower = replace(
