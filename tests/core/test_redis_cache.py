@@ -3,12 +3,31 @@ Django's, also from many threads at once."""
 
 import threading
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 
 from apps.core.redis_cache import RedisCache, incr_existing
+
+
+@contextmanager
+def commands(cache: RedisCache):
+    """The Redis commands `cache` sends inside the block, by name."""
+    calls = []
+    client = cache._cache.get_client(write=True)
+    original = client.execute_command
+
+    def counted(*args, **kwargs):
+        calls.append(args[0])
+        return original(*args, **kwargs)
+
+    client.execute_command = counted
+    try:
+        yield calls
+    finally:
+        client.execute_command = original
 
 
 def test_one_client_serves_every_call_and_threads_count_exactly():
@@ -46,19 +65,8 @@ def test_counters_keep_djangos_contract_in_one_round_trip():
         assert incr_existing(store, ["a", "absent", "b"], [2, 1, 0]) == [7, None, 1]
         assert store.decr("a", 3) == 4 and store.get("a") == 4
         assert store.get("absent") is None  # a missing counter is not created
-    calls = []
-    client = cache._cache.get_client(write=True)
-    original = client.execute_command
-
-    def counted(*args, **kwargs):
-        calls.append(args[0])
-        return original(*args, **kwargs)
-
-    client.execute_command = counted
-    try:
+    with commands(cache) as calls:
         incr_existing(cache, ["a", "b"], [1, 0])
-    finally:
-        client.execute_command = original
     assert len(calls) == 1  # one EVALSHA
     cache.delete_many(["a", "b"])
 
@@ -80,18 +88,7 @@ def test_the_default_cache_counts_in_one_round_trip_too():
         backend = caches["default"]
         assert isinstance(backend, RedisCache) and not isinstance(cache, RedisCache)
         cache.add("a", 1, 60)
-        calls = []
-        client = backend._cache.get_client(write=True)
-        original = client.execute_command
-
-        def counted(*args, **kwargs):
-            calls.append(args[0])
-            return original(*args, **kwargs)
-
-        client.execute_command = counted
-        try:
+        with commands(backend) as calls:
             assert incr_existing(cache, ["a", "b"], [1, 0]) == [2, None]
-        finally:
-            client.execute_command = original
         assert calls == ["EVALSHA"]
         cache.delete("a")
