@@ -80,13 +80,7 @@ class RowCache:
         return self._sql
 
     def _current(self, key, params) -> str | None:
-        ahead = taken((id(self), key))
-        if ahead is not MISSING:
-            return ahead
-        with prepared_cursor(connection) as cursor:
-            cursor.execute(self.sql, params)
-            row = cursor.fetchone()
-        return row[0] if row else None
+        return value_of(self.check(key, params))
 
     def check(self, key: Hashable, params) -> "Check":
         """The check `get(key, params, ...)` makes, to read with others (`read_together`)."""
@@ -144,6 +138,17 @@ def read_together(checks: list[Check]) -> None:
         cursor.execute(f"SELECT {columns}", params)
         row = cursor.fetchone()
     _ahead.set((time.monotonic(), {c.key: v for c, v in zip(checks, row, strict=True)}))
+
+
+def value_of(check: Check):
+    """The check's value: as read ahead for this request, or read now."""
+    ahead = taken(check.key)
+    if ahead is not MISSING:
+        return ahead
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(f"{check.sql} LIMIT 1", check.params)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def taken(key: Hashable):

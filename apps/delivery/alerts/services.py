@@ -8,7 +8,7 @@ a worker was killed half-way, neither duplicates nor loses anything."""
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +20,7 @@ from apps.audit.context import SYSTEM
 from apps.audit.services import audit_record
 from apps.core.exceptions import InvalidInput, TransitionNotAllowed
 from apps.core.permissions import MANAGE
-from apps.core.prepared import prepared_cursor
-from apps.core.rowcache import MISSING, Check, taken
+from apps.core.rowcache import Check, value_of
 from apps.delivery.alerts.rules import RULES, Finding
 from apps.delivery.choices import ALERT_TRANSITIONS, AlertAction, AlertStatus
 from apps.delivery.models import Alert
@@ -253,10 +252,4 @@ def key_held(key_id: int) -> bool:
     """Whether an alert holds this key suspended (one indexed lookup, on every request
     made with a key, read with the key's own stamps when the request named it ahead:
     written out, the ORM would take longer to compile it than the database to answer)."""
-    held = taken(("delivery.key_held", key_id))
-    if held is not MISSING:
-        return held is not None
-    check = held_check(key_id)
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(f"{check.sql} LIMIT 1", check.params)
-        return cursor.fetchone() is not None
+    return value_of(held_check(key_id)) is not None
