@@ -10,7 +10,6 @@ and audited (who, grant, fields, rows, bytes, watermark id; never data) in one
 transaction. Downloads: apps.delivery.export_links.
 """
 
-import hashlib
 import os
 import time
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from apps.audit.services import audit_record, audit_record_denial
 from apps.core.exceptions import DomainError, InvalidInput
 from apps.delivery import quotas
 from apps.delivery.choices import EXPORT_OPEN, EXPORT_SUFFIX, ExportFormat, ExportStatus
-from apps.delivery.export_files import open_writer
+from apps.delivery.export_files import Pipeline, open_writer
 from apps.delivery.models import Export
 from apps.delivery.query import compile_count_sql, compile_export_sql, parse
 from apps.delivery.services import (
@@ -35,7 +34,6 @@ from apps.delivery.services import (
     protect,
     require_columns,
     watermark_id,
-    watermark_in_query,
 )
 from apps.delivery.sources import grant_source
 from apps.delivery.store import open_store
@@ -218,46 +216,40 @@ def _write(export: Export, item: OutboxItem, part: Path) -> None:
         total = connection.execute(*compile_count_sql(source, store.types)).fetchall()[0][0]
         _rows_allowed(grant, total)
         sql, params = compile_export_sql(export.fields, source, store.types)
-        sql, params, marked = watermark_in_query(
-            sql, params, export.fields, grant, source, store.types
-        )
         # A relation's reader streams; a DB-API result's would copy every row first.
         reader = connection.sql(sql, params=params).to_arrow_reader(
             settings.DELIVERY_EXPORT_BATCH_ROWS
         )
-        schema = protect(reader.schema.empty_table(), grant, source, marked=marked).schema
-        out = open_writer(export.format, part, schema)
+        schema = protect(reader.schema.empty_table(), grant, source).schema
+        pipeline = Pipeline(
+            open_writer(export.format, part, schema),
+            lambda table: protect(table, grant, source),
+            threads=settings.DELIVERY_EXPORT_THREADS,
+        )
         try:
-            reported = None
+            reported = time.monotonic()  # the lease was just taken, minutes long
             for batch in reader:
-                out.write(protect(pa.Table.from_batches([batch]), grant, source, marked=marked))
+                pipeline.put(pa.Table.from_batches([batch]))
                 done += batch.num_rows
                 now = time.monotonic()
-                if reported is None or now - reported >= settings.DELIVERY_EXPORT_PROGRESS_SECONDS:
+                if now - reported >= settings.DELIVERY_EXPORT_PROGRESS_SECONDS:
                     # Progress and the lease (minutes long) at most every so often: two
                     # writes a batch were a tenth of a million-row export's time.
                     progress = min(done / total, 0.99) if total else 0.99
                     lease_renew(item, progress=progress)
                     running.update(progress=progress, rows=done)
                     reported = now
+            pipeline.finish()
         finally:
-            out.close()
+            pipeline.close()
     finally:
         connection.close()
     final = part.with_name(f"export-{export.pk}.{EXPORT_SUFFIX[export.format]}")
     os.replace(part, final)
-    _finish(export, source, final, done)
+    _finish(export, source, final, done, pipeline.sha256())
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _finish(export: Export, source, path: Path, rows: int) -> None:
+def _finish(export: Export, source, path: Path, rows: int, digest: str) -> None:
     grant, size = export.grant, path.stat().st_size
     with transaction.atomic():
         finished = Export.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(
@@ -266,7 +258,7 @@ def _finish(export: Export, source, path: Path, rows: int) -> None:
             rows=rows,
             bytes=size,
             file_name=path.name,
-            sha256=_sha256(path),
+            sha256=digest,
             version_id=source.version.pk,
             watermark=watermark_id(grant),
             finished_at=timezone.now(),

@@ -30,7 +30,6 @@ from apps.security.watermark import (
     TextField,
     derive_key,
     embed_table,
-    mark_select,
 )
 
 QUERY_TIMEOUT = 10.0
@@ -84,12 +83,9 @@ def _select(connection, query: RecordQuery, source: GrantSource, store) -> pa.Ta
     return _run(connection, *compile_sql(query, source, store.types))
 
 
-def protect(
-    table: pa.Table, grant: Grant, source: GrantSource, *, marked: frozenset = frozenset()
-) -> pa.Table:
+def protect(table: pa.Table, grant: Grant, source: GrantSource) -> pa.Table:
     """Masks every masked column (pseudonyms scoped by grant), then watermarks the
-    unmasked text columns: every delivery (record pages, export batches) goes through it.
-    `marked` names columns the query has watermarked already (`watermark_in_query`)."""
+    unmasked text columns: every delivery (record pages, export batches) goes through it."""
     to_mark = []
     for index, name in enumerate(table.column_names):
         grant_field = source.field(name)
@@ -98,20 +94,9 @@ def protect(
                 grant_field.masking, table.column(index), scope=f"grant:{grant.pk}"
             )
             table = table.set_column(index, pa.field(name, pa.string()), masked)
-        elif grant_field.watermarked and name not in marked:
+        elif grant_field.watermarked:
             to_mark.append(TextField(name))
     return embed_table(table, fingerprint(grant), to_mark) if to_mark else table
-
-
-def watermark_in_query(
-    sql: str, params: list, fields: list[str], grant: Grant, source: GrantSource, types
-) -> tuple[str, list, frozenset]:
-    """`sql` (selecting `fields`) with its unmasked text columns watermarked by DuckDB
-    itself (apps.security.watermark.mark_select: the same marks as `protect`, computed in
-    parallel, for exports); returns the columns so marked, for `protect(marked=...)`."""
-    marked = [n for n in fields if source.field(n).watermarked and types.get(n) == "VARCHAR"]
-    sql, params = mark_select(sql, params, fields, marked, fingerprint(grant))
-    return sql, params, frozenset(marked)
 
 
 def require_columns(names, types: dict[str, str]) -> None:

@@ -10,9 +10,12 @@ against each candidate fingerprint and returns `TraceResult`s, best first; a res
 `confidence` reaches MATCH_CONFIDENCE names the grant. `ranked()` gives the plain
 `[(grant_id, confidence)]`.
 
-How a value carries bits. Each cell carries its own bits, derived from a MAC of (grant
-id, field, carrier, canonical value) under the grant's key, where the canonical value is
-the cell with every carrier undone. A cell is therefore checked on its own: any subset of
+How a value carries bits. Each cell carries its own bits: the bit of (field, carrier) for
+its canonical value (the cell with every carrier undone) is entry `hash64(canonical) >>
+48` of a secret table of 65,536 random bits, one table per (grant, field, carrier), drawn
+with SHAKE-256 from the grant's key. `hash64` (apps.security.textbytes) is public and
+fixed; all the secrecy is in the tables. A page, an export and a trace compute the very
+same bits, vectorized over a whole column. A cell is therefore checked on its own: any subset of
 rows or of columns, in any order, still votes, and no key column has to survive.
 - `TextField`: (1) if the text contains a CJK character and punctuation that has a
   full-width twin `( ) , : ; ! ?`, all such punctuation is written half-width or
@@ -21,12 +24,13 @@ rows or of columns, in any order, still votes, and no key column has to survive.
 - `NumericField(name, scale)`: the parity of the last digit at the field's declared
   scale (units of 10^-scale), changed by at most one unit. List a numeric field only when
   its precision allows that change (amounts, measurements; never an identifier).
-Values of one kind repeat (the same district in many rows): equal canonical values carry
-equal bits, so evidence is counted once per distinct (field, carrier, canonical value),
-and a column with few distinct values adds little.
+Values of one kind repeat (the same district in many rows), and distinct values can share
+a table entry: evidence is counted once per distinct (field, carrier, table entry), and a
+column with few distinct values adds little.
 
 Confidence. For a wrong grant or unmarked data, each vote agrees with probability 1/2
-independently (the bits are pseudo-random under a key the data never saw). The score is
+independently: each vote is a different entry of tables drawn at random, under a key the
+data never saw. The score is
 the binomial tail p of the observed agreements; `confidence = 1 - p * len(candidates)`
 (Bonferroni over the candidates), so a false match needs p below 1e-6 / candidates: about
 20 + log2(candidates) distinct agreeing values, which a 200-row extract provides.
@@ -34,7 +38,6 @@ Limits: stripping trailing spaces, normalizing punctuation and re-rounding numbe
 one go removes the marks; the watermark proves provenance of a careless or casual leak.
 """
 
-import base64
 import hashlib
 import hmac
 import math
@@ -43,13 +46,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from apps.security.textbytes import append, buffers, hash64, hash64_one, last_bytes
 
 MATCH_CONFIDENCE = 1 - 1e-6
 # Votes scored per candidate: plenty for any verdict, and bounded for a huge leak.
 MAX_VOTES = 5000
+ENTRY_BITS = 16  # a table of 2**16 bits (8 KiB) per (grant, field, carrier)
 HALF = "(),:;!?"
 FULL = "（），：；！？"
 TO_HALF = str.maketrans(FULL, HALF)
@@ -96,52 +104,36 @@ def derive_key(master_key: bytes, grant_id: str) -> bytes:
     return hmac.new(master_key, f"wm1\x00{grant_id}".encode(), hashlib.sha256).digest()
 
 
+@lru_cache(maxsize=1024)  # 8 KiB each: the tables of the grants being served
+def _table(key: bytes, field: str, carrier: str) -> np.ndarray:
+    stream = hashlib.shake_256(key + f"\x00{field}\x00{carrier}".encode())
+    return np.unpackbits(np.frombuffer(stream.digest(2**ENTRY_BITS // 8), np.uint8)).view(bool)
+
+
+def entries(hashes: np.ndarray) -> np.ndarray:
+    """The table entry of each `hash64` (its top bits): public, the same for all grants."""
+    return (hashes >> np.uint64(64 - ENTRY_BITS)).astype(np.intp)
+
+
 class _Bits:
-    """The keyed bit of (field, carrier, canonical value) for one fingerprint: the top bit
-    of SHA-256(P || value), where P, 22 base64 characters (132 bits), is an HMAC-SHA256
-    of the field and carrier under a key bound to the grant id. Only that one bit of a
-    digest is ever shown, so SHA-256's length extension (which needs the whole digest)
-    gives nothing away. SHA-256 because DuckDB computes it too: an export marks its rows
-    inside its query (`mark_select`) with the very same bits, while a page or a trace
-    computes them here; a short P keeps a short value within one SHA-256 block."""
+    """The keyed bit of (field, carrier, canonical value) for one fingerprint: an entry of
+    the fingerprint's table for (field, carrier), chosen by the value's public hash."""
 
     def __init__(self, fingerprint: Fingerprint):
         self.key = hmac.new(
-            fingerprint.key, f"wm2\x00{fingerprint.grant_id}".encode(), hashlib.sha256
+            fingerprint.key, f"wm3\x00{fingerprint.grant_id}".encode(), hashlib.sha256
         ).digest()
-        self.states: dict[tuple[str, str], object] = {}
 
-    def prefix(self, field: str, carrier: str) -> str:
-        """P of (field, carrier): a secret."""
-        mac = hmac.new(self.key, f"{field}\x00{carrier}".encode(), hashlib.sha256)
-        return base64.urlsafe_b64encode(mac.digest()).decode()[:22]
-
-    def _state(self, field: str, carrier: str):
-        state = self.states.get((field, carrier))
-        if state is None:
-            state = self.states[(field, carrier)] = hashlib.sha256(
-                self.prefix(field, carrier).encode()
-            )
-        return state
+    def table(self, field: str, carrier: str) -> np.ndarray:
+        return _table(self.key, field, carrier)
 
     def __call__(self, field: str, carrier: str, canonical: str) -> int:
-        mac = self._state(field, carrier).copy()
-        mac.update(canonical.encode())
-        return mac.digest()[0] >> 7
+        entry = hash64_one(canonical.encode()) >> (64 - ENTRY_BITS)
+        return int(self.table(field, carrier)[entry])
 
-    def many(self, field: str, carrier: str, canonical: pa.Array, where: pa.Array) -> pa.Array:
-        """The bits of `canonical` values (an Arrow string array) where `where` holds,
-        False elsewhere, as an Arrow boolean array."""
-        where = pc.fill_null(where, False)
-        chosen = pc.filter(canonical, where)
-        if len(chosen) == 0:
-            return where
-        copy, bits = self._state(field, carrier).copy, []
-        for value in chosen.to_pylist():
-            mac = copy()
-            mac.update(value.encode())
-            bits.append(mac.digest()[0] >= 0x80)
-        return pc.replace_with_mask(where, where, pa.array(bits, pa.bool_()))  # False stays
+    def many(self, field: str, carrier: str, canonical: pa.Array) -> np.ndarray:
+        """The bits of every value of `canonical` (an Arrow string array), as NumPy."""
+        return self.table(field, carrier)[entries(hash64(canonical))]
 
 
 # -- text -------------------------------------------------------------------------------
@@ -232,9 +224,14 @@ def _translate(values: pa.Array, source: str, target: str) -> pa.Array:
 
 
 def _mark_texts(values: pa.Array, field: str, bits: _Bits) -> pa.Array:
-    """`_mark_text` over an Arrow string array (each value once: a dictionary)."""
+    """`_mark_text` over an Arrow string array, vectorized."""
     kind, values = values.type, values.cast(pa.string())
-    stripped = pc.utf8_rtrim(values, characters=" ")
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    last, present = last_bytes(values)
+    stripped = values
+    if (present & (last == 0x20)).any():
+        stripped = pc.utf8_rtrim(values, characters=" ")
     canonical, width = stripped, None
     # Only non-ASCII text can hold full-width punctuation or CJK: the rest skips both.
     wide = pc.fill_null(pc.invert(pc.string_is_ascii(stripped)), False)
@@ -245,103 +242,49 @@ def _mark_texts(values: pa.Array, field: str, bits: _Bits) -> pa.Array:
             pc.match_substring_regex(half, TWIN_HALF_RE2),
             pc.match_substring_regex(half, CJK_RE2),
         )
-        width = bits.many(field, "width", canonical, pc.replace_with_mask(wide, wide, twin))
-    carries = pc.greater(pc.utf8_length(canonical), 0)
-    space = bits.many(field, "space", canonical, carries)
+        width = pc.replace_with_mask(wide, wide, twin).to_numpy(zero_copy_only=False)
+    carries = np.diff(buffers(canonical)[0]) > 0
+    if values.null_count:
+        carries &= values.is_valid().to_numpy(zero_copy_only=False)
     marked = canonical
-    if width is not None and pc.any(width).as_py():
-        full = _translate(pc.filter(canonical, width), HALF, FULL)
-        marked = pc.replace_with_mask(canonical, width, full)
-    marked = pc.if_else(space, pc.binary_join_element_wise(marked, " ", ""), marked)
-    return pc.if_else(pc.fill_null(carries, False), marked, values).cast(kind)
+    if width is not None:
+        width = width & carries & bits.many(field, "width", canonical)
+        if width.any():
+            full = _translate(pc.filter(canonical, pa.array(width)), HALF, FULL)
+            marked = pc.replace_with_mask(canonical, pa.array(width), full)
+    marked = append(marked, carries & bits.many(field, "space", canonical), " ")
+    if (~carries & present).any():  # blank text keeps its spaces
+        marked = pc.if_else(pa.array(carries), marked, values)
+    return marked.cast(kind)
 
 
 def embed_table(table: pa.Table, fingerprint: Fingerprint, fields) -> pa.Table:
-    """Each distinct value of a column is marked once, then taken back into place; text
-    columns are marked by Arrow kernels (the same marks as `embed`)."""
+    """Text columns are marked by vectorized kernels (the same marks as `embed`); in other
+    columns each distinct value is marked once, then taken back into place."""
     bits = _Bits(fingerprint)
     for field in fields:
         index = table.schema.get_field_index(field.name)
         if index < 0:
             continue
         column = table.column(index).combine_chunks()
-        encoded = pc.dictionary_encode(column)
         text = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
         if isinstance(field, TextField) and text:
-            dictionary = _mark_texts(encoded.dictionary, field.name, bits)
-        else:
-            values = [_mark(v, field, bits) for v in encoded.dictionary.to_pylist()]
-            dictionary = pa.array(values, type=column.type)
+            marked = _mark_texts(column, field.name, bits)
+            table = table.set_column(index, table.field(index), marked)
+            continue
+        encoded = pc.dictionary_encode(column)
+        values = [_mark(v, field, bits) for v in encoded.dictionary.to_pylist()]
+        dictionary = pa.array(values, type=column.type)
         table = table.set_column(index, table.field(index), pc.take(dictionary, encoded.indices))
     return table
-
-
-# -- inside a DuckDB query (exports) ---------------------------------------------------
-# `_mark_texts` as SQL: the same canonical value, carriers and bits (tests compare the
-# two), computed by DuckDB's vectorized, parallel engine instead of a Python loop.
-def _sql_name(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _sql_bit(canonical: str) -> str:
-    # The digest's top bit is set when its first hex digit is 8 or above.
-    return f"(sha256(CAST(? AS VARCHAR) || {canonical}) >= '8')"
-
-
-def mark_select(
-    sql: str, params: list, columns: list[str], fields: list[str], fingerprint: Fingerprint
-) -> tuple[str, list]:
-    """`sql` (selecting `columns`) wrapped so that the text `fields` among them come out
-    marked as `embed_table` marks them. The key is a bound parameter, never SQL text."""
-    bits = _Bits(fingerprint)
-    stripped, canonical, outer = [], [], {}
-    twin = (
-        f"regexp_matches({{c}}, {_sql_text(TWIN_HALF_RE2)}) "
-        f"AND regexp_matches({{c}}, {_sql_text(CJK_RE2)})"
-    )
-    for index, name in enumerate(fields):
-        # Helper columns named as no field can be (apps.catalog.validation.FIELD_NAME).
-        value, s, c = _sql_name(name), f'"wm:s{index}"', f'"wm:c{index}"'
-        stripped.append(
-            f"CASE WHEN suffix({value}, ' ') THEN rtrim({value}, ' ') ELSE {value} END AS {s}"
-        )
-        canonical.append(
-            f"CASE WHEN strlen({s}) <> length({s}) THEN translate({s}, {_sql_text(FULL)}, "
-            f"{_sql_text(HALF)}) ELSE {s} END AS {c}"
-        )
-        wide = f"strlen({s}) <> length({s}) AND {twin.format(c=c)} AND {_sql_bit(c)}"
-        marked = (
-            f"CASE WHEN {wide} THEN translate({c}, {_sql_text(HALF)}, {_sql_text(FULL)}) "
-            f"ELSE {c} END || CASE WHEN {_sql_bit(c)} THEN ' ' ELSE '' END"
-        )
-        outer[name] = (
-            f"CASE WHEN {c} <> '' THEN {marked} ELSE {value} END",
-            [bits.prefix(name, "width"), bits.prefix(name, "space")],  # in the SQL's order
-        )
-    if not fields:
-        return sql, params
-    select, outer_params = [], []
-    for name in columns:
-        expression, bound = outer.get(name, (_sql_name(name), []))
-        select.append(f"{expression} AS {_sql_name(name)}")
-        outer_params += bound
-    return (
-        f"SELECT {', '.join(select)} FROM (SELECT *, {', '.join(canonical)} FROM "  # noqa: S608
-        f"(SELECT *, {', '.join(stripped)} FROM ({sql})))",
-        outer_params + params,
-    )
 
 
 # -- tracing ----------------------------------------------------------------------------
 
 
-def _observed(rows: Iterable[Mapping], fields) -> dict[tuple[str, str, str], int]:
-    """(field, carrier, canonical) -> the bit the extract shows, by majority over the
-    rows that repeat it (a tie shows nothing)."""
+def _observed(rows: Iterable[Mapping], fields) -> dict[tuple[str, str, int], int]:
+    """(field, carrier, table entry) -> the bit the extract shows, by majority over the
+    rows whose canonical values fall on that entry (a tie shows nothing)."""
     counts: dict[tuple, Counter] = defaultdict(Counter)
     for row in rows:
         for field in fields:
@@ -356,9 +299,14 @@ def _observed(rows: Iterable[Mapping], fields) -> dict[tuple[str, str, str], int
                 canonical, carriers = _text_votes(value)
                 for carrier, bit in carriers:
                     counts[(field.name, carrier, canonical)][bit] += 1
+    keys = list(counts)
+    at = entries(hash64(pa.array([key[2] for key in keys], pa.string())))
+    tallies: dict[tuple, Counter] = defaultdict(Counter)
+    for (field, carrier, _canonical), entry in zip(keys, at.tolist(), strict=True):
+        tallies[(field, carrier, entry)].update(counts[(field, carrier, _canonical)])
     observed = {}
-    for vote in sorted(counts)[:MAX_VOTES]:  # key-independent choice: H0 stays fair
-        tally = counts[vote]
+    for vote in sorted(tallies)[:MAX_VOTES]:  # key-independent choice: H0 stays fair
+        tally = tallies[vote]
         if tally[0] != tally[1]:
             observed[vote] = int(tally[1] > tally[0])
     return observed
@@ -381,7 +329,10 @@ def trace(rows: Iterable[Mapping], candidates: Iterable[Fingerprint], fields) ->
     results = []
     for fingerprint in candidates:
         bits = _Bits(fingerprint)
-        agreeing = sum(bits(*vote) == bit for vote, bit in observed.items())
+        agreeing = sum(
+            int(bits.table(field, carrier)[entry]) == bit
+            for (field, carrier, entry), bit in observed.items()
+        )
         p_value = binomial_tail(len(observed), agreeing)
         confidence = max(0.0, 1.0 - p_value * len(candidates))
         results.append(

@@ -616,6 +616,8 @@ DELIVERY_READ_AHEAD_SECONDS = env.float("DELIVERY_READ_AHEAD_SECONDS", default=6
 # link lives, how long a finished file is kept, and how many exports of one grant may wait
 # or run at once.
 DELIVERY_EXPORT_BATCH_ROWS = env.int("DELIVERY_EXPORT_BATCH_ROWS", default=65536)
+# Threads that mask and watermark an export's batches while one more writes them in order.
+DELIVERY_EXPORT_THREADS = env.int("DELIVERY_EXPORT_THREADS", default=2)
 # An export reports its progress (and renews its lease) at most this often.
 DELIVERY_EXPORT_PROGRESS_SECONDS = env.float("DELIVERY_EXPORT_PROGRESS_SECONDS", default=0.5)
 DELIVERY_EXPORT_LINK_SECONDS = env.int("DELIVERY_EXPORT_LINK_SECONDS", default=900)

@@ -1,0 +1,148 @@
+"""Vectorized work on the UTF-8 bytes of an Arrow string column, in NumPy: a fixed,
+public 64-bit hash of each value (the watermark's bucket, apps.security.watermark), the
+first byte of each value (apps.delivery.export_files), and a character appended to chosen
+values. Each walks the column's own buffers once, with no Python object per value.
+
+`hash64` is specified here, once and for all, because marks already delivered must still
+trace after any upgrade: a value's bytes, zero-padded to whole 8-byte little-endian words
+w1..wk, give
+
+    h = len * G
+    h = ((h ^ w) * M1), then h ^= h >> 31,    for each word w
+    h = splitmix64_finalizer(h)
+
+(all modulo 2^64). `hash64_one` is the same in plain Python, the reference that tests
+hold the vector form to.
+"""
+
+import numpy as np
+import pyarrow as pa
+
+G = 0x9E3779B97F4A7C15
+M1 = 0xBF58476D1CE4E5B9
+M2 = 0x94D049BB133111EB
+MASK = (1 << 64) - 1
+_TAIL = np.array([(1 << (8 * r)) - 1 for r in range(8)] + [MASK], dtype=np.uint64)
+
+
+def _finish(h: int) -> int:
+    h ^= h >> 30
+    h = (h * M1) & MASK
+    h ^= h >> 27
+    h = (h * M2) & MASK
+    return h ^ (h >> 31)
+
+
+def hash64_one(data: bytes) -> int:
+    h = (len(data) * G) & MASK
+    for start in range(0, len(data), 8):
+        word = int.from_bytes(data[start : start + 8], "little")
+        h = ((h ^ word) * M1) & MASK
+        h ^= h >> 31
+    return _finish(h)
+
+
+def buffers(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets as int64, the data bytes) of a string array (any offset, either width)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    large = pa.types.is_large_string(values.type) or pa.types.is_large_binary(values.type)
+    _validity, offsets, data = values.buffers()
+    offsets = np.frombuffer(
+        offsets, dtype=np.int64 if large else np.int32, count=len(values) + 1,
+        offset=values.offset * (8 if large else 4),
+    ).astype(np.int64)  # fmt: skip
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return offsets, data
+
+
+def hash64(values: pa.Array) -> np.ndarray:
+    """`hash64_one` of every value's UTF-8 bytes (a null hashes as the empty text)."""
+    offsets, data = buffers(values)
+    start, length = offsets[:-1], np.diff(offsets)
+    h = length.astype(np.uint64) * np.uint64(G)
+    padded = np.zeros(len(data) + 8, np.uint8)
+    padded[: len(data)] = data
+    # Every 8-byte window of the data, read as one little-endian word.
+    words = np.ndarray(shape=(len(data) + 1,), dtype="<u8", buffer=padded, strides=(1,))
+    longest = int(length.max()) if len(length) else 0
+    fixed = longest if len(length) and int(length.min()) == longest else 0
+    for at in range(0, longest, 8):
+        left = length - at
+        rows = None if left.min() > 0 else np.flatnonzero(left > 0)
+        if rows is not None:
+            left = left[rows]
+        if rows is None and fixed:  # every value as long: a strided read, no gather
+            word = np.ndarray((len(h),), "<u8", padded, int(start[0]) + at, (fixed,)).copy()
+        else:
+            word = words[start + at] if rows is None else words[start[rows] + at]
+        if left.min() < 8:
+            word &= _TAIL[np.minimum(left, 8)]
+        part = h if rows is None else h[rows]
+        part ^= word
+        part *= np.uint64(M1)
+        part ^= part >> np.uint64(31)
+        if rows is not None:
+            h[rows] = part
+    h ^= h >> np.uint64(30)
+    h *= np.uint64(M1)
+    h ^= h >> np.uint64(27)
+    h *= np.uint64(M2)
+    h ^= h >> np.uint64(31)
+    return h
+
+
+def first_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(each value's first byte, whether it has one) of a string array."""
+    offsets, data = buffers(values)
+    return _bytes_at(data, offsets[:-1]), np.diff(offsets) > 0
+
+
+def last_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(each value's last byte, whether it has one) of a string array."""
+    offsets, data = buffers(values)
+    return _bytes_at(data, offsets[1:] - 1), np.diff(offsets) > 0
+
+
+def _bytes_at(data: np.ndarray, at: np.ndarray) -> np.ndarray:
+    if not len(data):
+        return np.zeros(len(at), np.uint8)
+    return data[np.clip(at, 0, len(data) - 1)]
+
+
+def append(values: pa.Array, where: np.ndarray, char: str) -> pa.Array:
+    """`values` with `char` appended where `where` holds (never to a null): a new array
+    written from the old buffers, the validity bitmap shared."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    extra = char.encode()
+    where = where & np.asarray(values.is_valid(), dtype=bool) if values.null_count else where
+    if values.offset or not where.any():
+        return values if not where.any() else _append_arrow(values, where, char)
+    offsets, data = buffers(values)
+    grown = np.zeros(len(offsets), np.int64)
+    np.cumsum(where * len(extra), out=grown[1:])
+    ends = offsets[1:][where]
+    body = data[offsets[0] : offsets[-1]]
+    # Each chosen value's end, in the old data, takes the extra bytes there.
+    out = np.insert(body, np.repeat(ends - offsets[0], len(extra)), np.tile(
+        np.frombuffer(extra, np.uint8), len(ends)))  # fmt: skip
+    new_offsets = offsets - offsets[0] + grown
+    large = pa.types.is_large_string(values.type)
+    return pa.Array.from_buffers(
+        values.type,
+        len(values),
+        [
+            values.buffers()[0],
+            pa.py_buffer(new_offsets.astype(np.int64 if large else np.int32)),
+            pa.py_buffer(out),
+        ],
+        null_count=values.null_count,
+    )
+
+
+def _append_arrow(values: pa.Array, where: np.ndarray, char: str) -> pa.Array:
+    import pyarrow.compute as pc
+
+    joined = pc.binary_join_element_wise(values, char, "")
+    return pc.if_else(pa.array(where, pa.bool_()), joined, values)
