@@ -3,6 +3,7 @@ masked and watermarked exactly as the record API serves it; CSV cells that a spr
 would run are neutralized; metering and audit are written; refusals carry codes."""
 
 import csv
+import hashlib
 import io
 import json
 
@@ -35,8 +36,13 @@ def exported(grant, merchant, fmt, **kwargs):
     return export, export_path(export)
 
 
+@pytest.mark.parametrize("batch", [65536, 7])
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
-def test_each_format_holds_the_scoped_rows_masked_and_watermarked_as_served(grant, merchant, fmt):
+def test_each_format_holds_the_scoped_rows_masked_and_watermarked_as_served(
+    grant, merchant, fmt, batch, settings
+):
+    """In one batch, or in fifteen protected on two threads and written in their order."""
+    settings.DELIVERY_EXPORT_BATCH_ROWS = batch
     export, path = exported(grant, merchant, fmt)
     if fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
@@ -51,7 +57,32 @@ def test_each_format_holds_the_scoped_rows_masked_and_watermarked_as_served(gran
     assert rows == served_rows(grant, merchant)
     assert all("某" not in row["legal_rep"] for row in rows)  # masked (partial)
     assert export.bytes == path.stat().st_size and export.watermark == f"wm1:grant:{grant.pk}"
+    assert export.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()  # taken as written
     assert export.progress == 1.0
+
+
+def test_a_batch_that_fails_mid_export_fails_it_and_leaves_no_file(
+    grant, merchant, settings, monkeypatch
+):
+    """A failure on a protecting thread reaches the job: the export fails with its code,
+    the batches still running are waited for, and no file, whole or partial, stays."""
+    from apps.delivery import exports
+
+    settings.DELIVERY_EXPORT_BATCH_ROWS = 10
+    calls, protect = [], exports.protect
+
+    def failing(table, grant, source):
+        calls.append(table.num_rows)
+        if len(calls) == 5:
+            raise DomainError("broken batch", code="data_integrity")
+        return protect(table, grant, source)
+
+    monkeypatch.setattr(exports, "protect", failing)
+    export = run_export(export_request(grant=grant, user=merchant, format="csv").pk)
+    assert (export.status, export.error_code) == ("failed", "data_integrity")
+    assert 5 <= len(calls) < 12  # the schema, then batches: the rest never ran
+    folder = exports.exports_dir() / f"grant-{grant.pk}"
+    assert list(folder.iterdir()) == []
 
 
 def test_a_subset_of_fields_is_exported(grant, merchant):
