@@ -81,6 +81,19 @@ def test_the_operator_sees_the_history_without_form_or_download(grant, merchant,
     assert response.status_code == 403
 
 
+def test_the_provider_sees_the_grant_but_no_data_page_nor_export_history(
+    grant, merchant, provider
+):
+    web(merchant).post(f"/portal/grants/{grant.pk}/exports/", {"format": "csv"})
+    run_export(Export.objects.get(grant=grant).pk)
+    page = web(provider).get(f"/portal/grants/{grant.pk}/")
+    assert page.status_code == 200
+    assert f"/portal/grants/{grant.pk}/exports/" not in page.content.decode()
+    assert f"/portal/grants/{grant.pk}/data/" not in page.content.decode()
+    for path in ("data/", "exports/"):
+        assert web(provider).get(f"/portal/grants/{grant.pk}/{path}").status_code == 403
+
+
 def test_outsiders_get_404_on_every_data_page(grant, outsider):
     for path in ("data/", "exports/", "exports/1/download/?token=x"):
         assert web(outsider).get(f"/portal/grants/{grant.pk}/{path}").status_code == 404

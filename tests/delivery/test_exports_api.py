@@ -174,9 +174,12 @@ def test_the_operator_and_the_regulator_read_the_history_only(
             "not_grant_holder",
         )
         assert code_of(client.get(download_path(body))) == (403, "not_grant_holder")
-    # a provider sees the grant on its data, not the merchant's exports
-    assert api_for(provider).get(exports_url(grant)).json()["results"] == []
-    assert api_for(provider).get(exports_url(grant, body["id"])).status_code == 404
+    # a provider sees the grant on its data, not the merchant's exports (as for sandbox
+    # history: 403, audited)
+    denied = AuditEvent.objects.filter(outcome="denied").count()
+    assert code_of(api_for(provider).get(exports_url(grant)))[0] == 403
+    assert code_of(api_for(provider).get(exports_url(grant, body["id"])))[0] == 403
+    assert AuditEvent.objects.filter(outcome="denied").count() == denied + 2
 
 
 def test_a_key_bound_to_another_grant_cannot_reach_these_exports(key_client, grant):
