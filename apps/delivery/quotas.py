@@ -9,6 +9,7 @@ a Redis restart neither forgets a day's use nor lets the quota start over. Meter
 """
 
 import contextlib
+import logging
 import time
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -19,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from apps.audit.services import audit_record, audit_record_after
 from apps.core.exceptions import DomainError
@@ -26,6 +28,8 @@ from apps.core.prepared import prepared_cursor
 from apps.core.redis_cache import RedisCache, incr_existing
 from apps.delivery.models import UsageDay, UsageEvent
 from apps.grants.models import Grant
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "delivery"
 
@@ -151,16 +155,20 @@ def refund_call(grant: Grant) -> None:
 
 
 def count_rows(grant: Grant, rows: int) -> None:
-    """After `meter` has committed: a missing counter is seeded from PostgreSQL, which
-    already holds this request's rows."""
+    """After `meter` has committed (a page, an export): a missing counter is seeded from
+    PostgreSQL, which already holds these rows. Redis out of reach loses only the count:
+    the rows were served and metered, and a restarted Redis seeds the day again."""
     if grant.rows_per_day is None or not rows:
         return
     key = _day_key(grant.pk, "rows")
     try:
-        counters().incr(key, rows)
-    except ValueError:
-        if not counters().add(key, _day_total(grant.pk, "rows")(), 90000):
+        try:
             counters().incr(key, rows)
+        except ValueError:
+            if not counters().add(key, _day_total(grant.pk, "rows")(), 90000):
+                counters().incr(key, rows)
+    except RedisError:
+        logger.warning("rows of grant %s not counted in Redis", grant.pk, exc_info=True)
 
 
 def _meter_parts() -> tuple[str, str]:

@@ -1,7 +1,6 @@
 """Serving one page of a grant's records: checked, filtered, masked, watermarked,
 metered and audited (apps.delivery.query says what a request may ask)."""
 
-import logging
 import uuid
 from dataclasses import dataclass, replace
 
@@ -9,7 +8,6 @@ import duckdb
 import pyarrow as pa
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from redis.exceptions import RedisError
 
 from apps.audit.services import audit_record_denial
 from apps.delivery import quotas, readahead, watchdog
@@ -34,7 +32,6 @@ from apps.security.watermark import (
 
 QUERY_TIMEOUT = 10.0
 AUDIT_ACTION = "delivery.records.read"
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -209,10 +206,7 @@ def records_read(*, grant: Grant, user, key=None, params, render) -> tuple[Page,
         if hasattr(problem, "code"):  # a DomainError: audited here, with the grant
             problem.audited = True
         raise
-    try:  # after the commit, as an export counts its rows: PostgreSQL holds them now
-        quotas.count_rows(grant, page.table.num_rows)
-    except RedisError:  # served and metered; a restarted Redis seeds the day from PostgreSQL
-        logger.warning("rows of grant %s not counted in Redis", grant.pk, exc_info=True)
+    quotas.count_rows(grant, page.table.num_rows)  # after the commit, as an export does
     return page, body
 
 

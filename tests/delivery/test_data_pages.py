@@ -81,9 +81,7 @@ def test_the_operator_sees_the_history_without_form_or_download(grant, merchant,
     assert response.status_code == 403
 
 
-def test_the_provider_sees_the_grant_but_no_data_page_nor_export_history(
-    grant, merchant, provider
-):
+def test_the_provider_sees_the_grant_but_no_data_page_nor_export_history(grant, merchant, provider):
     web(merchant).post(f"/portal/grants/{grant.pk}/exports/", {"format": "csv"})
     run_export(Export.objects.get(grant=grant).pk)
     page = web(provider).get(f"/portal/grants/{grant.pk}/")

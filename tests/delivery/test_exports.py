@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import shutil
 
 import pyarrow.parquet as pq
 import pytest
@@ -78,10 +79,11 @@ def test_a_batch_that_fails_mid_export_fails_it_and_leaves_no_file(
         return protect(table, grant, source)
 
     monkeypatch.setattr(exports, "protect", failing)
+    folder = exports.exports_dir() / f"grant-{grant.pk}"
+    shutil.rmtree(folder, ignore_errors=True)  # files of earlier tests' grants
     export = run_export(export_request(grant=grant, user=merchant, format="csv").pk)
     assert (export.status, export.error_code) == ("failed", "data_integrity")
     assert 5 <= len(calls) < 12  # the schema, then batches: the rest never ran
-    folder = exports.exports_dir() / f"grant-{grant.pk}"
     assert list(folder.iterdir()) == []
 
 
