@@ -407,19 +407,20 @@ MATRIX = {
     # Running a query (POST) is the holder's: its API and page tests cover it.
     "api:grant-sandbox-queries": ("GET", "records_grant",
                      "401 200 200 200 200 403 403 200 200 200 200 404"),
-    # Exports: the history is read by whoever sees the grant (the provider sees none of
-    # them: its list is empty, the export 404); only the holder asks and downloads (no
-    # token here: link_invalid), the others get 403 not_grant_holder.
+    # Exports: the history is read by the merchant, the product's operator and the
+    # regulator; the provider sees the grant but not its exports (403, as for sandbox
+    # history); only the holder asks and downloads (no token here: link_invalid), the
+    # others get 403 not_grant_holder.
     "api:grant-exports": ("GET", "records_grant",
-                     "401 200 200 200 200 200 200 200 200 200 200 404"),
+                     "401 200 200 200 200 403 403 200 200 200 200 404"),
     "api:grant-export-detail": ("GET", "records_grant",
-                     "401 200 200 200 200 404 404 200 200 200 200 404"),
+                     "401 200 200 200 200 403 403 200 200 200 200 404"),
     "api:grant-export-download": ("GET", "records_grant",
                      "401 403 403 403 403 403 403 403 403 403 403 404"),
     "portal:grant_data": ("GET", "records_grant",
                      "302 403 403 403 403 403 403 403 403 200 200 404"),
     "portal:grant_exports": ("GET", "records_grant",
-                     "302 200 200 200 200 200 200 200 200 200 200 404"),
+                     "302 200 200 200 200 403 403 200 200 200 200 404"),
     "portal:grant_export_download": ("GET", "records_grant",
                      "302 403 403 403 403 403 403 403 403 403 403 404"),
     # Statements: the merchant's own, its products' for the operator, all for the
