@@ -116,9 +116,12 @@ def append(values: pa.Array, where: np.ndarray, char: str) -> pa.Array:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     extra = char.encode()
-    where = where & np.asarray(values.is_valid(), dtype=bool) if values.null_count else where
-    if values.offset or not where.any():
-        return values if not where.any() else _append_arrow(values, where, char)
+    if values.null_count:
+        where = where & values.is_valid().to_numpy(zero_copy_only=False)
+    if not where.any():
+        return values
+    if values.offset:  # a slice: its validity bitmap does not start on a byte
+        values = pa.concat_arrays([values])
     offsets, data = buffers(values)
     grown = np.zeros(len(offsets), np.int64)
     np.cumsum(where * len(extra), out=grown[1:])
@@ -139,10 +142,3 @@ def append(values: pa.Array, where: np.ndarray, char: str) -> pa.Array:
         ],
         null_count=values.null_count,
     )
-
-
-def _append_arrow(values: pa.Array, where: np.ndarray, char: str) -> pa.Array:
-    import pyarrow.compute as pc
-
-    joined = pc.binary_join_element_wise(values, char, "")
-    return pc.if_else(pa.array(where, pa.bool_()), joined, values)
