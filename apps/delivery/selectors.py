@@ -86,11 +86,17 @@ def grant_for_exports(*, user, pk) -> Grant:
     return Grant.objects.select_related("product__agreement", "merchant").get(pk=grant.pk)
 
 
+def reads_export_history(user) -> bool:
+    """Whether `user`'s kind reads export history at all (a provider does not)."""
+    return policy.may(user, VIEW, Export)
+
+
 def export_list(*, user, grant: Grant):
     """The grant's exports the caller may see: its holder's, and read-only the operator's
     of the product and the regulator's (apps.delivery.rules); 403 for a caller whose kind
     reads no export history at all (a provider), as for sandbox history."""
-    policy.require(user, VIEW, Export, _("Your organization does not read export history."))
+    if not reads_export_history(user):
+        raise PermissionDeniedError(_("Your organization does not read export history."))
     rows = Export.objects.restrict(user, VIEW).filter(grant=grant)
     return rows.select_related("requested_by", "grant")
 
