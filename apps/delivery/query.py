@@ -141,6 +141,15 @@ def parse(params, source: GrantSource, *, salt: str) -> RecordQuery:
     return query
 
 
+def requested_page_size(params) -> int:
+    """The page size asked for, as far as it can be read before `parse` checks it (the
+    rows a page reserves against the day's quota; a refused page gives them back)."""
+    size = params.get("page_size") or ""
+    if size.isascii() and size.isdigit() and len(size) <= 9:
+        return max(1, min(int(size), MAX_PAGE_SIZE))
+    return DEFAULT_PAGE_SIZE
+
+
 def read_cursor(token: str, query: RecordQuery, *, salt: str) -> tuple:
     try:
         data = signing.loads(token[:2000], salt=salt)

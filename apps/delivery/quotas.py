@@ -81,11 +81,17 @@ def _day_key(grant_id: int, what: str) -> str:
     return f"{PREFIX}:{what}:{grant_id}:{timezone.localdate().isoformat()}"
 
 
-def admit(grant: Grant, key_id: int | None) -> int | None:
-    """Counts the call against the rate and the daily calls, or raises Limited. Returns
-    the rows the grant may still read today (None: no row quota). The counters are
-    counted (and the rows read) in one round trip; a missing one (a new minute or day, or
-    a Redis restart) is created, the daily ones seeded from PostgreSQL."""
+def admit(grant: Grant, key_id: int | None, reserve: int = 0) -> int | None:
+    """Counts the call against the rate and the daily calls, or raises Limited.
+
+    Without `reserve`: returns the rows the grant may still read today (None: no row
+    quota). With `reserve` (a page's size): counts up to that many rows as read in the same
+    round trip and returns how many it counted (None: no row quota); the caller gives back
+    what it did not read (`unreserve`). So concurrent pages cannot together read past the
+    day's rows, and a full page needs no second round trip.
+
+    The counters are counted in one round trip; a missing one (a new minute or day, or a
+    Redis restart) is created, the daily ones seeded from PostgreSQL."""
     window, into = divmod(time.time(), 60)
     rates = [f"{PREFIX}:rate:g{grant.pk}:{int(window)}"]
     if key_id:
@@ -95,17 +101,19 @@ def admit(grant: Grant, key_id: int | None) -> int | None:
     counted = [*rates, *([calls] if calls else [])]  # +1 each
     names, deltas = [*counted], [1] * len(counted)
     if rows:
-        names.append(rows)  # read only
-        deltas.append(0)
+        names.append(rows)  # read, or counted by the reservation
+        deltas.append(reserve)
     values = dict(zip(names, incr_existing(counters(), names, deltas), strict=True))
     for name in rates:
         if values[name] is None:
             values[name] = _incr(name, 120)
     if calls and values[calls] is None:
         values[calls] = _incr(calls, 90000, _day_total(grant.pk, "calls"))
+    reserved = reserve if rows and values[rows] is not None else 0  # counted in Redis
     if any(values[name] > grant.rate_per_minute for name in rates):
         for name in counted:
             counters().decr(name)
+        unreserve(grant, reserved)
         raise Limited(
             _("Too many requests for this grant; slow down."),
             code="rate_limited",
@@ -114,6 +122,7 @@ def admit(grant: Grant, key_id: int | None) -> int | None:
     if calls and values[calls] > grant.calls_per_day:
         counters().decr(calls)
         release(grant, key_id)
+        unreserve(grant, reserved)
         raise Limited(
             _("The grant's calls for today are used up."),
             code="quota_exhausted",
@@ -124,9 +133,11 @@ def admit(grant: Grant, key_id: int | None) -> int | None:
     used = values[rows]
     if used is None:
         counters().add(rows, _day_total(grant.pk, "rows")(), 90000)
-        used = counters().get(rows) or 0
-    left = grant.rows_per_day - used
+        used = counters().incr(rows, reserve) if reserve else counters().get(rows) or 0
+        reserved = reserve
+    left = grant.rows_per_day - (used - reserved)  # before this call's reservation
     if left <= 0:
+        unreserve(grant, reserved)
         refund_call(grant)
         release(grant, key_id)
         raise Limited(
@@ -134,7 +145,25 @@ def admit(grant: Grant, key_id: int | None) -> int | None:
             code="quota_exhausted",
             retry_after=_seconds_to_midnight(),
         )
-    return left
+    if not reserve:
+        return left
+    if reserved > left:  # the day's last rows: the rest goes back at once
+        unreserve(grant, reserved - left)
+        reserved = left
+    return reserved
+
+
+def unreserve(grant: Grant, rows: int | None) -> None:
+    """Gives back reserved rows that were not read. A counter Redis no longer holds is
+    seeded from PostgreSQL, which never held them; Redis out of reach keeps them counted
+    (the day's quota is then stricter, never looser, until Redis restarts)."""
+    if not rows or grant.rows_per_day is None:
+        return
+    try:
+        with contextlib.suppress(ValueError):
+            counters().decr(_day_key(grant.pk, "rows"), rows)
+    except RedisError:
+        logger.warning("rows of grant %s not given back in Redis", grant.pk, exc_info=True)
 
 
 def release(grant: Grant, key_id: int | None) -> None:

@@ -18,6 +18,7 @@ from apps.delivery.query import (
     make_cursor,
     parse,
     refuse,
+    requested_page_size,
 )
 from apps.delivery.sources import GrantSource, NoData, grant_source
 from apps.delivery.store import ROW, open_store
@@ -169,13 +170,14 @@ def records_read(*, grant: Grant, user, key=None, params, render) -> tuple[Page,
     Every refusal is audited (who, grant, what was asked) and re-raised."""
     key_id = getattr(key, "pk", None)
     try:
-        rows_left = quotas.admit(grant, key_id)
+        # The page's rows are counted against the day's quota as it is admitted.
+        reserved = quotas.admit(grant, key_id, reserve=requested_page_size(params))
     except quotas.Limited as limited:
         records_denied(grant=grant, user=user, key=key, params=params, code=limited.code)
         limited.audited = True
         raise
     try:
-        page = _page(grant, params, rows_left)
+        page = _page(grant, params, reserved)
         body = render(page)
         request_id = uuid.uuid4().hex
         # Metering and audit commit together (one statement on PostgreSQL).
@@ -201,12 +203,14 @@ def records_read(*, grant: Grant, user, key=None, params, render) -> tuple[Page,
     except Exception as problem:
         quotas.refund_call(grant)
         quotas.release(grant, key_id)
+        quotas.unreserve(grant, reserved)
         code = getattr(problem, "code", type(problem).__name__)
         records_denied(grant=grant, user=user, key=key, params=params, code=code)
         if hasattr(problem, "code"):  # a DomainError: audited here, with the grant
             problem.audited = True
         raise
-    quotas.count_rows(grant, page.table.num_rows)  # after the commit, as an export does
+    if reserved:  # a short page gives back the rows it did not read
+        quotas.unreserve(grant, reserved - page.table.num_rows)
     return page, body
 
 

@@ -3,10 +3,11 @@ PostgreSQL counts each served request once, and survives a flush of Redis."""
 
 import pytest
 
+from apps.delivery import quotas
 from apps.delivery.models import UsageDay, UsageEvent
 from apps.delivery.quotas import counters
 from apps.grants.models import Grant
-from tests.delivery.conftest import url, within_one_clock_minute
+from tests.delivery.conftest import credit, url, within_one_clock_minute
 
 pytestmark = pytest.mark.django_db
 
@@ -146,16 +147,46 @@ def test_metering_and_its_audit_event_are_written_together_or_not_at_all(
     assert events.count() == 1
 
 
-def test_a_page_served_and_metered_stays_served_when_redis_fails_to_count_its_rows(
+def test_a_page_counts_its_rows_as_it_is_admitted_and_gives_back_what_it_did_not_read(
+    key_client, grant
+):
+    limit(grant, rows_per_day=1000)
+    three = {"filter[credit_code][in]": f"{credit(5)},{credit(7)},{credit(9)}"}
+    assert len(key_client.get(url(grant, page_size=500, **three)).json()["results"]) == 3
+    assert quotas.rows_used(Grant.objects.get(pk=grant.pk)) == 3
+    assert len(key_client.get(url(grant, page_size=40)).json()["results"]) == 40
+    refused = key_client.get(url(grant, page_size="x"))  # refused: its reservation goes back
+    assert refused.json()["code"] == "page_size_invalid"
+    assert quotas.rows_used(Grant.objects.get(pk=grant.pk)) == 43
+    assert UsageDay.objects.get(grant=grant).rows == 43
+
+
+def test_pages_admitted_together_cannot_read_past_the_days_rows(grant):
+    """Two pages admitted before either has read: the second gets only the rows the first
+    did not reserve, the third none (checking the rows left, then counting them after the
+    read, would let each of them read the whole rest of the day)."""
+    limit(grant, rows_per_day=25)
+    grant = Grant.objects.get(pk=grant.pk)
+    assert quotas.admit(grant, None, reserve=20) == 20
+    assert quotas.admit(grant, None, reserve=20) == 5
+    with pytest.raises(quotas.Limited) as refused:
+        quotas.admit(grant, None, reserve=20)
+    assert refused.value.code == "quota_exhausted"
+    assert quotas.rows_used(grant) == 25
+    quotas.unreserve(grant, 20)  # the first page read nothing after all
+    assert quotas.admit(grant, None, reserve=30) == 20
+
+
+def test_a_page_served_and_metered_stays_served_when_redis_fails_to_take_back_rows(
     key_client, grant, monkeypatch
 ):
-    """The rows are counted in Redis after metering has committed; a Redis failure there
-    neither takes the page back nor writes a refusal (a restarted Redis seeds the day's
-    rows from PostgreSQL, which holds them)."""
+    """A short page gives back the rows it reserved and did not read after metering has
+    committed; a Redis failure there neither takes the page back nor writes a refusal
+    (the rows stay counted, so the quota is stricter, not looser; a restarted Redis
+    seeds the day's rows from PostgreSQL, which holds exactly the rows served)."""
     from redis.exceptions import ConnectionError as RedisConnectionError
 
     from apps.audit.models import AuditEvent
-    from apps.delivery import quotas
 
     limit(grant, rows_per_day=1000)
 
@@ -166,27 +197,32 @@ def test_a_page_served_and_metered_stays_served_when_redis_fails_to_count_its_ro
         def __getattr__(self, name):
             return redis_gone
 
-    # Redis answers the admission, then is gone when the rows are counted.
-    real_count_rows, real_counters = quotas.count_rows, quotas.counters
+    # Redis answers the admission, then is gone when the unread rows go back.
+    real_unreserve, real_counters = quotas.unreserve, quotas.counters
+    given_back = []
 
-    def counting_without_redis(grant, rows):
+    def unreserving_without_redis(grant, rows):
+        given_back.append(rows)
         monkeypatch.setattr(quotas, "counters", Gone)
         try:
-            return real_count_rows(grant, rows)
+            return real_unreserve(grant, rows)
         finally:
             monkeypatch.setattr(quotas, "counters", real_counters)
 
-    monkeypatch.setattr(quotas, "count_rows", counting_without_redis)
-    response = key_client.get(url(grant, page_size=7))
-    assert response.status_code == 200 and len(response.json()["results"]) == 7
-    assert UsageDay.objects.get(grant=grant).rows == 7
+    monkeypatch.setattr(quotas, "unreserve", unreserving_without_redis)
+    # The row filter keeps 101 rows; one of them does not start with 9.
+    response = key_client.get(url(grant, page_size=1000, **{"filter[credit_code][prefix]": "9"}))
+    assert response.status_code == 200 and len(response.json()["results"]) == 100
+    assert given_back == [900]
+    assert UsageDay.objects.get(grant=grant).rows == 100
     outcomes = AuditEvent.objects.filter(action="delivery.records.read").values_list(
         "outcome", flat=True
     )
     assert list(outcomes) == ["allowed"]
+    assert quotas.rows_used(Grant.objects.get(pk=grant.pk)) == 1000  # kept: stricter
     monkeypatch.undo()
     flush_my_redis_db()
-    assert quotas.rows_used(Grant.objects.get(pk=grant.pk)) == 7  # seeded from PostgreSQL
+    assert quotas.rows_used(Grant.objects.get(pk=grant.pk)) == 100  # from PostgreSQL
 
 
 def test_the_grants_own_rate_limits_its_pages_not_the_platforms_user_budget(
