@@ -128,6 +128,13 @@ def parse(params, source: GrantSource, *, salt: str) -> RecordQuery:
         query.descending = order.startswith("-")
         query.order = order.lstrip("-")
         _field(source, query.order, "order", readable=True)
+    query.page_size = page_size_of(params)
+    if params.get("cursor"):
+        query.after = read_cursor(params["cursor"], query, salt=salt)
+    return query
+
+
+def page_size_of(params) -> int:
     size = params.get("page_size") or str(DEFAULT_PAGE_SIZE)
     if not size.isascii() or not size.isdigit() or int(size) < 1 or len(size) > 9:
         raise refuse("page_size_invalid", _("page_size is a positive whole number."), "page_size")
@@ -135,19 +142,16 @@ def parse(params, source: GrantSource, *, salt: str) -> RecordQuery:
         raise refuse(
             "page_size_too_large", _("page_size is at most %d.") % MAX_PAGE_SIZE, "page_size"
         )
-    query.page_size = int(size)
-    if params.get("cursor"):
-        query.after = read_cursor(params["cursor"], query, salt=salt)
-    return query
+    return int(size)
 
 
 def requested_page_size(params) -> int:
-    """The page size asked for, as far as it can be read before `parse` checks it (the
-    rows a page reserves against the day's quota; a refused page gives them back)."""
-    size = params.get("page_size") or ""
-    if size.isascii() and size.isdigit() and len(size) <= 9:
-        return max(1, min(int(size), MAX_PAGE_SIZE))
-    return DEFAULT_PAGE_SIZE
+    """The rows a page reserves against the day's quota before `parse` runs: its valid
+    page_size, else the default (`parse` then refuses it, and the reservation goes back)."""
+    try:
+        return page_size_of(params)
+    except RecordQueryError:
+        return DEFAULT_PAGE_SIZE
 
 
 def read_cursor(token: str, query: RecordQuery, *, salt: str) -> tuple:
