@@ -14,7 +14,8 @@ Django stack (the test client: middleware, authentication, the key guard):
    an audit event per page;
 2. a plain Django view serving the same 100-row pages by keyset from the PostgreSQL table,
    no authentication, no checks;
-and prints both rates (requests/s) and their ratio (part a). Then (parts b and c) the
+in turns, five rounds of --seconds/5 each, and prints each side's best round (requests/s)
+and their ratio (part a). Then (parts b and c) the
 grant's whole scope as a masked, watermarked CSV through the export job
 (apps.delivery.exports, run in this process) against DuckDB's own
 `COPY (SELECT ...) TO 'x.csv'` of the same rows unmasked, from the same DuckDB copy:
@@ -171,8 +172,9 @@ def build(rows: int, data_dir: Path, postgres: bool = True):
     return grant, fuzz_world.RECORDS["headers"]["Authorization"]
 
 
-def measure(client, first_url, next_url, seconds: float, **headers) -> tuple[float, int]:
-    done, rows, cursor = 0, 0, None
+def measure(client, first_url, next_url, seconds: float, cursor=None, **headers):
+    """(requests/s, rows, the cursor to go on from) of `seconds` of pages in a row."""
+    done, rows = 0, 0
     start = time.perf_counter()
     while time.perf_counter() - start < seconds:
         response = client.get(next_url(cursor) if cursor else first_url, **headers)
@@ -181,7 +183,7 @@ def measure(client, first_url, next_url, seconds: float, **headers) -> tuple[flo
         rows += len(body["results"])
         cursor = body["next"]
         done += 1
-    return done / (time.perf_counter() - start), rows
+    return done / (time.perf_counter() - start), rows, cursor
 
 
 def main() -> None:
@@ -233,16 +235,26 @@ def record_api(grant, authorization: str, seconds: float) -> None:
     client.get(first, HTTP_AUTHORIZATION=authorization)  # builds the DuckDB copy once
     print(f"DuckDB copy built in {time.perf_counter() - started:.1f}s")
     audited = AuditEvent.objects.filter(action="delivery.records.read").count()
-    governed, governed_rows = measure(
-        client, first, governed_next, seconds, HTTP_AUTHORIZATION=authorization
-    )
+    # The two sides in turns, ROUNDS times, each side's best round reported: both meet the
+    # same noise of a shared machine, as in the export parts.
+    governed, plain, governed_rows, plain_rows = 0.0, 0.0, 0, 0
+    governed_at = plain_at = None
+    for _round in range(ROUNDS):
+        rate, rows, governed_at = measure(
+            client, first, governed_next, seconds / ROUNDS, governed_at,
+            HTTP_AUTHORIZATION=authorization,
+        )  # fmt: skip
+        governed, governed_rows = max(governed, rate), governed_rows + rows
+        rate, rows, plain_at = measure(
+            client, "/bench/plain/", lambda after: f"/bench/plain/?after={after}",
+            seconds / ROUNDS, plain_at,
+        )  # fmt: skip
+        plain, plain_rows = max(plain, rate), plain_rows + rows
     audited = AuditEvent.objects.filter(action="delivery.records.read").count() - audited
-    plain, plain_rows = measure(
-        client, "/bench/plain/", lambda after: f"/bench/plain/?after={after}", seconds
-    )
-    print(f"governed record API: {governed:8.1f} requests/s ({governed_rows:,} rows, "
-          f"{audited} audit events)")  # fmt: skip
-    print(f"plain Django view:   {plain:8.1f} requests/s ({plain_rows:,} rows)")
+    print(f"governed record API: {governed:8.1f} requests/s, best of {ROUNDS} rounds "
+          f"({governed_rows:,} rows, {audited} audit events in all)")  # fmt: skip
+    print(f"plain Django view:   {plain:8.1f} requests/s, best of {ROUNDS} rounds "
+          f"({plain_rows:,} rows in all)")  # fmt: skip
     print(f"ratio governed/plain: {governed / plain:.2f} (target >= 0.5)")
     alone, ahead = duckdb_pages(grant, seconds)
     print(f"a DuckDB read of each page alone (no HTTP, no checks): {alone:8.1f} reads/s ("

@@ -11,7 +11,9 @@ from drf_spectacular.views import (
 from apps.core import views as core_views
 from apps.portal import home_views
 
+# The record API first: it is the address read most, and Django tries these in order.
 api_v1 = [
+    path("", include("apps.delivery.api.urls")),
     path("", include("apps.accounts.api.urls")),
     path("catalog/", include("apps.catalog.api.urls")),
     path("catalog/", include("apps.catalog.api.search_urls")),
@@ -24,10 +26,11 @@ api_v1 = [
     path("", include("apps.audit.api.urls")),
     path("", include("apps.workflow.api.urls")),
     path("webhooks/", include("apps.webhooks.api.urls")),
-    path("", include("apps.delivery.api.urls")),
 ]
 
 urlpatterns = [
+    # The API first (no web address starts with api/): each request walks this list.
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
@@ -40,7 +43,6 @@ urlpatterns = [
     path("console/", include("apps.console.urls")),
     path("disclosure/", include("apps.portal.disclosure_urls")),
     path("products/", include("apps.portal.marketplace_urls")),
-    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

@@ -87,10 +87,11 @@ class RowCache:
         return Check((id(self), key), self.sql, list(params))
 
     def kept(self, key: Hashable):
-        """A copy of what is kept under `key`, unchecked (None if nothing): only to tell
-        which rows the request will check next, never to serve."""
+        """What is kept under `key`, unchecked (None if nothing): only to tell which rows
+        the request will check next, never to serve. One copy, shared by every caller and
+        made once, when kept: read it, never change it."""
         entry = self._entries.get(key)
-        return pickle.loads(entry[1]) if entry is not None else None  # noqa: S301
+        return entry[2] if entry is not None else None
 
     def get(self, key: Hashable, params, load: Callable):
         if connection.vendor != "postgresql":
@@ -104,7 +105,7 @@ class RowCache:
             with self._lock:
                 if key not in self._entries and len(self._entries) >= self.size:
                     self._entries.pop(next(iter(self._entries)))  # the oldest
-                self._entries[key] = (stamps, kept)
+                self._entries[key] = (stamps, kept, pickle.loads(kept))  # noqa: S301
         return value
 
     def clear(self) -> None:

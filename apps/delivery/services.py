@@ -45,7 +45,10 @@ class Page:
     source: GrantSource
 
     def rows(self) -> list[dict]:
-        return self.table.to_pylist()
+        """The page's rows as dicts (a column at a time: faster than row by row)."""
+        columns = self.table.column_names
+        values = [column.to_pylist() for column in self.table.columns]
+        return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def cursor_salt(grant: Grant) -> str:

@@ -29,6 +29,7 @@ from tests.products.conftest import (  # noqa: F401 (fixtures)
     profile,
     resources,
 )
+from tests.webhooks.conftest import loopback, receiver  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,13 +56,15 @@ def variants(body: dict):
                     yield f"{name}[0].{key}", {**body, name: [{**value[0], key: bad}, *value[1:]]}
 
 
-def sweep(user, url: str, body: dict, method: str = "post") -> int:
-    client = api_for(user)
+def sweep(user, url: str, body: dict, method: str = "post", client=None) -> int:
+    """Sends `body` (which must be accepted), then each of its `variants`, as `user` (or
+    with `client`, a key's, say); returns how many variants were sent."""
+    client = client if client is not None else api_for(user)
     send = getattr(client, method)
     with transaction.atomic():
         accepted = send(url, body, format="json")
         transaction.set_rollback(True)
-    assert accepted.status_code in (200, 201), (url, accepted.content[:300])
+    assert accepted.status_code in (200, 201, 202), (url, accepted.content[:300])
     failures, sent = [], 0
     for where, hostile in variants(body):
         sent += 1
@@ -140,3 +143,22 @@ def test_a_draft_resource_edited_one_field_at_a_time(provider):
     draft = services.resource_create(user=provider, data=payload())
     url = f"/api/v1/catalog/resources/{draft.pk}/"
     assert sweep(provider, url, payload(), method="patch") > 300
+
+
+def test_a_webhook_endpoint_one_field_at_a_time(loopback, receiver, merchant):  # noqa: F811
+    body = {
+        "url": receiver.url,
+        "event_types": ["agreement.status_changed"],
+        "description": "x",
+        "active": True,
+    }
+    assert sweep(merchant, "/api/v1/webhooks/endpoints/", body) > 80
+
+
+def test_a_webhook_endpoint_edited_one_field_at_a_time(loopback, receiver, merchant):  # noqa: F811
+    from tests.webhooks.conftest import endpoint_for
+
+    endpoint = endpoint_for(merchant, receiver)[0]
+    body = {"description": "改", "event_types": ["agreement.status_changed"], "active": False}
+    url = f"/api/v1/webhooks/endpoints/{endpoint.pk}/"
+    assert sweep(merchant, url, body, method="patch") > 60

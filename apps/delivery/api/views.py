@@ -4,6 +4,7 @@ import csv
 import io
 import json
 
+import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -28,10 +29,15 @@ class CSVRenderer(renderers.BaseRenderer):
         return json.dumps(data).encode()
 
 
+_ENCODER = DjangoJSONEncoder()
+
+
 def as_json(page) -> bytes:
+    """The page as JSON (orjson; what it does not write itself, dates and times and
+    decimals, as Django writes them; a NaN or an infinity as null)."""
     body = {"fields": page.columns, "results": page.rows(), "next": page.next_cursor}
     body["watermark"] = page.watermark
-    return json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+    return orjson.dumps(body, default=_ENCODER.default, option=orjson.OPT_PASSTHROUGH_DATETIME)
 
 
 def _cell(value) -> str:
