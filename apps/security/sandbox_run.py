@@ -29,7 +29,11 @@ from apps.security.sandbox import (
     ValidatedQuery,
     base_counts_sql,
     base_rows_sql,
+    group_differences_sql,
+    group_tables_sql,
+    grouped,
     k_anonymity_sql,
+    quote_name,
     suppressed_groups_sql,
     validate,
 )
@@ -54,10 +58,6 @@ class SandboxResult:
     sql: str  # what ran, the k rewrite included (for the audit record)
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -74,12 +74,11 @@ def sandbox_connection(
     if ROW_ID in columns:
         # Queries see the fields; ROWS_VIEW adds each row's number, to compare the rows
         # two queries keep (`_check_differencing`). No query can name ROWS_VIEW.
-        connection.execute(
-            f"CREATE VIEW {_quote(view)} AS SELECT * EXCLUDE ({_quote(ROW_ID)}) FROM {source}"  # noqa: S608
-        )
+        fields = f"* EXCLUDE ({quote_name(ROW_ID)})"
+        connection.execute(f"CREATE VIEW {quote_name(view)} AS SELECT {fields} FROM {source}")  # noqa: S608
         connection.execute(f"CREATE VIEW {ROWS_VIEW} AS SELECT * FROM {source}")  # noqa: S608
     else:
-        connection.execute(f"CREATE VIEW {_quote(view)} AS SELECT * FROM {source}")  # noqa: S608
+        connection.execute(f"CREATE VIEW {quote_name(view)} AS SELECT * FROM {source}")  # noqa: S608
     connection.execute(f"SET allowed_paths = [{_literal(path)}]")
     connection.execute(f"SET memory_limit = {_literal(memory_limit)}")
     connection.execute(f"SET threads = {int(threads)}")
@@ -150,34 +149,37 @@ def _check_differencing(
     """Refuses a query whose rows (its FROM after its WHERE, CTEs included) differ from
     those of an earlier accepted query of the grant by fewer than k rows, but some: the
     two answers side by side would describe those few rows (`age > 30` and then
-    `age > 30 AND code <> 'X'` tell X's age). The rows are compared by their number in
-    ROWS_VIEW; each earlier query is checked again as it is now (one that no longer
-    passes, or no longer runs, is left out)."""
+    `age > 30 AND code <> 'X'` tell X's age). Two grouped queries are compared group by
+    group too (`group_differences_sql`): leaving one person out of each of k groups
+    differs by k rows in all, and by one in every group. The rows are compared by their
+    number in ROWS_VIEW; each earlier query is checked again as it is now (one that no
+    longer passes, or no longer runs, is left out)."""
     if not earlier:
         return
     if not _has_rows_view(connection):
         raise QueryRefused(_("The query could not be checked."), code="sql_unsupported")
     mine = base_rows_sql(query)
-    row = _quote(ROW_ID)
+    row = quote_name(ROW_ID)
+    tables_ready = False  # the group check's tables (group_tables_sql), made at first use
     for text in earlier:
         try:
             before = validate(text, view=query.view, max_limit=query.limit)
             theirs = base_rows_sql(before)
             counted = f"SELECT count(*) FROM ({theirs})"  # noqa: S608
             __, [(size,)] = execute_with_timeout(connection, counted, timeout)
-            if abs(size - kept) >= k:
-                continue  # the difference has at least k rows anyway
-            __, [(common,)] = execute_with_timeout(
-                connection,
-                f"SELECT count(*) FROM ({theirs}) AS a SEMI JOIN ({mine}) AS b "  # noqa: S608
-                f"ON a.{row} = b.{row}",
-                timeout,
-            )
+            common = None
+            if abs(size - kept) < k:  # else the difference has at least k rows anyway
+                __, [(common,)] = execute_with_timeout(
+                    connection,
+                    f"SELECT count(*) FROM ({theirs}) AS a SEMI JOIN ({mine}) AS b "  # noqa: S608
+                    f"ON a.{row} = b.{row}",
+                    timeout,
+                )
         except QueryRefused as problem:
             if problem.code == "sql_timeout":
                 raise  # not checked is not passed
             continue
-        if 0 < kept + size - 2 * common < k:
+        if common is not None and 0 < kept + size - 2 * common < k:
             raise QueryRefused(
                 _(
                     "The rows this query counts differ from an earlier query's by fewer "
@@ -186,6 +188,25 @@ def _check_differencing(
                 % k,
                 code="sql_differencing",
             )
+        if grouped(query) and grouped(before):
+            # The earlier query still runs: a failure here is this query's, and refuses it.
+            if not tables_ready:
+                for statement in group_tables_sql(query):
+                    execute_with_timeout(connection, statement, timeout)
+                tables_ready = True
+            __, [(groups,)] = execute_with_timeout(
+                connection, group_differences_sql(before, k), timeout
+            )
+            if groups:
+                raise QueryRefused(
+                    _(
+                        "In %(groups)d of its groups, the rows this query counts differ from "
+                        "an earlier query's by fewer than %(k)d rows: side by side, the two "
+                        "answers would describe those rows."
+                    )
+                    % {"groups": groups, "k": k},
+                    code="sql_differencing",
+                )
 
 
 def run_query(

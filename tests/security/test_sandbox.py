@@ -354,6 +354,45 @@ def test_two_queries_whose_rows_differ_by_one_person_are_not_both_answered(scope
     ask(scoped, "SELECT district, avg(income) FROM grant_data GROUP BY district", earlier)
 
 
+def test_leaving_a_few_people_out_of_each_group_is_refused_group_by_group(scoped):
+    """Two people out of each of the five large districts: ten rows apart in all (k, so
+    the whole-base comparison lets it pass), two apart in every district, where the two
+    grouped answers side by side would tell those two people's share of each sum."""
+    earlier: list[str] = []
+    ask(scoped, "SELECT district, count(*), sum(income) FROM grant_data GROUP BY district", earlier)
+    names = [
+        name
+        for (picked,) in scoped.execute(
+            "SELECT list(name ORDER BY name)[1:2] FROM grant_data WHERE district IN "
+            "('A', 'B', 'C', 'D', 'E') GROUP BY district"
+        ).fetchall()
+        for name in picked
+    ]
+    assert len(names) == K
+    out = ", ".join(f"'{name}'" for name in names)
+    attacks = [
+        f"SELECT district, count(*), sum(income) FROM grant_data WHERE name NOT IN ({out}) "
+        "GROUP BY district",
+        # the same grouped by position, or by another spelling of the district, or with the
+        # filter moved into a FROM subquery or a CTE, ordered and limited
+        f"SELECT district, sum(income) FROM grant_data WHERE name NOT IN ({out}) GROUP BY 1",
+        f"SELECT lower(district) AS d, sum(income) FROM (SELECT * FROM grant_data "
+        f"WHERE name NOT IN ({out})) AS s GROUP BY d",
+        f"WITH t AS (SELECT district, income FROM grant_data WHERE name NOT IN ({out})) "
+        "SELECT district, sum(income) FROM t GROUP BY district ORDER BY 2 LIMIT 2",
+    ]
+    for sql in attacks:
+        with pytest.raises(QueryRefused) as refused:
+            run_query(scoped, sql, view=VIEW, k=K, earlier=list(earlier))
+        assert refused.value.code == "sql_differencing", sql
+        assert " 5 " in str(refused.value.message), sql  # the five districts, in its words
+    # Groups k or more rows apart are answered, grouped or not, and so is a grouping
+    # whose groups each differ from the earlier rows by k or more.
+    ask(scoped, f"SELECT count(*) FROM grant_data WHERE name NOT IN ({out})", list(earlier))
+    older = "SELECT district, count(*) FROM grant_data WHERE age > 50 AND district < 'F' GROUP BY 1"
+    ask(scoped, older, earlier)
+
+
 def test_the_order_of_the_two_queries_does_not_matter(scoped):
     earlier: list[str] = []
     ask(scoped, "SELECT count(*) FROM grant_data WHERE age > 30 AND name <> 'person-7'", earlier)

@@ -169,6 +169,27 @@ def test_a_query_that_differences_one_row_out_of_an_earlier_one_is_refused_and_a
         assert ask(client, sandbox_grant, answered).status_code == 200, answered
 
 
+def test_two_grouped_queries_a_few_rows_apart_in_every_group_are_not_both_answered(
+    sandbox_grant, merchant
+):
+    """Per masked legal representative (about 25 rows each), all rows and then those with
+    reg_capital >= 120: twelve rows apart in all, three in every group, where side by
+    side the two answers would give those three rows' share of each sum."""
+    client = session(merchant)
+    first = "SELECT legal_rep, count(*) AS n, sum(reg_capital) FROM grant_data GROUP BY 1"
+    assert ask(client, sandbox_grant, first).status_code == 200
+    narrower = first.replace("GROUP BY", "WHERE reg_capital >= 120 GROUP BY")
+    response = ask(client, sandbox_grant, narrower)
+    assert response.status_code == 422, response.content
+    assert response.json()["code"] == "sql_differencing"
+    record = SandboxQuery.objects.latest("id")
+    assert (record.decision, record.refusal_code) == ("refused", "sql_differencing")
+    assert AuditEvent.objects.get(outcome="denied").reason == "sql_differencing"
+    # Rows k or more apart in every group are answered.
+    wider = first.replace("GROUP BY", "WHERE reg_capital >= 400 GROUP BY")
+    assert ask(client, sandbox_grant, wider).status_code == 200
+
+
 def test_a_suspended_grant_refuses_the_next_query_of_its_key_and_its_people(
     sandbox_grant, merchant, regulator
 ):
