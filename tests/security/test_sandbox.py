@@ -9,9 +9,16 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from apps.security.sandbox import QueryRefused, validate
-from apps.security.sandbox_run import execute_with_timeout, run_query, sandbox_connection
+from apps.security.sandbox_run import (
+    _check_differencing,
+    execute_with_timeout,
+    run_query,
+    sandbox_connection,
+)
 
 K = 10
 VIEW = "grant_data"
@@ -369,18 +376,18 @@ def test_leaving_a_few_people_out_of_each_group_is_refused_group_by_group(scoped
         for name in picked
     ]
     assert len(names) == K
-    out = ", ".join(f"'{name}'" for name in names)
+    out = "WHERE name NOT IN (" + ", ".join(f"'{name}'" for name in names) + ")"
     attacks = [
-        f"SELECT district, count(*), sum(income) FROM grant_data WHERE name NOT IN ({out}) "
-        "GROUP BY district",
+        "SELECT district, count(*), sum(income) FROM grant_data {out} GROUP BY district",
         # the same grouped by position, or by another spelling of the district, or with the
         # filter moved into a FROM subquery or a CTE, ordered and limited
-        f"SELECT district, sum(income) FROM grant_data WHERE name NOT IN ({out}) GROUP BY 1",
-        f"SELECT lower(district) AS d, sum(income) FROM (SELECT * FROM grant_data "
-        f"WHERE name NOT IN ({out})) AS s GROUP BY d",
-        f"WITH t AS (SELECT district, income FROM grant_data WHERE name NOT IN ({out})) "
+        "SELECT district, sum(income) FROM grant_data {out} GROUP BY 1",
+        "SELECT lower(district) AS d, sum(income) FROM (SELECT * FROM grant_data {out}) AS s "
+        "GROUP BY d",
+        "WITH t AS (SELECT district, income FROM grant_data {out}) "
         "SELECT district, sum(income) FROM t GROUP BY district ORDER BY 2 LIMIT 2",
     ]
+    attacks = [sql.format(out=out) for sql in attacks]
     for sql in attacks:
         with pytest.raises(QueryRefused) as refused:
             run_query(scoped, sql, view=VIEW, k=K, earlier=list(earlier))
@@ -388,7 +395,7 @@ def test_leaving_a_few_people_out_of_each_group_is_refused_group_by_group(scoped
         assert " 5 " in str(refused.value.message), sql  # the five districts, in its words
     # Groups k or more rows apart are answered, grouped or not, and so is a grouping
     # whose groups each differ from the earlier rows by k or more.
-    ask(scoped, f"SELECT count(*) FROM grant_data WHERE name NOT IN ({out})", list(earlier))
+    ask(scoped, f"SELECT count(*) FROM grant_data {out}", list(earlier))  # noqa: S608
     older = "SELECT district, count(*) FROM grant_data WHERE age > 50 AND district < 'F' GROUP BY 1"
     ask(scoped, older, earlier)
 
@@ -419,3 +426,51 @@ def test_without_row_numbers_an_earlier_query_cannot_be_compared_so_it_is_refuse
     assert differencing(connection, "SELECT count(*) FROM grant_data", earlier) == (
         "sql_unsupported"
     )
+
+
+SHAPES = [
+    "SELECT district, count(*) FROM grant_data {where} GROUP BY district",
+    "SELECT district, sum(income) FROM (SELECT * FROM grant_data {where}) AS s GROUP BY 1",
+    "WITH t AS (SELECT district, income FROM grant_data {where}) "
+    "SELECT lower(district) AS d, avg(income) FROM t GROUP BY d",
+]
+
+
+def _left_out(names: set[int]) -> str:
+    listed = ", ".join(f"'person-{i}'" for i in sorted(names))
+    return f"WHERE name NOT IN ({listed})" if names else ""
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sets(st.integers(0, 199), max_size=30),
+    st.sets(st.integers(0, 199), max_size=30),
+    st.sampled_from(SHAPES),
+    st.sampled_from(SHAPES),
+)
+def test_the_differencing_checks_refuse_exactly_what_a_count_by_hand_says(
+    numbered, earlier_out, new_out, earlier_shape, new_shape
+):
+    """Two grouped queries leaving out random people, in any of three shapes: refused
+    (sql_differencing) exactly when the rows differ by 1 to k-1 in all, or in a district
+    where both keep at least k rows, as counted here in Python."""
+    districts = pq.read_table(numbered, columns=["district"]).column(0).to_pylist()
+    earlier = earlier_shape.format(where=_left_out(earlier_out))
+    sql = new_shape.format(where=_left_out(new_out))
+    mine = {i for i in range(len(districts)) if i not in new_out}
+    theirs = {i for i in range(len(districts)) if i not in earlier_out}
+    apart = len(mine ^ theirs)
+    expected = 0 < apart < K
+    for district in set(districts):
+        rows = {i for i, d in enumerate(districts) if d == district}
+        a, b, both = len(mine & rows), len(theirs & rows), len(mine & theirs & rows)
+        expected |= a >= K and b >= K and 0 < a + b - 2 * both < K
+    with closing(sandbox_connection(numbered, VIEW)) as connection:
+        query = validate(sql, view=VIEW)
+        try:
+            _check_differencing(connection, query, len(mine), [earlier], k=K, timeout=10)
+            refused = False
+        except QueryRefused as refusal:
+            assert refusal.code == "sql_differencing"
+            refused = True
+    assert refused == expected, (earlier, sql)
