@@ -1,7 +1,8 @@
 """The sandbox page in Chromium at a desktop width and a phone's (390 px), in Chinese and
-English: a query typed and sent by the form (no script), its groups, a refusal and the
-history; nothing wider than the screen, no CSP violation. Screenshots go to SHOTS_DIR
-(default /tmp/shots-sandbox) for a person to look at."""
+English: a query typed and sent by the form (no script), its groups, two refusals (a
+comment; groups a few rows apart from the earlier query's) and the history; nothing wider
+than the screen, no CSP violation. Screenshots go to SHOTS_DIR (default
+/tmp/shots-sandbox) for a person to look at."""
 
 import os
 from pathlib import Path
@@ -55,10 +56,22 @@ def test_the_sandbox_page_fits_a_phone_and_a_desktop_in_both_languages(
             name = f"sandbox-refusal-{language}-{width_name}"
             page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
             assert too_wide(page) <= 1, f"{name} is {too_wide(page)}px too wide"
+            # The same groups less three rows each: refused group by group, its long
+            # reason wrapped on a phone.
+            page.fill(
+                "textarea[name=sql]",
+                GROUPED.replace("GROUP BY", "WHERE reg_capital >= 120 GROUP BY"),
+            )
+            with page.expect_navigation():
+                page.click("#run-query")
+            assert page.locator("#sandbox-refusal code").inner_text() == "sql_differencing"
+            name = f"sandbox-differencing-{language}-{width_name}"
+            page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+            assert too_wide(page) <= 1, f"{name} is {too_wide(page)}px too wide"
     sign_in_as(page, operator_admin)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(url)
-    assert page.locator("#sandbox-queries tbody tr").count() == 8
+    assert page.locator("#sandbox-queries tbody tr").count() == 12
     page.screenshot(path=SHOTS / "sandbox-operator-history-phone.png", full_page=True)
     assert too_wide(page) <= 1
     assert not page.csp_violations
