@@ -1,6 +1,6 @@
 """Sandbox differencing checks: the time of one grouped sandbox query after 0, 1, 10 and
 50 grouped earlier queries of the grant, with the group-by-group comparison
-(apps.security.sandbox.group_differences_sql) and without it (only the whole-base one),
+(apps.security.sandbox_rows.group_differences_sql) and without it (only the whole-base one),
 side by side in one run (not run in CI).
 
     .venv/bin/python bench/sandbox.py [ROWS]

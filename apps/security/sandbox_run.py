@@ -28,14 +28,16 @@ from apps.security.sandbox import (
     QueryRefused,
     ValidatedQuery,
     base_counts_sql,
+    k_anonymity_sql,
+    suppressed_groups_sql,
+    validate,
+)
+from apps.security.sandbox_rows import (
     base_rows_sql,
     group_differences_sql,
     group_tables_sql,
     grouped,
-    k_anonymity_sql,
     quote_name,
-    suppressed_groups_sql,
-    validate,
 )
 
 # min, max and median give back one row's own value: allowed over numbers, dates and times
@@ -160,7 +162,7 @@ def _check_differencing(
         raise QueryRefused(_("The query could not be checked."), code="sql_unsupported")
     mine = base_rows_sql(query)
     row = quote_name(ROW_ID)
-    tables_ready = False  # the group check's tables (group_tables_sql), made at first use
+    compared = []  # the earlier grouped queries that still run, to compare group by group
     for text in earlier:
         try:
             before = validate(text, view=query.view, max_limit=query.limit)
@@ -188,25 +190,24 @@ def _check_differencing(
                 % k,
                 code="sql_differencing",
             )
-        if grouped(query) and grouped(before):
-            # The earlier query still runs: a failure here is this query's, and refuses it.
-            if not tables_ready:
-                for statement in group_tables_sql(query):
-                    execute_with_timeout(connection, statement, timeout)
-                tables_ready = True
-            __, [(groups,)] = execute_with_timeout(
-                connection, group_differences_sql(before, k), timeout
+        if grouped(before):
+            compared.append(before)
+    if not (grouped(query) and compared):
+        return
+    # Every earlier query compared still runs: a failure here is this query's, refusing it.
+    for statement in group_tables_sql(query):
+        execute_with_timeout(connection, statement, timeout)
+    __, [(groups,)] = execute_with_timeout(connection, group_differences_sql(compared, k), timeout)
+    if groups:
+        raise QueryRefused(
+            _(
+                "In %(groups)d of its groups, the rows this query counts differ from "
+                "an earlier query's by fewer than %(k)d rows: side by side, the two "
+                "answers would describe those rows."
             )
-            if groups:
-                raise QueryRefused(
-                    _(
-                        "In %(groups)d of its groups, the rows this query counts differ from "
-                        "an earlier query's by fewer than %(k)d rows: side by side, the two "
-                        "answers would describe those rows."
-                    )
-                    % {"groups": groups, "k": k},
-                    code="sql_differencing",
-                )
+            % {"groups": groups, "k": k},
+            code="sql_differencing",
+        )
 
 
 def run_query(
