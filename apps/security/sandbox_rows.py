@@ -72,9 +72,9 @@ def group_tables_sql(query: ValidatedQuery) -> list[str]:
     what the query computes for it, and whether the query keeps it); and how many rows it
     keeps in each group (GROUP_SIZES)."""
     tree = _over_rows(query)
-    for part in ("where", "having", "order", "limit", "offset", "qualify", "distinct"):
+    for part in ("having", "order", "limit", "offset", "qualify", "distinct"):
         tree.set(part, None)
-    for select in tree.find_all(exp.Select):
+    for select in tree.find_all(exp.Select):  # the outer one too
         select.set("where", None)
     # Appended: GROUP BY 1 and the projections' aliases still name the same expressions.
     rows = exp.Anonymous(this="list", expressions=[_row()])

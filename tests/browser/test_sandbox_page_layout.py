@@ -29,6 +29,16 @@ def too_wide(page) -> int:
     )
 
 
+def run(page, sql: str, name: str) -> None:
+    """Types `sql`, sends the form, and shoots the answer as `name` (never wider than the
+    window)."""
+    page.fill("textarea[name=sql]", sql)
+    with page.expect_navigation():
+        page.click("#run-query")
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+    assert too_wide(page) <= 1, f"{name} is {too_wide(page)}px too wide"
+
+
 def test_the_sandbox_page_fits_a_phone_and_a_desktop_in_both_languages(
     page, live_server, sandbox_grant, merchant, operator_admin
 ):
@@ -42,32 +52,16 @@ def test_the_sandbox_page_fits_a_phone_and_a_desktop_in_both_languages(
         for width_name, (width, height) in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": height})
             page.goto(url)
-            page.fill("textarea[name=sql]", GROUPED)
-            with page.expect_navigation():
-                page.click("#run-query")
+            shown = f"{language}-{width_name}"
+            run(page, GROUPED, f"sandbox-result-{shown}")
             assert page.locator("#sandbox-rows tbody tr").count() == 4
-            name = f"sandbox-result-{language}-{width_name}"
-            page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
-            assert too_wide(page) <= 1, f"{name} is {too_wide(page)}px too wide"
-            page.fill("textarea[name=sql]", "SELECT * FROM grant_data -- all of it")
-            with page.expect_navigation():
-                page.click("#run-query")
+            run(page, "SELECT * FROM grant_data -- all of it", f"sandbox-refusal-{shown}")
             assert page.locator("#sandbox-refusal code").inner_text() == "sql_comment"
-            name = f"sandbox-refusal-{language}-{width_name}"
-            page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
-            assert too_wide(page) <= 1, f"{name} is {too_wide(page)}px too wide"
             # The same groups less three rows each: refused group by group, its long
             # reason wrapped on a phone.
-            page.fill(
-                "textarea[name=sql]",
-                GROUPED.replace("GROUP BY", "WHERE reg_capital >= 120 GROUP BY"),
-            )
-            with page.expect_navigation():
-                page.click("#run-query")
+            narrower = GROUPED.replace("GROUP BY", "WHERE reg_capital >= 120 GROUP BY")
+            run(page, narrower, f"sandbox-differencing-{shown}")
             assert page.locator("#sandbox-refusal code").inner_text() == "sql_differencing"
-            name = f"sandbox-differencing-{language}-{width_name}"
-            page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
-            assert too_wide(page) <= 1, f"{name} is {too_wide(page)}px too wide"
     sign_in_as(page, operator_admin)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(url)
