@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
 from apps.core.exceptions import DomainError
-from apps.delivery.choices import EXPORT_MEDIA_TYPE, ExportStatus
-from apps.delivery.exports import denials_audited, export_path
+from apps.delivery.choices import EXPORT_MEDIA_TYPE, EXPORT_OPEN, ExportStatus
+from apps.delivery.exports import denials_audited, export_path, exports_dir
 from apps.delivery.models import Export
 from apps.delivery.services import actor_of
 from apps.grants.choices import GRANT_LIVE
@@ -149,4 +149,26 @@ def exports_prune(now=None) -> int:
             removed += 1
         done.append(export.pk)
     Export.objects.filter(pk__in=done).update(file_name="")  # one UPDATE, not one a file
+    return removed + _orphans_prune()
+
+
+def _orphans_prune() -> int:
+    """Deletes half-written files (`export-<id>.<job>-<attempt>.part`) of exports no longer
+    running: a worker killed while writing leaves its file, and no run takes it over once
+    the export has failed. A running export's files are its own (a run that takes over
+    removes the earlier ones itself)."""
+    parts = {}
+    for path in exports_dir().glob("grant-*/export-*.part"):
+        number = path.name.removeprefix("export-").partition(".")[0]
+        if number.isdigit():
+            parts.setdefault(int(number), []).append(path)
+    running = set(
+        Export.objects.filter(pk__in=parts, status__in=EXPORT_OPEN).values_list("pk", flat=True)
+    )
+    removed = 0
+    for export_id, paths in parts.items():
+        if export_id not in running:
+            for path in paths:
+                path.unlink(missing_ok=True)
+                removed += 1
     return removed

@@ -178,6 +178,10 @@ def _run(export_id: int, item: OutboxItem) -> None:
     folder = exports_dir() / f"grant-{export.grant_id}"
     folder.mkdir(parents=True, exist_ok=True)
     part = folder / f"export-{export.pk}.{item.pk}-{item.attempts}.part"
+    for earlier in folder.glob(f"export-{export.pk}.*.part"):
+        # A run that took over removes what a killed worker left half-written (a run
+        # still alive without its lease stops at its next renewal, LeaseLost).
+        earlier.unlink(missing_ok=True)
     try:
         _usable(export)
         _write(export, item, part)

@@ -13,7 +13,7 @@ import pytest
 
 from apps.audit.models import AuditEvent
 from apps.core.exceptions import DomainError
-from apps.delivery.exports import export_path, export_request
+from apps.delivery.exports import export_path, export_request, exports_dir
 from apps.delivery.models import UsageDay
 from apps.grants.issuing import grant_suspend
 from tests.delivery.conftest import url
@@ -217,3 +217,31 @@ def test_the_files_of_a_grant_that_ended_are_pruned_at_once(grant, merchant, reg
     assert exports_prune() == 1 and not path.exists()
     export.refresh_from_db()
     assert export.file_name == "" and export.rows == 101
+
+
+def test_half_written_files_of_exports_no_longer_running_are_pruned(grant, merchant):
+    """A worker killed while writing leaves its `.part` file: the prune removes it once the
+    export has ended, never while the export may still be running or be taken over."""
+    from apps.delivery.export_links import exports_prune
+    from apps.delivery.models import Export
+
+    done, path = exported(grant, merchant, "csv")
+    waiting = export_request(grant=grant, user=merchant, format="csv")
+    left = [path.with_name(f"export-{e.pk}.99-1.part") for e in (done, waiting)]
+    for part in left:
+        part.write_bytes(b"half")
+    assert exports_prune() == 1
+    assert not left[0].exists() and left[1].exists() and path.is_file()
+    Export.objects.filter(pk=waiting.pk).update(status="failed")
+    assert exports_prune() == 1 and not left[1].exists()
+
+
+def test_a_run_that_takes_over_removes_the_file_its_killed_worker_left(grant, merchant):
+    export = export_request(grant=grant, user=merchant, format="csv")
+    folder = exports_dir() / f"grant-{grant.pk}"
+    folder.mkdir(parents=True, exist_ok=True)
+    killed = folder / f"export-{export.pk}.1-1.part"  # an earlier attempt's, half-written
+    killed.write_bytes(b"half")
+    export = run_export(export.pk)
+    assert export.status == "succeeded" and not killed.exists()
+    assert sorted(p.name for p in folder.iterdir()) == [f"export-{export.pk}.csv"]
