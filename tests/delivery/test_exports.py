@@ -199,6 +199,7 @@ def test_files_past_their_keeping_time_are_pruned_and_refused(grant, merchant, s
 
     from apps.delivery.export_links import exports_prune
 
+    exports_prune()  # half-written files that earlier tests' exports left
     export, path = exported(grant, merchant, "csv")
     later = timezone.now() + timedelta(hours=settings.DELIVERY_EXPORT_KEEP_HOURS + 1)
     assert exports_prune(now=timezone.now()) == 0 and path.is_file()
@@ -211,6 +212,7 @@ def test_the_files_of_a_grant_that_ended_are_pruned_at_once(grant, merchant, reg
     from apps.delivery.export_links import exports_prune
     from apps.grants.issuing import grant_revoke
 
+    exports_prune()  # half-written files that earlier tests' exports left
     export, path = exported(grant, merchant, "csv")
     assert exports_prune() == 0 and path.is_file()
     grant_revoke(grant=grant, user=regulator, reason="Terms breached.")
@@ -225,6 +227,7 @@ def test_half_written_files_of_exports_no_longer_running_are_pruned(grant, merch
     from apps.delivery.export_links import exports_prune
     from apps.delivery.models import Export
 
+    exports_prune()  # half-written files that earlier tests' exports left
     done, path = exported(grant, merchant, "csv")
     waiting = export_request(grant=grant, user=merchant, format="csv")
     left = [path.with_name(f"export-{e.pk}.99-1.part") for e in (done, waiting)]

@@ -120,7 +120,7 @@ def test_the_scoped_copy_is_deleted_once_the_grant_ends(sandbox_grant, regulator
     from apps.delivery.tasks import exports_prune_task
     from apps.grants.issuing import grant_revoke
 
-    scoped_prune()  # copies left by earlier tests' grants, which no longer exist
+    exports_prune_task()  # files and copies left by earlier tests, which no longer exist
     path = scoped_data(sandbox_grant).path
     stray = scoped_dir() / "notes.txt"  # not a scoped copy: left alone
     stray.write_text("x")
