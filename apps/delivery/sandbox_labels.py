@@ -12,6 +12,8 @@ REFUSAL_LABELS = {
     "sql_not_select": _("Only a SELECT query is accepted."),
     "sql_set_operation": _("UNION, INTERSECT and EXCEPT are not accepted."),
     "sql_recursive_cte": _("Recursive CTEs are not accepted."),
+    "sql_nested_with": _("WITH is accepted only at the start of the query."),
+    "sql_forbidden_syntax": _("A kind of SQL that is not accepted was used."),
     "sql_forbidden_table": _("Only the grant's view can be queried."),
     "sql_forbidden_function": _("A function that is not accepted was used."),
     "sql_window_function": _("Window functions are not accepted."),

@@ -9,8 +9,11 @@ returns a `ValidatedQuery` or raises `QueryRefused` whose `code` is stable:
   `sql_parse_error`, `sql_multiple_statements`, `sql_not_select` (COPY, ATTACH,
   INSTALL, LOAD, PRAGMA, SET, CALL, EXPORT, DDL and DML all land here),
   `sql_set_operation` (UNION / INTERSECT / EXCEPT);
-- `sql_recursive_cte`; `sql_forbidden_table` (anything but the caller's `view` and the
-  query's own CTEs, schema-qualified names, files named as tables, VALUES);
+- `sql_recursive_cte`; `sql_nested_with` (WITH only at the start); `sql_forbidden_table`
+  (anything but the caller's `view` and the CTEs defined before the place that names
+  them, schema-qualified names, files named as tables, VALUES);
+  `sql_forbidden_syntax` (any kind of node outside ALLOWED_NODES: PIVOT, samples,
+  grouping sets...);
   `sql_forbidden_function` (table functions such as read_csv / glob, and every function
   outside ALLOWED_FUNCTIONS); `sql_window_function`;
 - `sql_cross_join` (comma joins and joins without a condition), `sql_join` (any other
@@ -19,11 +22,11 @@ returns a `ValidatedQuery` or raises `QueryRefused` whose `code` is stable:
   comparison), `sql_nested_aggregate` (CTEs and FROM subqueries must stay row by row, so
   that the outer COUNT(*) counts source rows);
 - at run time (sandbox_run): `sql_base_below_k`, `sql_complement_below_k`,
-  `sql_differencing` (the rows the query keeps differ from an earlier accepted query's by
-  1 to k-1: `base_rows_sql`; or, both grouped, do so within a group that both release:
-  `group_differences_sql`), `sql_suppressed_below_k` (the groups under k hold fewer
-  than k rows together: the released groups subtracted from a total would give them
-  away), `sql_timeout`, `sql_execution_error`;
+  `sql_differencing` (a group of the query, the union of its groups or the rows it
+  keeps stand 1 to k-1 rows apart from those of an earlier accepted query:
+  apps.security.sandbox_rows.differences_sql), `sql_suppressed_below_k` (the groups under
+  k hold fewer than k rows together: the released groups subtracted from a total would
+  give them away), `sql_one_row_aggregate`, `sql_timeout`, `sql_execution_error`;
 - `sql_cast_type` (a cast to HUGEINT or a DECIMAL wider than 18 digits: sums of such
   values could overflow, see below);
 - `sql_not_aggregated` (every output row must be a group: GROUP BY, or aggregates only),
@@ -43,7 +46,8 @@ aggregates is done in DOUBLE (which does not overflow), `//` and `%` over aggreg
 refused (`sql_forbidden_function`) and a cast may not widen a value so far that a SUM of
 such values could overflow (`sql_cast_type`).
 
-A valid query gets LIMIT min(its own, `max_limit`). `k_anonymity_sql(query, k)` rewrites
+A valid query gets LIMIT min(its own, `max_limit`). apps.security.sandbox_rows:
+`k_anonymity_sql(query, k)` rewrites
 it so DuckDB adds `COUNT(*) AS __k` (the source rows of each group) and drops groups
 under k before ORDER BY / LIMIT; `base_counts_sql(query)` counts the rows of the view and
 the rows the query's WHERE keeps, so a filter that narrows the base below k rows (or
@@ -96,6 +100,22 @@ COMPUTATIONS = (exp.Binary, exp.Unary, exp.Func, exp.Predicate)
 CONDITIONAL = (exp.Predicate, exp.Connector, exp.Not, exp.Case, exp.If, exp.Filter)
 
 
+# Every kind of node a query may hold: anything else (PIVOT, UNPIVOT, samples, grouping
+# sets, lambdas, struct or list access...) is refused, whatever DuckDB would make of it.
+ALLOWED_NODES = frozenset(
+    (
+        *ALLOWED_FUNCTIONS,
+        exp.Select, exp.From, exp.Where, exp.Group, exp.Having, exp.Order, exp.Ordered,
+        exp.Limit, exp.Offset, exp.With, exp.CTE, exp.Subquery, exp.Table, exp.TableAlias,
+        exp.Identifier, exp.Column, exp.Star, exp.Alias, exp.Literal, exp.Boolean, exp.Null,
+        exp.Paren, exp.Var, exp.DataType, exp.DataTypeParam, exp.Distinct, exp.Interval,
+        exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Is, exp.In, exp.Between,
+        exp.Like, exp.ILike, exp.Not, exp.Neg, exp.Add, exp.Sub, exp.Mul, exp.Div,
+        exp.IntDiv, exp.Mod, exp.DPipe,
+    )
+)  # fmt: skip
+
+
 class QueryRefused(InvalidInput):
     """A sandbox query refused before it reached DuckDB (or by its k checks)."""
 
@@ -138,15 +158,30 @@ def _parse(sql: str) -> exp.Expression:
     return statements[0]
 
 
+def _check_nodes(root: exp.Select) -> None:
+    for node in root.walk():
+        if type(node) not in ALLOWED_NODES:
+            _refuse("sql_forbidden_syntax", _("%s is not accepted in sandbox queries.") % node.key)
+
+
 def _check_tables(root: exp.Select, view: str) -> None:
+    """Each name a table: the view, or a CTE of the outer WITH defined before the place
+    that names it (a name out of scope would reach DuckDB's own catalog)."""
     with_ = root.args.get("with_")
     if with_ is not None and with_.args.get("recursive"):
         _refuse("sql_recursive_cte", _("Recursive CTEs are not accepted."))
-    ctes = {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
+    if any(node.parent is not root for node in root.find_all(exp.With)):
+        _refuse("sql_nested_with", _("WITH is accepted only at the start of the query."))
+    defined = with_.expressions if with_ is not None else []
+    ctes = [cte.alias_or_name.lower() for cte in defined]
     if view.lower() in ctes:
         _refuse("sql_reserved_name", _("A CTE may not take the view's name %s.") % view)
-    allowed = {view.lower()} | ctes
+    place = {id(cte): number for number, cte in enumerate(defined)}
     for node in root.walk():
+        cte = node.find_ancestor(exp.CTE)
+        allowed = (
+            {view.lower(), *ctes[: place[id(cte)]]} if cte is not None else {view.lower(), *ctes}
+        )
         if isinstance(node, exp.Values):
             _refuse("sql_forbidden_table", _("Only the grant's view can be queried."))
         if isinstance(node, exp.Table):
@@ -268,6 +303,14 @@ def _errors_as_null(root: exp.Select) -> None:
                 operand = node.args.get(part)
                 if operand is not None:
                     node.set(part, exp.TryCast(this=operand, to=exp.DataType.build("DOUBLE")))
+    # A bare value as a condition (`WHERE d`) is cast to BOOLEAN by DuckDB, which fails on
+    # a value ('2'): every condition is cast here, where a failure is NULL.
+    for select in root.find_all(exp.Select):
+        for part in ("where", "having"):
+            clause = select.args.get(part)
+            if clause is not None:
+                boolean = exp.DataType.build("BOOLEAN")
+                clause.set("this", exp.TryCast(this=clause.this, to=boolean))
 
 
 def _grouped(root: exp.Select) -> None:
@@ -319,51 +362,9 @@ def validate(sql: str, *, view: str, max_limit: int = DEFAULT_MAX_LIMIT) -> Vali
     _check_tables(tree, view)
     _check_functions(tree)
     _check_shape(tree)
+    _check_nodes(tree)
     _grouped(tree)
     _check_casts(tree)
     _errors_as_null(tree)
     limit = _limit(tree, max_limit)
     return ValidatedQuery(tree=tree, view=view, limit=limit)
-
-
-def k_anonymity_sql(query: ValidatedQuery, k: int) -> str:
-    """The query with `COUNT(*) AS __k` and, unless `k` is 0, `HAVING COUNT(*) >= k`
-    added, so small groups never leave DuckDB and LIMIT counts released groups only."""
-    tree = query.tree.copy()
-    tree.select(exp.alias_(exp.Count(this=exp.Star()), K_COLUMN), copy=False)
-    if k > 0:
-        tree.having(exp.Count(this=exp.Star()) >= exp.Literal.number(k), copy=False)
-    return tree.sql(dialect=DIALECT)
-
-
-def base_counts_sql(query: ValidatedQuery) -> str:
-    """`SELECT total, kept`: rows of the view, rows of the query's FROM after its WHERE
-    (the CTEs' own filters included)."""
-    source = query.tree
-    kept = exp.select(exp.Count(this=exp.Star())).from_(source.args["from_"].copy())
-    if source.args.get("where") is not None:
-        kept.set("where", source.args["where"].copy())
-    total = exp.select(exp.Count(this=exp.Star())).from_(exp.to_table(query.view))
-    counts = exp.select(
-        exp.alias_(exp.Subquery(this=total), "total"), exp.alias_(exp.Subquery(this=kept), "kept")
-    )
-    if source.args.get("with_") is not None:
-        counts.set("with_", source.args["with_"].copy())
-    return counts.sql(dialect=DIALECT)
-
-
-def suppressed_groups_sql(query: ValidatedQuery, k: int) -> str:
-    """`SELECT groups, rows`: the groups (before LIMIT) under k source rows, and the rows
-    they hold together."""
-    everything = query.tree.copy()
-    everything.set("limit", None)
-    everything.set("order", None)
-    everything.select(exp.alias_(exp.Count(this=exp.Star()), K_COLUMN), copy=False)
-    column = exp.column(K_COLUMN, table="q")
-    rows = exp.Coalesce(this=exp.Sum(this=column.copy()), expressions=[exp.Literal.number(0)])
-    return (
-        exp.select(exp.Count(this=exp.Star()), rows)
-        .from_(exp.Subquery(this=everything, alias=exp.TableAlias(this=exp.to_identifier("q"))))
-        .where(column < exp.Literal.number(k))
-        .sql(dialect=DIALECT)
-    )

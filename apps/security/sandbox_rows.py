@@ -1,12 +1,67 @@
-"""The rows a sandbox query keeps, by number, for the differencing checks of
-apps.security.sandbox_run: `base_rows_sql` (two queries whose rows differ by 1 to k-1), and
-group by group (`group_tables_sql`, `group_differences_sql`: two grouped queries whose rows
-differ by 1 to k-1 within a group that both release would, side by side, describe those
-rows, however many groups share the difference out)."""
+"""The SQL that apps.security.sandbox_run runs around a validated sandbox query: its k
+rewrite (`k_anonymity_sql`), its base counts (`base_counts_sql`), its groups under k
+(`suppressed_groups_sql`), and the rows it keeps, by number and by group, for the
+differencing check.
+
+What a query releases about its rows: each group of at least k rows (an ungrouped
+aggregate is one group), the union of those groups (their sums add up), and, for the
+base checks, the rows its FROM and WHERE keep. Two queries whose releases side by side
+set two of these sets of rows 1 to k-1 rows apart describe those few rows, however the
+rows were picked: a filter (`age > 30` and `age > 30 AND name <> 'X'`), two people left
+out of each of five districts (ten apart in all, two in each district), one row moved
+between groups (`GROUP BY age > 30` and `GROUP BY age > 30 OR name = 'X'`), a group
+dropped by HAVING set against the total. `differences_sql` compares every such set of a
+new query with every such set of each earlier query, in one statement.
+"""
 
 from sqlglot import exp
 
-from apps.security.sandbox import DIALECT, ROW_ID, ROWS_VIEW, ValidatedQuery
+from apps.security.sandbox import DIALECT, K_COLUMN, ROW_ID, ROWS_VIEW, ValidatedQuery
+
+
+def k_anonymity_sql(query: ValidatedQuery, k: int) -> str:
+    """The query with `COUNT(*) AS __k` and, unless `k` is 0, `HAVING COUNT(*) >= k`
+    added, so small groups never leave DuckDB and LIMIT counts released groups only."""
+    tree = query.tree.copy()
+    tree.select(exp.alias_(exp.Count(this=exp.Star()), K_COLUMN), copy=False)
+    if k > 0:
+        tree.having(exp.Count(this=exp.Star()) >= exp.Literal.number(k), copy=False)
+    return tree.sql(dialect=DIALECT)
+
+
+def base_counts_sql(query: ValidatedQuery) -> str:
+    """`SELECT total, kept`: rows of the view, rows of the query's FROM after its WHERE
+    (the CTEs' own filters included)."""
+    source = query.tree
+    kept = exp.select(exp.Count(this=exp.Star())).from_(source.args["from_"].copy())
+    if source.args.get("where") is not None:
+        kept.set("where", source.args["where"].copy())
+    total = exp.select(exp.Count(this=exp.Star())).from_(exp.to_table(query.view))
+    counts = exp.select(
+        exp.alias_(exp.Subquery(this=total), "total"), exp.alias_(exp.Subquery(this=kept), "kept")
+    )
+    if source.args.get("with_") is not None:
+        counts.set("with_", source.args["with_"].copy())
+    return counts.sql(dialect=DIALECT)
+
+
+def suppressed_groups_sql(query: ValidatedQuery, k: int) -> str:
+    """`SELECT groups, rows`: the groups (before LIMIT) under k source rows, and the rows
+    they hold together."""
+    everything = query.tree.copy()
+    # Every group counts: a HAVING, OFFSET or DISTINCT of the query's own must not hide a
+    # small group from this count (`HAVING count(*) > 1` would drop a one-row group).
+    for part in ("limit", "order", "having", "offset", "distinct"):
+        everything.set(part, None)
+    everything.select(exp.alias_(exp.Count(this=exp.Star()), K_COLUMN), copy=False)
+    column = exp.column(K_COLUMN, table="q")
+    rows = exp.Coalesce(this=exp.Sum(this=column.copy()), expressions=[exp.Literal.number(0)])
+    return (
+        exp.select(exp.Count(this=exp.Star()), rows)
+        .from_(exp.Subquery(this=everything, alias=exp.TableAlias(this=exp.to_identifier("q"))))
+        .where(column < exp.Literal.number(k))
+        .sql(dialect=DIALECT)
+    )
 
 
 def _keeps_every_column(select: exp.Select) -> bool:
@@ -37,18 +92,6 @@ def _row() -> exp.Column:
     return exp.column(exp.to_identifier(ROW_ID, quoted=True))
 
 
-def base_rows_sql(query: ValidatedQuery) -> str:
-    """`SELECT "#row"`: the numbers of the view's rows that the query's FROM and WHERE
-    keep (its CTEs' and subqueries' filters included), read from ROWS_VIEW."""
-    tree = _over_rows(query)
-    base = exp.select(_row()).from_(tree.args["from_"].copy())
-    if tree.args.get("where") is not None:
-        base.set("where", tree.args["where"].copy())
-    if tree.args.get("with_") is not None:
-        base.set("with_", tree.args["with_"].copy())
-    return base.sql(dialect=DIALECT)
-
-
 def quote_name(name: str) -> str:
     """An identifier, double-quoted (the platform's own names: never a merchant's)."""
     return '"' + name.replace('"', '""') + '"'
@@ -59,57 +102,83 @@ def grouped(query: ValidatedQuery) -> bool:
     return group is not None and bool(group.expressions or group.args.get("all"))
 
 
-# The tables of one query's group check (`group_tables_sql`), on its own connection: no
-# merchant's query can name them (names starting with __ are refused).
-MINE, GROUPS, GROUP_SIZES = "__mine", "__groups", "__group_sizes"
-
-
-def group_tables_sql(query: ValidatedQuery) -> list[str]:
-    """The statements that set up `group_differences_sql` for `query`, once for all the
-    earlier queries it is compared with: the rows it keeps (MINE); every row of the view
-    with the group the query would put it in (GROUPS: its own GROUP BY over its own FROM,
-    the nested SELECTs' filters taken off, which are row by row, so each row's group is
-    what the query computes for it, and whether the query keeps it); and how many rows it
-    keeps in each group (GROUP_SIZES)."""
+def group_rows_sql(query: ValidatedQuery) -> str:
+    """`SELECT "#row", __g`: every row the query keeps (its FROM after its WHERE, its CTEs'
+    and subqueries' filters included) with the number of its group, as DuckDB groups it:
+    the query itself, each group collecting its rows' numbers. Every group counts: HAVING,
+    DISTINCT, ORDER BY and LIMIT are left out."""
     tree = _over_rows(query)
-    for part in ("having", "order", "limit", "offset", "qualify", "distinct"):
+    for part in ("having", "order", "limit", "offset", "distinct"):
         tree.set(part, None)
-    for select in tree.find_all(exp.Select):  # the outer one too
-        select.set("where", None)
     # Appended: GROUP BY 1 and the projections' aliases still name the same expressions.
     rows = exp.Anonymous(this="list", expressions=[_row()])
     tree.select(exp.alias_(rows, "__rows_of"), copy=False)
     row = quote_name(ROW_ID)
+    return (
+        f"SELECT unnest(__rows_of) AS {row}, __g FROM (SELECT row_number() OVER () AS __g, "  # noqa: S608
+        f"__rows_of FROM ({tree.sql(DIALECT)}))"
+    )
+
+
+# The new query's rows and group sizes (`mine_tables_sql`), on its own connection: no
+# merchant's query can name them (names starting with __ are refused).
+MINE, MINE_SIZES = "__mine", "__mine_sizes"
+
+
+def mine_tables_sql(query: ValidatedQuery) -> list[str]:
+    """The statements that set up `differences_sql` for `query`, once for all the earlier
+    queries it is compared with."""
     return [
-        f"CREATE OR REPLACE TEMP TABLE {MINE} AS {base_rows_sql(query)}",
-        f"CREATE OR REPLACE TEMP TABLE {GROUPS} AS SELECT g.{row}, g.__gid, "  # noqa: S608
-        f"m.{row} IS NOT NULL AS __mine FROM (SELECT unnest(__rows_of) AS {row}, __gid FROM "
-        f"(SELECT row_number() OVER () AS __gid, __rows_of FROM ({tree.sql(DIALECT)}))) AS g "
-        f"LEFT JOIN {MINE} AS m ON m.{row} = g.{row}",
-        f"CREATE OR REPLACE TEMP TABLE {GROUP_SIZES} AS SELECT __gid, count(*) AS __a "  # noqa: S608
-        f"FROM {GROUPS} WHERE __mine GROUP BY __gid",
+        f"CREATE OR REPLACE TEMP TABLE {MINE} AS {group_rows_sql(query)}",
+        f"CREATE OR REPLACE TEMP TABLE {MINE_SIZES} AS SELECT __g, count(*) AS __a "  # noqa: S608
+        f"FROM {MINE} GROUP BY __g",
     ]
 
 
-def group_differences_sql(earlier: list[ValidatedQuery], k: int) -> str:
-    """`SELECT max(groups)`: of the groups of the query of `group_tables_sql`, the most in
-    which it and one of the `earlier` queries each keep at least k rows and yet their rows
-    differ by 1 to k-1 (NULL for none): two grouped answers side by side would describe
-    those rows, group by group, however many groups share the difference out. HAVING,
-    ORDER BY and LIMIT are left out: every group counts. One statement for all of them:
-    the rows of every earlier query meet the groups in a single join."""
-    row, few = quote_name(ROW_ID), int(k) - 1
+def differences_sql(earlier: list[ValidatedQuery], k: int) -> str:
+    """`SELECT groups, sets`: `groups`, the most of the new query's groups (of
+    `mine_tables_sql`) that one earlier query's groups set 1 to k-1 rows apart (both of at
+    least k rows); `sets`, how many times the new query's union of groups, or its kept rows,
+    stand 1 to k-1 rows apart from an earlier query's group, union or kept rows (or its
+    groups from their union). NULL and 0 when nothing does.
+
+    One join of the rows: the shared rows of each pair of groups; the unions and kept rows
+    are sums of those. Pairs that share no row are `a + b` apart, never under k when both
+    hold k rows."""
+    row, k, few = quote_name(ROW_ID), int(k), int(k) - 1
     theirs = " UNION ALL ".join(
-        f"SELECT {row}, {number} AS __j FROM ({base_rows_sql(query)})"  # noqa: S608
+        f"SELECT {row}, __g AS __h, {number} AS __j FROM ({group_rows_sql(query)})"  # noqa: S608
         for number, query in enumerate(earlier)
     )
-    per_group = (
-        f"SELECT t.__j, g.__gid, count(*) AS __b, count_if(g.__mine) AS __both "  # noqa: S608
-        f"FROM ({theirs}) AS t JOIN {GROUPS} AS g ON g.{row} = t.{row} GROUP BY t.__j, g.__gid"
-    )
-    return (
-        f"SELECT max(groups) FROM (SELECT q.__j, count(*) AS groups FROM ({per_group}) AS q "  # noqa: S608
-        f"JOIN {GROUP_SIZES} AS s ON s.__gid = q.__gid WHERE s.__a >= {int(k)} "
-        f"AND q.__b >= {int(k)} AND s.__a + q.__b - 2 * q.__both BETWEEN 1 AND {few} "
-        "GROUP BY q.__j)"
-    )
+    apart = f"BETWEEN 1 AND {few}"
+    return f"""
+WITH theirs AS ({theirs}),
+sizes AS (SELECT __j, __h, count(*) AS __b FROM theirs GROUP BY __j, __h),
+pairs AS (
+  SELECT t.__j, t.__h, m.__g, count(*) AS __n FROM theirs AS t
+  JOIN {MINE} AS m ON m.{row} = t.{row} GROUP BY t.__j, t.__h, m.__g),
+p AS (
+  SELECT pairs.*, s.__a, z.__b FROM pairs JOIN {MINE_SIZES} AS s ON s.__g = pairs.__g
+  JOIN sizes AS z ON z.__j = pairs.__j AND z.__h = pairs.__h),
+mine AS (
+  SELECT coalesce(sum(__a) FILTER (WHERE __a >= {k}), 0) AS u, coalesce(sum(__a), 0) AS kept
+  FROM {MINE_SIZES}),
+them AS (
+  SELECT __j, coalesce(sum(__b) FILTER (WHERE __b >= {k}), 0) AS u, sum(__b) AS kept
+  FROM sizes GROUP BY __j),
+group_pairs AS (
+  SELECT __j, count(DISTINCT __g) AS groups FROM p
+  WHERE __a >= {k} AND __b >= {k} AND __a + __b - 2 * __n {apart} GROUP BY __j),
+sets AS (
+  SELECT p.__j FROM p, mine WHERE __b >= {k} GROUP BY p.__j, p.__h, __b, mine.u
+  HAVING mine.u + __b - 2 * coalesce(sum(__n) FILTER (WHERE __a >= {k}), 0) {apart}
+  UNION ALL
+  SELECT p.__j FROM p JOIN them ON them.__j = p.__j WHERE __a >= {k}
+  GROUP BY p.__j, p.__g, __a, them.u
+  HAVING __a + them.u - 2 * coalesce(sum(__n) FILTER (WHERE __b >= {k}), 0) {apart}
+  UNION ALL
+  SELECT p.__j FROM p JOIN them ON them.__j = p.__j, mine
+  GROUP BY p.__j, them.u, them.kept, mine.u, mine.kept
+  HAVING mine.u + them.u - 2 * coalesce(sum(__n) FILTER (WHERE __a >= {k} AND __b >= {k}), 0)
+    {apart} OR mine.kept + them.kept - 2 * sum(__n) {apart})
+SELECT (SELECT max(groups) FROM group_pairs), (SELECT count(*) FROM sets)"""  # noqa: S608

@@ -27,17 +27,17 @@ from apps.security.sandbox import (
     ROWS_VIEW,
     QueryRefused,
     ValidatedQuery,
-    base_counts_sql,
-    k_anonymity_sql,
-    suppressed_groups_sql,
     validate,
 )
 from apps.security.sandbox_rows import (
-    base_rows_sql,
-    group_differences_sql,
-    group_tables_sql,
+    base_counts_sql,
+    differences_sql,
+    group_rows_sql,
     grouped,
+    k_anonymity_sql,
+    mine_tables_sql,
     quote_name,
+    suppressed_groups_sql,
 )
 
 # min, max and median give back one row's own value: allowed over numbers, dates and times
@@ -114,18 +114,61 @@ def execute_with_timeout(connection, sql: str, timeout: float):
         timer.cancel()
 
 
+def _sources(node: exp.Expression, made: dict, seen: frozenset = frozenset()) -> set[str]:
+    """The names of the view's columns a value may come from: each column it names and,
+    where a CTE or subquery makes a column of that name, what that column is made of."""
+    found = set()
+    for column in [node] if isinstance(node, exp.Column) else node.find_all(exp.Column):
+        name = column.name.lower()
+        makes = [] if name in seen else made.get(name, [])
+        for made_of in makes:
+            found |= _sources(made_of, made, seen | {name})
+        if not makes or all(isinstance(m, exp.Column) and m.name.lower() == name for m in makes):
+            found.add(name)
+    return found
+
+
+def _made(root: exp.Select) -> dict:
+    """Every column a nested SELECT makes, by name: what it is made of."""
+    made: dict = {}
+    for select in root.find_all(exp.Select):
+        if select is not root:
+            for projection in select.expressions:
+                if projection.alias_or_name:
+                    made.setdefault(projection.alias_or_name.lower(), []).append(
+                        projection.unalias()
+                    )
+    return made
+
+
 def _check_one_row_aggregates(connection, query, view: str) -> None:
     """min / max / median only over numbers, dates and times. The type of each one's
-    argument is DuckDB's own (DESCRIBE of a probe of the SELECT that holds it, so a
-    renaming WITH or subquery cannot pass text off as a number); nothing is executed."""
+    argument is DuckDB's own (DESCRIBE of a probe of the SELECT that holds it), and so is
+    the type of every column of the view it is made from, through casts, CTEs and
+    subqueries (`max(CAST(phone AS BIGINT))` is one person's phone number); nothing is
+    executed."""
     root = query.tree
-    for node in list(root.find_all(*ONE_ROW_AGGREGATES)):
+    aggregates = list(root.find_all(*ONE_ROW_AGGREGATES))
+    if not aggregates:
+        return
+    __, described = execute_with_timeout(connection, f"DESCRIBE {quote_name(view)}", 5.0)
+    types = {str(name).lower(): str(kind).upper() for name, kind, *_rest in described}
+    made = _made(root)
+    for node in aggregates:
+        sources = _sources(node.this, made) if node.this is not None else set()
+        if not all(MEASURE_TYPE.match(types.get(name, "")) for name in sources):
+            raise QueryRefused(
+                _("%s gives back one row's own value: use it on a number or date column.")
+                % node.key,
+                code="sql_one_row_aggregate",
+            )
+    for node in aggregates:
         holder = node.find_ancestor(exp.Select)
         probe = holder.copy()
         for part in ("having", "order", "limit", "offset", "qualify", "distinct"):
             probe.set(part, None)
-        if holder is not root and root.args.get("with") is not None:
-            probe.set("with", root.args["with"].copy())
+        if holder is not root and root.args.get("with_") is not None:
+            probe.set("with_", root.args["with_"].copy())
         # Appended, so that GROUP BY 1 still names the same expression.
         probe.append("expressions", exp.alias_(node.copy(), "__value"))
         __, described = execute_with_timeout(connection, f"DESCRIBE {probe.sql(DIALECT)}", 5.0)
@@ -145,60 +188,35 @@ def _has_rows_view(connection) -> bool:
     return bool(found and found[0])
 
 
-def _check_differencing(
-    connection, query: ValidatedQuery, kept: int, earlier, *, k: int, timeout: float
-) -> None:
-    """Refuses a query whose rows (its FROM after its WHERE, CTEs included) differ from
-    those of an earlier accepted query of the grant by fewer than k rows, but some: the
-    two answers side by side would describe those few rows (`age > 30` and then
-    `age > 30 AND code <> 'X'` tell X's age). Two grouped queries are compared group by
-    group too (`group_differences_sql`): leaving one person out of each of k groups
-    differs by k rows in all, and by one in every group. The rows are compared by their
-    number in ROWS_VIEW; each earlier query is checked again as it is now (one that no
-    longer passes, or no longer runs, is left out)."""
+def _check_differencing(connection, query: ValidatedQuery, earlier, *, k: int, timeout: float):
+    """Refuses a query that sets some rows it releases 1 to k-1 rows apart from rows an
+    earlier accepted query of the grant released (apps.security.sandbox_rows): a group,
+    the union of the groups, or the rows its FROM and WHERE keep, against each of those of
+    each earlier query (`age > 30` and then `age > 30 AND code <> 'X'` tell X's age; so do
+    two people left out of each of five districts, or X moved from one group to another).
+    The rows are compared by their number in ROWS_VIEW; each earlier query is checked
+    again as it is now (one that no longer passes, or no longer binds, is left out)."""
     if not earlier:
         return
     if not _has_rows_view(connection):
         raise QueryRefused(_("The query could not be checked."), code="sql_unsupported")
-    mine = base_rows_sql(query)
-    row = quote_name(ROW_ID)
-    compared = []  # the earlier grouped queries that still run, to compare group by group
+    compared = []
     for text in earlier:
         try:
             before = validate(text, view=query.view, max_limit=query.limit)
-            theirs = base_rows_sql(before)
-            counted = f"SELECT count(*) FROM ({theirs})"  # noqa: S608
-            __, [(size,)] = execute_with_timeout(connection, counted, timeout)
-            common = None
-            if abs(size - kept) < k:  # else the difference has at least k rows anyway
-                __, [(common,)] = execute_with_timeout(
-                    connection,
-                    f"SELECT count(*) FROM ({theirs}) AS a SEMI JOIN ({mine}) AS b "  # noqa: S608
-                    f"ON a.{row} = b.{row}",
-                    timeout,
-                )
+            execute_with_timeout(connection, f"DESCRIBE {group_rows_sql(before)}", timeout)
         except QueryRefused as problem:
             if problem.code == "sql_timeout":
                 raise  # not checked is not passed
             continue
-        if common is not None and 0 < kept + size - 2 * common < k:
-            raise QueryRefused(
-                _(
-                    "The rows this query counts differ from an earlier query's by fewer "
-                    "than %d rows: side by side, the two answers would describe those rows."
-                )
-                % k,
-                code="sql_differencing",
-            )
-        if grouped(before):
-            compared.append(before)
-    if not (grouped(query) and compared):
+        compared.append(before)
+    if not compared:
         return
-    # Every earlier query compared still runs: a failure here is this query's, refusing it.
-    for statement in group_tables_sql(query):
+    # Every earlier query compared binds: a failure here is this query's, refusing it.
+    for statement in mine_tables_sql(query):
         execute_with_timeout(connection, statement, timeout)
-    __, [(groups,)] = execute_with_timeout(connection, group_differences_sql(compared, k), timeout)
-    if groups:
+    __, [(groups, sets)] = execute_with_timeout(connection, differences_sql(compared, k), timeout)
+    if groups and grouped(query):
         raise QueryRefused(
             _(
                 "In %(groups)d of its groups, the rows this query counts differ from "
@@ -206,6 +224,15 @@ def _check_differencing(
                 "answers would describe those rows."
             )
             % {"groups": groups, "k": k},
+            code="sql_differencing",
+        )
+    if groups or sets:
+        raise QueryRefused(
+            _(
+                "The rows this query counts differ from an earlier query's by fewer "
+                "than %d rows: side by side, the two answers would describe those rows."
+            )
+            % k,
             code="sql_differencing",
         )
 
@@ -231,7 +258,7 @@ def run_query(
         raise QueryRefused(
             _("The filter leaves out fewer than %d rows.") % k, code="sql_complement_below_k"
         )
-    _check_differencing(connection, query, kept, earlier, k=k, timeout=timeout)
+    _check_differencing(connection, query, earlier, k=k, timeout=timeout)
     counted = suppressed_groups_sql(query, k)
     __, [(suppressed, hidden_rows)] = execute_with_timeout(connection, counted, timeout)
     if 0 < hidden_rows < k:
