@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.catalog.models import DataResource
 from apps.core.exceptions import DomainError
+from apps.core.names import local_name
 from apps.core.pages import page_of
 from apps.core.permissions import VIEW
 from apps.delivery import sandbox, selectors
@@ -67,7 +68,7 @@ def examples(columns: list[dict]) -> list[str]:
 
 def _sources(grant: Grant) -> list[dict]:
     ids = [entry["resource"] for entry in grant.scope.get("sources", [])]
-    names = dict(DataResource.objects.filter(pk__in=ids).values_list("pk", "name"))
+    names = {r.pk: local_name(r) for r in DataResource.objects.filter(pk__in=ids)}
     return [{"id": pk, "name": names.get(pk, pk)} for pk in ids]
 
 

@@ -5,7 +5,7 @@ term and volume limits are checked there)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.catalog.choices import PersonalInfo
+from apps.catalog.choices import MaskingRule, PersonalInfo
 from apps.core.forms import DateField
 from apps.grants.choices import ApplicationKind
 from apps.grants.facts import product_fields
@@ -26,12 +26,15 @@ PERSONAL_MARK = {
 
 
 def field_label(field) -> str:
-    """ "法定代表人 (legal_rep) · personal information · masked: partial"."""
+    """ "法定代表人 (legal_rep) · personal information · masked: Keep first and last
+    characters"."""
     parts = [f"{field.label} ({field.ident})" if field.label != field.ident else field.ident]
     if field.personal_info in PERSONAL_MARK:
         parts.append(str(PERSONAL_MARK[field.personal_info]))
     if field.masking and field.masking != "none":
-        parts.append(str(_("masked: %(rule)s") % {"rule": field.masking}))
+        rule = field.masking
+        rule = MaskingRule(rule).label if rule in MaskingRule.values else rule
+        parts.append(str(_("masked: %(rule)s") % {"rule": rule}))
     return " · ".join(parts)
 
 

@@ -5,6 +5,9 @@ actions. Every write is a service of apps.delivery.alerts.services."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,13 +42,26 @@ EVIDENCE_LABELS = {
 }
 
 
+def local_time(value):
+    """An ISO date-time with its offset (a window's start, a first or last request, stored
+    in UTC or the rule's zone) in the current time zone, as the summary states it; any
+    other value (a day, a count) as it is."""
+    try:
+        when = parse_datetime(value) if isinstance(value, str) and "T" in value else None
+    except ValueError:  # well formed, yet no date-time (a 13th month)
+        when = None
+    if when is None or timezone.is_naive(when):
+        return value
+    return date_format(timezone.localtime(when), "Y-m-d H:i")
+
+
 def evidence_rows(evidence: dict) -> tuple[list, list]:
     """(label, value) of each fact, and the daily history (day, value) apart."""
     facts = []
     for name, value in sorted(evidence.items()):
         if name == "history":
             continue
-        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else local_time(value)
         facts.append((EVIDENCE_LABELS.get(name, name), "—" if shown in ("", None) else shown))
     history = sorted((evidence.get("history") or {}).items(), reverse=True)
     return facts, history
@@ -99,6 +115,7 @@ def alert_page(request, pk: int, namespace: str):
     context = {
         "ns": namespace,
         "alert": alert,
+        "window": local_time(alert.window),
         "events": selectors.alert_events(alert=alert, user=me),
         "evidence": evidence_rows(alert.evidence)[0],
         "history": evidence_rows(alert.evidence)[1],
