@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.console.exports import list_export
 from apps.console.views import regulator_required
 from apps.delivery import pages as delivery_pages
+from apps.delivery import selectors as delivery_selectors
 from apps.grants import pages
 from apps.grants.models import AccessApplication, Grant
 from apps.workflow.policy import get_object_for
@@ -53,7 +54,15 @@ def grant_list(request):
 def grant_detail(request, pk: int):
     grant = get_object_for(request.user, Grant, pk)
     sandbox_link = delivery_pages.sandbox_link(request.user, grant)
-    return pages.grant_page(request, grant, NS, sandbox_link=sandbox_link, can_read_usage=True)
+    exported = delivery_selectors.export_list(user=request.user, grant=grant).exists()
+    return pages.grant_page(
+        request,
+        grant,
+        NS,
+        sandbox_link=sandbox_link,
+        can_read_usage=True,
+        data_links={"browse": False, "exports": exported},
+    )
 
 
 @require_GET
@@ -62,6 +71,14 @@ def grant_sandbox(request, pk: int):
     """The grant's sandbox query history (the regulator reads it; only the holder runs
     queries)."""
     return delivery_pages.sandbox_page(request, pk, NS)
+
+
+@require_GET
+@regulator_required
+def grant_exports(request, pk: int):
+    """The grant's export history, read-only (who exported what and when: a leak's
+    first question)."""
+    return delivery_pages.exports_page(request, pk, NS)
 
 
 @require_POST

@@ -127,6 +127,7 @@ urlpatterns += [
     path("grants/<id:pk>/", application_views.grant_detail, name="grant_detail"),
     path("grants/<id:pk>/sandbox/", application_views.grant_sandbox, name="grant_sandbox"),
     path("grants/<id:pk>/usage/", statement_views.grant_usage, name="grant_usage"),
+    path("grants/<id:pk>/exports/", application_views.grant_exports, name="grant_exports"),
     path("grants/<id:pk>/<str:action>/", application_views.grant_action, name="grant_action"),
 ]
 

@@ -7,6 +7,7 @@ the product's operator, the regulator). Queries run through apps.delivery.sandbo
 from django import forms
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,7 +16,8 @@ from apps.core.exceptions import DomainError
 from apps.core.names import local_name
 from apps.core.pages import page_of
 from apps.core.permissions import VIEW
-from apps.delivery import sandbox, selectors
+from apps.delivery import export_links, exports, sandbox, selectors
+from apps.delivery.choices import EXPORT_OPEN
 from apps.delivery.models import SandboxQuery
 from apps.delivery.query import quote
 from apps.delivery.sandbox_labels import refusal_label
@@ -150,3 +152,28 @@ def _label(records, user) -> None:
     for record in records:
         record.refusal_label = refusal_label(record.refusal_code) if record.refusal_code else ""
         record.shows_who = selectors.shows_who(user, record)
+
+
+def exports_page(request, pk: int, namespace: str, form=None):
+    """A grant's export history: its holder's, read-only for the product's operator and
+    the regulator (apps.delivery.rules); `form(grant)`, the request form, for the holder
+    in the portal; download links for whoever asked for each export."""
+    grant = selectors.grant_for_exports(user=request.user, pk=pk)
+    holder = grant.merchant_id == getattr(request.user, "organization_id", None)
+    rows = list(selectors.export_list(user=request.user, grant=grant)[:50])
+    for export in rows:
+        export.link = None
+        export.shows_who = selectors.shows_who(request.user, export)
+        if namespace == "portal" and export_links.may_download(export, user=request.user, key=None):
+            token = export_links.export_link_token(export, user=request.user, key=None)
+            path = reverse("portal:grant_export_download", args=[grant.pk, export.pk])
+            export.link = f"{path}?token={token}"
+    context = {
+        "ns": namespace,
+        "grant": grant,
+        "exports": rows,
+        "running": any(e.status in EXPORT_OPEN for e in rows),
+        "form": form(grant) if form is not None and holder else None,
+        "allowed": exports.allows_export(grant),
+    }
+    return render(request, "portal/delivery/exports.html", context)

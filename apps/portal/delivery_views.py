@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +20,8 @@ from django.utils.translation import gettext_lazy
 from apps.core.exceptions import DomainError
 from apps.core.forms import flash_domain_error
 from apps.delivery import export_links, exports, selectors, services
-from apps.delivery.choices import EXPORT_OPEN, ExportFormat
+from apps.delivery import pages as delivery_pages
+from apps.delivery.choices import ExportFormat
 from apps.delivery.query import DEFAULT_PAGE_SIZE, OPS
 
 
@@ -156,24 +156,12 @@ def _request_export(request, pk: int):
 def grant_exports(request, pk: int):
     if request.method == "POST":
         return _request_export(request, pk)
-    grant = selectors.grant_for_exports(user=request.user, pk=pk)
-    holder = grant.merchant_id == getattr(request.user, "organization_id", None)
-    rows = list(selectors.export_list(user=request.user, grant=grant)[:50])
-    for export in rows:
-        export.link = None
-        export.shows_who = selectors.shows_who(request.user, export)
-        if export_links.may_download(export, user=request.user, key=None):
-            token = export_links.export_link_token(export, user=request.user, key=None)
-            path = reverse("portal:grant_export_download", args=[grant.pk, export.pk])
-            export.link = f"{path}?token={token}"
-    context = {
-        "grant": grant,
-        "exports": rows,
-        "running": any(e.status in EXPORT_OPEN for e in rows),
-        "form": ExportForm(names=[f["name"] for f in _fields(grant)]) if holder else None,
-        "allowed": exports.allows_export(grant),
-    }
-    return render(request, "portal/delivery/exports.html", context)
+    return delivery_pages.exports_page(
+        request,
+        pk,
+        "portal",
+        form=lambda grant: ExportForm(names=[f["name"] for f in _fields(grant)]),
+    )
 
 
 @login_required

@@ -96,3 +96,17 @@ def test_outsiders_get_404_on_every_data_page(grant, outsider):
     for path in ("data/", "exports/", "exports/1/download/?token=x"):
         assert web(outsider).get(f"/portal/grants/{grant.pk}/{path}").status_code == 404
         assert Client().get(f"/portal/grants/{grant.pk}/{path}").status_code == 302
+
+
+def test_the_regulator_reads_the_export_history_in_the_console(grant, merchant, regulator):
+    """Who exported what and when, read-only: a leak's first question."""
+    web(merchant).post(f"/portal/grants/{grant.pk}/exports/", {"format": "csv"})
+    run_export(Export.objects.get(grant=grant).pk)
+    console = web(regulator)
+    grant_page = console.get(f"/console/grants/{grant.pk}/").content.decode()
+    assert f'href="/console/grants/{grant.pk}/exports/"' in grant_page
+    page = console.get(f"/console/grants/{grant.pk}/exports/").content.decode()
+    assert 'id="export-' in page and "download-export" not in page
+    assert 'id="request-export"' not in page and merchant.username in page
+    assert f'href="/console/grants/{grant.pk}/"' in page  # back to the console's grant page
+    assert console.post(f"/console/grants/{grant.pk}/exports/").status_code == 405

@@ -606,6 +606,8 @@ MATRIX = {
                      "302 200 200 200 200 403 403 403 403 403 403 403"),
     "console:grant_sandbox": ("GET", "records_grant",
                      "302 200 200 200 200 403 403 403 403 403 403 403"),
+    "console:grant_exports": ("GET", "records_grant",
+                     "302 200 200 200 200 403 403 403 403 403 403 403"),
     "console:grant_action": ("POST", "grant", {"action": "suspend"},
                      "302 302 302 403 403 403 403 403 403 403 403 403"),
     # anomaly alerts: the regulator's console; the operator of the grant's product in the
