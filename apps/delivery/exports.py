@@ -84,12 +84,21 @@ def _check_request(grant: Grant, fmt, fields, source):
     resolved = grant_source(grant, source)
     params = {"fields": ",".join(fields)} if fields else {}
     query = parse(params, resolved, salt=cursor_salt(grant))  # field_unknown and the like
+    _require_room(grant)  # before the call is counted; again, locked, as it is created
+    return resolved, query.fields
+
+
+def _require_room(grant: Grant, *, lock: bool = False) -> None:
+    """Refuses a request while the grant has its limit of open exports. With `lock`, in
+    the caller's transaction, the grant's row stays locked until it commits: requests at
+    the same moment count each other's exports, so no more than the limit are open."""
+    if lock:
+        Grant.objects.select_for_update().filter(pk=grant.pk).values_list("pk").first()
     if (
         Export.objects.filter(grant=grant, status__in=EXPORT_OPEN).count()
         >= settings.DELIVERY_EXPORTS_OPEN_PER_GRANT
     ):
         raise ExportBusy(_("Wait until this grant's running exports finish."))
-    return resolved, query.fields
 
 
 @contextmanager
@@ -121,29 +130,40 @@ def export_request(
     with denials_audited(user, key, grant, REQUEST, {"asked": asked}):
         resolved, names = _check_request(grant, format, fields, source)
         quotas.admit(grant, getattr(key, "pk", None))  # the rate and the day's calls
-        with transaction.atomic():
-            export = Export.objects.create(
-                grant=grant,
-                requested_by=user,
-                api_key=key,
-                format=format,
-                fields=names,
-                resource_id=resolved.resource_id,
-                version_id=resolved.version.pk,
-            )
-            outbox_add(topic=TOPIC, payload={"export": export.pk}, obj=export)
-            audit_record(
-                actor=actor_of(user, key),
-                action=REQUEST,
-                target=grant,
-                target_org=grant.merchant_id,
-                data={
-                    "export": export.pk,
-                    "format": format,
-                    "fields": names,
-                    "source": resolved.resource_id,
-                },
-            )
+        try:
+            export = _create(grant, user, key, format, names, resolved)
+        except ExportBusy:
+            quotas.refund_call(grant)
+            quotas.release(grant, getattr(key, "pk", None))
+            raise
+    return export
+
+
+def _create(grant: Grant, user, key, format: str, names, resolved) -> Export:
+    with transaction.atomic():
+        _require_room(grant, lock=True)
+        export = Export.objects.create(
+            grant=grant,
+            requested_by=user,
+            api_key=key,
+            format=format,
+            fields=names,
+            resource_id=resolved.resource_id,
+            version_id=resolved.version.pk,
+        )
+        outbox_add(topic=TOPIC, payload={"export": export.pk}, obj=export)
+        audit_record(
+            actor=actor_of(user, key),
+            action=REQUEST,
+            target=grant,
+            target_org=grant.merchant_id,
+            data={
+                "export": export.pk,
+                "format": format,
+                "fields": names,
+                "source": resolved.resource_id,
+            },
+        )
     return export
 
 

@@ -14,13 +14,14 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.serializers import StrictSerializer
 from apps.core.converters import ID_MAX
 from apps.delivery import export_links, exports, selectors
 from apps.delivery.choices import ExportFormat
 from apps.delivery.models import Export
 
 
-class ExportRequestSerializer(serializers.Serializer):
+class ExportRequestSerializer(StrictSerializer):
     format = serializers.CharField(max_length=20)
     fields = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, max_length=200
