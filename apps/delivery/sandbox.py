@@ -138,7 +138,24 @@ def earlier_queries(grant: Grant, scoped: ScopedData) -> list[str]:
     return list(dict.fromkeys(texts))[:limit]
 
 
-def _run(scoped: ScopedData, sql: str, max_rows: int, earlier: list[str]):
+def older_queries(grant: Grant, scoped: ScopedData, skip: list[str]) -> list[tuple]:
+    """(SQL, set sizes) of the grant's other accepted queries over the same source, newest
+    first (the latest SANDBOX_DIFFERENCING_NEAR_SCAN): compared when near in size."""
+    rows = (
+        SandboxQuery.objects.filter(
+            grant=grant,
+            decision=SandboxDecision.ACCEPTED,
+            dataset_version__resource_id=scoped.source.resource_id,
+        )
+        .exclude(set_sizes=[])
+        .order_by("-id")
+        .values_list("sql", "set_sizes")[: settings.SANDBOX_DIFFERENCING_NEAR_SCAN]
+    )
+    skipped = set(skip)
+    return [(sql, sizes) for sql, sizes in rows if sql not in skipped]
+
+
+def _run(scoped: ScopedData, sql: str, max_rows: int, earlier: list[str], older=()):
     connection = sandbox_connection(
         scoped.path, VIEW_NAME, memory_limit=settings.SANDBOX_MEMORY_LIMIT
     )
@@ -151,6 +168,7 @@ def _run(scoped: ScopedData, sql: str, max_rows: int, earlier: list[str]):
             max_limit=max_rows,
             timeout=settings.SANDBOX_TIMEOUT_SECONDS,
             earlier=earlier,
+            older=older,
         )
     except DomainError:
         raise
@@ -187,7 +205,8 @@ def sandbox_query(*, grant: Grant, user, key=None, sql: str, source=None) -> San
         version = scoped.version
         max_rows = settings.SANDBOX_MAX_ROWS
         limit = max_rows if rows_left is None else min(max_rows, rows_left)
-        result = _run(scoped, sql, limit, earlier_queries(grant, scoped))
+        earlier = earlier_queries(grant, scoped)
+        result = _run(scoped, sql, limit, earlier, older_queries(grant, scoped, earlier))
     except DomainError as refused:
         quotas.refund_call(grant)  # the rate keeps counting it: refusals are no free probe
         _refused(grant, user, key, sql, started, refused, version)
@@ -196,7 +215,7 @@ def sandbox_query(*, grant: Grant, user, key=None, sql: str, source=None) -> San
         record = _record(
             grant, user, key, sql, started, version=version,
             decision=SandboxDecision.ACCEPTED, rows_released=len(result.rows),
-            suppressed_groups=result.suppressed_groups,
+            suppressed_groups=result.suppressed_groups, set_sizes=result.set_sizes,
         )  # fmt: skip
         quotas.meter(grant, request_id=f"sandbox:{record.pk}", rows=len(result.rows), size=0)
         quotas.count_rows(grant, len(result.rows))

@@ -135,6 +135,16 @@ def mine_tables_sql(query: ValidatedQuery) -> list[str]:
     ]
 
 
+def mine_sizes_sql(k: int) -> str:
+    """`SELECT kept, union, sizes`: of the new query (`mine_tables_sql`), its kept rows, the
+    rows of its groups of at least k rows, and the sizes of those groups."""
+    k = int(k)
+    return (
+        f"SELECT coalesce(sum(__a), 0), coalesce(sum(__a) FILTER (WHERE __a >= {k}), 0), "  # noqa: S608
+        f"list(DISTINCT __a) FILTER (WHERE __a >= {k}) FROM {MINE_SIZES}"
+    )
+
+
 def differences_sql(earlier: list[ValidatedQuery], k: int) -> str:
     """`SELECT groups, sets`: `groups`, the most of the new query's groups (of
     `mine_tables_sql`) that one earlier query's groups set 1 to k-1 rows apart (both of at

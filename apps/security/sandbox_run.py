@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from django.conf import settings
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
@@ -35,6 +36,7 @@ from apps.security.sandbox_rows import (
     group_rows_sql,
     grouped,
     k_anonymity_sql,
+    mine_sizes_sql,
     mine_tables_sql,
     quote_name,
     suppressed_groups_sql,
@@ -58,6 +60,7 @@ class SandboxResult:
     rows: list[tuple]
     suppressed_groups: int
     sql: str  # what ran, the k rewrite included (for the audit record)
+    set_sizes: list[int]  # the sizes of the row sets it released (empty: not numbered)
 
 
 def _literal(text: str) -> str:
@@ -188,20 +191,44 @@ def _has_rows_view(connection) -> bool:
     return bool(found and found[0])
 
 
-def _check_differencing(connection, query: ValidatedQuery, earlier, *, k: int, timeout: float):
+def _near(sizes: list[int], older, k: int, most: int) -> list[str]:
+    """Of `older` ((SQL, set sizes), newest first), those with a set size less than k from
+    one of `sizes`: only two sets that close in size can be 1 to k-1 rows apart."""
+    near = []
+    for text, theirs in older:
+        if len(near) >= most:
+            break
+        if any(abs(a - b) < k for a in sizes for b in theirs or ()):
+            near.append(text)
+    return near
+
+
+def _check_differencing(
+    connection, query: ValidatedQuery, earlier, *, k: int, timeout: float, older=()
+) -> list[int]:
     """Refuses a query that sets some rows it releases 1 to k-1 rows apart from rows an
     earlier accepted query of the grant released (apps.security.sandbox_rows): a group,
     the union of the groups, or the rows its FROM and WHERE keep, against each of those of
     each earlier query (`age > 30` and then `age > 30 AND code <> 'X'` tell X's age; so do
     two people left out of each of five districts, or X moved from one group to another).
-    The rows are compared by their number in ROWS_VIEW; each earlier query is checked
-    again as it is now (one that no longer passes, or no longer binds, is left out)."""
-    if not earlier:
-        return
+    `earlier`: the latest queries' SQL; `older`: (SQL, set sizes) of the ones before, of
+    which those whose sets are near this query's in size are compared too (at most
+    SANDBOX_DIFFERENCING_NEAR). The rows are compared by their number in ROWS_VIEW; each
+    earlier query is checked again as it is now (one that no longer passes, or no longer
+    binds, is left out). Returns this query's set sizes (to store with it)."""
     if not _has_rows_view(connection):
-        raise QueryRefused(_("The query could not be checked."), code="sql_unsupported")
+        if earlier or older:
+            raise QueryRefused(_("The query could not be checked."), code="sql_unsupported")
+        return []
+    for statement in mine_tables_sql(query):
+        execute_with_timeout(connection, statement, timeout)
+    __, [(kept, union, groups)] = execute_with_timeout(connection, mine_sizes_sql(k), timeout)
+    sizes = sorted({kept, union, *(groups or [])})
+    texts = list(
+        dict.fromkeys([*earlier, *_near(sizes, older, k, settings.SANDBOX_DIFFERENCING_NEAR)])
+    )
     compared = []
-    for text in earlier:
+    for text in texts:
         try:
             before = validate(text, view=query.view, max_limit=query.limit)
             execute_with_timeout(connection, f"DESCRIBE {group_rows_sql(before)}", timeout)
@@ -211,10 +238,8 @@ def _check_differencing(connection, query: ValidatedQuery, earlier, *, k: int, t
             continue
         compared.append(before)
     if not compared:
-        return
+        return sizes
     # Every earlier query compared binds: a failure here is this query's, refusing it.
-    for statement in mine_tables_sql(query):
-        execute_with_timeout(connection, statement, timeout)
     __, [(groups, sets)] = execute_with_timeout(connection, differences_sql(compared, k), timeout)
     if groups and grouped(query):
         raise QueryRefused(
@@ -235,6 +260,7 @@ def _check_differencing(connection, query: ValidatedQuery, earlier, *, k: int, t
             % k,
             code="sql_differencing",
         )
+    return sizes
 
 
 def run_query(
@@ -246,9 +272,10 @@ def run_query(
     max_limit: int = DEFAULT_MAX_LIMIT,
     timeout: float = 10.0,
     earlier=(),
+    older=(),
 ) -> SandboxResult:
-    """`earlier`: the SQL of the grant's earlier accepted queries (see
-    `_check_differencing`)."""
+    """`earlier`: the SQL of the grant's latest accepted queries; `older`: (SQL, set sizes)
+    of those before them (see `_check_differencing`)."""
     query = validate(sql, view=view, max_limit=max_limit)
     _check_one_row_aggregates(connection, query, view)
     __, [(total, kept)] = execute_with_timeout(connection, base_counts_sql(query), timeout)
@@ -258,7 +285,7 @@ def run_query(
         raise QueryRefused(
             _("The filter leaves out fewer than %d rows.") % k, code="sql_complement_below_k"
         )
-    _check_differencing(connection, query, earlier, k=k, timeout=timeout)
+    sizes = _check_differencing(connection, query, earlier, k=k, timeout=timeout, older=older)
     counted = suppressed_groups_sql(query, k)
     __, [(suppressed, hidden_rows)] = execute_with_timeout(connection, counted, timeout)
     if 0 < hidden_rows < k:
@@ -275,4 +302,5 @@ def run_query(
         rows=[tuple(row[i] for i in keep) for row in rows],
         suppressed_groups=suppressed,
         sql=released_sql,
+        set_sizes=sizes,
     )

@@ -567,6 +567,11 @@ SANDBOX_MEMORY_LIMIT = env.str("SANDBOX_MEMORY_LIMIT", default="512MB")
 # A query whose rows differ from those of one of the grant's last
 # SANDBOX_DIFFERENCING_HISTORY accepted queries by fewer than SANDBOX_K rows is refused.
 SANDBOX_DIFFERENCING_HISTORY = env.int("SANDBOX_DIFFERENCING_HISTORY", default=50)
+# Accepted queries further back are compared too when one of their released sets is near
+# a new query's in size (fewer than SANDBOX_K rows apart): at most this many, newest first.
+SANDBOX_DIFFERENCING_NEAR = env.int("SANDBOX_DIFFERENCING_NEAR", default=200)
+# How many of the grant's accepted queries (newest first) are looked through for those.
+SANDBOX_DIFFERENCING_NEAR_SCAN = env.int("SANDBOX_DIFFERENCING_NEAR_SCAN", default=20000)
 
 # The regulator's dashboard (apps.console.figures): today's figures are recomputed this
 # often by beat; the page reads the stored row, the to-dos are counted live.

@@ -42,6 +42,10 @@ class SandboxQuery(models.Model):
     rows_released = models.PositiveIntegerField(_("rows released"), default=0)
     suppressed_groups = models.PositiveIntegerField(_("suppressed groups"), default=0)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    # The sizes of the row sets an accepted query released (its kept rows, the union of its
+    # groups of at least k rows, each such group): an earlier query further back than
+    # SANDBOX_DIFFERENCING_HISTORY is compared again when one of them is near a new one's.
+    set_sizes = models.JSONField(_("released set sizes"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:

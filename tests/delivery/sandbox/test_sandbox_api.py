@@ -169,6 +169,26 @@ def test_a_query_that_differences_one_row_out_of_an_earlier_one_is_refused_and_a
         assert ask(client, sandbox_grant, answered).status_code == 200, answered
 
 
+def test_filler_queries_do_not_push_an_earlier_query_out_of_the_comparison(
+    sandbox_grant, merchant, settings
+):
+    """Once the history holds only fillers, the query a few rows apart from an older one
+    is still compared with it: their kept rows are near in size (stored with each)."""
+    settings.SANDBOX_DIFFERENCING_HISTORY = 2
+    client = session(merchant)
+    first = "SELECT count(*) AS n, sum(reg_capital) FROM grant_data WHERE reg_capital >= 100"
+    assert ask(client, sandbox_grant, first + " AND reg_capital <> 500").status_code == 200
+    stored = SandboxQuery.objects.latest("id")
+    assert stored.set_sizes and all(isinstance(size, int) for size in stored.set_sizes)
+    for i in range(3):  # more than the history holds
+        filler = f"SELECT count(*) AS filler_{i} FROM grant_data"  # noqa: S608
+        assert ask(client, sandbox_grant, filler).status_code == 200
+    response = ask(client, sandbox_grant, first)
+    assert (response.status_code, response.json()["code"]) == (422, "sql_differencing")
+    settings.SANDBOX_DIFFERENCING_NEAR = 0  # without the comparison by size: answered
+    assert ask(client, sandbox_grant, first).status_code == 200
+
+
 def test_two_grouped_queries_a_few_rows_apart_in_every_group_are_not_both_answered(
     sandbox_grant, merchant
 ):
