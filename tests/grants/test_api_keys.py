@@ -133,3 +133,20 @@ def test_an_amendment_starts_from_the_grant_and_only_one_follow_up_is_open(grant
     assert amended.json()["fields"] == ["credit_code", "legal_rep"]
     again = post(shop, f"{GRANTS}{grant.pk}/renew/")
     assert again.status_code == 409 and again.json()["code"] == "follow_up_open"
+
+
+def test_which_key_is_bound_is_read_by_its_organization_and_the_regulator_only(
+    grant, bound, merchant, operator_admin, provider, regulator
+):
+    """The product's operator and the data's provider read that a key is bound and its
+    term, not which key it is (id, name, prefix), as for sandbox and export history."""
+    path = f"{GRANTS}{grant.pk}/keys/"
+    for who in (merchant, regulator):
+        [shown] = api_for(who).get(path).json()
+        assert (shown["api_key"], shown["prefix"]) == (bound.key.pk, bound.key.prefix)
+    for who in (operator_admin, provider):
+        response = api_for(who).get(path)
+        assert response.status_code == 200, response.content
+        [shown] = response.json()
+        assert shown["api_key"] is shown["name"] is shown["prefix"] is None
+        assert shown["bound_by"] is None and shown["revoked"] is False

@@ -294,9 +294,9 @@ class GrantSerializer(serializers.ModelSerializer):
 
 
 class GrantKeySerializer(Viewer, serializers.Serializer):
-    api_key = serializers.IntegerField(source="api_key_id", read_only=True)
-    name = serializers.CharField(source="api_key.name", read_only=True)
-    prefix = serializers.CharField(source="api_key.prefix", read_only=True)
+    api_key = serializers.IntegerField(source="api_key_id", read_only=True, allow_null=True)
+    name = serializers.CharField(source="api_key.name", read_only=True, allow_null=True)
+    prefix = serializers.CharField(source="api_key.prefix", read_only=True, allow_null=True)
     expires_at = serializers.DateTimeField(source="api_key.expires_at", read_only=True)
     revoked = serializers.SerializerMethodField()
     bound_by = serializers.SerializerMethodField()
@@ -307,3 +307,16 @@ class GrantKeySerializer(Viewer, serializers.Serializer):
 
     def get_bound_by(self, binding) -> str | None:
         return person(self.viewer, binding.bound_by, binding.api_key.organization_id)
+
+    def to_representation(self, binding):
+        """Which key it is (id, name, prefix): for the key's own organization and the
+        regulator; the product's operator and the data's provider read that a key is
+        bound, and its term, not which one (as for sandbox and export history)."""
+        shown = super().to_representation(binding)
+        viewer = self.viewer
+        owner = getattr(viewer, "is_authenticated", False) and (
+            viewer.is_regulator or viewer.organization_id == binding.api_key.organization_id
+        )
+        if not owner:
+            shown.update(api_key=None, name=None, prefix=None)
+        return shown
