@@ -247,4 +247,6 @@ def test_a_run_that_takes_over_removes_the_file_its_killed_worker_left(grant, me
     killed.write_bytes(b"half")
     export = run_export(export.pk)
     assert export.status == "succeeded" and not killed.exists()
-    assert sorted(p.name for p in folder.iterdir()) == [f"export-{export.pk}.csv"]
+    assert sorted(p.name for p in folder.glob(f"export-{export.pk}.*")) == [
+        f"export-{export.pk}.csv"
+    ]

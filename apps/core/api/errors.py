@@ -1,5 +1,7 @@
 """One JSON error shape for the whole API: {"code", "message", "details"}."""
 
+import contextlib
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.encoding import force_str
@@ -38,14 +40,19 @@ def _flatten(detail):
 
 
 # Refusals that go into the audit log (the service's transaction has rolled back by now,
-# so the record survives it).
-_AUDITED_STATUSES = {401, 403, 405}
+# so the record survives it): every client error but a 404 (a hidden object's is recorded
+# where it is looked up) and a 429 (recorded by the limits that refuse a grant's calls; a
+# flood's own throttling must not write a row a request).
+_AUDITED_STATUSES = {400, 401, 403, 405, 406, 409, 410, 413, 415, 422}
 
 
 def _audit_denial(exc, context, status_code: int, code: str) -> None:
     if getattr(exc, "audited", False):
         return  # get_object_for already recorded it, with its target
     request, view = context.get("request"), context.get("view")
+    # A refusal raised before authentication (a 406) still names the key that asked.
+    with contextlib.suppress(exceptions.APIException):
+        getattr(request, "user", None)
     basename = getattr(view, "basename", None) or type(view).__name__
     verb = getattr(view, "action", None) or (request.method.lower() if request else "call")
     record_denial(
