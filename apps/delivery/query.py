@@ -104,6 +104,10 @@ def parse(params, source: GrantSource, *, salt: str) -> RecordQuery:
     unknown = [k for k in params if k not in KNOWN and not k.startswith("filter")]
     if unknown:
         raise refuse("param_unknown", _("Unknown parameter: %s") % unknown[0][:100], "params")
+    if hasattr(params, "getlist"):  # a QueryDict: one value each, but for filters
+        twice = [k for k in KNOWN if len(params.getlist(k)) > 1]
+        if twice:
+            raise refuse("param_repeated", _("%s is given more than once.") % twice[0], twice[0])
     names = source.field_names
     if params.get("fields"):
         names = []
@@ -126,7 +130,7 @@ def parse(params, source: GrantSource, *, salt: str) -> RecordQuery:
     order = params.get("order") or ""
     if order:
         query.descending = order.startswith("-")
-        query.order = order.lstrip("-")
+        query.order = order.removeprefix("-")  # one sign at most: --x names no field
         _field(source, query.order, "order", readable=True)
     query.page_size = page_size_of(params)
     if params.get("cursor"):

@@ -73,6 +73,7 @@ def test_fields_filters_and_descending_order_page_by_page(key_client, grant):
         ({"page_size": "0"}, "page_size_invalid"),
         ({"cursor": "forged"}, "cursor_invalid"),
         ({"select": "1"}, "param_unknown"),
+        ({"order": "--credit_code"}, "field_unknown"),
     ],
 )
 def test_bad_requests_are_refused_with_their_code_and_audited(key_client, grant, params, code):
@@ -80,6 +81,15 @@ def test_bad_requests_are_refused_with_their_code_and_audited(key_client, grant,
     assert (response.status_code, response.json()["code"]) == (400, code)
     denial = AuditEvent.objects.filter(action="delivery.records.read", outcome="denied").last()
     assert denial.reason == code and denial.target_id == str(grant.pk)
+
+
+def test_a_parameter_given_twice_is_refused_rather_than_one_of_them_read(key_client, grant):
+    path = f"/api/v1/grants/{grant.pk}/records/"
+    for query in ("fields=credit_code&fields=legal_rep", "page_size=1&page_size=2"):
+        response = key_client.get(f"{path}?{query}")
+        assert (response.status_code, response.json()["code"]) == (400, "param_repeated")
+    both = "filter[credit_code][prefix]=9&filter[credit_code][prefix]=91"  # filters add up
+    assert key_client.get(f"{path}?{both}").status_code == 200
 
 
 def test_a_cursor_is_bound_to_its_query_and_its_grant(key_client, grant):
