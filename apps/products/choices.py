@@ -30,7 +30,7 @@ EDITABLE = {P.DRAFT}
 class DeliveryMode(models.TextChoices):
     API_PULL = "api_pull", _("API pull")
     BULK_EXPORT = "bulk_export", _("Bulk export")
-    SANDBOX_ONLY = "sandbox_only", _("Sandbox queries only")
+    SANDBOX_ONLY = "sandbox_only", _("Sandbox queries (aggregates only)")
 
 
 class UseType(models.TextChoices):

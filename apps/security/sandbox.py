@@ -57,6 +57,7 @@ sandbox_run executes all three on a locked DuckDB connection.
 
 import logging
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 import sqlglot
 from django.utils.translation import gettext as _
@@ -148,6 +149,8 @@ def _parse(sql: str) -> exp.Expression:
         _refuse("sql_comment", _("Comments are not accepted in sandbox queries."))
     words = [t for t in tokens if t.token_type != sqlglot.TokenType.L_PAREN]
     if words and words[0].text.upper() not in ("SELECT", "WITH"):
+        if get_close_matches(words[0].text.upper(), ("SELECT", "WITH"), cutoff=0.7):
+            _refuse("sql_parse_error", _("The query cannot be read as SQL."))  # `SELEC x`
         _refuse("sql_not_select", _("Only a SELECT query is accepted."))
     try:
         statements = [s for s in sqlglot.parse(sql, read=DIALECT) if s is not None]

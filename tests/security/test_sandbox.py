@@ -144,7 +144,7 @@ def refusal(connection, sql: str) -> str:
         ),
         ("SELECT count(*) AS __k FROM grant_data", "sql_reserved_name"),
         ("SELECT count(*) FROM grant_data LIMIT 5 + 5", "sql_limit_invalid"),
-        ("SELEC count(*) FROM grant_data", "sql_not_select"),
+        ("SELEC count(*) FROM grant_data", "sql_parse_error"),  # a typo, not a statement
         ("SELECT count(* FROM grant_data", "sql_parse_error"),
         ("SELECT count(*) FROM grant_data WHERE name = 'person-1'", "sql_base_below_k"),
         ("SELECT count(*) FROM grant_data WHERE district = 'Z'", "sql_base_below_k"),
