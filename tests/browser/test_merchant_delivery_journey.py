@@ -88,7 +88,7 @@ def sandbox(page, grant) -> None:
     assert "legal_rep" in page.locator("#sandbox-columns").inner_text()
     query(page, REFUSED_SQL)
     refusal = page.locator("#sandbox-refusal")
-    assert "结果只能以分组形式输出" in refusal.inner_text()  # in the page's language
+    assert "结果只能以分组形式（GROUP BY）输出" in refusal.inner_text()  # the reason, in Chinese
     assert "sql_not_aggregated" in refusal.inner_text()
     assert not page.locator("#sandbox-result").count()
     shot(page, "sandbox-refused")
