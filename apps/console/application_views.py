@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.console.exports import list_export
 from apps.console.views import regulator_required
 from apps.delivery import pages as delivery_pages
-from apps.delivery import selectors as delivery_selectors
 from apps.grants import pages
 from apps.grants.models import AccessApplication, Grant
 from apps.workflow.policy import get_object_for
@@ -54,14 +53,13 @@ def grant_list(request):
 def grant_detail(request, pk: int):
     grant = get_object_for(request.user, Grant, pk)
     sandbox_link = delivery_pages.sandbox_link(request.user, grant)
-    exported = delivery_selectors.export_list(user=request.user, grant=grant).exists()
     return pages.grant_page(
         request,
         grant,
         NS,
         sandbox_link=sandbox_link,
         can_read_usage=True,
-        data_links={"browse": False, "exports": exported},
+        data_links=delivery_pages.data_links(request.user, grant),
     )
 
 

@@ -154,6 +154,20 @@ def _label(records, user) -> None:
         record.shows_who = selectors.shows_who(user, record)
 
 
+def data_links(user, grant: Grant) -> dict:
+    """Links from a grant's page to its data: the browser for its holder, the exports page
+    for the holder and (read-only) for whoever may see the grant's export history."""
+    holder = grant.merchant_id == getattr(user, "organization_id", None)
+    return {
+        "browse": holder,
+        "exports": (holder and exports.allows_export(grant))
+        or (
+            selectors.reads_export_history(user)
+            and selectors.export_list(user=user, grant=grant).exists()
+        ),
+    }
+
+
 def exports_page(request, pk: int, namespace: str, form=None):
     """A grant's export history: its holder's, read-only for the product's operator and
     the regulator (apps.delivery.rules); `form(grant)`, the request form, for the holder

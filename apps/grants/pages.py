@@ -17,6 +17,7 @@ from apps.core import tables
 from apps.core.exceptions import DomainError, PermissionDeniedError
 from apps.core.forms import add_domain_error, run_action
 from apps.core.http import file_response
+from apps.core.names import choice_label
 from apps.core.pages import page_of
 from apps.core.permissions import MANAGE
 from apps.grants import applications, approval, issuing, selectors
@@ -220,16 +221,12 @@ def grant_list_page(request, namespace: str, export=None):
     return render(request, "grants/grant_list.html", context)
 
 
-def _label(choices, value) -> str:
-    return choices(value).label if value in choices.values else value
-
-
 def _masking_rows(grant) -> list[dict]:
     return [
         {
             **field,
             "resource": source["resource"],
-            "masking_label": _label(MaskingRule, field.get("masking") or MaskingRule.NONE),
+            "masking_label": choice_label(MaskingRule, field.get("masking") or MaskingRule.NONE),
         }
         for source in grant.scope.get("sources", [])
         for field in source.get("fields", [])
@@ -242,7 +239,7 @@ def grant_page(request, grant, namespace: str, **extra):
         ns=namespace,
         field_rows=_masking_rows(grant),
         delivery_modes=[
-            _label(DeliveryMode, mode) for mode in grant.scope.get("delivery_modes") or []
+            choice_label(DeliveryMode, mode) for mode in grant.scope.get("delivery_modes") or []
         ],
         can_decide=policy.allows(request.user, DECIDE, grant),
         can_manage=policy.allows(request.user, MANAGE, grant),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.choices import MaskingRule, PersonalInfo
 from apps.core.forms import DateField
+from apps.core.names import choice_label
 from apps.grants.choices import ApplicationKind
 from apps.grants.facts import product_fields
 
@@ -32,8 +33,7 @@ def field_label(field) -> str:
     if field.personal_info in PERSONAL_MARK:
         parts.append(str(PERSONAL_MARK[field.personal_info]))
     if field.masking and field.masking != "none":
-        rule = field.masking
-        rule = MaskingRule(rule).label if rule in MaskingRule.values else rule
+        rule = choice_label(MaskingRule, field.masking)
         parts.append(str(_("masked: %(rule)s") % {"rule": rule}))
     return " · ".join(parts)
 

@@ -13,9 +13,7 @@ from apps.core.converters import parse_id
 from apps.core.exceptions import DomainError
 from apps.core.forms import flash_domain_error, run_action
 from apps.core.permissions import MANAGE
-from apps.delivery import exports
 from apps.delivery import pages as delivery_pages
-from apps.delivery import selectors as selectors_delivery
 from apps.delivery.rules import USAGE
 from apps.grants import access, applications, pages, selectors
 from apps.grants.models import Grant
@@ -48,23 +46,8 @@ def grant_detail(request, pk: int):
         follow_up_form=FollowUpForm()
         if grant.merchant_id == request.user.organization_id
         else None,
-        data_links=_data_links(request.user, grant),
+        data_links=delivery_pages.data_links(request.user, grant),
     )
-
-
-def _data_links(user, grant) -> dict:
-    """Links to the grant's data: the browser for its holder, the exports page for the
-    holder and (read-only) for whoever may see the grant's export history."""
-    holder = grant.merchant_id == user.organization_id
-    exportable = exports.allows_export(grant)
-    return {
-        "browse": holder,
-        "exports": (holder and exportable)
-        or (
-            selectors_delivery.reads_export_history(user)
-            and selectors_delivery.export_list(user=user, grant=grant).exists()
-        ),
-    }
 
 
 @require_POST

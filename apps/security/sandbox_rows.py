@@ -145,17 +145,18 @@ def mine_sizes_sql(k: int) -> str:
     )
 
 
-def differences_sql(earlier: list[ValidatedQuery], k: int) -> str:
+def differences_sql(earlier: list[ValidatedQuery], k: int, union: int, kept: int) -> str:
     """`SELECT groups, sets`: `groups`, the most of the new query's groups (of
-    `mine_tables_sql`) that one earlier query's groups set 1 to k-1 rows apart (both of at
-    least k rows); `sets`, how many times the new query's union of groups, or its kept rows,
-    stand 1 to k-1 rows apart from an earlier query's group, union or kept rows (or its
-    groups from their union). NULL and 0 when nothing does.
+    `mine_tables_sql`; `union` and `kept` as `mine_sizes_sql` gave them) that one earlier
+    query's groups set 1 to k-1 rows apart (both of at least k rows); `sets`, how many times
+    the new query's union of groups, or its kept rows, stand 1 to k-1 rows apart from an
+    earlier query's group, union or kept rows (or its groups from their union). NULL and 0
+    when nothing does.
 
     One join of the rows: the shared rows of each pair of groups; the unions and kept rows
     are sums of those. Pairs that share no row are `a + b` apart, never under k when both
     hold k rows."""
-    row, k, few = quote_name(ROW_ID), int(k), int(k) - 1
+    row, k, few, union, kept = quote_name(ROW_ID), int(k), int(k) - 1, int(union), int(kept)
     theirs = " UNION ALL ".join(
         f"SELECT {row}, __g AS __h, {number} AS __j FROM ({group_rows_sql(query)})"  # noqa: S608
         for number, query in enumerate(earlier)
@@ -170,9 +171,6 @@ pairs AS (
 p AS (
   SELECT pairs.*, s.__a, z.__b FROM pairs JOIN {MINE_SIZES} AS s ON s.__g = pairs.__g
   JOIN sizes AS z ON z.__j = pairs.__j AND z.__h = pairs.__h),
-mine AS (
-  SELECT coalesce(sum(__a) FILTER (WHERE __a >= {k}), 0) AS u, coalesce(sum(__a), 0) AS kept
-  FROM {MINE_SIZES}),
 them AS (
   SELECT __j, coalesce(sum(__b) FILTER (WHERE __b >= {k}), 0) AS u, sum(__b) AS kept
   FROM sizes GROUP BY __j),
@@ -180,15 +178,14 @@ group_pairs AS (
   SELECT __j, count(DISTINCT __g) AS groups FROM p
   WHERE __a >= {k} AND __b >= {k} AND __a + __b - 2 * __n {apart} GROUP BY __j),
 sets AS (
-  SELECT p.__j FROM p, mine WHERE __b >= {k} GROUP BY p.__j, p.__h, __b, mine.u
-  HAVING mine.u + __b - 2 * coalesce(sum(__n) FILTER (WHERE __a >= {k}), 0) {apart}
+  SELECT p.__j FROM p WHERE __b >= {k} GROUP BY p.__j, p.__h, __b
+  HAVING {union} + __b - 2 * coalesce(sum(__n) FILTER (WHERE __a >= {k}), 0) {apart}
   UNION ALL
   SELECT p.__j FROM p JOIN them ON them.__j = p.__j WHERE __a >= {k}
   GROUP BY p.__j, p.__g, __a, them.u
   HAVING __a + them.u - 2 * coalesce(sum(__n) FILTER (WHERE __b >= {k}), 0) {apart}
   UNION ALL
-  SELECT p.__j FROM p JOIN them ON them.__j = p.__j, mine
-  GROUP BY p.__j, them.u, them.kept, mine.u, mine.kept
-  HAVING mine.u + them.u - 2 * coalesce(sum(__n) FILTER (WHERE __a >= {k} AND __b >= {k}), 0)
-    {apart} OR mine.kept + them.kept - 2 * sum(__n) {apart})
+  SELECT p.__j FROM p JOIN them ON them.__j = p.__j GROUP BY p.__j, them.u, them.kept
+  HAVING {union} + them.u - 2 * coalesce(sum(__n) FILTER (WHERE __a >= {k} AND __b >= {k}), 0)
+    {apart} OR {kept} + them.kept - 2 * sum(__n) {apart})
 SELECT (SELECT max(groups) FROM group_pairs), (SELECT count(*) FROM sets)"""  # noqa: S608

@@ -240,7 +240,8 @@ def _check_differencing(
     if not compared:
         return sizes
     # Every earlier query compared binds: a failure here is this query's, refusing it.
-    __, [(groups, sets)] = execute_with_timeout(connection, differences_sql(compared, k), timeout)
+    statement = differences_sql(compared, k, union, kept)
+    __, [(groups, sets)] = execute_with_timeout(connection, statement, timeout)
     if groups and grouped(query):
         raise QueryRefused(
             _(

@@ -6,7 +6,6 @@ row, metered and audited once, nothing half-written left behind."""
 import csv
 import hashlib
 import io
-import time
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -19,16 +18,15 @@ from apps.delivery.exports import COMPLETE, TOPIC, export_path, exports_dir
 from apps.delivery.models import Export, UsageDay
 from apps.grants.models import Grant
 from apps.workflow.models import OutboxItem
-from apps.workflow.outbox_sweep import outbox_sweep
 from tests.conftest import wait_for
 from tests.delivery.exporting import draft_product  # noqa: F401
-from tests.workflow.test_worker_recovery import poll, shared_dir  # noqa: F401
+from tests.workflow.test_worker_recovery import shared_dir  # noqa: F401
 from tests.workflow.worker import (  # noqa: F401
     flush_redis,
     kill_worker,
     private_queues,
     start_worker,
-    stop_worker,
+    taken_over,
 )
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -105,16 +103,9 @@ def test_a_worker_killed_mid_export_is_taken_over_after_a_redis_flush(
     flush_redis()
     # then a restarted worker, with the default lease and the sweeper running as beat
     # does, finishes the export exactly once within 2 minutes
-    second = start_worker(**SLOW)
-    restarted = time.monotonic()
-    try:
-        done = None
-        while done is None and time.monotonic() - restarted < 120:
-            outbox_sweep()
-            done = poll(lambda: Export.objects.filter(pk=export_id, status="succeeded").first(), 30)
-        elapsed = time.monotonic() - restarted
-    finally:
-        stop_worker(second)
+    done, elapsed = taken_over(
+        lambda: Export.objects.filter(pk=export_id, status="succeeded").first(), **SLOW
+    )
     assert done is not None and elapsed < 120, f"not finished {elapsed:.0f} s after restart"
     print(f"taken over and finished {elapsed:.0f} s after the restart")
     item = OutboxItem.objects.get(topic=TOPIC, target_id=str(export_id))

@@ -76,30 +76,33 @@ def test_a_query_set_against_the_union_of_an_earlier_ones_groups_is_differencing
     assert code_of(scoped, sql, earlier) == "sql_differencing"
 
 
-def test_moving_one_row_between_groups_is_differencing(scoped):  # noqa: F811
-    age = truth(scoped, "SELECT age FROM grant_data WHERE name = 'person-7'")
-    cut, op = (age + 1, ">") if age < 60 else (age - 1, "<")
-    first = f"SELECT age {op} {cut} AS g, count(*), sum(income) FROM grant_data GROUP BY 1"  # noqa: S608
-    moved = (
-        f"SELECT age {op} {cut} OR name = 'person-7' AS g, count(*), sum(income) "  # noqa: S608
+def without_person_7(connection) -> str:
+    """A condition on age that person-7 just fails (one year past their age)."""
+    age = truth(connection, "SELECT age FROM grant_data WHERE name = 'person-7'")
+    return f"age > {age + 1}" if age < 60 else f"age < {age - 1}"
+
+
+def with_person_7_moved(condition: str) -> str:
+    """Grouped by `condition`, person-7 moved into the group that holds."""
+    return (
+        f"SELECT {condition} OR name = 'person-7' AS g, count(*), sum(income) "  # noqa: S608
         "FROM grant_data GROUP BY 1"
     )
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "SELECT {c} AS g, count(*), sum(income) FROM grant_data GROUP BY 1",  # moved a group
+        "SELECT count(*), sum(income) FROM grant_data WHERE {c}",  # grouped against ungrouped
+    ],
+)
+def test_one_row_moved_between_groups_is_differencing(scoped, first):  # noqa: F811
+    condition = without_person_7(scoped)
+    first, moved = first.format(c=condition), with_person_7_moved(condition)
     run_query(scoped, first, view=VIEW, k=K)
     assert code_of(scoped, moved, [first]) == "sql_differencing"
     assert code_of(scoped, first, [moved]) == "sql_differencing"  # in either order
-
-
-def test_a_grouped_answer_is_set_against_an_ungrouped_one(scoped):  # noqa: F811
-    age = truth(scoped, "SELECT age FROM grant_data WHERE name = 'person-7'")
-    cut, op = (age + 1, ">") if age < 60 else (age - 1, "<")
-    first = f"SELECT count(*), sum(income) FROM grant_data WHERE age {op} {cut}"  # noqa: S608
-    grouped = (
-        f"SELECT age {op} {cut} OR name = 'person-7' AS g, count(*), sum(income) "  # noqa: S608
-        "FROM grant_data GROUP BY 1"
-    )
-    run_query(scoped, first, view=VIEW, k=K)
-    assert code_of(scoped, grouped, [first]) == "sql_differencing"
-    assert code_of(scoped, first, [grouped]) == "sql_differencing"
 
 
 def test_answers_far_apart_are_still_given(scoped):  # noqa: F811

@@ -22,7 +22,14 @@ from apps.workflow.outbox_sweep import outbox_sweep
 from tests.catalog.ingest.conftest import HEADER, make_resource
 from tests.conftest import wait_for
 from tests.workflow.smtp import SMTPServer, free_port
-from tests.workflow.worker import flush_redis, kill_worker, start_worker, stop_worker
+from tests.workflow.worker import (
+    flush_redis,
+    kill_worker,
+    poll,
+    start_worker,
+    stop_worker,
+    taken_over,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -70,15 +77,6 @@ def expiring(resource) -> None:
     )
 
 
-def poll(predicate, timeout: float, interval: float = 0.5):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(interval)
-    return None
-
-
 def sweep_until(predicate, timeout: float):
     """Runs the sweeper every second (retries are due after 1 s here) until `predicate`."""
 
@@ -111,18 +109,9 @@ def test_a_worker_killed_mid_ingestion_is_taken_over_after_a_redis_flush(
     flush_redis()
     # then a restarted worker, with the default lease and the sweeper running as beat
     # does (every 30 s), finishes the upload exactly once within 2 minutes
-    second = start_worker(**SLOW)
-    restarted = time.monotonic()
-    try:
-        done = None
-        while done is None and time.monotonic() - restarted < 120:
-            outbox_sweep()
-            done = poll(
-                lambda: DatasetUpload.objects.filter(pk=job.pk, status="succeeded").first(), 30
-            )
-        elapsed = time.monotonic() - restarted
-    finally:
-        stop_worker(second)
+    done, elapsed = taken_over(
+        lambda: DatasetUpload.objects.filter(pk=job.pk, status="succeeded").first(), **SLOW
+    )
     assert done is not None and elapsed < 120, f"not finished {elapsed:.0f} s after restart"
     print(f"taken over and finished {elapsed:.0f} s after the restart")
     assert DatasetVersion.objects.filter(resource=resource).count() == 1

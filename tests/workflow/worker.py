@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 import redis
@@ -77,3 +78,29 @@ def kill_worker(process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
 
 def stop_worker(process: subprocess.Popen) -> None:
     kill_worker(process, signal.SIGTERM)
+
+
+def poll(predicate, timeout: float, interval: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(interval)
+    return None
+
+
+def taken_over(finished, *, within: float = 120, **env_extra: str):
+    """Starts a worker and runs the sweeper as beat does (every 30 s) until `finished()`
+    gives something: (that, seconds since the start), or (None, seconds) past `within`."""
+    from apps.workflow.outbox_sweep import outbox_sweep
+
+    second = start_worker(**env_extra)
+    restarted = time.monotonic()
+    try:
+        done = None
+        while done is None and time.monotonic() - restarted < within:
+            outbox_sweep()
+            done = poll(finished, 30)
+        return done, time.monotonic() - restarted
+    finally:
+        stop_worker(second)

@@ -39,13 +39,17 @@ def sees_contacts(user) -> bool:
     return getattr(user, "org_kind", None) != OrganizationKind.PROVIDER
 
 
+def sees_inside(viewer, organization_id) -> bool:
+    """Whether `viewer` reads which person or key of an organization acted: its own
+    members, and the regulator."""
+    return getattr(viewer, "is_authenticated", False) and (
+        viewer.is_regulator or viewer.organization_id == organization_id
+    )
+
+
 def person(viewer, user, organization_id) -> str | None:
     """The user name of `user` if `viewer` may read it (same organization, or regulator)."""
-    if user is None or viewer is None or not getattr(viewer, "is_authenticated", False):
-        return None
-    if viewer.is_regulator or viewer.organization_id == organization_id:
-        return user.username
-    return None
+    return user.username if user is not None and sees_inside(viewer, organization_id) else None
 
 
 def _ref(obj) -> dict | None:
@@ -313,10 +317,6 @@ class GrantKeySerializer(Viewer, serializers.Serializer):
         regulator; the product's operator and the data's provider read that a key is
         bound, and its term, not which one (as for sandbox and export history)."""
         shown = super().to_representation(binding)
-        viewer = self.viewer
-        owner = getattr(viewer, "is_authenticated", False) and (
-            viewer.is_regulator or viewer.organization_id == binding.api_key.organization_id
-        )
-        if not owner:
+        if not sees_inside(self.viewer, binding.api_key.organization_id):
             shown.update(api_key=None, name=None, prefix=None)
         return shown
