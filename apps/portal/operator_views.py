@@ -18,7 +18,7 @@ from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
 from apps.operators.choices import AgreementStatus
 from apps.operators.models import AuthorizationAgreement, QualificationDocument
-from apps.operators.services.qualification import PROFILE_FIELDS
+from apps.operators.services.profiles import PROFILE_FIELDS
 from apps.portal.operator_forms import (
     AgreementDocumentForm,
     AgreementForm,

@@ -21,10 +21,10 @@ from apps.operators.services.agreements import (
     agreement_document_read,
     agreement_update,
 )
+from apps.operators.services.profiles import profile_save
 from apps.operators.services.qualification import (
     document_read,
     document_upload,
-    profile_save,
     qualification_apply,
     qualification_approve,
     qualification_exit,

@@ -8,19 +8,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.choices import OrganizationKind, Role
+from apps.accounts.choices import Role
 from apps.accounts.models import User
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 from apps.operators import files
 from apps.operators.choices import (
-    PROFILE_EDITABLE,
     QUALIFICATION_TRANSITIONS,
     CreditStatus,
     DocumentKind,
     SuspensionKind,
 )
 from apps.operators.choices import QualificationStatus as Q
-from apps.operators.credit_code import credit_code_problem
 from apps.operators.models import OperatorProfile, QualificationDocument, Suspension
 from apps.operators.services import cascade_ops
 from apps.operators.services.common import require_reason
@@ -29,19 +27,6 @@ from apps.workflow.history import history_record
 from apps.workflow.models import Decision
 from apps.workflow.policy import require_regulator
 from apps.workflow.transitions import record_change, transition
-
-PROFILE_FIELDS = (
-    "credit_code",
-    "legal_representative",
-    "registered_address",
-    "protection_level",
-    "protection_expires_on",
-    "crypto_assessed",
-    "crypto_expires_on",
-    "security_officer_name",
-    "security_officer_contact",
-)
-REQUIRED = ("credit_code", "legal_representative", "registered_address")
 
 
 def _lock(profile: OperatorProfile) -> OperatorProfile:
@@ -58,55 +43,6 @@ def _move(profile: OperatorProfile, to: str, *, actor: User | None, reason: str 
 def _require_member(profile: OperatorProfile, user: User) -> None:
     if user.organization_id != profile.organization_id:
         raise PermissionDeniedError(_("Only the operator itself may do this."))
-
-
-def clean_profile(data: dict) -> dict:
-    clean = {k: data[k] for k in PROFILE_FIELDS if k in data}
-    if "credit_code" in clean:
-        code = (clean["credit_code"] or "").strip().upper().replace(" ", "")
-        problem = credit_code_problem(code)
-        if problem:
-            raise InvalidInput(
-                _("The unified social credit code is not valid: %(problem)s.")
-                % {"problem": problem},
-                code="invalid_credit_code",
-                details={"credit_code": [_("Not a valid unified social credit code.")]},
-            )
-        clean["credit_code"] = code
-    return clean
-
-
-@transaction.atomic
-def profile_save(*, user: User, data: dict) -> OperatorProfile:
-    """An operator creates or edits its own profile (not while under review)."""
-    org = user.organization
-    if org is None or org.kind != OrganizationKind.OPERATOR:
-        raise PermissionDeniedError(_("Only operating entities keep an operator profile."))
-    clean = clean_profile(data)
-    profile = OperatorProfile.objects.select_for_update().filter(organization=org).first()
-    if profile is None:
-        missing = [k for k in REQUIRED if not clean.get(k)]
-        if missing:
-            raise InvalidInput(details={k: [_("This field is required.")] for k in missing})
-        profile = OperatorProfile(organization=org)
-    elif profile.status not in PROFILE_EDITABLE:
-        raise TransitionNotAllowed(_("The profile cannot be changed in its current state."))
-    taken = OperatorProfile.objects.filter(credit_code=clean.get("credit_code")).exclude(
-        pk=profile.pk
-    )
-    if clean.get("credit_code") and taken.exists():
-        raise InvalidInput(
-            _("Another operator already uses this credit code."),
-            code="duplicate_credit_code",
-            details={"credit_code": [_("Already registered.")]},
-        )
-    before = {key: str(getattr(profile, key, "")) for key in clean} if profile.pk else {}
-    for key, value in clean.items():
-        setattr(profile, key, value)
-    profile.save()
-    after = {key: str(value) for key, value in clean.items()}
-    record_change(user, "operators.operatorprofile.save", profile, before=before, after=after)
-    return profile
 
 
 def document_upload(

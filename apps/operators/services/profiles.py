@@ -1,0 +1,140 @@
+"""An operator's own profile: created and edited by the operator; once qualified, a change
+of what the regulator reviewed flags a re-review (apps.operators.services.qualification
+holds the life cycle)."""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from apps.accounts.choices import OrganizationKind, Role
+from apps.accounts.models import User
+from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
+from apps.operators.choices import PROFILE_EDITABLE
+from apps.operators.choices import QualificationStatus as Q
+from apps.operators.credit_code import credit_code_problem
+from apps.operators.models import OperatorProfile
+from apps.workflow.history import history_record
+from apps.workflow.transitions import record_change
+
+PROFILE_FIELDS = (
+    "credit_code",
+    "legal_representative",
+    "registered_address",
+    "protection_level",
+    "protection_expires_on",
+    "crypto_assessed",
+    "crypto_expires_on",
+    "security_officer_name",
+    "security_officer_contact",
+)
+REQUIRED = ("credit_code", "legal_representative", "registered_address")
+# What the regulator checked when it qualified the operator: a qualified operator may keep
+# them current (a renewed certificate, a new address), and each such change flags the
+# profile for re-review and tells the regulator. Its credit code names the legal entity
+# that was qualified and does not change at all; the security officer is a contact.
+REVIEWED_FACTS = (
+    "legal_representative",
+    "registered_address",
+    "protection_level",
+    "protection_expires_on",
+    "crypto_assessed",
+    "crypto_expires_on",
+)
+
+
+def clean_profile(data: dict) -> dict:
+    clean = {k: data[k] for k in PROFILE_FIELDS if k in data}
+    if "credit_code" in clean:
+        code = (clean["credit_code"] or "").strip().upper().replace(" ", "")
+        problem = credit_code_problem(code)
+        if problem:
+            raise InvalidInput(
+                _("The unified social credit code is not valid: %(problem)s.")
+                % {"problem": problem},
+                code="invalid_credit_code",
+                details={"credit_code": [_("Not a valid unified social credit code.")]},
+            )
+        clean["credit_code"] = code
+    return clean
+
+
+@transaction.atomic
+def profile_save(*, user: User, data: dict) -> OperatorProfile:
+    """An operator creates or edits its own profile (not while under review)."""
+    org = user.organization
+    if org is None or org.kind != OrganizationKind.OPERATOR:
+        raise PermissionDeniedError(_("Only operating entities keep an operator profile."))
+    clean = clean_profile(data)
+    profile = OperatorProfile.objects.select_for_update().filter(organization=org).first()
+    if profile is None:
+        missing = [k for k in REQUIRED if not clean.get(k)]
+        if missing:
+            raise InvalidInput(details={k: [_("This field is required.")] for k in missing})
+        profile = OperatorProfile(organization=org)
+    elif profile.status not in PROFILE_EDITABLE:
+        raise TransitionNotAllowed(_("The profile cannot be changed in its current state."))
+    taken = OperatorProfile.objects.filter(credit_code=clean.get("credit_code")).exclude(
+        pk=profile.pk
+    )
+    if clean.get("credit_code") and taken.exists():
+        raise InvalidInput(
+            _("Another operator already uses this credit code."),
+            code="duplicate_credit_code",
+            details={"credit_code": [_("Already registered.")]},
+        )
+    changed = [key for key, value in clean.items() if getattr(profile, key, None) != value]
+    reviewed = _check_qualified_change(profile, changed)
+    before = {key: str(getattr(profile, key, "")) for key in clean} if profile.pk else {}
+    for key, value in clean.items():
+        setattr(profile, key, value)
+    if reviewed:
+        profile.rereview_due = True
+    profile.save()
+    after = {key: str(value) for key, value in clean.items()}
+    record_change(user, "operators.operatorprofile.save", profile, before=before, after=after)
+    if reviewed:
+        _reviewed_facts_changed(profile, user, reviewed)
+    return profile
+
+
+def _check_qualified_change(profile: OperatorProfile, changed: list[str]) -> list[str]:
+    """The reviewed facts a qualified operator's edit changes (none before qualification);
+    refuses a change of its credit code."""
+    if profile.pk is None or profile.status != Q.QUALIFIED:
+        return []
+    if "credit_code" in changed:
+        raise TransitionNotAllowed(
+            _(
+                "A qualified operator's unified social credit code cannot change: another "
+                "legal entity must apply for qualification itself."
+            ),
+            code="credit_code_locked",
+            details={"credit_code": [_("Fixed once the operator is qualified.")]},
+        )
+    return [key for key in REVIEWED_FACTS if key in changed]
+
+
+def _reviewed_facts_changed(profile: OperatorProfile, user: User, fields: list[str]) -> None:
+    """The profile's history says which reviewed facts changed, and the regulator's
+    reviewers and admins are told that a re-review is due."""
+    from apps.accounts.models import Organization
+    from apps.workflow.models import NotificationCategory
+    from apps.workflow.notifications import notify
+
+    names = ", ".join(str(OperatorProfile._meta.get_field(f).verbose_name) for f in fields)
+    note = _("Reviewed facts changed (%(fields)s): re-review due.") % {"fields": names}
+    history_record(profile, from_status=profile.status, to_status=profile.status, actor=user,
+                   note=note)  # fmt: skip
+    regulators = Organization.objects.filter(kind=OrganizationKind.REGULATOR)
+    params = {"operator": profile.organization.name, "fields": names}
+    notify(
+        category=NotificationCategory.REVIEW,
+        verb="operators.qualification.facts_changed",
+        title=_("A qualified operator changed reviewed facts: %(operator)s") % params,
+        body=_("%(operator)s changed %(fields)s. Its qualification is flagged for re-review.")
+        % params,
+        organization=list(regulators.values_list("pk", flat=True)),
+        roles=[Role.REVIEWER, Role.ADMIN],
+        obj=profile,
+        link=reverse("console:operator_review", args=[profile.pk]),
+    )
