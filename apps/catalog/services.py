@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import OrganizationKind, Role
 from apps.accounts.models import User
@@ -31,7 +32,7 @@ from apps.core.exceptions import InvalidInput, PermissionDeniedError, Transition
 from apps.workflow import notice, policy, review
 from apps.workflow.dates import add_years
 from apps.workflow.models import Decision, Objection
-from apps.workflow.notifications import notify_decision
+from apps.workflow.notifications import Phrase, notify_decision
 from apps.workflow.transitions import record_change, transition
 
 EDITABLE = {S.DRAFT, S.RETURNED}
@@ -278,11 +279,11 @@ def resource_approve(*, resource: DataResource, reviewer: User, note: str = "") 
 
 def _tell_provider(resource: DataResource, decision: str, note: str) -> None:
     """The provider's admins hear the decision in the app (and by e-mail)."""
-    params = {"name": resource.name, "status": resource.get_status_display()}
+    params = {"name": resource, "status": S(resource.status).label}
     title = (
-        _("%(name)s was returned for changes") % params
+        Phrase(gettext_lazy("%(name)s was returned for changes"), **params)
         if decision == "returned"
-        else _("Review of %(name)s passed: %(status)s") % params
+        else Phrase(gettext_lazy("Review of %(name)s passed: %(status)s"), **params)
     )
     notify_decision(
         resource,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import Role
 from apps.catalog import services
@@ -16,7 +16,7 @@ from apps.catalog.models import DataResource, DatasetUpload, ReminderSent
 from apps.core.exceptions import TransitionNotAllowed
 from apps.workflow import notice
 from apps.workflow.models import NotificationCategory
-from apps.workflow.notifications import notify
+from apps.workflow.notifications import Phrase, notify
 
 
 def run(now=None) -> dict:
@@ -97,17 +97,18 @@ def _remind(resource: DataResource, due: list[int]) -> bool:
 
 def _notify_expiry(resource: DataResource, days: int) -> None:
     """The provider's admins, in the app and (unless they turned it off) by e-mail."""
-    subject = _("Registration of %(name)s expires in %(days)d days") % {
-        "name": resource.name,
-        "days": days,
-    }
-    body = _(
-        "The registration %(code)s of %(name)s expires on %(date)s. Apply for renewal before then."
-    ) % {
-        "code": resource.registry_code,
-        "name": resource.name,
-        "date": f"{resource.expires_at:%Y-%m-%d}",
-    }
+    subject = Phrase(
+        gettext_lazy("Registration of %(name)s expires in %(days)d days"), name=resource, days=days
+    )
+    body = Phrase(
+        gettext_lazy(
+            "The registration %(code)s of %(name)s expires on %(date)s. Apply for renewal "
+            "before then."
+        ),
+        code=resource.registry_code,
+        name=resource,
+        date=f"{resource.expires_at:%Y-%m-%d}",
+    )
     notify(
         category=NotificationCategory.REMINDER,
         verb="catalog.resource.expiring",

@@ -16,14 +16,16 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.delivery import pricing
 from apps.delivery.choices import RevenueLevel
 from apps.delivery.models import Statement
 from apps.operators.models import AuthorizationAgreement
 from apps.products.models import DataProduct
-from apps.workflow.notifications import NotificationCategory, notify
+from apps.workflow.notifications import NotificationCategory, Phrase, notify
 
 CAP_CODE = "revenue_cap_reached"
 
@@ -89,18 +91,17 @@ def _link(name: str, pk: int) -> str:
 
 def _tell(state: RevenueState, threshold: str) -> None:
     agreement = state.agreement
-    title = (
-        _("Agreement %(number)s reached its revenue cap")
+    title = Phrase(
+        gettext_lazy("Agreement %(number)s reached its revenue cap")
         if threshold == "100"
-        else _("Agreement %(number)s is near its revenue cap")
-    ) % {"number": agreement.number}
-    body = _("Revenue %(revenue)s of %(cap)s yuan (%(percent)s%%).") % {
-        "revenue": state.revenue,
-        "cap": state.max_revenue,
-        "percent": state.percent,
-    }
+        else gettext_lazy("Agreement %(number)s is near its revenue cap"),
+        number=agreement.number,
+    )
+    text = gettext_lazy("Revenue %(revenue)s of %(cap)s yuan (%(percent)s%%).")
     if threshold == "100":
-        body += " " + _("New paid grants on its products are refused.")
+        refused = gettext_lazy("New paid grants on its products are refused.")
+        text = format_lazy("{} {}", text, refused)
+    body = Phrase(text, revenue=state.revenue, cap=state.max_revenue, percent=state.percent)
     for organization, link in (
         (agreement.operator_id, _link("portal:agreement_detail", agreement.pk)),
         (agreement.authority_id, _link("console:agreement_review", agreement.pk)),

@@ -9,6 +9,7 @@ only these functions.
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import OrganizationKind
 from apps.accounts.models import User
@@ -29,7 +30,7 @@ from apps.products.choices import ProductStatus
 from apps.products.models import DataProduct
 from apps.workflow import events, outbox, policy, review
 from apps.workflow.models import Decision as StepDecision
-from apps.workflow.notifications import NotificationCategory, notify
+from apps.workflow.notifications import NotificationCategory, Phrase, notify
 from apps.workflow.transitions import record_change, transition
 
 CHECK_TOPIC = "grants.application.check"
@@ -316,7 +317,7 @@ def application_message(*, application: AccessApplication, user: User, body: str
 
 
 def _tell_other_side(application: AccessApplication, user: User, message) -> None:
-    title = _("New message on application #%(id)d") % {"id": application.pk}
+    title = Phrase(gettext_lazy("New message on application #%(id)d"), id=application.pk)
     if user.organization_id == application.merchant_id:
         pending = review.steps_for(application).filter(decision=StepDecision.PENDING).first()
         organization = (

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import OrganizationKind, Role
 from apps.accounts.models import User
@@ -29,7 +30,7 @@ from apps.grants.workdays import due_at
 from apps.workflow import review
 from apps.workflow.models import Decision as StepDecision
 from apps.workflow.models import ReviewStep
-from apps.workflow.notifications import NotificationCategory, notify, notify_decision
+from apps.workflow.notifications import NotificationCategory, Phrase, notify, notify_decision
 from apps.workflow.transitions import record_change
 
 STAGE_PREFIX = "application."
@@ -85,9 +86,14 @@ def _tell_reviewers(application: AccessApplication, step: ReviewStep, kind: str)
     notify(
         category=NotificationCategory.REVIEW,
         verb="grants.application.step_opened",
-        title=_("Application #%(id)d waits for your review (%(step)s)")
-        % {"id": application.pk, "step": StepKind(kind).label},
-        body=_("Due %(due)s.") % {"due": timezone.localtime(step.due_at).strftime("%Y-%m-%d")},
+        title=Phrase(
+            gettext_lazy("Application #%(id)d waits for your review (%(step)s)"),
+            id=application.pk,
+            step=StepKind(kind).label,
+        ),
+        body=Phrase(
+            gettext_lazy("Due %(due)s."), due=timezone.localtime(step.due_at).strftime("%Y-%m-%d")
+        ),
         organization=step.assignee_organization_id,
         roles=[Role.ADMIN, step.assignee_role],
         obj=application,
@@ -129,9 +135,12 @@ def finish(application: AccessApplication, to: str, *, actor, note: str = "") ->
     application.save()
     review.steps_cancel_all(application, comment=note)
     grant = grant_issue(application, actor=actor) if to == A.APPROVED else None
-    title = (
-        _("Application #%(id)d was approved") if grant else _("Application #%(id)d was rejected")
-    ) % {"id": application.pk}
+    title = Phrase(
+        gettext_lazy("Application #%(id)d was approved")
+        if grant
+        else gettext_lazy("Application #%(id)d was rejected"),
+        id=application.pk,
+    )
     notify_decision(
         application,
         organization_id=application.merchant_id,
@@ -213,7 +222,9 @@ def application_decide(
             application,
             organization_id=application.merchant_id,
             verb="grants.application.changes_requested",
-            title=_("Changes requested on application #%(id)d") % {"id": application.pk},
+            title=Phrase(
+                gettext_lazy("Changes requested on application #%(id)d"), id=application.pk
+            ),
             body=comment,
             link=page_for(OrganizationKind.MERCHANT, "application", application.pk),
         )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import OrganizationKind
 from apps.accounts.models import User
@@ -25,7 +26,7 @@ from apps.grants.links import page_for
 from apps.grants.models import AccessApplication, Grant, GrantKey
 from apps.operators.services.common import require_reason
 from apps.workflow import events, policy
-from apps.workflow.notifications import notify_decision
+from apps.workflow.notifications import Phrase, notify_decision
 from apps.workflow.policy import DECIDE
 from apps.workflow.transitions import record_change, transition
 
@@ -194,7 +195,7 @@ def _require_decider(user: User, grant: Grant) -> None:
         )
 
 
-def _tell_merchant(grant: Grant, verb: str, title: str, note: str) -> None:
+def _tell_merchant(grant: Grant, verb: str, title: Phrase, note: str) -> None:
     notify_decision(
         grant,
         organization_id=grant.merchant_id,
@@ -217,7 +218,7 @@ def grant_suspend(*, grant: Grant, user: User | None, reason: str, by: str = Sus
     _tell_merchant(
         grant,
         "grants.grant.suspended",
-        _("Grant %(n)s was suspended") % {"n": grant.number},
+        Phrase(gettext_lazy("Grant %(n)s was suspended"), n=grant.number),
         reason,
     )
     return grant
@@ -240,9 +241,8 @@ def grant_resume(*, grant: Grant, user: User | None, note: str = "", cascade: bo
     grant_move(grant, G.ACTIVE, actor=user, note=note)
     grant.suspended_by = SuspendedBy.NONE
     grant.save(update_fields=["status", "suspended_by", "updated_at"])
-    _tell_merchant(
-        grant, "grants.grant.resumed", _("Grant %(n)s is active again") % {"n": grant.number}, note
-    )
+    title = Phrase(gettext_lazy("Grant %(n)s is active again"), n=grant.number)
+    _tell_merchant(grant, "grants.grant.resumed", title, note)
     return grant
 
 
@@ -254,9 +254,8 @@ def grant_revoke(*, grant: Grant, user: User | None, reason: str):
     grant = _lock(grant)
     grant_move(grant, G.REVOKED, actor=user, note=reason)
     grant.save(update_fields=["status", "updated_at"])
-    _tell_merchant(
-        grant, "grants.grant.revoked", _("Grant %(n)s was revoked") % {"n": grant.number}, reason
-    )
+    title = Phrase(gettext_lazy("Grant %(n)s was revoked"), n=grant.number)
+    _tell_merchant(grant, "grants.grant.revoked", title, reason)
     return grant
 
 

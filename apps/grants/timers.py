@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import OrganizationKind, Role
 from apps.grants.approval import step_kind
@@ -20,7 +20,7 @@ from apps.grants.issuing import grant_expire
 from apps.grants.links import page_for
 from apps.grants.models import AccessApplication, Grant
 from apps.workflow.models import Decision, ReviewStep
-from apps.workflow.notifications import NotificationCategory, notify
+from apps.workflow.notifications import NotificationCategory, Phrase, notify
 from apps.workflow.transitions import record_change
 
 
@@ -55,8 +55,11 @@ def remind(now=None) -> int:
         notify(
             category=NotificationCategory.REMINDER,
             verb="grants.application.step_due",
-            title=_("Review of application #%(id)d is due %(due)s")
-            % {"id": application.pk, "due": f"{timezone.localtime(step.due_at):%Y-%m-%d %H:%M}"},
+            title=Phrase(
+                gettext_lazy("Review of application #%(id)d is due %(due)s"),
+                id=application.pk,
+                due=f"{timezone.localtime(step.due_at):%Y-%m-%d %H:%M}",
+            ),
             organization=step.assignee_organization_id,
             roles=[Role.ADMIN, step.assignee_role],
             obj=application,
@@ -97,13 +100,16 @@ def escalate(now=None) -> int:
             notify(
                 category=NotificationCategory.REVIEW,
                 verb="grants.application.step_overdue",
-                title=_("Overdue review: application #%(id)d (%(step)s)")
-                % {"id": application.pk, "step": StepKind(step_kind(step)).label},
-                body=_("Due %(due)s; assigned to %(org)s.")
-                % {
-                    "due": f"{timezone.localtime(step.due_at):%Y-%m-%d %H:%M}",
-                    "org": step.assignee_organization,
-                },
+                title=Phrase(
+                    gettext_lazy("Overdue review: application #%(id)d (%(step)s)"),
+                    id=application.pk,
+                    step=StepKind(step_kind(step)).label,
+                ),
+                body=Phrase(
+                    gettext_lazy("Due %(due)s; assigned to %(org)s."),
+                    due=f"{timezone.localtime(step.due_at):%Y-%m-%d %H:%M}",
+                    org=step.assignee_organization,
+                ),
                 organization=authority,
                 roles=[Role.ADMIN, Role.REVIEWER],
                 obj=application,

@@ -9,13 +9,13 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import OrganizationKind, Role
 from apps.operators.choices import QualificationStatus, ReportStatus
 from apps.operators.models import AnnualReport, OperatorProfile
 from apps.workflow.models import NotificationCategory, OutboxItem
-from apps.workflow.notifications import notify
+from apps.workflow.notifications import Phrase, notify
 from apps.workflow.outbox import outbox_add
 from apps.workflow.transitions import record_change
 
@@ -82,18 +82,21 @@ def report_overdue_handler(item: OutboxItem) -> None:
     from apps.accounts.models import Organization
 
     operator = Organization.objects.get(pk=item.payload["operator"])
-    params = {"operator": operator.name, "year": item.payload["year"], "due": item.payload["due"]}
+    params = {"operator": operator, "year": item.payload["year"], "due": item.payload["due"]}
     regulators = list(
         Organization.objects.filter(kind=OrganizationKind.REGULATOR).values_list("pk", flat=True)
     )
     notify(
         category=NotificationCategory.ALERT,
         verb="operators.annualreport.overdue",
-        title=_("Annual report overdue: %(operator)s") % params,
-        body=_(
-            "%(operator)s has not filed its annual disclosure report for %(year)s, due on %(due)s."
-        )
-        % params,
+        title=Phrase(gettext_lazy("Annual report overdue: %(operator)s"), **params),
+        body=Phrase(
+            gettext_lazy(
+                "%(operator)s has not filed its annual disclosure report for %(year)s, due on "
+                "%(due)s."
+            ),
+            **params,
+        ),
         organization=regulators,
         roles=[Role.ADMIN],
         link=reverse("console:operator_reports"),

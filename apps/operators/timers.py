@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import Role
 from apps.operators.choices import IN_FORCE, ReminderSubject
@@ -22,7 +22,7 @@ from apps.operators.services import agreement_ends, agreement_review
 from apps.operators.services.qualification import rereview_flag
 from apps.workflow import notice
 from apps.workflow.models import NotificationCategory
-from apps.workflow.notifications import notify
+from apps.workflow.notifications import Phrase, notify
 
 
 def run(now=None) -> dict:
@@ -77,7 +77,7 @@ def _remind(subject, object_id, due_on: date, today: date, days: list[int], org_
             subject,
             object_id,
             org_id,
-            text % {"days": (due_on - today).days, "date": due_on.isoformat()},
+            text.also(days=(due_on - today).days, date=due_on.isoformat()),
             key=f"operators.{subject}:{object_id}:{due_on.isoformat()}:{min(due)}",
         )
     return 1
@@ -90,15 +90,20 @@ def send_reminders(today: date) -> int:
     for a in AuthorizationAgreement.objects.filter(
         status__in=IN_FORCE, term_end__gte=today, term_end__lte=horizon
     ):
-        text = _("Agreement %(number)s ends on %%(date)s (in %%(days)d days).") % {
-            "number": a.number
-        }
+        text = Phrase(
+            gettext_lazy("Agreement %(number)s ends on %(date)s (in %(days)d days)."),
+            number=a.number,
+        )
         sent += _remind(
             ReminderSubject.AGREEMENT_END, a.pk, a.term_end, today, days, a.operator_id, text
         )
     live = OperatorProfile.objects.filter(status__in=[Q.QUALIFIED, Q.SUSPENDED])
     for p in live.filter(protection_expires_on__gte=today, protection_expires_on__lte=horizon):
-        text = _("The classified protection certificate expires on %(date)s (in %(days)d days).")
+        text = Phrase(
+            gettext_lazy(
+                "The classified protection certificate expires on %(date)s (in %(days)d days)."
+            )
+        )
         sent += _remind(
             ReminderSubject.PROTECTION,
             p.pk,
@@ -109,7 +114,9 @@ def send_reminders(today: date) -> int:
             text,
         )
     for p in live.filter(crypto_expires_on__gte=today, crypto_expires_on__lte=horizon):
-        text = _("The cryptography assessment expires on %(date)s (in %(days)d days).")
+        text = Phrase(
+            gettext_lazy("The cryptography assessment expires on %(date)s (in %(days)d days).")
+        )
         sent += _remind(
             ReminderSubject.CRYPTO, p.pk, p.crypto_expires_on, today, days, p.organization_id, text
         )
@@ -122,7 +129,11 @@ def _report_reminders(today: date) -> int:
     deadline = report_due_on(today.year)
     if today > deadline:
         return 0
-    text = _("The annual report for the previous year is due on %(date)s (in %(days)d days).")
+    text = Phrase(
+        gettext_lazy(
+            "The annual report for the previous year is due on %(date)s (in %(days)d days)."
+        )
+    )
     sent = 0
     for p in operators_owing_report(today.year - 1):
         sent += _remind(
@@ -145,13 +156,13 @@ LINKS = {
 }
 
 
-def _notify(subject: str, object_id: int, org_id: int, body: str, *, key: str) -> None:
+def _notify(subject: str, object_id: int, org_id: int, body: Phrase, *, key: str) -> None:
     """The organization's admins, in the app and (unless turned off) by e-mail."""
     name, with_pk = LINKS[subject]
     notify(
         category=NotificationCategory.REMINDER,
         verb=f"operators.{subject}",
-        title=_("Public data platform reminder"),
+        title=gettext_lazy("Public data platform reminder"),
         body=body,
         organization=org_id,
         roles=[Role.ADMIN],

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import OrganizationKind, Role
 from apps.accounts.models import User
@@ -27,7 +28,7 @@ from apps.products.choices import ProductStatus as P
 from apps.products.models import DataProduct, ProductSource, ProductTerms
 from apps.workflow import events, review
 from apps.workflow.models import Decision
-from apps.workflow.notifications import notify_decision
+from apps.workflow.notifications import Phrase, notify_decision
 from apps.workflow.policy import require_regulator
 from apps.workflow.transitions import record_change, transition
 
@@ -72,11 +73,11 @@ def product_move(product: DataProduct, to: str, *, actor, note: str = "") -> Non
 
 def _tell_operator(product: DataProduct, decision: str, note: str) -> None:
     """The review decision, in the operator admins' notifications (and e-mail)."""
-    params = {"name": product.name}
-    title = (
-        _("Product %(name)s was returned for changes") % params
+    title = Phrase(
+        gettext_lazy("Product %(name)s was returned for changes")
         if decision == "returned"
-        else _("Product %(name)s passed review and is listed") % params
+        else gettext_lazy("Product %(name)s passed review and is listed"),
+        name=product,
     )
     notify_decision(
         product,

@@ -6,15 +6,48 @@ and preferences live here; reads are scoped to the caller (a user reads only the
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from apps.accounts.models import Organization, User
 from apps.core.exceptions import InvalidInput
+from apps.core.names import local_name
 from apps.core.permissions import MANAGE, VIEW
 from apps.workflow.models import Notification, NotificationCategory, NotificationPreference
 from apps.workflow.outbox_mail import mail_send_later
+
+
+class Phrase:
+    """A notification's text to be written in every language of the UI: `text` a
+    `gettext_lazy` message, `params` its values (a lazy label, a Phrase, or an object
+    with a `name` and a `name_en` are rendered in each language too)."""
+
+    def __init__(self, text, **params):
+        self.text, self.params = text, params
+
+    def also(self, **params) -> "Phrase":
+        """The same text with more parameters."""
+        return Phrase(self.text, **self.params, **params)
+
+    def __str__(self) -> str:
+        values = {name: _param(value) for name, value in self.params.items()}
+        return str(self.text) % values if values else str(self.text)
+
+
+def _param(value):
+    if isinstance(value, Phrase | Promise):
+        return str(value)
+    if hasattr(value, "name_en"):
+        return local_name(value)
+    return value
+
+
+def _in(language: str, text) -> str:
+    with translation.override(language):
+        return str(text)
 
 
 def _recipients(users, organization, roles) -> list[User]:
@@ -57,14 +90,20 @@ def notify(
     if obj is not None:
         target = {"content_type": ContentType.objects.get_for_model(obj), "object_id": obj.pk}
     now = timezone.now()
+    # Chinese first (the default language), English beside it when the text translates.
+    zh = {"title": _in(settings.LANGUAGE_CODE, title), "body": _in(settings.LANGUAGE_CODE, body)}
+    en = {"title": _in("en", title), "body": _in("en", body)}
+    en = {name: (text if text != zh[name] else "") for name, text in en.items()}
     Notification.objects.bulk_create(
         [
             Notification(
                 recipient=user,
                 category=category,
                 verb=verb[:60],
-                title=str(title)[:200],
-                body=str(body),
+                title=zh["title"][:200],
+                body=zh["body"],
+                title_en=en["title"][:200],
+                body_en=en["body"],
                 link=link[:300],
                 key=key[:200],
                 created_at=now,

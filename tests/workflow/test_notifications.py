@@ -195,3 +195,38 @@ def test_an_organization_without_admins_email_still_gets_the_row(db):
     tell([user], key="no-mail")
     assert Notification.objects.filter(recipient=user).exists()
     assert not OutboxItem.objects.filter(topic=MAIL_SEND, key="no-mail").exists()
+
+
+def test_a_notification_reads_in_the_readers_language_whoever_wrote_it(merchant):
+    """Written while the writer's UI was English, read in Chinese on the page and in
+    English over the API: the title and its parameters (an organization's English name)
+    in each reader's language; a plain text (a reviewer's note) as written."""
+    from django.test import Client
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    merchant.organization.name_en = "Merchant Ltd"
+    merchant.organization.save()
+    with translation.override("en"):
+        service.notify(
+            category=REMINDER,
+            verb="test.phrase",
+            title=service.Phrase(
+                gettext_lazy("Annual report overdue: %(operator)s"),
+                operator=merchant.organization,
+            ),
+            body="请补充材料",
+            users=[merchant],
+        )
+    row = Notification.objects.get(recipient=merchant, verb="test.phrase")
+    assert row.title == f"年度报告逾期：{merchant.organization.name}"
+    assert row.title_en == "Annual report overdue: Merchant Ltd" and row.body_en == ""
+    web = login_web(Client(), merchant)
+    web.cookies["pdp_language"] = "zh-hans"
+    page = web.get("/portal/notifications/").content.decode()
+    assert row.title in page and "Annual report overdue" not in page
+    api = api_for(merchant)
+    listed = api.get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    assert [(n["title"], n["body"]) for n in listed if n["verb"] == "test.phrase"] == [
+        ("Annual report overdue: Merchant Ltd", "请补充材料")
+    ]

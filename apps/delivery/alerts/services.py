@@ -12,7 +12,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from apps.accounts.choices import OrganizationKind
 from apps.accounts.models import ApiKey, Organization, User
@@ -22,13 +22,13 @@ from apps.core.exceptions import InvalidInput, TransitionNotAllowed
 from apps.core.permissions import MANAGE
 from apps.core.rowcache import Check, value_of
 from apps.delivery.alerts.rules import RULES, Finding
-from apps.delivery.choices import ALERT_TRANSITIONS, AlertAction, AlertStatus
+from apps.delivery.choices import ALERT_TRANSITIONS, AlertAction, AlertRule, AlertStatus
 from apps.delivery.models import Alert
 from apps.grants.choices import GrantStatus, SuspendedBy
 from apps.grants.issuing import grant_suspend
 from apps.grants.models import Grant
 from apps.workflow.models import NotificationCategory
-from apps.workflow.notifications import notify
+from apps.workflow.notifications import Phrase, notify
 from apps.workflow.policy import DECIDE, DECIDERS, get_object_for
 
 ACTIONS = set(AlertAction.values)
@@ -129,11 +129,12 @@ def _link(name: str, pk: int) -> str:
 def _tell(alert: Alert) -> None:
     """The operator of the product (its admins and reviewers) and the regulators."""
     grant = alert.grant
-    with override(settings.LANGUAGE_CODE):
-        title = _("Anomaly alert on grant %(n)s: %(rule)s") % {
-            "n": grant.number,
-            "rule": alert.get_rule_display(),
-        }
+    title = Phrase(
+        gettext_lazy("Anomaly alert on grant %(n)s: %(rule)s"),
+        n=grant.number,
+        rule=AlertRule(alert.rule).label,
+    )
+    with override(settings.LANGUAGE_CODE):  # the summary is kept in the default language
         body = alert.summary
         if alert.action != AlertAction.NONE:
             body = f"{body}\n{alert.get_action_display()}"

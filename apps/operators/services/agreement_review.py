@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import Role
 from apps.accounts.models import User
@@ -26,7 +27,7 @@ from apps.operators.services.cascade_ops import STAGE, agreement_move
 from apps.operators.services.common import require_reason
 from apps.workflow import notice, review
 from apps.workflow.models import Decision, Objection
-from apps.workflow.notifications import notify_decision
+from apps.workflow.notifications import Phrase, notify_decision
 from apps.workflow.policy import require_regulator
 
 
@@ -107,11 +108,11 @@ def agreement_approve(
 
 
 def _tell_operator(agreement: AuthorizationAgreement, decision: str, note: str) -> None:
-    params = {"number": agreement.number}
-    title = (
-        _("Agreement %(number)s was returned for changes") % params
+    title = Phrase(
+        gettext_lazy("Agreement %(number)s was returned for changes")
         if decision == "returned"
-        else _("Agreement %(number)s passed review and is in public notice") % params
+        else gettext_lazy("Agreement %(number)s passed review and is in public notice"),
+        number=agreement.number,
     )
     notify_decision(
         agreement,

@@ -4,7 +4,9 @@ holds the life cycle)."""
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import OrganizationKind, Role
 from apps.accounts.models import User
@@ -119,20 +121,27 @@ def _reviewed_facts_changed(profile: OperatorProfile, user: User, fields: list[s
     reviewers and admins are told that a re-review is due."""
     from apps.accounts.models import Organization
     from apps.workflow.models import NotificationCategory
-    from apps.workflow.notifications import notify
+    from apps.workflow.notifications import Phrase, notify
 
-    names = ", ".join(str(OperatorProfile._meta.get_field(f).verbose_name) for f in fields)
+    labels = [OperatorProfile._meta.get_field(f).verbose_name for f in fields]
+    names = format_lazy("{}" + ", {}" * (len(labels) - 1), *labels)
     note = _("Reviewed facts changed (%(fields)s): re-review due.") % {"fields": names}
     history_record(profile, from_status=profile.status, to_status=profile.status, actor=user,
                    note=note)  # fmt: skip
     regulators = Organization.objects.filter(kind=OrganizationKind.REGULATOR)
-    params = {"operator": profile.organization.name, "fields": names}
+    params = {"operator": profile.organization, "fields": names}
     notify(
         category=NotificationCategory.REVIEW,
         verb="operators.qualification.facts_changed",
-        title=_("A qualified operator changed reviewed facts: %(operator)s") % params,
-        body=_("%(operator)s changed %(fields)s. Its qualification is flagged for re-review.")
-        % params,
+        title=Phrase(
+            gettext_lazy("A qualified operator changed reviewed facts: %(operator)s"), **params
+        ),
+        body=Phrase(
+            gettext_lazy(
+                "%(operator)s changed %(fields)s. Its qualification is flagged for re-review."
+            ),
+            **params,
+        ),
         organization=list(regulators.values_list("pk", flat=True)),
         roles=[Role.REVIEWER, Role.ADMIN],
         obj=profile,

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import Role
 from apps.accounts.models import User
@@ -140,9 +141,9 @@ def _tell_operator(profile: OperatorProfile, decision: str, note: str) -> None:
     from apps.workflow.notifications import notify_decision
 
     title = (
-        _("The operator qualification was returned for changes")
+        gettext_lazy("The operator qualification was returned for changes")
         if decision == "returned"
-        else _("The operator qualification was approved")
+        else gettext_lazy("The operator qualification was approved")
     )
     notify_decision(
         profile,

@@ -7,6 +7,9 @@ from apps.workflow.models import Notification, NotificationCategory
 class NotificationSerializer(serializers.ModelSerializer):
     object_type = serializers.SerializerMethodField()
     read = serializers.SerializerMethodField()
+    # In the language the request asked for (Accept-Language), where the writer gave one.
+    title = serializers.CharField(source="shown_title", read_only=True)
+    body = serializers.CharField(source="shown_body", read_only=True)
 
     class Meta:
         model = Notification

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.names import english_ui
 from apps.core.permissions import VIEW
 
 
@@ -37,8 +38,13 @@ class Notification(models.Model):
     )
     category = models.CharField(_("category"), max_length=20, choices=NotificationCategory.choices)
     verb = models.CharField(_("verb"), max_length=60)  # e.g. catalog.resource.approved
+    # In Chinese (the default language), and in English where the writer gave a phrase
+    # that translates (apps.workflow.notifications.Phrase); `shown_title`/`shown_body`
+    # pick the reader's.
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    body_en = models.TextField(_("body (English)"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     content_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -72,6 +78,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        return (english_ui() and self.title_en) or self.title
+
+    @property
+    def shown_body(self) -> str:
+        return (english_ui() and self.body_en) or self.body
 
 
 class NotificationPreference(models.Model):
