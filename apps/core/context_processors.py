@@ -91,12 +91,17 @@ def _menus(links: list[dict], groups: list) -> list[dict]:
     return [item["links"][0] if len(item.get("links", ())) == 1 else item for item in top]
 
 
+# What a visitor who is not signed in may open: the public pages, side by side.
+OPEN = ("catalog:list", "marketplace:list", "disclosure", "api-docs")
+
+
 def navigation(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_items": []}
     current = request.path
-    visible = [(label, name, group) for label, name, allowed, group in NAV if allowed(user)]
+    if user is None or not user.is_authenticated:
+        visible = [(label, name, None) for label, name, _allowed, _group in NAV if name in OPEN]
+    else:
+        visible = [(label, name, group) for label, name, allowed, group in NAV if allowed(user)]
     links = [{"label": label, "url": reverse(name), "active": False} for label, name, _g in visible]
     # The entry whose URL is the longest prefix of this page is the current one, so
     # /portal/resources/1/ marks "My resources", not "Overview" (/portal/) too.

@@ -1,14 +1,20 @@
 """The public home and the resource field table, in Chromium."""
 
+import os
+from pathlib import Path
+
 import pytest
+from django.urls import reverse
 
 from apps.catalog import services
 from apps.catalog.models import DataResource
+from tests.browser.shots import shoot
 from tests.browser.test_sign_in_journeys import sign_in
 from tests.catalog.conftest import payload, register
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-public"))
 
 
 def test_a_visitor_starts_at_the_public_home_and_searches(page, provider, regulator):
@@ -61,3 +67,21 @@ def test_a_provider_adds_and_removes_field_rows_in_place(page, provider):
     resource = DataResource.objects.get(name="水质监测")
     fields = list(resource.fields.order_by("position").values_list("name", "data_type"))
     assert fields == [("station", "string"), ("ph", "decimal")]
+
+
+def test_a_visitor_moves_between_the_public_pages_by_their_menu(page, live_server):
+    """Not signed in: the catalog, the marketplace, the disclosure and the API docs are
+    one menu on every public page, folded behind "Menu" on a phone."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(reverse("catalog:list"))
+    with page.expect_navigation():
+        page.click(f".main-nav a[href='{reverse('marketplace:list')}']")
+    assert page.locator(".main-nav [aria-current='page']").inner_text() == "产品市场"
+    with page.expect_navigation():
+        page.click(f".main-nav a[href='{reverse('disclosure')}']")
+    assert page.url.endswith(reverse("disclosure"))
+    shoot(page, live_server, "public-disclosure", SHOTS)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert not page.locator(".main-nav").is_visible()
+    page.click("#menu-button")
+    assert page.locator(f".main-nav a[href='{reverse('catalog:list')}']").is_visible()

@@ -101,3 +101,19 @@ def test_the_longest_prefix_is_current_not_the_home_too(provider):
     items = nav_for(provider, "/portal/resources/1/")
     assert [link["url"] for link in links(items) if link["active"]] == ["/portal/resources/"]
     assert not any(item["active"] for item in items if "links" in item)
+
+
+def test_a_visitor_not_signed_in_sees_the_public_pages_side_by_side(client):
+    from django.contrib.auth.models import AnonymousUser
+    from django.urls import reverse
+
+    public = [reverse(name) for name in ("catalog:list", "marketplace:list", "disclosure")]
+    assert shape(nav_for(AnonymousUser(), public[0])) == [*public, reverse("api-docs")]
+    assert [link["active"] for link in nav_for(AnonymousUser(), public[1])] == [
+        False,
+        True,
+        False,
+        False,
+    ]
+    page = client.get(public[2]).content.decode()
+    assert 'class="main-nav"' in page and f'href="{public[0]}"' in page
