@@ -63,7 +63,7 @@ def _incr(key: str, ttl: int, seed=None) -> int:
         return counters().incr(key)
 
 
-def _seconds_to_midnight() -> int:
+def seconds_to_midnight() -> int:
     now = timezone.localtime()
     tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
     return int((timezone.make_aware(tomorrow) - now).total_seconds()) + 1
@@ -126,7 +126,7 @@ def admit(grant: Grant, key_id: int | None, reserve: int = 0) -> int | None:
         raise Limited(
             _("The grant's calls for today are used up."),
             code="quota_exhausted",
-            retry_after=_seconds_to_midnight(),
+            retry_after=seconds_to_midnight(),
         )
     if rows is None:
         return None
@@ -143,7 +143,7 @@ def admit(grant: Grant, key_id: int | None, reserve: int = 0) -> int | None:
         raise Limited(
             _("The grant's rows for today are used up."),
             code="quota_exhausted",
-            retry_after=_seconds_to_midnight(),
+            retry_after=seconds_to_midnight(),
         )
     if not reserve:
         return left

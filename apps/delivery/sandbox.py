@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record, audit_record_denial
@@ -34,6 +35,17 @@ from apps.security.sandbox_run import sandbox_connection
 logger = logging.getLogger(__name__)
 
 AUDIT_ACTION = "delivery.sandbox.query"
+# The refusals the rows decide, not the SQL's form: each one answers a yes/no question
+# about the data, so a grant has SANDBOX_DATA_REFUSALS_PER_DAY of them a day.
+DATA_REFUSALS = (
+    "sql_base_below_k",
+    "sql_complement_below_k",
+    "sql_differencing",
+    "sql_one_row_aggregate",
+    "sql_suppressed_below_k",
+    "sql_execution_error",
+    "sql_timeout",
+)
 VIEW_NAME = "grant_data"
 MAX_AUDITED_SQL = 1000
 
@@ -121,6 +133,31 @@ def _refused(grant, user, key, sql, started, problem: DomainError, version=None)
     problem.audited = True
 
 
+def data_refusals_today(grant: Grant) -> int:
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return SandboxQuery.objects.filter(
+        grant=grant,
+        decision=SandboxDecision.REFUSED,
+        created_at__gte=start,
+        refusal_code__in=DATA_REFUSALS,
+    ).count()
+
+
+def require_refusals_left(grant: Grant) -> None:
+    """Refuses (429 until midnight) a grant that has had its day's refusals decided by
+    the data: past that, refusals would go on answering questions about single rows."""
+    if data_refusals_today(grant) >= settings.SANDBOX_DATA_REFUSALS_PER_DAY:
+        raise quotas.Limited(
+            _(
+                "The grant has had today's %(n)d refusals that depend on the data; sandbox "
+                "queries resume tomorrow."
+            )
+            % {"n": settings.SANDBOX_DATA_REFUSALS_PER_DAY},
+            code="sandbox_refusals_spent",
+            retry_after=quotas.seconds_to_midnight(),
+        )
+
+
 def earlier_queries(grant: Grant, scoped: ScopedData) -> list[str]:
     """The distinct SQL of the grant's latest accepted queries over the same source,
     newest first (at most SANDBOX_DIFFERENCING_HISTORY): a new query may not differ from
@@ -201,6 +238,7 @@ def sandbox_query(*, grant: Grant, user, key=None, sql: str, source=None) -> San
     try:
         if not sql.strip():
             raise QueryRefused(_("Write a query."), code="sql_required")
+        require_refusals_left(grant)
         scoped = scoped_data(grant, source)
         version = scoped.version
         max_rows = settings.SANDBOX_MAX_ROWS

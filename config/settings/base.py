@@ -567,6 +567,10 @@ SANDBOX_MEMORY_LIMIT = env.str("SANDBOX_MEMORY_LIMIT", default="512MB")
 # A query whose rows differ from those of one of the grant's last
 # SANDBOX_DIFFERENCING_HISTORY accepted queries by fewer than SANDBOX_K rows is refused.
 SANDBOX_DIFFERENCING_HISTORY = env.int("SANDBOX_DIFFERENCING_HISTORY", default=50)
+# A refusal that the rows decide (too few rows kept or left out, differencing, an error a
+# value raised) answers a yes/no question about the data: a grant has this many a day, then
+# its sandbox queries wait for tomorrow (429 sandbox_refusals_spent).
+SANDBOX_DATA_REFUSALS_PER_DAY = env.int("SANDBOX_DATA_REFUSALS_PER_DAY", default=30)
 # Accepted queries further back are compared too when one of their released sets is near
 # a new query's in size (fewer than SANDBOX_K rows apart): at most this many, newest first.
 SANDBOX_DIFFERENCING_NEAR = env.int("SANDBOX_DIFFERENCING_NEAR", default=200)

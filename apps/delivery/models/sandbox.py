@@ -52,7 +52,15 @@ class SandboxQuery(models.Model):
         ordering = ["-id"]
         verbose_name = _("sandbox query")
         verbose_name_plural = _("sandbox queries")
-        indexes = [models.Index(fields=["grant", "-id"], name="delivery_sandbox_grant")]
+        indexes = [
+            models.Index(fields=["grant", "-id"], name="delivery_sandbox_grant"),
+            # A day's refusals of a grant (apps.delivery.sandbox.require_refusals_left).
+            models.Index(
+                fields=["grant", "created_at"],
+                condition=models.Q(decision="refused"),
+                name="delivery_sandbox_refused",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.grant_id} #{self.pk} {self.decision}"

@@ -2,6 +2,8 @@
 answered with groups of at least k rows; every injection is refused with its code,
 audited, kept in the history and changes nothing; the view is the grant's scope."""
 
+from datetime import timedelta
+
 import pytest
 
 from apps.audit.models import AuditEvent
@@ -296,3 +298,33 @@ def test_a_sandbox_query_one_field_at_a_time(sandbox_grant, merchant):
     }
     # when each field gets each hostile value alone: never a 500, every 4xx with a code
     assert sweep(merchant, url(sandbox_grant), body, client=session(merchant)) > 40
+
+
+def test_refusals_the_data_decides_are_a_daily_budget_of_the_grant(
+    sandbox_grant, merchant, settings
+):
+    """Each refusal decided by the rows answers a yes/no question about them: after
+    SANDBOX_DATA_REFUSALS_PER_DAY of them the grant's sandbox waits for tomorrow (429 with
+    Retry-After), however well-formed the next query. Refusals of the SQL's form do not
+    count."""
+    import time_machine
+    from django.utils import timezone
+
+    settings.SANDBOX_DATA_REFUSALS_PER_DAY = 2
+    client = session(merchant)
+    good = "SELECT count(*) AS n FROM grant_data"
+    for _i in range(3):  # the form: refused, never counted
+        assert ask(client, sandbox_grant, "SELECT * FROM grant_data").status_code == 422
+    for capital in (0, 10):  # the rows: one person left out, twice
+        where = f"SELECT count(*) AS n FROM grant_data WHERE reg_capital <> {capital}"  # noqa: S608
+        refused = ask(client, sandbox_grant, where)
+        assert refused.json()["code"] == "sql_complement_below_k"
+    spent = ask(client, sandbox_grant, good)
+    assert spent.status_code == 429 and spent.json()["code"] == "sandbox_refusals_spent"
+    assert 0 < int(spent["Retry-After"]) <= 86400
+    assert SandboxQuery.objects.filter(refusal_code="sandbox_refusals_spent").count() == 1
+    assert AuditEvent.objects.filter(
+        action="delivery.sandbox.query", outcome="denied", reason="sandbox_refusals_spent"
+    ).exists()
+    with time_machine.travel(timezone.localtime().replace(hour=0) + timedelta(days=1)):
+        assert ask(client, sandbox_grant, good).status_code == 200
