@@ -1,5 +1,5 @@
 """Request id for tracing, a hard body-size limit on the API, no NUL in a header or a
-query string, and web pages for the errors services raise."""
+query string (refused and audited), and web pages for the errors services raise."""
 
 import io
 import re
@@ -11,9 +11,11 @@ from django.middleware import common
 from django.utils.translation import gettext as _
 
 from apps.core.api.errors import error_body
+from apps.core.denials import record_denial
 from apps.core.exceptions import RequestTooLarge
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class RequestIdMiddleware:
@@ -124,14 +126,21 @@ class HeaderGuardMiddleware:
     HTTP forbids it and no browser sends one, but left in, it fails as a 500 wherever a
     header is stored or looked up in PostgreSQL (the session key of a cookie, the user
     agent and accept header that sign-in lockouts record). It runs before the session and
-    the user are touched, so its answer is plain.
+    the user are touched, so its answer is plain, and its audit record (a denial, as every
+    refusal) names no user: the header's name, not its text.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if any("\x00" in value for name, value in request.META.items() if _is_header(name)):
+        carrier = next(
+            (name for name, value in request.META.items() if _is_header(name) and "\x00" in value),
+            None,
+        )
+        if carrier is not None:
+            header = carrier.removeprefix("HTTP_").replace("_", "-").title()
+            _audit_nul(request, "header", header=_printable(header, 100))
             message = _("Text may not contain NUL characters.")
             if request.path.startswith("/api/"):
                 return JsonResponse(error_body("nul_character", message), status=400)
@@ -143,12 +152,39 @@ def _is_header(name: str) -> bool:
     return name.startswith("HTTP_") or name in ("CONTENT_TYPE", "CONTENT_LENGTH")
 
 
+def _printable(text: str, limit: int) -> str:
+    """Caller text fit for the audit log: cut to `limit`, control characters (the NUL
+    that was refused among them) shown as `?`."""
+    return _UNPRINTABLE.sub("?", str(text)[:limit])
+
+
+def _audit_nul(request, part: str, **data) -> None:
+    """Every denial is audited, this one too (through the recorder the audit app
+    registers: core imports no app). Only where the NUL was (the header's name, or the
+    query string) is recorded, never the values that carried it; the audit service
+    cleans the user agent and address it takes from the request."""
+    area = "api" if request.path.startswith("/api/") else "web"
+    record_denial(
+        action=f"{area}.request_guard",
+        reason="nul_character",
+        request=request,
+        data={
+            "method": request.method,
+            "path": _printable(request.path, 200),
+            "status": 400,
+            "part": part,
+            **data,
+        },
+    )
+
+
 class QueryGuardMiddleware:
     """Refuses a NUL character in a query string: 400 `nul_character` on the API, the
     400 page on the web.
 
     No parameter of the platform may carry one, and PostgreSQL cannot store or compare
-    it: let through, it fails deep in a query as a 500.
+    it: let through, it fails deep in a query as a 500. Audited as a denial, without the
+    query string.
     """
 
     def __init__(self, get_response):
@@ -158,6 +194,7 @@ class QueryGuardMiddleware:
         query = request.META.get("QUERY_STRING", "")
         # The CKAN action API answers in its own envelope (apps.catalog.ckan_views).
         if ("\x00" in query or "%00" in query) and "/action/" not in request.path:
+            _audit_nul(request, "query")
             message = _("Text may not contain NUL characters.")
             if request.path.startswith("/api/"):
                 return JsonResponse(error_body("nul_character", message), status=400)

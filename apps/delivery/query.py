@@ -2,8 +2,9 @@
 
 Parameters (query string):
 - `fields=a,b`: a subset of the grant's fields (default: all of them).
-- `filter[<field>][<op>]=<value>`: `eq`, `in` (comma-separated), `range` (`low,high`,
-  either side may be empty), `prefix`; on unmasked fields of the grant only.
+- `filter[<field>][<op>]=<value>`: `eq`, `in` (comma-separated, none empty), `range`
+  (`low,high`, either side may be empty), `prefix`; on unmasked fields of the grant only.
+  A date field takes `YYYY-MM-DD`, a datetime field that or `YYYY-MM-DDTHH:MM[:SS]`.
 - `order=<field>` or `order=-<field>` (descending): one unmasked field of the grant.
 - `cursor`: the opaque `next` of the previous page (signed; bound to the same query).
 - `page_size`: 1..MAX_PAGE_SIZE (default DEFAULT_PAGE_SIZE).
@@ -16,12 +17,14 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.core import signing
 from django.utils.translation import gettext as _
 
+from apps.catalog.choices import FieldType
 from apps.core.exceptions import DomainError
-from apps.delivery.sources import GrantSource
+from apps.delivery.sources import GrantField, GrantSource
 from apps.delivery.store import ROW, TABLE
 
 DEFAULT_PAGE_SIZE = 100
@@ -32,6 +35,14 @@ MAX_VALUE_LENGTH = 500
 OPS = ("eq", "in", "range", "prefix")
 FILTER_PARAM = re.compile(r"^filter\[([^\[\]]{1,100})\]\[([a-z]{1,10})\]$")
 KNOWN = {"fields", "order", "cursor", "page_size", "source", "format"}
+# Date and datetime values as the ingest writes them (apps.catalog.ingest.validate): ISO,
+# to the second, no offset. DuckDB's cast (PostgreSQL's too) also reads `infinity`,
+# `-infinity` and `epoch` as dates, years past 9999 or BC, unpadded or spaced forms, and
+# drops an offset: nothing but these shapes reaches it.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?)?"
+)
 
 
 class RecordQueryError(DomainError):
@@ -83,21 +94,47 @@ def _text(value: str, param: str) -> str:
     return value
 
 
-def _filter_value(op: str, raw: str, param: str):
+def _iso(value: str, data_type: str, param: str) -> str:
+    """A date or datetime value as the ISO text that is bound (a real calendar day)."""
+    try:
+        if data_type == FieldType.DATE and _ISO_DATE.fullmatch(value):
+            return date.fromisoformat(value).isoformat()
+        if data_type == FieldType.DATETIME and _ISO_DATETIME.fullmatch(value):
+            return datetime.fromisoformat(value).isoformat(sep=" ")
+    except ValueError:
+        pass
+    raise refuse(
+        "filter_invalid",
+        _("A date is YYYY-MM-DD; a date and time is YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]."),
+        param,
+    )
+
+
+def _filter_value(op: str, raw: str, param: str, grant_field: GrantField):
     raw = _text(raw, param)
+    # eq, in and range values are cast to the column's type; prefix compares text.
+    typed = grant_field.data_type in (FieldType.DATE, FieldType.DATETIME)
+
+    def value(text: str) -> str:
+        return _iso(text, grant_field.data_type, param) if typed else text
+
     if op == "in":
         values = raw.split(",")
-        if not 0 < len(values) <= MAX_IN_VALUES:
+        # An empty item is no value (ingest stores an empty cell as null): `in=` and `in=,`
+        # would otherwise ask for empty text, or a cast error, instead of being refused.
+        if not 0 < len(values) <= MAX_IN_VALUES or "" in values:
             raise refuse("filter_invalid", _("in takes 1 to 100 values."), param)
-        return values
+        return [value(v) for v in values]
     if op == "range":
         parts = raw.split(",")
         if len(parts) != 2 or parts == ["", ""]:
             raise refuse("filter_invalid", _("range takes low,high (one may be empty)."), param)
-        return [part or None for part in parts]
-    if op == "prefix" and not raw:
-        raise refuse("filter_invalid", _("prefix needs a value."), param)
-    return raw
+        return [value(part) if part else None for part in parts]
+    if op == "prefix":
+        if not raw:
+            raise refuse("filter_invalid", _("prefix needs a value."), param)
+        return raw
+    return value(raw)
 
 
 def parse(params, source: GrantSource, *, salt: str) -> RecordQuery:
@@ -124,9 +161,9 @@ def parse(params, source: GrantSource, *, salt: str) -> RecordQuery:
         if match is None or match.group(2) not in OPS:
             raise refuse("filter_invalid", _("Filters are filter[field][op]=value."), key[:100])
         name, op = match.groups()
-        _field(source, name, key, readable=True)
+        grant_field = _field(source, name, key, readable=True)
         for raw in params.getlist(key) if hasattr(params, "getlist") else [params[key]]:
-            query.filters.append((name, op, _filter_value(op, raw, key)))
+            query.filters.append((name, op, _filter_value(op, raw, key, grant_field)))
     order = params.get("order") or ""
     if order:
         query.descending = order.startswith("-")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.catalog.choices import FieldType
 from apps.catalog.models import DataResource, DatasetVersion
+from apps.core.converters import parse_id
 from apps.core.exceptions import DomainError, InvalidInput
 from apps.core.rowcache import Check, RowCache, stamps_read, with_stamps
 from apps.grants.models import Grant
@@ -22,6 +23,14 @@ from apps.grants.models import Grant
 class NoData(DomainError):
     code = "no_data"
     status = 409
+
+
+class SourceInvalid(DomainError):
+    """A `source` that is no resource id at all (a malformed parameter, like a bad
+    page_size); a well-formed id that is not one of the grant's is `source_not_in_grant`."""
+
+    code = "source_invalid"
+    status = 400
 
 
 @dataclass(frozen=True)
@@ -162,14 +171,20 @@ def grant_sources(grant: Grant) -> list[GrantSource]:
 
 
 def grant_source(grant: Grant, resource_id=None) -> GrantSource:
-    """One source of the grant: the one named by `resource_id`, or its first."""
+    """One source of the grant: the one named by `resource_id` (an id, or its digits), or
+    its first. The same refusal for any id outside the scope, whether the resource exists
+    or not: the answer tells nothing about resources the grant does not cover."""
     entries = grant.scope.get("sources", [])
     if resource_id in (None, ""):
         if not entries:
             raise NoData(_("The grant has no data source."))
         return _resolve(entries[0])
+    wanted = resource_id if isinstance(resource_id, int) else parse_id(str(resource_id))
+    if wanted is None:
+        message = _("source is a resource id: digits only.")
+        raise SourceInvalid(message, details={"source": [message]})
     for entry in entries:
-        if str(entry["resource"]) == str(resource_id):
+        if int(entry["resource"]) == wanted:
             return _resolve(entry)
     raise InvalidInput(
         _("The grant has no such source."),
