@@ -32,7 +32,8 @@ _SECRET_WORDS = {
     "authorization", "cookie", "credential", "credentials", "signature", "session",
 }  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
-_CONTROL = re.compile(r"[\x00\x1f]")
+# Control characters but tab, line feed and carriage return (a reason may run over lines).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_TEXT = 1000
 
 

@@ -138,3 +138,11 @@ def test_a_target_names_the_organization_whose_trail_it_joins():
 
     event = audit_record(actor=SYSTEM, action="thing.do", target=Owned())
     assert (event.target_type, event.target_org_id) == ("test.owned", 42)
+
+
+def test_control_characters_in_recorded_text_are_blanked_but_line_breaks_kept():
+    with system_job("test"):
+        event = audit_record(action="x.y\x1b[31m", reason="first line\nsecond\tline\x07\x7f")
+    event.refresh_from_db()
+    assert event.action == "x.y [31m"
+    assert event.reason == "first line\nsecond\tline  "
