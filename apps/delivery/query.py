@@ -21,6 +21,7 @@ from datetime import date, datetime
 
 from django.core import signing
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.catalog.choices import FieldType
 from apps.core.exceptions import DomainError
@@ -39,10 +40,27 @@ KNOWN = {"fields", "order", "cursor", "page_size", "source", "format"}
 # to the second, no offset. DuckDB's cast (PostgreSQL's too) also reads `infinity`,
 # `-infinity` and `epoch` as dates, years past 9999 or BC, unpadded or spaced forms, and
 # drops an offset: nothing but these shapes reaches it.
+# Numbers in plain decimal digits (no 1e3, 0x10, 1_000, spaces; no fraction for an
+# integer, which the cast would round) and booleans as true or false (not t, yes, 1).
+_INTEGER = re.compile(r"-?[0-9]{1,19}")
+_DECIMAL = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]{1,30})?")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ISO_DATETIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?)?"
 )
+
+
+_TYPE_FORMS = {
+    FieldType.INTEGER: _lazy("An integer is written in digits, with a leading - if negative."),
+    FieldType.DECIMAL: _lazy("A decimal is written as digits with an optional . and fraction."),
+    FieldType.BOOLEAN: _lazy("A boolean is true or false."),
+    FieldType.DATE: _lazy(
+        "A date is YYYY-MM-DD; a date and time is YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]."
+    ),
+    FieldType.DATETIME: _lazy(
+        "A date is YYYY-MM-DD; a date and time is YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]."
+    ),
+}
 
 
 class RecordQueryError(DomainError):
@@ -94,8 +112,15 @@ def _text(value: str, param: str) -> str:
     return value
 
 
-def _iso(value: str, data_type: str, param: str) -> str:
-    """A date or datetime value as the ISO text that is bound (a real calendar day)."""
+def _typed(value: str, data_type: str, param: str) -> str:
+    """A value of a typed field as the text that is bound: a date or datetime in ISO (a
+    real calendar day), a number in plain decimal digits, a boolean as true or false."""
+    if data_type == FieldType.INTEGER and _INTEGER.fullmatch(value):
+        return value
+    if data_type == FieldType.DECIMAL and _DECIMAL.fullmatch(value):
+        return value
+    if data_type == FieldType.BOOLEAN and value in ("true", "false"):
+        return value
     try:
         if data_type == FieldType.DATE and _ISO_DATE.fullmatch(value):
             return date.fromisoformat(value).isoformat()
@@ -103,20 +128,16 @@ def _iso(value: str, data_type: str, param: str) -> str:
             return datetime.fromisoformat(value).isoformat(sep=" ")
     except ValueError:
         pass
-    raise refuse(
-        "filter_invalid",
-        _("A date is YYYY-MM-DD; a date and time is YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]."),
-        param,
-    )
+    raise refuse("filter_invalid", str(_TYPE_FORMS[data_type]), param)
 
 
 def _filter_value(op: str, raw: str, param: str, grant_field: GrantField):
     raw = _text(raw, param)
     # eq, in and range values are cast to the column's type; prefix compares text.
-    typed = grant_field.data_type in (FieldType.DATE, FieldType.DATETIME)
+    typed = grant_field.data_type in _TYPE_FORMS
 
     def value(text: str) -> str:
-        return _iso(text, grant_field.data_type, param) if typed else text
+        return _typed(text, grant_field.data_type, param) if typed else text
 
     if op == "in":
         values = raw.split(",")

@@ -40,11 +40,15 @@ def dated(grant, resources, tmp_path):
                 [dt.datetime(2020, 1, 1) + dt.timedelta(hours=i) for i in range(ROWS)],
                 pa.timestamp("s"),
             ),
+            "employees": pa.array(range(ROWS), pa.int64()),
+            "listed": pa.array([i % 2 == 0 for i in range(ROWS)], pa.bool_()),
+            "capital": pa.array([10 * i for i in range(ROWS)], pa.decimal128(18, 2)),
         }
     )
     pq.write_table(table, path)
     types = [("credit_code", "string"), ("legal_rep", "string"), ("reg_capital", "decimal")]
     types += [("established", "date"), ("updated_at", "datetime")]
+    types += [("employees", "integer"), ("listed", "boolean"), ("capital", "decimal")]
     version = DatasetVersion.objects.create(
         resource=resource,
         number=resource.versions.count() + 1,
@@ -57,7 +61,7 @@ def dated(grant, resources, tmp_path):
     resource.current_version = version
     resource.save(update_fields=["current_version"])
     scope = grant.scope
-    for name in ("established", "updated_at"):
+    for name in ("established", "updated_at", "employees", "listed", "capital"):
         scope["sources"][0]["fields"].append(
             {"name": name, "ident": name, "masking": "none", "personal_info": "none"}
         )
@@ -157,3 +161,20 @@ def test_a_source_outside_the_grant_is_422_whether_or_not_it_exists(key_client, 
     assert len(rows(key_client, grant, source=own)) == 101
     assert len(rows(key_client, grant, source=f"0{own}")) == 101  # the same number
     assert len(rows(key_client, grant, source="")) == 101  # the first source
+
+
+@pytest.mark.parametrize(
+    ("name", "good", "bad"),
+    [
+        ("employees", {"7": 1, "-1": 0}, ["1.5", "1e3", "0x10", "1_000", " 7", "+7", "", "7 "]),
+        ("capital", {"70": 1, "70.00": 1, "-1.5": 0}, ["1e3", "7.", ".5", "NaN", "inf", "+7"]),
+        ("listed", {"true": 51, "false": 50}, ["t", "yes", "1", "TRUE", "on"]),
+    ],
+)
+def test_a_number_or_boolean_filter_takes_its_plain_form_only(key_client, dated, name, good, bad):
+    """Plain digits, true or false: the cast would round 1.5 to 2, read 1e3, 0x10 and
+    1_000, and take t or yes for true."""
+    for value, count in good.items():
+        assert len(rows(key_client, dated, **{f"filter[{name}][eq]": value})) == count, value
+    for value in bad:
+        refused(key_client, dated, "filter_invalid", **{f"filter[{name}][eq]": value})
