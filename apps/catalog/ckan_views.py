@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from apps.catalog.ckan import ACTIONS, CkanError
 from apps.catalog.ckan_query import SearchQueryError
 from apps.catalog.publication import base_uri
+from apps.core.denials import record_denial
 from apps.core.jsonlimits import JsonTooDeep, JsonWithNul, loads_bounded
 from apps.core.throttling import rate_limited
 
@@ -67,6 +68,19 @@ def _method_not_allowed(help_url: str, method: str) -> JsonResponse:
     return response
 
 
+def _audit_refusal(request, action: str, status: int, code: str) -> None:
+    """A refused call is a denial and is audited, as on the platform's API (a 404, a
+    dataset that is not there, is not: apps.core.api.exceptions)."""
+    if status == 404:
+        return
+    record_denial(
+        action="ckan.action",
+        reason=code,
+        request=request,
+        data={"action": action[:100], "method": request.method, "status": status},
+    )
+
+
 @csrf_exempt
 @rate_limited(_throttled)
 def action(request, action: str):
@@ -84,6 +98,7 @@ def action(request, action: str):
             error = {**exc.fields, "__type": exc.type_name, "code": exc.code}
         else:
             error = {"__type": exc.type_name, "message": exc.message, "code": exc.code}
+        _audit_refusal(request, action, exc.status, exc.code)
         return _envelope(help_url, exc.status, success=False, error=error)
     except SearchQueryError as exc:
         error = {
@@ -91,5 +106,6 @@ def action(request, action: str):
             "message": f"Search Query is invalid: {exc}",
             "code": "invalid_query",
         }
+        _audit_refusal(request, action, 400, "invalid_query")
         return _envelope(help_url, 400, success=False, error=error)
     return _envelope(help_url, 200, success=True, result=result)

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from apps.audit.models import AuditEvent
 from tests.catalog.dcat.conftest import SECRET_VALUE
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +89,15 @@ def test_unknown_action_malformed_json_and_bad_query_are_400(client, catalog):
     assert response.json()["success"] is False
     body = get(client, "/api/3/action/", "package_search", status=400, fq="unknown_field:x")
     assert body["error"]["__type"] == "Search Query Error"
+    # each refusal is a denial, audited; a dataset that is not there (404) is not
+    get(client, "/api/3/action/", "package_show", status=404, id="gx-9999-0001")
+    denied = AuditEvent.objects.filter(action="ckan.action", outcome="denied")
+    assert sorted(denied.values_list("reason", flat=True)) == [
+        "bad_request",
+        "invalid_query",
+        "malformed_json",
+    ]
+    assert '"status":400' in denied.first().data
 
 
 def test_oversized_body_is_still_refused(client, catalog, settings):
