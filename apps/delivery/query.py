@@ -21,7 +21,7 @@ from datetime import date, datetime
 
 from django.core import signing
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from apps.catalog.choices import FieldType
 from apps.core.exceptions import DomainError
@@ -51,13 +51,17 @@ _ISO_DATETIME = re.compile(
 
 
 _TYPE_FORMS = {
-    FieldType.INTEGER: _lazy("An integer is written in digits, with a leading - if negative."),
-    FieldType.DECIMAL: _lazy("A decimal is written as digits with an optional . and fraction."),
-    FieldType.BOOLEAN: _lazy("A boolean is true or false."),
-    FieldType.DATE: _lazy(
+    FieldType.INTEGER: gettext_lazy(
+        "An integer is written in digits, with a leading - if negative."
+    ),
+    FieldType.DECIMAL: gettext_lazy(
+        "A decimal is written as digits with an optional . and fraction."
+    ),
+    FieldType.BOOLEAN: gettext_lazy("A boolean is true or false."),
+    FieldType.DATE: gettext_lazy(
         "A date is YYYY-MM-DD; a date and time is YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]."
     ),
-    FieldType.DATETIME: _lazy(
+    FieldType.DATETIME: gettext_lazy(
         "A date is YYYY-MM-DD; a date and time is YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]."
     ),
 }

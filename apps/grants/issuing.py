@@ -26,6 +26,7 @@ from apps.grants.links import page_for
 from apps.grants.models import AccessApplication, Grant, GrantKey
 from apps.operators.services.common import require_reason
 from apps.workflow import events, policy
+from apps.workflow.history import history_record
 from apps.workflow.notifications import Phrase, notify_decision
 from apps.workflow.policy import DECIDE
 from apps.workflow.transitions import record_change, transition
@@ -141,6 +142,14 @@ def grant_issue(application: AccessApplication, *, actor) -> Grant:
             "fields": grant.field_names,
             "ends_at": grant.ends_at.isoformat(),
         },
+    )
+    # Created active, not moved there: its first history row says so, and on what.
+    history_record(
+        grant,
+        from_status="",
+        to_status=G.ACTIVE,
+        actor=actor,
+        note=_("Issued on the approval of application #%(id)d.") % {"id": application.pk},
     )
     events.event_publish(
         organization=grant.merchant_id,

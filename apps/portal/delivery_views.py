@@ -22,7 +22,7 @@ from apps.core.forms import flash_domain_error
 from apps.delivery import export_links, exports, selectors, services
 from apps.delivery import pages as delivery_pages
 from apps.delivery.choices import ExportFormat
-from apps.delivery.query import DEFAULT_PAGE_SIZE, OPS
+from apps.delivery.query import DEFAULT_PAGE_SIZE, FILTER_PARAM, OPS
 
 
 def _fields(grant) -> list[dict]:
@@ -56,12 +56,40 @@ def _params(query: QueryDict, fields: list[dict]) -> QueryDict:
     return params
 
 
-def _with_values(field: dict, query: QueryDict) -> dict:
-    """The field and what the form holds for it (to show the filters in force)."""
+def _with_values(field: dict, query: QueryDict, problem: dict | None) -> dict:
+    """The field and what the form holds for it (to show the filters in force), and the
+    refusal when it names one of this field's filters."""
     name = field["name"]
     values = {op: query.get(f"filter[{name}][{op}]", "") for op in ("eq", "in", "prefix")}
     values.update(low=query.get(f"low[{name}]", ""), high=query.get(f"high[{name}]", ""))
-    return {**field, **values}
+    mine = problem is not None and problem.get("field") == name
+    return {**field, **values, "problem": problem if mine else None}
+
+
+# The browser's label of each filter (a range is its two inputs).
+OP_LABELS = {
+    "eq": gettext_lazy("equals"),
+    "in": gettext_lazy("one of (comma-separated)"),
+    "prefix": gettext_lazy("starts with"),
+}
+
+
+def _problem(error: DomainError | None) -> dict | None:
+    """What a refusal's parameter names, so the page shows it by its field or control:
+    {"field", "op", "label"} for a filter, {"control", "label"} for the order or the page
+    size; None when it names neither (a cursor, a parameter typed in the address)."""
+    param = next(iter(getattr(error, "details", None) or {}), None)
+    if param is None:
+        return None
+    match = FILTER_PARAM.match(param)
+    if match is not None:
+        name, op = match.groups()
+        what = OP_LABELS.get(op) or f"{_('at least')} / {_('at most')}"
+        return {"field": name, "op": op, "label": f"{name} · {what}"}
+    controls = {"order": _("Order by"), "page_size": _("Rows per page")}
+    if param in controls:
+        return {"control": param, "label": controls[param]}
+    return None
 
 
 def _cell(value):
@@ -96,8 +124,12 @@ def grant_data(request, pk: int):
             render=_rows_html,
         )
         table = mark_safe(body.decode())  # noqa: S308  (our own template, escaped)
-    except DomainError as problem:
-        error, status = problem, problem.status
+    except DomainError as refusal:
+        error, status = refusal, refusal.status
+    problem = _problem(error)
+    filterable = [_with_values(f, request.GET, problem) for f in fields if not f["masked"]]
+    if problem is not None:  # a link to where the form shows it (none for a hidden field)
+        problem["shown"] = "control" in problem or any(f["problem"] for f in filterable)
     next_url = None
     if page is not None and page.next_cursor:
         query = request.GET.copy()
@@ -106,11 +138,12 @@ def grant_data(request, pk: int):
     context = {
         "grant": grant,
         "fields": fields,
-        "filterable": [_with_values(f, request.GET) for f in fields if not f["masked"]],
+        "filterable": filterable,
         "values": request.GET,
         "page": page,
         "table": table,
         "error": error,
+        "problem": problem,
         "next_url": next_url,
         "page_sizes": (20, DEFAULT_PAGE_SIZE, 500),
         "current_size": request.GET.get("page_size") or str(DEFAULT_PAGE_SIZE),

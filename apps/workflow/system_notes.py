@@ -26,8 +26,11 @@ PATTERNS = [
     gettext_noop("Agreement suspended: %(reason)s"),
     gettext_noop("Agreement %(number)s ended."),
     gettext_noop("Outside version %(v)d: %(why)s"),
+    gettext_noop("Issued on the approval of application #%(id)d."),
+    gettext_noop("Reviewed facts changed (%(fields)s): re-review due."),
 ]
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[ds]")
+_NUMBER = re.compile(r"%\((\w+)\)d")
 
 
 def _regex(template: str) -> re.Pattern:
@@ -58,7 +61,10 @@ def system_note(text: str) -> str:
     for regex, msgid in patterns:
         match = regex.match(text)
         if match:
-            values = match.groupdict()
-            values = {k: int(v) if v.isdigit() and k == "v" else v for k, v in values.items()}
+            numbers = set(_NUMBER.findall(msgid))  # a %d placeholder takes an int
+            values = {
+                k: int(v) if k in numbers and v.isdigit() else v
+                for k, v in match.groupdict().items()
+            }
             return gettext(msgid) % values
     return text

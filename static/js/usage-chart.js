@@ -19,7 +19,11 @@
     if (quota) {
       serie.markLine = {
         symbol: "none", silent: true, lineStyle: { color: "#b3261e", type: "dashed" },
-        label: { position: "insideEndTop", formatter: data.labels.quota + " " + quota },
+        label: {
+          // grouped as the page groups its figures (1,000 in both languages)
+          position: "insideEndTop",
+          formatter: data.labels.quota + " " + quota.toLocaleString("en-US")
+        },
         data: [{ yAxis: quota }]
       };
     }

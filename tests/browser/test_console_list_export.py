@@ -2,6 +2,7 @@
 applications, sorts them by a column header (the URL keeps both), and the CSV export
 downloaded from the page holds exactly the rows on screen, in their order."""
 
+import codecs
 import csv
 import io
 from urllib.parse import parse_qs, urlparse
@@ -62,7 +63,9 @@ def test_the_regulator_filters_sorts_and_exports_the_applications(page, demo):
     # the CSV export from the page: the header, then exactly these rows in this order
     with page.expect_download() as download:
         page.click("a.export-csv")
-    text = download.value.path().read_text(encoding="utf-8-sig")
+    raw = download.value.path().read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)  # so that Excel reads the Chinese as UTF-8
+    text = raw.decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
     assert table[0][0] == "#" and len(table[0]) == 7
     assert [row[0] for row in table[1:]] == expected

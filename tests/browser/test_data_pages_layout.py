@@ -8,6 +8,7 @@ import pytest
 
 from apps.delivery.exports import export_request
 from tests.browser import test_grant_page_layout as layout
+from tests.browser.shots import WIDTHS
 from tests.browser.test_grant_journeys import sign_in_as
 from tests.delivery.conftest import grant  # noqa: F401
 from tests.delivery.exporting import draft_product, run_export  # noqa: F401
@@ -23,11 +24,26 @@ def test_the_data_pages_fit_a_phone_and_a_desktop(page, live_server, grant, merc
     run_export(export_request(grant=grant, user=merchant, format="csv").pk)
     export_request(grant=grant, user=merchant, format="parquet")  # still waiting
     sign_in_as(page, merchant)
+    too_many = ",".join(str(n) for n in range(101))
     for name, path in (
         ("grant-with-data-links", f"/portal/grants/{grant.pk}/"),
         ("data-browser", f"/portal/grants/{grant.pk}/data/?page_size=20&order=-credit_code"),
+        (
+            "data-browser-refused",
+            f"/portal/grants/{grant.pk}/data/?filter[credit_code][in]={too_many}",
+        ),
         ("exports", f"/portal/grants/{grant.pk}/exports/"),
     ):
         page.goto(path)
         layout.shoot(page, live_server, name, layout.SHOTS)
+        if name.startswith("data-browser"):  # the filters fit the card: no scroll in it
+            for width, height in WIDTHS.values():
+                page.set_viewport_size({"width": width, "height": height})
+                assert page.evaluate(FILTERS_SCROLL) <= 1, (name, width)
+        if name == "data-browser-refused":  # the refusal at the filter that caused it
+            assert page.locator("#filter-error").inner_text().startswith("credit_code · ")
+            assert page.locator("[aria-invalid=true]").count() == 1
     assert page.csp_violations == []
+
+
+FILTERS_SCROLL = "(e => e.scrollWidth - e.clientWidth)(document.querySelector('#browse-filters'))"

@@ -62,7 +62,7 @@ def test_the_detail_shows_the_evidence_and_the_audit_events_behind_it(
     assert alert.event_ids == [read.pk]
     # then the detail shows the numbers and the event
     detail = page(web, regulator, f"/console/alerts/{alert.pk}/")
-    assert 'id="alert-evidence"' in detail and "<td>50000</td>" in detail
+    assert 'id="alert-evidence"' in detail and "<td>50,000</td>" in detail  # grouped
     assert f"<td>{read.pk}</td>" in detail and key_client.key.prefix in detail
     assert 'id="acknowledge-alert"' in detail and 'id="resolve-alert"' in detail
 

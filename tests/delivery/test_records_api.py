@@ -1,6 +1,7 @@
 """The record API as a merchant's program sees it: fields, filters, order, the keyset
 cursor, masking, CSV, and the refusals with their codes."""
 
+import codecs
 import csv
 import io
 import json
@@ -104,6 +105,7 @@ def test_csv_by_accept_with_formula_cells_neutralized(key_client, grant):
     response = key_client.get(url(grant, page_size=5), HTTP_ACCEPT="text/csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
+    assert not response.content.startswith(codecs.BOM_UTF8)  # for programs: no BOM
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["credit_code", "legal_rep"]
     assert rows[4][0].startswith("'=HYPERLINK(1)")

@@ -3,12 +3,16 @@ and unbound, renewal drafts; the operator suspends, resumes and revokes (a reaso
 required); nobody else sees them."""
 
 import pytest
+from bs4 import BeautifulSoup
+from django.utils import translation
+from django.utils.translation import gettext
 
 from apps.accounts import services as accounts
 from apps.accounts.choices import OrganizationKind, Role
 from apps.grants.choices import ApplicationKind
 from apps.grants.choices import GrantStatus as G
 from apps.grants.models import AccessApplication, GrantKey
+from apps.workflow.history import history_for
 from apps.workflow.models import Notification
 from tests.conftest import login_web
 from tests.factories import member
@@ -135,3 +139,44 @@ def test_a_party_who_cannot_open_the_application_gets_no_link_to_it(web, grant, 
     web.logout()
     login_web(web, merchant)
     assert link in web.get(f"/portal/grants/{grant.pk}/").content.decode()
+
+
+def test_a_freshly_issued_grant_shows_its_issue_in_its_history(web, grant, merchant):
+    # given a grant just issued from its approved application
+    (issued,) = history_for(grant)
+    assert (issued.from_status, issued.to_status) == ("", G.ACTIVE)
+    # when its holder opens it (in the default language)
+    login_web(web, merchant)
+    page = web.get(f"/portal/grants/{grant.pk}/").content.decode()
+    # then the history holds the issue, with the application it came from
+    history = page.split('id="grant-history"')[1].split("</section>")[0]
+    with translation.override("zh-hans"):
+        note = gettext("Issued on the approval of application #%(id)d.") % {
+            "id": grant.application_id
+        }
+        active = str(G.ACTIVE.label)
+    assert note in history and f"<td>{active}</td>" in history and "history-empty" not in history
+    assert f'href="/portal/applications/{grant.application_id}/">#' in history
+
+
+def test_a_grant_without_history_says_so_instead_of_an_empty_table(web, grant, operator_admin):
+    history_for(grant).delete()  # a grant issued before its issue was recorded
+    login_web(web, operator_admin)
+    page = web.get(f"/portal/grants/{grant.pk}/").content.decode()
+    history = page.split('id="grant-history"')[1].split("</section>")[0]
+    assert 'id="history-empty"' in history and "<table" not in history
+
+
+def test_the_grant_actions_are_labelled_by_their_action(web, grant, operator_admin):
+    login_web(web, operator_admin)
+    page = web.get(f"/portal/grants/{grant.pk}/").content.decode()
+    actions = BeautifulSoup(page, "html.parser").select_one("#grant-actions")
+    with translation.override("zh-hans"):
+        suspend, revoke = gettext("Suspend"), gettext("Revoke")
+    labels = {
+        field["id"]: actions.find("label", attrs={"for": field["id"]}).get_text(strip=True)
+        for field in actions.select("textarea")
+    }
+    assert labels["suspend-reason"].startswith(f"{suspend}：")  # a Chinese colon
+    assert labels["revoke-reason"].startswith(f"{revoke}：")
+    assert "visually-hidden" not in str(actions) and "placeholder" not in str(actions)

@@ -34,3 +34,10 @@ def test_audit_actions_read_as_words_in_both_languages():
     assert _in("zh-hans", "catalog.dataresource.public_notice", action_label) == "数据资源 · 公示中"
     assert _in("zh-hans", "auth.login", action_label) == "登录 · 已登录"
     assert _in("en", "something.unknown", action_label) == "something.unknown"
+
+
+def test_a_grants_issue_note_reads_in_either_language_with_its_application_number():
+    msgid = "Issued on the approval of application #%(id)d."
+    written = _in("zh-hans", msgid, translation.gettext) % {"id": 12}  # as grant_issue writes
+    assert _in("en", written) == "Issued on the approval of application #12."
+    assert _in("zh-hans", written) == written

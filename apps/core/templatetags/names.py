@@ -1,4 +1,5 @@
-"""`{{ resource|local_name }}`, `{{ resource|local_name:"description" }}`: see apps.core.names."""
+"""`{{ resource|local_name }}`, `{{ resource|local_name:"description" }}`: see apps.core.names;
+the figures: `thousands` (counts, quotas), `yuan` (money)."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -26,4 +27,18 @@ def thousands(value):
         return value
     if number == number.to_integral_value() and "." not in str(value):
         return f"{int(number):,}"
+    return f"{number:,}"
+
+
+@register.filter
+def yuan(value):
+    """An amount of money to the fen, digits grouped: 1234.5 -> "1,234.50". Prices,
+    statements, revenue and caps read alike on every page (counts take `thousands`,
+    byte sizes Django's `filesizeformat`). Anything that is not a number passes through."""
+    if value is None or value == "" or isinstance(value, bool):
+        return value
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return value
     return f"{number:,}"

@@ -5,6 +5,7 @@ actions. Every write is a service of apps.delivery.alerts.services."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_datetime
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from apps.core import tables
 from apps.core.forms import NoteForm, run_action
 from apps.core.permissions import MANAGE, VIEW
+from apps.core.templatetags.names import thousands
 from apps.delivery.alerts import selectors, services
 from apps.delivery.choices import AlertAction, AlertRule, AlertStatus
 from apps.delivery.models import Alert
@@ -55,13 +57,22 @@ def local_time(value):
     return date_format(timezone.localtime(when), "Y-m-d H:i")
 
 
+def _shown(name: str, value):
+    """A fact as the other delivery pages show it: bytes as a size, counts grouped."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return filesizeformat(value) if name == "bytes" else thousands(value)
+    return local_time(value)
+
+
 def evidence_rows(evidence: dict) -> tuple[list, list]:
     """(label, value) of each fact, and the daily history (day, value) apart."""
     facts = []
     for name, value in sorted(evidence.items()):
         if name == "history":
             continue
-        shown = ", ".join(map(str, value)) if isinstance(value, list) else local_time(value)
+        shown = _shown(name, value)
         facts.append((EVIDENCE_LABELS.get(name, name), "—" if shown in ("", None) else shown))
     history = sorted((evidence.get("history") or {}).items(), reverse=True)
     return facts, history
