@@ -80,7 +80,9 @@ def test_a_visitor_moves_between_the_public_pages_by_their_menu(page, live_serve
     with page.expect_navigation():
         page.click(f".main-nav a[href='{reverse('disclosure')}']")
     assert page.url.endswith(reverse("disclosure"))
-    shoot(page, live_server, "public-disclosure", SHOTS)
+    shoot(page, live_server, "public-disclosure", SHOTS)  # ends in English
+    first_letter = "getComputedStyle(document.querySelector('th'), '::first-letter').textTransform"
+    assert page.evaluate(first_letter) == "uppercase"  # "operator" reads "Operator"
     page.set_viewport_size({"width": 390, "height": 844})
     assert not page.locator(".main-nav").is_visible()
     page.click("#menu-button")

@@ -56,3 +56,15 @@ def test_no_template_writes_a_textarea_without_a_visible_label():
             if (path.name != Path(INCLUDE).name and not labelled) or "placeholder" in tag:
                 unlabelled.append(f"{path.relative_to(TEMPLATES)}: {tag}")
     assert unlabelled == []
+
+
+def test_a_label_takes_the_colon_of_the_pages_language():
+    """Chinese pages use the full-width colon after a label, English ones `: `."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    page = Template('{% load i18n names %}{% translate "Reference" %}{% colon %}x')
+    with translation.override("zh-hans"):
+        assert page.render(Context()) == "参考编号：x"
+    with translation.override("en"):
+        assert page.render(Context()) == "Reference: x"

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from apps.core.names import english_ui
 from apps.core.names import local_name as _local_name
 
 register = template.Library()
@@ -42,3 +43,10 @@ def yuan(value):
     except InvalidOperation:
         return value
     return f"{number:,}"
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label: full-width on a Chinese page (it carries its own space),
+    `: ` in English."""
+    return ": " if english_ui() else "："
