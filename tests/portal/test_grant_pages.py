@@ -180,3 +180,23 @@ def test_the_grant_actions_are_labelled_by_their_action(web, grant, operator_adm
     assert labels["suspend-reason"].startswith(f"{suspend}：")  # a Chinese colon
     assert labels["revoke-reason"].startswith(f"{revoke}：")
     assert "visually-hidden" not in str(actions) and "placeholder" not in str(actions)
+
+
+def test_a_grant_issued_before_the_issue_was_recorded_gets_its_first_row(grant):
+    """The data migration (grants 0005) gives such a grant its issue row, and only such
+    a grant: one with a history keeps it as it is."""
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("apps.grants.migrations.0005_grant_issue_history")
+    history_for(grant).delete()
+    backfill.forwards(apps, None)
+    backfill.forwards(apps, None)  # twice: still one row
+    [row] = history_for(grant)
+    assert (row.from_status, row.to_status, row.actor) == ("", G.ACTIVE, None)
+    assert row.created_at == grant.created_at
+    with translation.override("zh-hans"):
+        from apps.workflow.system_notes import system_note
+
+        assert system_note(row.note) == f"经申请 #{grant.application_id} 批准签发。"
