@@ -21,7 +21,7 @@ OPERATOR_COLUMNS = [
     Column("credit_code", _("unified social credit code"), "credit_code", "credit_code"),
     Column("status", _("qualification status"), "get_status_display", "status"),
     Column("credit", _("credit status"), "get_credit_status_display", "credit_status"),
-    Column("rereview", _("annual re-review due"), "rereview_due", "rereview_due"),
+    Column("rereview", _("re-review due"), "rereview_due", "rereview_due"),
 ]
 
 AGREEMENT_COLUMNS = [

@@ -76,7 +76,7 @@ class OperatorProfile(models.Model):
     )
     qualified_at = models.DateTimeField(_("qualified at"), null=True, blank=True)
     last_reviewed_at = models.DateTimeField(_("last reviewed at"), null=True, blank=True)
-    rereview_due = models.BooleanField(_("annual re-review due"), default=False)
+    rereview_due = models.BooleanField(_("re-review due"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

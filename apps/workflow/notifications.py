@@ -18,6 +18,7 @@ from apps.core.names import local_name
 from apps.core.permissions import MANAGE, VIEW
 from apps.workflow.models import Notification, NotificationCategory, NotificationPreference
 from apps.workflow.outbox_mail import mail_send_later
+from apps.workflow.system_notes import system_note
 
 
 class Phrase:
@@ -46,8 +47,11 @@ def _param(value):
 
 
 def _in(language: str, text) -> str:
+    """The text in `language`: a Phrase or a lazy text translated, and a plain text that
+    is one of the sentences the system writes (a step's note) too; a person's words as
+    they are."""
     with translation.override(language):
-        return str(text)
+        return system_note(str(text)) if isinstance(text, str) else str(text)
 
 
 def _recipients(users, organization, roles) -> list[User]:

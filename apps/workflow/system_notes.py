@@ -20,6 +20,10 @@ FIXED = [
     gettext_noop("Suspension lifted."),
     gettext_noop("Replaced by a new step."),
     gettext_noop("Considered in review."),
+    gettext_noop("Every review step approved."),
+    gettext_noop("Approved by the checks."),
+    gettext_noop("Checks passed."),
+    gettext_noop("Reviewed facts changed: re-review due."),
 ]
 PATTERNS = [
     gettext_noop("Replaced by version %(v)d."),
@@ -27,7 +31,6 @@ PATTERNS = [
     gettext_noop("Agreement %(number)s ended."),
     gettext_noop("Outside version %(v)d: %(why)s"),
     gettext_noop("Issued on the approval of application #%(id)d."),
-    gettext_noop("Reviewed facts changed (%(fields)s): re-review due."),
 ]
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[ds]")
 _NUMBER = re.compile(r"%\((\w+)\)d")

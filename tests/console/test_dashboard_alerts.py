@@ -25,7 +25,7 @@ def test_deliveries_per_day_cover_90_days_with_calls_rows_and_bytes(web, regulat
     assert days[0] == [(today - timedelta(days=89)).isoformat(), 1, 100, 4000]
     assert sum(day[2] for day in days) == 50800  # the 91st day back is out
     # the table (newest first) and the line chart carry the same numbers
-    assert 'id="figure-deliveries"' in page and "<td>50000</td>" in page
+    assert 'id="figure-deliveries"' in page and "<td>50,000</td>" in page
     chart = chart_block(page)["deliveries"]
     assert chart["type"] == "line" and len(chart["categories"]) == 90
     assert chart["series"][1]["data"][-1] == 50000

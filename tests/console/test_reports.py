@@ -85,7 +85,7 @@ def test_a_monthly_report_is_written_from_the_databases_figures(web, regulator, 
 
     # and the page shows the report; requests and downloads are audited
     page = web.get(f"/console/reports/{item.pk}/").content.decode()
-    assert "report-deliveries" in page and "1200" in page
+    assert "report-deliveries" in page and "1,200" in page
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"console.report.request", "console.report.generate"} <= actions
     downloads = AuditEvent.objects.filter(action="console.report.download")

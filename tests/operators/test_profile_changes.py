@@ -2,11 +2,13 @@
 reviewed flags a re-review and tells the regulator; its credit code does not change."""
 
 from django.test import Client
+from django.utils import translation
 
 from apps.operators import services
 from apps.operators.choices import QualificationStatus as Q
 from apps.operators.models import OperatorProfile
 from apps.workflow.models import Notification
+from apps.workflow.system_notes import system_note
 from tests.conftest import api_for, login_web
 from tests.operators.conftest import credit_code, profile_data
 
@@ -22,9 +24,12 @@ def test_a_qualified_operator_changing_a_reviewed_fact_is_flagged_for_re_review(
     assert profile.status == Q.QUALIFIED and profile.rereview_due
     last = profile.history.order_by("pk").last()
     assert (last.from_status, last.to_status) == (Q.QUALIFIED, Q.QUALIFIED)
-    assert "registered address" in last.note or "注册地址" in last.note
+    with translation.override("en"):
+        assert system_note(last.note) == "Reviewed facts changed: re-review due."
     told = Notification.objects.filter(verb="operators.qualification.facts_changed")
     assert regulator in [n.recipient for n in told]
+    body = told.get(recipient=regulator)
+    assert "注册地址" in body.body and "registered address" in body.body_en
     assert not told.filter(recipient=operator_admin).exists()
 
 

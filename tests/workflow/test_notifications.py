@@ -230,3 +230,19 @@ def test_a_notification_reads_in_the_readers_language_whoever_wrote_it(merchant)
     assert [(n["title"], n["body"]) for n in listed if n["verb"] == "test.phrase"] == [
         ("Annual report overdue: Merchant Ltd", "请补充材料")
     ]
+
+
+def test_a_sentence_the_system_writes_as_a_body_reads_in_either_language(merchant):
+    """A step's note that the system wrote ("Every review step approved.") is a plain
+    text when it reaches notify; it is stored in both languages all the same."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("zh-hans"):
+        service.notify(
+            category=REMINDER, verb="test.note", title="提醒",
+            body=gettext("Every review step approved."), users=[merchant],
+        )  # fmt: skip
+    row = Notification.objects.get(verb="test.note")
+    assert row.body == "所有审核环节均已通过。"
+    assert row.body_en == "Every review step approved." and row.title_en == ""

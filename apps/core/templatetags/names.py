@@ -50,3 +50,10 @@ def colon() -> str:
     """The colon after a label: full-width on a Chinese page (it carries its own space),
     `: ` in English."""
     return ": " if english_ui() else "："
+
+
+@register.filter
+def listing(items) -> str:
+    """Words in a row: joined by the enumeration comma (、) on a Chinese page, `, ` in
+    English (codes and addresses keep `join:", "`)."""
+    return (", " if english_ui() else "、").join(str(item) for item in items or ())

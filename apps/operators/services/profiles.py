@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.accounts.choices import OrganizationKind, Role
 from apps.accounts.models import User
@@ -124,8 +124,10 @@ def _reviewed_facts_changed(profile: OperatorProfile, user: User, fields: list[s
     from apps.workflow.notifications import Phrase, notify
 
     labels = [OperatorProfile._meta.get_field(f).verbose_name for f in fields]
-    names = format_lazy("{}" + ", {}" * (len(labels) - 1), *labels)
-    note = _("Reviewed facts changed (%(fields)s): re-review due.") % {"fields": names}
+    separator = pgettext_lazy("between items of a list", ", ")
+    between = [part for label in labels for part in (separator, label)][1:]
+    names = format_lazy("{}" * len(between), *between)  # in each reader's language
+    note = _("Reviewed facts changed: re-review due.")  # the fields: in the audit record
     history_record(profile, from_status=profile.status, to_status=profile.status, actor=user,
                    note=note)  # fmt: skip
     regulators = Organization.objects.filter(kind=OrganizationKind.REGULATOR)
