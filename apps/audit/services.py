@@ -32,8 +32,10 @@ _SECRET_WORDS = {
     "authorization", "cookie", "credential", "credentials", "signature", "session",
 }  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
-# Control characters but tab, line feed and carriage return (a reason may run over lines).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters but tab, line feed and carriage return (a reason may run over lines),
+# C1 controls (NEL, an 8-bit CSI), the line and paragraph separators and the bidi controls
+# that would make a recorded name read as something else.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 MAX_TEXT = 1000
 
 

@@ -55,6 +55,8 @@ class ValidationError(CkanError):
     code = "validation_error"
 
 
+# CKAN names and ids are at most 100 characters; a longer one names nothing.
+MAX_NAME = 100
 LICENSES = {
     OPEN_LICENSE: "Other (Open)",
     "other-closed": "Other (Not Open)",
@@ -72,7 +74,7 @@ def integer(data: dict, key: str, default: int, maximum: int | None = None) -> i
         return default
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # 1e999 is a float infinity
         raise ValidationError(**{key: ["Invalid integer"]}) from None
     if number < 0:
         raise ValidationError(**{key: ["Must be a natural number"]})
@@ -196,6 +198,8 @@ def package_dict(resource: DataResource, base: str) -> dict[str, Any]:
 
 def find_package(identifier: str) -> DataResource:
     """By id (CKAN looks at ids first) or by name."""
+    if len(identifier) > MAX_NAME:  # CKAN's names and ids are short; a regex this long is not
+        raise NotFound("Dataset not found")
     resources = public_resources()
     match = resources.filter(pk=int(identifier)).first() if is_id(identifier) else None
     if match is None and identifier.startswith("resource-") and is_id(identifier[9:]):

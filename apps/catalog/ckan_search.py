@@ -127,7 +127,7 @@ def package_search(data: dict, base: str) -> dict[str, Any]:
     start = integer(data, "start", 0)
     try:
         facet_limit = int(data.get("facet.limit", 50))  # -1: no limit, as in Solr
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError(**{"facet.limit": ["Invalid integer"]}) from None
     if facet_limit != -1:
         facet_limit = integer(data, "facet.limit", 50)

@@ -13,7 +13,7 @@ from apps.catalog.ckan import ACTIONS, CkanError
 from apps.catalog.ckan_query import SearchQueryError
 from apps.catalog.publication import base_uri
 from apps.core.denials import record_denial
-from apps.core.jsonlimits import JsonTooDeep, JsonWithNul, loads_bounded
+from apps.core.jsonlimits import JsonTooDeep, JsonWithNul, JsonWithSurrogate, loads_bounded
 from apps.core.throttling import rate_limited
 
 
@@ -34,6 +34,10 @@ def _request_data(request) -> dict:
         raise CkanError("Bad request - JSON nested too deeply", code="json_too_deep") from None
     except JsonWithNul:
         raise CkanError("Bad request - NUL character in the body", code="nul_character") from None
+    except JsonWithSurrogate:
+        raise CkanError(
+            "Bad request - half of a UTF-16 surrogate pair in the body", code="invalid_text"
+        ) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise CkanError(f"Bad request - JSON Error: {exc}", code="malformed_json") from None
     if not isinstance(data, dict):
@@ -87,6 +91,7 @@ def action(request, action: str):
     base = base_uri(request)
     help_url = f"{base}/api/3/action/help_show?name={action}"
     if request.method not in ("GET", "POST"):  # in CKAN's envelope, with a code
+        _audit_refusal(request, action, 405, "method_not_allowed")
         return _method_not_allowed(help_url, request.method)
     function = ACTIONS.get(action)
     try:

@@ -19,6 +19,11 @@ class JsonWithNul(ValueError):
     pass
 
 
+class JsonWithSurrogate(ValueError):
+    """A `\\ud800`-style escape of half a UTF-16 pair: no character at all, and neither
+    UTF-8 nor PostgreSQL can hold it."""
+
+
 def _refuse_constant(name: str):
     # NaN and Infinity are not JSON (DRF's STRICT_JSON), and PostgreSQL's jsonb refuses them.
     raise ValueError(f"{name} is not a valid JSON value")
@@ -44,8 +49,34 @@ def loads_bounded(body: bytes | str, *, max_depth: int):
     if b"\x00" in body or b"\\u0000" in body:
         raise JsonWithNul()
     try:
-        return json.loads(body, parse_constant=_refuse_constant)
+        data = json.loads(body, parse_constant=_refuse_constant)
     except RecursionError:
         raise JsonTooDeep(max_depth) from None
     except UnicodeDecodeError as exc:
         raise ValueError(str(exc)) from None
+    if (_SURROGATE_ESCAPE.search(body) or b"\xed" in body) and _has_surrogate(data):
+        raise JsonWithSurrogate()
+    return data
+
+
+# A \uD800-\uDFFF escape (either case), the only way a JSON text can carry a lone one.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]", re.ASCII)
+
+
+def _has_surrogate(value) -> bool:
+    """Whether a string anywhere in the decoded value (keys too) holds a lone surrogate
+    (a well-formed pair decodes to one character and is fine)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

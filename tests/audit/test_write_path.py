@@ -146,3 +146,10 @@ def test_control_characters_in_recorded_text_are_blanked_but_line_breaks_kept():
     event.refresh_from_db()
     assert event.action == "x.y [31m"
     assert event.reason == "first line\nsecond\tline  "
+
+
+def test_c1_controls_separators_and_bidi_overrides_are_blanked_too():
+    with system_job("test"):
+        event = audit_record(action="a", reason="ok\x85\x9b31mRED\u202egnp.exe\u2028x")
+    event.refresh_from_db()
+    assert event.reason == "ok  31mRED gnp.exe x"

@@ -116,3 +116,15 @@ def test_counting_stops_reading_soon_after_the_limit():
     with pytest.raises(RequestTooLarge):
         stream.read()
     assert source.tell() <= CountingStream.CHUNK
+
+
+def test_half_a_surrogate_pair_in_a_json_body_is_a_400_with_a_code(operator_admin):
+    """`\\ud800` decodes to no character: PostgreSQL's text and jsonb cannot hold it."""
+    from tests.conftest import api_for
+
+    response = api_for(operator_admin).post(
+        "/api/v1/operators/profiles/",
+        '{"legal_representative": "\\ud800"}',
+        content_type="application/json",
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_text")

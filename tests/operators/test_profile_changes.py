@@ -1,6 +1,7 @@
 """A qualified operator keeping its profile current: a change of what the regulator
 reviewed flags a re-review and tells the regulator; its credit code does not change."""
 
+import pytest
 from django.test import Client
 from django.utils import translation
 
@@ -80,3 +81,43 @@ def test_the_portal_form_refuses_a_new_credit_code_on_the_field(profile, operato
     assert response.status_code == 200
     assert response.context["form"].errors["credit_code"]
     assert OperatorProfile.objects.get(pk=profile.pk).credit_code == credit_code()
+
+
+def test_a_new_document_of_a_qualified_operator_flags_a_re_review(profile, operator_admin):
+    from tests.operators.conftest import pdf
+
+    services.document_upload(profile=profile, user=operator_admin, kind="licence", upload=pdf())
+    assert OperatorProfile.objects.get(pk=profile.pk).rereview_due
+    assert Notification.objects.filter(verb="operators.qualification.facts_changed").exists()
+
+
+def test_a_suspended_operator_uploads_no_document(profile, operator_admin, regulator):
+    from apps.core.exceptions import TransitionNotAllowed
+    from apps.operators.models import QualificationDocument
+    from tests.operators.conftest import pdf
+
+    services.qualification_suspend(profile=profile, reviewer=regulator, reason="安全事件")
+    before = QualificationDocument.objects.count()
+    with pytest.raises(TransitionNotAllowed):
+        services.document_upload(profile=profile, user=operator_admin, kind="licence", upload=pdf())
+    assert QualificationDocument.objects.count() == before
+
+
+def test_the_lock_answers_before_the_duplicate_check_so_no_code_is_confirmed(
+    profile, operator_admin
+):
+    """Any other code gets credit_code_locked: a registered one is not told apart."""
+    other = services.profile_save(
+        user=_second_operator(), data=profile_data(credit_code=credit_code(4))
+    )
+    response = api_for(operator_admin).patch(
+        f"{BASE}/{profile.pk}/", {"credit_code": other.credit_code}, format="json"
+    )
+    assert response.json()["code"] == "credit_code_locked"
+
+
+def _second_operator():
+    from apps.accounts.choices import OrganizationKind
+    from tests.factories import member
+
+    return member(OrganizationKind.OPERATOR)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
-from apps.core.jsonlimits import JsonTooDeep, JsonWithNul, loads_bounded
+from apps.core.jsonlimits import JsonTooDeep, JsonWithNul, JsonWithSurrogate, loads_bounded
 
 
 class JSONParser(parsers.JSONParser):
@@ -22,6 +22,10 @@ class JSONParser(parsers.JSONParser):
         except JsonWithNul:
             raise ParseError(
                 _("Text may not contain NUL characters."), code="nul_character"
+            ) from None
+        except JsonWithSurrogate:
+            raise ParseError(
+                _("Text may not contain half of a UTF-16 surrogate pair."), code="invalid_text"
             ) from None
         except ValueError as exc:
             raise ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from None

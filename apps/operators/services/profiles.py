@@ -2,7 +2,7 @@
 of what the regulator reviewed flags a re-review (apps.operators.services.qualification
 holds the life cycle)."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -75,6 +75,8 @@ def profile_save(*, user: User, data: dict) -> OperatorProfile:
         profile = OperatorProfile(organization=org)
     elif profile.status not in PROFILE_EDITABLE:
         raise TransitionNotAllowed(_("The profile cannot be changed in its current state."))
+    changed = [key for key, value in clean.items() if getattr(profile, key, None) != value]
+    reviewed = _check_qualified_change(profile, changed)
     taken = OperatorProfile.objects.filter(credit_code=clean.get("credit_code")).exclude(
         pk=profile.pk
     )
@@ -84,14 +86,19 @@ def profile_save(*, user: User, data: dict) -> OperatorProfile:
             code="duplicate_credit_code",
             details={"credit_code": [_("Already registered.")]},
         )
-    changed = [key for key, value in clean.items() if getattr(profile, key, None) != value]
-    reviewed = _check_qualified_change(profile, changed)
     before = {key: str(getattr(profile, key, "")) for key in clean} if profile.pk else {}
     for key, value in clean.items():
         setattr(profile, key, value)
     if reviewed:
         profile.rereview_due = True
-    profile.save()
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError:  # another request saved the same code or profile meanwhile
+        raise TransitionNotAllowed(
+            _("The profile was saved by another request at the same time; reload it."),
+            code="profile_conflict",
+        ) from None
     after = {key: str(value) for key, value in clean.items()}
     record_change(user, "operators.operatorprofile.save", profile, before=before, after=after)
     if reviewed:
@@ -117,13 +124,22 @@ def _check_qualified_change(profile: OperatorProfile, changed: list[str]) -> lis
 
 
 def _reviewed_facts_changed(profile: OperatorProfile, user: User, fields: list[str]) -> None:
-    """The profile's history says which reviewed facts changed, and the regulator's
-    reviewers and admins are told that a re-review is due."""
+    reviewed_facts_changed(
+        profile, user, [OperatorProfile._meta.get_field(f).verbose_name for f in fields]
+    )
+
+
+def reviewed_facts_changed(profile: OperatorProfile, user: User, labels: list) -> None:
+    """A qualified operator changed what was reviewed (`labels`: the facts' or documents'
+    names, lazy): the profile is flagged for re-review, its history says so, and the
+    regulator's reviewers and admins are told which facts."""
     from apps.accounts.models import Organization
     from apps.workflow.models import NotificationCategory
     from apps.workflow.notifications import Phrase, notify
 
-    labels = [OperatorProfile._meta.get_field(f).verbose_name for f in fields]
+    if not profile.rereview_due:
+        profile.rereview_due = True
+        profile.save(update_fields=["rereview_due", "updated_at"])
     separator = pgettext_lazy("between items of a list", ", ")
     between = [part for label in labels for part in (separator, label)][1:]
     names = format_lazy("{}" * len(between), *between)  # in each reader's language

@@ -14,6 +14,7 @@ from apps.accounts.models import User
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 from apps.operators import files
 from apps.operators.choices import (
+    PROFILE_EDITABLE,
     QUALIFICATION_TRANSITIONS,
     CreditStatus,
     DocumentKind,
@@ -23,6 +24,7 @@ from apps.operators.choices import QualificationStatus as Q
 from apps.operators.models import OperatorProfile, QualificationDocument, Suspension
 from apps.operators.services import cascade_ops
 from apps.operators.services.common import require_reason
+from apps.operators.services.profiles import reviewed_facts_changed
 from apps.workflow import review
 from apps.workflow.history import history_record
 from apps.workflow.models import Decision
@@ -49,19 +51,24 @@ def _require_member(profile: OperatorProfile, user: User) -> None:
 def document_upload(
     *, profile: OperatorProfile, user: User, kind: str, upload
 ) -> QualificationDocument:
+    """A qualification document, while the profile may be edited; a qualified operator's
+    new document flags a re-review, as a changed fact does."""
     _require_member(profile, user)
     if kind not in DocumentKind.values:
         raise InvalidInput(details={"kind": [_("Unknown document kind.")]})
     if upload is None:
         raise InvalidInput(_("Attach a file."), details={"file": [_("This field is required.")]})
+    _require_editable(profile)
     with files.store_then_commit(upload, folder=f"profiles/{profile.pk}") as stored:
+        profile = _lock(profile)
+        _require_editable(profile)
         record_change(
             user,
             "operators.qualificationdocument.upload",
             profile,
             data={"kind": kind, "name": stored.name, "sha256": stored.sha256, "size": stored.size},
         )
-        return QualificationDocument.objects.create(
+        document = QualificationDocument.objects.create(
             profile=profile,
             kind=kind,
             original_name=stored.name,
@@ -71,6 +78,14 @@ def document_upload(
             sha256=stored.sha256,
             uploaded_by=user,
         )
+        if profile.status == Q.QUALIFIED:
+            reviewed_facts_changed(profile, user, [DocumentKind(kind).label])
+    return document
+
+
+def _require_editable(profile: OperatorProfile) -> None:
+    if profile.status not in PROFILE_EDITABLE:
+        raise TransitionNotAllowed(_("The profile cannot be changed in its current state."))
 
 
 @transaction.atomic

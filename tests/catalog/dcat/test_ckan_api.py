@@ -206,3 +206,18 @@ def test_other_methods_get_ckans_envelope_with_a_code(client, prefix, method):
         assert response.json()["success"] is False
         assert error["code"] == "method_not_allowed"
         assert error["__type"] == "Method Not Allowed"
+
+
+def test_hostile_ids_numbers_and_text_are_400s_or_404s_never_500s(client, catalog):
+    """A 100,000-character id (a regex that long cost PostgreSQL 38 s), half a surrogate
+    pair, 1e999 where an integer goes; and a PUT is refused and audited."""
+    assert post(client, "/api/3/action/", "package_show", {"id": "a" * 100_000}, status=404)
+    bad = '{"q": "\\udc80abc"}'
+    response = client.post("/api/3/action/package_search", bad, content_type="application/json")
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "invalid_text")
+    for body in ({"rows": 1e999}, {"facet.limit": -1e999}, {"facet.mincount": 1e999}):
+        raw = json.dumps(body).replace("Infinity", "1e999")
+        response = client.post("/api/3/action/package_search", raw, content_type="application/json")
+        assert response.status_code == 409, (body, response.content[:200])  # CKAN's own
+    assert client.put("/api/3/action/package_show").status_code == 405
+    assert AuditEvent.objects.filter(action="ckan.action", reason="method_not_allowed").exists()
