@@ -234,6 +234,40 @@ def sandbox_query(*, grant: Grant, user, key=None, sql: str, source=None) -> San
     except quotas.Limited as limited:
         _refused(grant, user, key, sql, started, limited)
         raise
+    try:
+        running = Running(grant)
+    except quotas.Limited as busy:
+        quotas.refund_call(grant)
+        _refused(grant, user, key, sql, started, busy)
+        raise
+    with running:
+        return _checked_run(grant, user, key, sql, source, started, rows_left)
+
+
+class Running:
+    """One sandbox query of a grant at a time, from its check to its record (a Redis key,
+    expiring should the process die): two at once would each be checked against a
+    history without the other (differencing) and against a count of the day's refusals
+    without the other's (the budget). Another is refused meanwhile: 429 sandbox_busy."""
+
+    def __init__(self, grant: Grant):
+        self.name = f"{quotas.PREFIX}:sandbox-running:{grant.pk}"
+        most = int(settings.SANDBOX_TIMEOUT_SECONDS * 6) + 60  # its statements, and more
+        if not quotas.counters().add(self.name, 1, most):
+            raise quotas.Limited(
+                _("Another sandbox query of this grant is running; try again in a moment."),
+                code="sandbox_busy",
+                retry_after=2,
+            )
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        quotas.counters().delete(self.name)
+
+
+def _checked_run(grant, user, key, sql, source, started, rows_left) -> SandboxAnswer:
     version = None
     try:
         if not sql.strip():

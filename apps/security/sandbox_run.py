@@ -301,7 +301,10 @@ def run_query(
     return SandboxResult(
         columns=[columns[i] for i in keep],
         rows=[tuple(row[i] for i in keep) for row in rows],
-        suppressed_groups=suppressed,
+        # Whether any group was held back, not how many: with small groups of known rows
+        # padded in, the number answered whether one person formed a group of their own
+        # (two held back, or three), in accepted queries that spend no refusal.
+        suppressed_groups=min(suppressed, 1),
         sql=released_sql,
         set_sizes=sizes,
     )

@@ -157,7 +157,7 @@ def test_sandbox_attacks_are_refused_with_a_code(connection, sql, code):
 )
 def test_groups_of_single_people_never_leave(connection, sql):
     result = released(connection, sql)
-    assert result.rows == [] and result.suppressed_groups == 200
+    assert result.rows == [] and result.suppressed_groups == 1  # held back, not counted
 
 
 def test_a_value_error_is_no_oracle_on_one_row(connection):
@@ -469,3 +469,23 @@ def test_the_data_browser_refuses_masked_fields_in_its_query_string(sandbox_gran
         ).count()
         == 4
     )
+
+
+def test_padded_small_groups_tell_nothing_of_one_person_in_an_accepted_answer(connection):
+    """HOLE (fixed, session 15 review): districts Y and Z (5 and 6 people) padded in as
+    groups under k, beside one that holds person-3 only if their age passes t. The held
+    back groups were 2 or 3: whether person-3 is older than t, answered by an accepted
+    query that spends no refusal. Now only whether any group was held back is told."""
+
+    def answer(threshold: int):
+        person = f"name = 'person-3' AND age > {threshold}"
+        sql = (
+            "SELECT count(*) AS n FROM grant_data "  # noqa: S608
+            f"GROUP BY {person}, district = 'Y', district = 'Z'"
+        )
+        return released(connection, sql).suppressed_groups
+
+    assert answer(0) == answer(200) == 1
+    # (The released group still holds 189 or 188 people: set against two other accepted
+    # answers, 200 in all and 11 in Y and Z, it tells the same. That is arithmetic over
+    # three queries, which the README names as open: it needs noise.)

@@ -328,3 +328,23 @@ def test_refusals_the_data_decides_are_a_daily_budget_of_the_grant(
     ).exists()
     with time_machine.travel(timezone.localtime().replace(hour=0) + timedelta(days=1)):
         assert ask(client, sandbox_grant, good).status_code == 200
+
+
+def test_one_query_of_a_grant_runs_at_a_time(sandbox_grant, merchant):
+    """Two at once would each be checked without the other: against the history
+    (differencing) and the day's refusals (the budget). The second is 429 sandbox_busy
+    while the first runs; the way is free again after an answer and after a refusal."""
+    from apps.delivery.quotas import counters
+    from apps.delivery.sandbox import Running
+
+    client = session(merchant)
+    good = "SELECT count(*) AS n FROM grant_data"
+    with Running(sandbox_grant):  # a query of the grant is running
+        busy = ask(client, sandbox_grant, good)
+        assert (busy.status_code, busy.json()["code"]) == (429, "sandbox_busy")
+        assert busy["Retry-After"]
+    assert SandboxQuery.objects.filter(refusal_code="sandbox_busy").count() == 1
+    assert ask(client, sandbox_grant, good).status_code == 200
+    assert ask(client, sandbox_grant, "SELECT * FROM grant_data").status_code == 422
+    assert ask(client, sandbox_grant, good + " WHERE reg_capital >= 0").status_code == 200
+    assert not counters().get(f"delivery:sandbox-running:{sandbox_grant.pk}")
