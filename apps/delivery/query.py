@@ -246,6 +246,29 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+_DECIMAL_TYPE = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
+
+
+def _require_scale(name: str, op: str, value, kind: str) -> None:
+    """A decimal value has no more digits than its column holds: the cast would round
+    69.995 to the 70.00 that `eq` then finds."""
+    shape = _DECIMAL_TYPE.fullmatch(kind)
+    if shape is None or op == "prefix":
+        return
+    precision, scale = int(shape.group(1)), int(shape.group(2))
+    for item in value if isinstance(value, list) else [value]:
+        if item is None:
+            continue
+        whole, _dot, fraction = item.lstrip("-").partition(".")
+        if len(fraction) > scale or len(whole.lstrip("0")) > precision - scale:
+            raise refuse(
+                "filter_invalid",
+                _("The value has more digits than the field holds (%(p)d, %(s)d after the point).")
+                % {"p": precision, "s": scale},
+                f"filter[{name}][{op}]",
+            )
+
+
 def _condition(name: str, op: str, value, types: dict[str, str]) -> tuple[str, list]:
     column, kind = quote(name), types[name]
 
@@ -309,6 +332,7 @@ def compile_sql(query: RecordQuery, source: GrantSource, types: dict[str, str]) 
     conditions.append(granted)
     params.extend(granted_params)
     for name, op, value in query.filters:
+        _require_scale(name, op, value, types[name])
         sql, values = _condition(name, op, value, types)
         conditions.append(sql)
         params.extend(values)

@@ -178,3 +178,18 @@ def test_a_number_or_boolean_filter_takes_its_plain_form_only(key_client, dated,
         assert len(rows(key_client, dated, **{f"filter[{name}][eq]": value})) == count, value
     for value in bad:
         refused(key_client, dated, "filter_invalid", **{f"filter[{name}][eq]": value})
+
+
+def test_a_decimal_value_has_no_more_digits_than_its_column(key_client, dated):
+    """capital is DECIMAL(18, 2): 69.995 would be rounded to the 70.00 it then finds."""
+    assert len(rows(key_client, dated, **{"filter[capital][eq]": "70.0"})) == 1
+    for params in (
+        {"filter[capital][eq]": "69.995"},
+        {"filter[capital][range]": "69.995,70.004"},
+        {"filter[capital][in]": "70.00,70.004999"},
+        {"filter[capital][eq]": "1" * 17},
+    ):
+        denial = refused(key_client, dated, "filter_invalid", **params)
+        assert denial.reason == "filter_invalid"
+    response = key_client.get(url(dated, **{"filter[capital][eq]": "69.995"}))
+    assert "filter[capital][eq]" in response.json()["details"]
