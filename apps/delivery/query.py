@@ -247,18 +247,29 @@ def quote(name: str) -> str:
 
 
 _DECIMAL_TYPE = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
+_INTEGER_BITS = {"TINYINT": 8, "SMALLINT": 16, "INTEGER": 32, "BIGINT": 64}
 
 
-def _require_scale(name: str, op: str, value, kind: str) -> None:
-    """A decimal value has no more digits than its column holds: the cast would round
-    69.995 to the 70.00 that `eq` then finds."""
-    shape = _DECIMAL_TYPE.fullmatch(kind)
-    if shape is None or op == "prefix":
+def _require_fits(name: str, op: str, value, kind: str) -> None:
+    """A number fits its column (DuckDB's type of it): no more digits than a decimal holds
+    (the cast would round 69.995 to the 70.00 that `eq` then finds), and an integer in
+    the column's range. So the cast of a checked value cannot fail, and a refusal names
+    the filter."""
+    shape, bits = _DECIMAL_TYPE.fullmatch(kind), _INTEGER_BITS.get(kind)
+    if (shape is None and bits is None) or op == "prefix":
         return
-    precision, scale = int(shape.group(1)), int(shape.group(2))
     for item in value if isinstance(value, list) else [value]:
         if item is None:
             continue
+        if bits is not None:
+            if not -(2 ** (bits - 1)) <= int(item) < 2 ** (bits - 1):
+                raise refuse(
+                    "filter_invalid",
+                    _("The value is outside the field's range."),
+                    f"filter[{name}][{op}]",
+                )
+            continue
+        precision, scale = int(shape.group(1)), int(shape.group(2))
         whole, _dot, fraction = item.lstrip("-").partition(".")
         if len(fraction) > scale or len(whole.lstrip("0")) > precision - scale:
             raise refuse(
@@ -332,7 +343,7 @@ def compile_sql(query: RecordQuery, source: GrantSource, types: dict[str, str]) 
     conditions.append(granted)
     params.extend(granted_params)
     for name, op, value in query.filters:
-        _require_scale(name, op, value, types[name])
+        _require_fits(name, op, value, types[name])
         sql, values = _condition(name, op, value, types)
         conditions.append(sql)
         params.extend(values)

@@ -13,7 +13,6 @@ from apps.audit.services import audit_record_denial
 from apps.delivery import quotas, readahead, watchdog
 from apps.delivery.query import (
     RecordQuery,
-    RecordQueryError,
     compile_sql,
     cursor_value,
     make_cursor,
@@ -34,8 +33,6 @@ from apps.security.watermark import (
 
 QUERY_TIMEOUT = 10.0
 AUDIT_ACTION = "delivery.records.read"
-# What DuckDB raises when a filter value does not cast to its column's type.
-UNSUITABLE = (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.BinderException)
 
 
 @dataclass
@@ -74,7 +71,7 @@ def _run(connection, sql: str, params: list) -> pa.Table:
         return connection.sql(sql, params=params).to_arrow_table()
     except duckdb.InterruptException:
         raise refuse("query_timeout", _("The request ran too long."), "filter") from None
-    except UNSUITABLE:
+    except (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.BinderException):
         raise refuse(
             "filter_invalid", _("A filter value does not suit its field."), "filter"
         ) from None
@@ -82,31 +79,9 @@ def _run(connection, sql: str, params: list) -> pa.Table:
         watchdog.done(token)
 
 
-def _unsuitable_filter(connection, query: RecordQuery, types: dict[str, str]) -> str | None:
-    """The parameter (`filter[field][op]`) of the first filter whose value does not cast
-    to its field's type, so a refusal names the filter (None: the caller's filters all
-    cast, e.g. the grant's own row filter failed). Values only: no row is read."""
-    for name, op, value in query.filters:
-        values = value if op in ("in", "range") else [] if op == "prefix" else [value]
-        for item in (v for v in values if v is not None):
-            try:
-                connection.execute(f"SELECT CAST(? AS {types[name]})", [item])
-            except UNSUITABLE:
-                return f"filter[{name}][{op}]"
-    return None
-
-
 def _select(connection, query: RecordQuery, source: GrantSource, store) -> pa.Table:
     """The page's rows (one query: apps.delivery.query.compile_sql)."""
-    try:
-        return _run(connection, *compile_sql(query, source, store.types))
-    except RecordQueryError as problem:
-        culprit = problem.code == "filter_invalid" and _unsuitable_filter(
-            connection, query, store.types
-        )
-        if culprit:
-            raise refuse("filter_invalid", problem.message, culprit) from None
-        raise
+    return _run(connection, *compile_sql(query, source, store.types))
 
 
 def protect(table: pa.Table, grant: Grant, source: GrantSource) -> pa.Table:

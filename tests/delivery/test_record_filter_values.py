@@ -193,3 +193,6 @@ def test_a_decimal_value_has_no_more_digits_than_its_column(key_client, dated):
         assert denial.reason == "filter_invalid"
     response = key_client.get(url(dated, **{"filter[capital][eq]": "69.995"}))
     assert "filter[capital][eq]" in response.json()["details"]
+    past_bigint = {"filter[employees][range]": "0,9223372036854775808"}
+    refused(key_client, dated, "filter_invalid", **past_bigint)
+    assert "filter[employees][range]" in key_client.get(url(dated, **past_bigint)).json()["details"]
