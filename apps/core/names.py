@@ -15,6 +15,12 @@ def choice_label(choices, value) -> str:
     return choices(value).label if value in choices.values else value
 
 
+def listing(items) -> str:
+    """Words in a row: joined by the enumeration comma (、) in the Chinese UI, `, ` in
+    English (codes and addresses are joined with `, ` as they are)."""
+    return (", " if english_ui() else "、").join(str(item) for item in items or ())
+
+
 def local_name(obj, field: str = "name") -> str:
     if obj is None:
         return ""

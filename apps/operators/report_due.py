@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from apps.accounts.choices import OrganizationKind, Role
+from apps.accounts.choices import Role
 from apps.operators.choices import QualificationStatus, ReportStatus
 from apps.operators.models import AnnualReport, OperatorProfile
 from apps.workflow.models import NotificationCategory, OutboxItem
-from apps.workflow.notifications import Phrase, notify
+from apps.workflow.notifications import Phrase, notify_regulators
 from apps.workflow.outbox import outbox_add
 from apps.workflow.transitions import record_change
 
@@ -83,10 +83,7 @@ def report_overdue_handler(item: OutboxItem) -> None:
 
     operator = Organization.objects.get(pk=item.payload["operator"])
     params = {"operator": operator, "year": item.payload["year"], "due": item.payload["due"]}
-    regulators = list(
-        Organization.objects.filter(kind=OrganizationKind.REGULATOR).values_list("pk", flat=True)
-    )
-    notify(
+    notify_regulators(
         category=NotificationCategory.ALERT,
         verb="operators.annualreport.overdue",
         title=Phrase(gettext_lazy("Annual report overdue: %(operator)s"), **params),
@@ -97,7 +94,6 @@ def report_overdue_handler(item: OutboxItem) -> None:
             ),
             **params,
         ),
-        organization=regulators,
         roles=[Role.ADMIN],
         link=reverse("console:operator_reports"),
         key=f"operators.report_overdue:{operator.pk}:{item.payload['year']}",

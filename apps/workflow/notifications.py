@@ -193,6 +193,14 @@ def email_preferences_set(*, user, email_on: Iterable[str]) -> dict[str, bool]:
     return email_preferences(user=user)
 
 
+def notify_regulators(**kwargs) -> list[User]:
+    """`notify` to the regulators (the authorities, apps.accounts.selectors), holding one
+    of `roles` when given."""
+    from apps.accounts.selectors import authority_list
+
+    return notify(organization=list(authority_list().values_list("pk", flat=True)), **kwargs)
+
+
 def notify_decision(
     obj, *, organization_id, verb: str, title: str, body: str = "", link: str = ""
 ) -> list[User]:

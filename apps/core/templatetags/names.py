@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 
 from apps.core.names import english_ui
+from apps.core.names import listing as _listing
 from apps.core.names import local_name as _local_name
 
 register = template.Library()
@@ -54,6 +55,5 @@ def colon() -> str:
 
 @register.filter
 def listing(items) -> str:
-    """Words in a row: joined by the enumeration comma (、) on a Chinese page, `, ` in
-    English (codes and addresses keep `join:", "`)."""
-    return (", " if english_ui() else "、").join(str(item) for item in items or ())
+    """See apps.core.names.listing."""
+    return _listing(items)

@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
-from apps.accounts.choices import OrganizationKind
-from apps.accounts.models import ApiKey, Organization, User
+from apps.accounts.models import ApiKey, User
 from apps.audit.context import SYSTEM
 from apps.audit.services import audit_record
 from apps.core.exceptions import InvalidInput, TransitionNotAllowed
@@ -28,7 +27,7 @@ from apps.grants.choices import GrantStatus, SuspendedBy
 from apps.grants.issuing import grant_suspend
 from apps.grants.models import Grant
 from apps.workflow.models import NotificationCategory
-from apps.workflow.notifications import Phrase, notify
+from apps.workflow.notifications import Phrase, notify, notify_regulators
 from apps.workflow.policy import DECIDE, DECIDERS, get_object_for
 
 ACTIONS = set(AlertAction.values)
@@ -152,11 +151,7 @@ def _tell(alert: Alert) -> None:
         key=f"delivery.alert:{alert.pk}:operator",
         **common,
     )
-    regulators = list(
-        Organization.objects.filter(kind=OrganizationKind.REGULATOR).values_list("pk", flat=True)
-    )
-    notify(
-        organization=regulators,
+    notify_regulators(
         link=_link("console:alert_detail", alert.pk),
         key=f"delivery.alert:{alert.pk}:regulator",
         **common,

@@ -4,13 +4,14 @@ holds the life cycle)."""
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils.text import format_lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.choices import OrganizationKind, Role
 from apps.accounts.models import User
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
+from apps.core.names import listing
 from apps.operators.choices import PROFILE_EDITABLE
 from apps.operators.choices import QualificationStatus as Q
 from apps.operators.credit_code import credit_code_problem
@@ -102,7 +103,8 @@ def profile_save(*, user: User, data: dict) -> OperatorProfile:
     after = {key: str(value) for key, value in clean.items()}
     record_change(user, "operators.operatorprofile.save", profile, before=before, after=after)
     if reviewed:
-        _reviewed_facts_changed(profile, user, reviewed)
+        labels = [OperatorProfile._meta.get_field(name).verbose_name for name in reviewed]
+        reviewed_facts_changed(profile, user, labels)
     return profile
 
 
@@ -123,32 +125,22 @@ def _check_qualified_change(profile: OperatorProfile, changed: list[str]) -> lis
     return [key for key in REVIEWED_FACTS if key in changed]
 
 
-def _reviewed_facts_changed(profile: OperatorProfile, user: User, fields: list[str]) -> None:
-    reviewed_facts_changed(
-        profile, user, [OperatorProfile._meta.get_field(f).verbose_name for f in fields]
-    )
-
-
 def reviewed_facts_changed(profile: OperatorProfile, user: User, labels: list) -> None:
     """A qualified operator changed what was reviewed (`labels`: the facts' or documents'
     names, lazy): the profile is flagged for re-review, its history says so, and the
     regulator's reviewers and admins are told which facts."""
-    from apps.accounts.models import Organization
     from apps.workflow.models import NotificationCategory
-    from apps.workflow.notifications import Phrase, notify
+    from apps.workflow.notifications import Phrase, notify_regulators
 
     if not profile.rereview_due:
         profile.rereview_due = True
         profile.save(update_fields=["rereview_due", "updated_at"])
-    separator = pgettext_lazy("between items of a list", ", ")
-    between = [part for label in labels for part in (separator, label)][1:]
-    names = format_lazy("{}" * len(between), *between)  # in each reader's language
+    names = lazy(listing, str)(labels)  # in each reader's language
     note = _("Reviewed facts changed: re-review due.")  # the fields: in the audit record
     history_record(profile, from_status=profile.status, to_status=profile.status, actor=user,
                    note=note)  # fmt: skip
-    regulators = Organization.objects.filter(kind=OrganizationKind.REGULATOR)
     params = {"operator": profile.organization, "fields": names}
-    notify(
+    notify_regulators(
         category=NotificationCategory.REVIEW,
         verb="operators.qualification.facts_changed",
         title=Phrase(
@@ -160,7 +152,6 @@ def reviewed_facts_changed(profile: OperatorProfile, user: User, labels: list) -
             ),
             **params,
         ),
-        organization=list(regulators.values_list("pk", flat=True)),
         roles=[Role.REVIEWER, Role.ADMIN],
         obj=profile,
         link=reverse("console:operator_review", args=[profile.pk]),
