@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from apps.catalog.ckan import ACTIONS, CkanError
 from apps.catalog.ckan_query import SearchQueryError
 from apps.catalog.publication import base_uri
+from apps.core.api.errors import AUDITED_STATUSES
 from apps.core.denials import record_denial
 from apps.core.jsonlimits import JsonTooDeep, JsonWithNul, JsonWithSurrogate, loads_bounded
 from apps.core.throttling import rate_limited
@@ -73,9 +74,9 @@ def _method_not_allowed(help_url: str, method: str) -> JsonResponse:
 
 
 def _audit_refusal(request, action: str, status: int, code: str) -> None:
-    """A refused call is a denial and is audited, as on the platform's API (a 404, a
-    dataset that is not there, is not: apps.core.api.exceptions)."""
-    if status == 404:
+    """A refused call is a denial and is audited, by the platform API's rule
+    (apps.core.api.errors.AUDITED_STATUSES: not a 404, a dataset that is not there)."""
+    if status not in AUDITED_STATUSES:
         return
     record_denial(
         action="ckan.action",

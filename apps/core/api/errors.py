@@ -43,7 +43,7 @@ def _flatten(detail):
 # so the record survives it): every client error but a 404 (a hidden object's is recorded
 # where it is looked up) and a 429 (recorded by the limits that refuse a grant's calls; a
 # flood's own throttling must not write a row a request).
-_AUDITED_STATUSES = {400, 401, 403, 405, 406, 409, 410, 413, 415, 422}
+AUDITED_STATUSES = {400, 401, 403, 405, 406, 409, 410, 413, 415, 422}
 
 
 def _audit_denial(exc, context, status_code: int, code: str) -> None:
@@ -97,7 +97,7 @@ def exception_handler(exc, context):
         raw_code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         code = raw_code if isinstance(raw_code, str) else "error"
         response.data = error_body(_CODE_NAMES.get(code, code), force_str(detail or exc))
-    if response.status_code in _AUDITED_STATUSES:
+    if response.status_code in AUDITED_STATUSES:
         _audit_denial(exc, context, response.status_code, response.data["code"])
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
