@@ -109,8 +109,14 @@ def test_a_worker_killed_mid_ingestion_is_taken_over_after_a_redis_flush(
     flush_redis()
     # then a restarted worker, with the default lease and the sweeper running as beat
     # does (every 30 s), finishes the upload exactly once within 2 minutes
+    # (finished: the upload succeeded and its outbox item, marked in a commit of its own
+    # just after, is closed)
+    closed = OutboxItem.objects.filter(topic=services.INGEST, target_id=str(job.pk), status="done")
     done, elapsed = taken_over(
-        lambda: DatasetUpload.objects.filter(pk=job.pk, status="succeeded").first(), **SLOW
+        lambda: (
+            closed.exists() and DatasetUpload.objects.filter(pk=job.pk, status="succeeded").first()
+        ),
+        **SLOW,
     )
     assert done is not None and elapsed < 120, f"not finished {elapsed:.0f} s after restart"
     print(f"taken over and finished {elapsed:.0f} s after the restart")
