@@ -7,10 +7,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import services
 from apps.accounts.models import Organization, User
+from apps.workflow.notifications import Phrase, in_languages, mail_text
 from apps.workflow.outbox_mail import mail_send_later
 
 
@@ -34,13 +35,15 @@ def member_invite(
         email=email,
         actor=actor,
     )
-    body = _(
-        "An account %(username)s was created for you in %(organization)s. "
-        "Choose your password here: %(link)s"
-    ) % {
-        "username": username,
-        "organization": organization.name,
-        "link": site.rstrip("/") + set_password_path(user),
-    }
-    mail_send_later(subject=_("Your account"), body=body, to=[email], obj=user)
+    body = Phrase(
+        _(
+            "An account %(username)s was created for you in %(organization)s. "
+            "Choose your password here: %(link)s"
+        ),
+        username=username,
+        organization=organization,
+        link=site.rstrip("/") + set_password_path(user),
+    )
+    subject, text = mail_text(*in_languages(title=_("Your account"), body=body))
+    mail_send_later(subject=subject, body=text, to=[email], obj=user)
     return user

@@ -95,9 +95,7 @@ def notify(
         target = {"content_type": ContentType.objects.get_for_model(obj), "object_id": obj.pk}
     now = timezone.now()
     # Chinese first (the default language), English beside it when the text translates.
-    zh = {"title": _in(settings.LANGUAGE_CODE, title), "body": _in(settings.LANGUAGE_CODE, body)}
-    en = {"title": _in("en", title), "body": _in("en", body)}
-    en = {name: (text if text != zh[name] else "") for name, text in en.items()}
+    zh, en = in_languages(title=title, body=body)
     Notification.objects.bulk_create(
         [
             Notification(
@@ -125,9 +123,31 @@ def notify(
         )
         to = [u.email for u in recipients if u.email and u.pk not in muted]
         if to:
-            text = f"{body}\n\n{link}".strip() if link else str(body)
-            mail_send_later(subject=str(title), body=text, to=to, obj=obj, key=key or None)
+            subject, text = mail_text(zh, en, link)
+            mail_send_later(subject=subject, body=text, to=to, obj=obj, key=key or None)
     return recipients
+
+
+def in_languages(**texts) -> tuple[dict, dict]:
+    """Each text (a Phrase, a lazy text or a plain one) in Chinese, and in English where
+    that reads differently ("" where it does not)."""
+    zh = {name: _in(settings.LANGUAGE_CODE, text) for name, text in texts.items()}
+    en = {name: _in("en", text) for name, text in texts.items()}
+    return zh, {name: (text if text != zh[name] else "") for name, text in en.items()}
+
+
+def mail_text(zh: dict, en: dict, link: str = "") -> tuple[str, str]:
+    """An e-mail's subject and body from `in_languages(title=..., body=...)`: Chinese
+    first, English after it where it differs, so that a mail reads the same whoever's
+    action sent it (a recipient's language is not known; their pages follow their own)."""
+    subject = " / ".join(text for text in (zh["title"], en["title"]) if text)
+    parts = [zh["body"] or zh["title"]]
+    english = [text for text in (en["title"], en["body"]) if text]
+    if english:
+        parts.append("\n".join(english))
+    if link:
+        parts.append(link)
+    return subject, "\n\n".join(part for part in parts if part)
 
 
 # Reads ------------------------------------------------------------------------------

@@ -113,6 +113,10 @@ def test_an_admin_adds_a_user_with_a_role_who_is_mailed_a_set_password_link(
     assert events("membership.create").filter(actor_id=str(regulator.pk)).exists()
     mail = OutboxItem.objects.get(topic="mail.send")
     assert mail.payload["to"] == ["rev@merchant.example.com"]
+    # in both languages, whatever the admin's pages were in
+    assert mail.payload["subject"].endswith(" / Your account")
+    assert "Choose your password here" in mail.payload["body"]
+    assert mail.payload["body"].startswith("已在")
     link = re.search(r"/accounts/password/reset/\S+", mail.payload["body"]).group(0)
     # the link lets them choose a password
     from django.test import Client

@@ -246,3 +246,43 @@ def test_a_sentence_the_system_writes_as_a_body_reads_in_either_language(merchan
     row = Notification.objects.get(verb="test.note")
     assert row.body == "所有审核环节均已通过。"
     assert row.body_en == "Every review step approved." and row.title_en == ""
+
+
+def test_the_email_reads_in_both_languages_whoever_wrote_it(merchant):
+    """The recipient's language is not known when the mail leaves: it carries the Chinese
+    text and, where it differs, the English, the same whichever language the writer's
+    pages were in."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    merchant.organization.name_en = "Merchant Ltd"
+    merchant.organization.save()
+    payloads = []
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            service.notify(
+                category=REMINDER, verb="test.mail", users=[merchant], key=f"mail-{language}",
+                title=service.Phrase(
+                    gettext_lazy("Annual report overdue: %(operator)s"),
+                    operator=merchant.organization,
+                ),
+                body=gettext_lazy("Every review step approved."), link="/portal/x/",
+            )  # fmt: skip
+        payloads.append(OutboxItem.objects.get(topic=MAIL_SEND, key=f"mail-{language}").payload)
+    english_writer, chinese_writer = payloads
+    assert english_writer["subject"] == chinese_writer["subject"]
+    assert english_writer["body"] == chinese_writer["body"]
+    name = merchant.organization.name
+    assert english_writer["subject"] == (
+        f"年度报告逾期：{name} / Annual report overdue: Merchant Ltd"
+    )
+    assert english_writer["body"] == (
+        "所有审核环节均已通过。\n\n"
+        "Annual report overdue: Merchant Ltd\nEvery review step approved.\n\n/portal/x/"
+    )
+
+
+def test_a_persons_own_words_are_mailed_once(merchant):
+    tell([merchant], key="own-words")
+    payload = OutboxItem.objects.get(topic=MAIL_SEND, key="own-words").payload
+    assert (payload["subject"], payload["body"]) == ("提醒", "正文")
