@@ -22,6 +22,7 @@ from apps.audit.context import SYSTEM, SystemActor, _System, current_job, curren
 from apps.audit.models import AuditEvent
 from apps.core.net import client_ip
 from apps.core.prepared import prepared_cursor
+from apps.core.printable import printable
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,6 @@ _WORD = re.compile(r"[a-z]+")
 # Control characters but tab, line feed and carriage return (a reason may run over lines),
 # C1 controls (NEL, an 8-bit CSI), the line and paragraph separators and the bidi controls
 # that would make a recorded name read as something else.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 MAX_TEXT = 1000
 
 
@@ -74,7 +74,7 @@ def diff(before: dict | None, after: dict | None) -> dict:
 
 
 def _clean(text: Any, limit: int) -> str:
-    return _CONTROL.sub(" ", str(text or ""))[:limit]
+    return printable(text, limit)
 
 
 def _resolve_actor(actor, request) -> dict:

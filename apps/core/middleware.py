@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from apps.core.api.errors import error_body
 from apps.core.denials import record_denial
 from apps.core.exceptions import RequestTooLarge
+from apps.core.printable import printable
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class RequestIdMiddleware:
@@ -155,7 +155,7 @@ def _is_header(name: str) -> bool:
 def _printable(text: str, limit: int) -> str:
     """Caller text fit for the audit log: cut to `limit`, control characters (the NUL
     that was refused among them) shown as `?`."""
-    return _UNPRINTABLE.sub("?", str(text)[:limit])
+    return printable(text, limit, one_line=True, blank="?")
 
 
 def _audit_nul(request, part: str, **data) -> None:

@@ -126,3 +126,11 @@ def test_a_control_character_in_the_path_is_not_written_raw(api):
     assert response.status_code == 400
     event = nul_denials().get()
     assert "\x1b" not in event.data and "me?[2J" in json.loads(event.data)["path"]
+
+
+def test_a_path_keeps_no_bidi_override_or_line_break_in_the_audit(api):
+    """The path is recorded on one line, with nothing that reorders what a reader sees."""
+    response = api.get("/api/v1/me\u202e\u2028x/?x=%00")
+    assert response.status_code == 400
+    path = json.loads(nul_denials().get().data)["path"]
+    assert "\u202e" not in path and "\u2028" not in path and "me??x" in path
