@@ -41,8 +41,10 @@ class SandboxForm(forms.Form):
 
 
 def examples(columns: list[dict]) -> list[str]:
-    """Queries that pass the checks on this view: a count, a grouping, an average. Text
-    shown to the user (who sends it back through the checks), never run from here."""
+    """Queries over this view: a count, a grouping, an average. Text shown to the user
+    (who sends it back through the checks), never run from here, so nothing here looks at
+    the data: a grouping by a text column whose values are shared by fewer than k rows
+    (an identifier) is refused like any other query with a small group."""
     view = sandbox.VIEW_NAME
     text = next((quote(c["name"]) for c in columns if c["type"] == "VARCHAR"), None)
     number = next((quote(c["name"]) for c in columns if c["type"].startswith(NUMERIC)), None)

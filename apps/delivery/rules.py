@@ -56,7 +56,7 @@ def _my_products(user) -> Q:
 )
 SANDBOX_QUERY_PUBLIC = (
     "id", "grant", "dataset_version", "sql", "decision", "refusal_code", "refusal_message",
-    "refusal_label", "rows_released", "suppressed_groups", "duration_ms", "created_at",
+    "refusal_label", "rows_released", "duration_ms", "created_at",
 )  # fmt: skip
 EXPORT_PUBLIC = (
     "id", "grant", "format", "fields", "resource", "source", "status", "progress", "rows",

@@ -1,5 +1,6 @@
-"""Sandbox queries of a grant: one SELECT over the grant's scoped view, released only as
-groups of at least SANDBOX_K source rows (README "Sandbox queries").
+"""Sandbox queries of a grant: one SELECT over the grant's scoped view, released only when
+every one of its groups holds at least SANDBOX_K source rows, refused otherwise (README
+"Sandbox queries").
 
 `sandbox_query(grant=, user=, key=, sql=)` is the only code that runs one, for the API
 and the portal alike. It checks that the grant includes the sandbox delivery mode and is
@@ -55,7 +56,6 @@ class SandboxAnswer:
     record: SandboxQuery
     columns: list[str]
     rows: list[tuple]
-    suppressed_groups: int
 
 
 def sandbox_allowed(grant: Grant) -> bool:
@@ -287,7 +287,7 @@ def _checked_run(grant, user, key, sql, source, started, rows_left) -> SandboxAn
         record = _record(
             grant, user, key, sql, started, version=version,
             decision=SandboxDecision.ACCEPTED, rows_released=len(result.rows),
-            suppressed_groups=result.suppressed_groups, set_sizes=result.set_sizes,
+            set_sizes=result.set_sizes,
         )  # fmt: skip
         quotas.meter(grant, request_id=f"sandbox:{record.pk}", rows=len(result.rows), size=0)
         quotas.count_rows(grant, len(result.rows))
@@ -304,13 +304,7 @@ def _checked_run(grant, user, key, sql, source, started, rows_left) -> SandboxAn
                 "source": version.resource_id,
                 "version": version.pk,
                 "rows": len(result.rows),
-                "suppressed_groups": result.suppressed_groups,
                 "duration_ms": record.duration_ms,
             },
         )
-    return SandboxAnswer(
-        record=record,
-        columns=result.columns,
-        rows=result.rows,
-        suppressed_groups=result.suppressed_groups,
-    )
+    return SandboxAnswer(record=record, columns=result.columns, rows=result.rows)

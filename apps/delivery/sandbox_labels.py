@@ -29,7 +29,7 @@ REFUSAL_LABELS = {
     "sql_limit_invalid": _("LIMIT and OFFSET take a whole number."),
     "sql_base_below_k": _("The filter keeps too few rows."),
     "sql_complement_below_k": _("The filter leaves out too few rows."),
-    "sql_suppressed_below_k": _("The small groups hold too few rows together."),
+    "sql_suppressed_below_k": _("Some groups hold too few rows."),
     "sql_differencing": _("Its rows differ from an earlier query's by too few rows."),
     "sql_timeout": _("The query ran too long."),
     "sql_execution_error": _("DuckDB could not run the query."),

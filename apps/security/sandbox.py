@@ -24,9 +24,11 @@ returns a `ValidatedQuery` or raises `QueryRefused` whose `code` is stable:
 - at run time (sandbox_run): `sql_base_below_k`, `sql_complement_below_k`,
   `sql_differencing` (a group of the query, the union of its groups or the rows it
   keeps stand 1 to k-1 rows apart from those of an earlier accepted query:
-  apps.security.sandbox_rows.differences_sql), `sql_suppressed_below_k` (the groups under
-  k hold fewer than k rows together: the released groups subtracted from a total would
-  give them away), `sql_one_row_aggregate`, `sql_timeout`, `sql_execution_error`;
+  apps.security.sandbox_rows.differences_sql), `sql_suppressed_below_k` (some group of
+  the query, its own HAVING, DISTINCT, ORDER BY and LIMIT left out, holds 1 to k-1
+  source rows: the query is refused whole, never answered with the small groups left
+  out, which set against other accepted answers told whether one person met a
+  condition), `sql_one_row_aggregate`, `sql_timeout`, `sql_execution_error`;
 - `sql_cast_type` (a cast to HUGEINT or a DECIMAL wider than 18 digits: sums of such
   values could overflow, see below);
 - `sql_not_aggregated` (every output row must be a group: GROUP BY, or aggregates only),
@@ -47,12 +49,13 @@ refused (`sql_forbidden_function`) and a cast may not widen a value so far that 
 such values could overflow (`sql_cast_type`).
 
 A valid query gets LIMIT min(its own, `max_limit`). apps.security.sandbox_rows:
-`k_anonymity_sql(query, k)` rewrites
-it so DuckDB adds `COUNT(*) AS __k` (the source rows of each group) and drops groups
-under k before ORDER BY / LIMIT; `base_counts_sql(query)` counts the rows of the view and
-the rows the query's WHERE keeps, so a filter that narrows the base below k rows (or
-leaves fewer than k outside it: `<> 'one person'`) can be refused. apps.security.
-sandbox_run executes all three on a locked DuckDB connection.
+`base_counts_sql(query, k)` counts, in one statement, the rows of the view, the rows the
+query's WHERE keeps and the query's groups under k source rows (`COUNT(*) AS __k` per
+group), so a filter that narrows the base below k rows (or leaves fewer than k outside
+it: `<> 'one person'`) and any group under k can be refused; `k_anonymity_sql(query, k)`
+adds `HAVING COUNT(*) >= k`, a guard that drops nothing once that check has passed.
+Results are released only when every group holds at least k source rows. apps.security.
+sandbox_run executes them on a locked DuckDB connection.
 """
 
 import logging

@@ -1,16 +1,17 @@
-"""The SQL that apps.security.sandbox_run runs around a validated sandbox query: its k
-rewrite (`k_anonymity_sql`), its base counts (`base_counts_sql`), its groups under k
-(`suppressed_groups_sql`), and the rows it keeps, by number and by group, for the
+"""The SQL that apps.security.sandbox_run runs around a validated sandbox query: its
+counts (`base_counts_sql`: the rows of the view, the rows it keeps, its groups under k),
+its k guard (`k_anonymity_sql`), and the rows it keeps, by number and by group, for the
 differencing check.
 
-What a query releases about its rows: each group of at least k rows (an ungrouped
-aggregate is one group), the union of those groups (their sums add up), and, for the
-base checks, the rows its FROM and WHERE keep. Two queries whose releases side by side
-set two of these sets of rows 1 to k-1 rows apart describe those few rows, however the
-rows were picked: a filter (`age > 30` and `age > 30 AND name <> 'X'`), two people left
-out of each of five districts (ten apart in all, two in each district), one row moved
-between groups (`GROUP BY age > 30` and `GROUP BY age > 30 OR name = 'X'`), a group
-dropped by HAVING set against the total. `differences_sql` compares every such set of a
+What a query releases about its rows: each of its groups, all of at least k rows (an
+ungrouped aggregate is one group; a query with any group under k is refused whole), the
+union of those groups (their sums add up), and, for the base checks, the rows its FROM
+and WHERE keep. Two queries whose releases side by side set two of these sets of rows 1
+to k-1 rows apart describe those few rows, however the rows were picked: a filter
+(`age > 30` and `age > 30 AND name <> 'X'`), two people left out of each of five
+districts (ten apart in all, two in each district), one row moved between groups
+(`GROUP BY age > 30` and `GROUP BY age > 30 OR name = 'X'`), a group dropped by HAVING
+set against the total. `differences_sql` compares every such set of a
 new query with every such set of each earlier query, in one statement.
 """
 
@@ -20,48 +21,50 @@ from apps.security.sandbox import DIALECT, K_COLUMN, ROW_ID, ROWS_VIEW, Validate
 
 
 def k_anonymity_sql(query: ValidatedQuery, k: int) -> str:
-    """The query with `COUNT(*) AS __k` and, unless `k` is 0, `HAVING COUNT(*) >= k`
-    added, so small groups never leave DuckDB and LIMIT counts released groups only."""
+    """The query with `HAVING COUNT(*) >= k` added (none when `k` is 0). Once
+    `base_counts_sql` has found no group under k this drops nothing; it stays so that no
+    group under k could ever leave DuckDB, should the two statements ever disagree."""
     tree = query.tree.copy()
-    tree.select(exp.alias_(exp.Count(this=exp.Star()), K_COLUMN), copy=False)
     if k > 0:
         tree.having(exp.Count(this=exp.Star()) >= exp.Literal.number(k), copy=False)
     return tree.sql(dialect=DIALECT)
 
 
-def base_counts_sql(query: ValidatedQuery) -> str:
-    """`SELECT total, kept`: rows of the view, rows of the query's FROM after its WHERE
-    (the CTEs' own filters included)."""
+def _small_groups(query: ValidatedQuery, k: int) -> exp.Select:
+    """`SELECT count(*)` of the query's groups (before LIMIT) under k source rows."""
+    everything = query.tree.copy()
+    # Every group counts: a HAVING, OFFSET or DISTINCT of the query's own must not hide a
+    # small group from this count (`HAVING count(*) > 1` would drop a one-row group).
+    # Its WITH is the statement's own (base_counts_sql).
+    for part in ("limit", "order", "having", "offset", "distinct", "with_"):
+        everything.set(part, None)
+    everything.select(exp.alias_(exp.Count(this=exp.Star()), K_COLUMN), copy=False)
+    column = exp.column(K_COLUMN, table="q")
+    return (
+        exp.select(exp.Count(this=exp.Star()))
+        .from_(exp.Subquery(this=everything, alias=exp.TableAlias(this=exp.to_identifier("q"))))
+        .where(column < exp.Literal.number(k))
+    )
+
+
+def base_counts_sql(query: ValidatedQuery, k: int) -> str:
+    """`SELECT total, kept, small`: rows of the view, rows of the query's FROM after its
+    WHERE (the CTEs' own filters included), and the query's groups under k source rows
+    (its HAVING, DISTINCT, ORDER BY and LIMIT left out: every group counts), in one
+    statement."""
     source = query.tree
     kept = exp.select(exp.Count(this=exp.Star())).from_(source.args["from_"].copy())
     if source.args.get("where") is not None:
         kept.set("where", source.args["where"].copy())
     total = exp.select(exp.Count(this=exp.Star())).from_(exp.to_table(query.view))
     counts = exp.select(
-        exp.alias_(exp.Subquery(this=total), "total"), exp.alias_(exp.Subquery(this=kept), "kept")
+        exp.alias_(exp.Subquery(this=total), "total"),
+        exp.alias_(exp.Subquery(this=kept), "kept"),
+        exp.alias_(exp.Subquery(this=_small_groups(query, k)), "small"),
     )
     if source.args.get("with_") is not None:
         counts.set("with_", source.args["with_"].copy())
     return counts.sql(dialect=DIALECT)
-
-
-def suppressed_groups_sql(query: ValidatedQuery, k: int) -> str:
-    """`SELECT groups, rows`: the groups (before LIMIT) under k source rows, and the rows
-    they hold together."""
-    everything = query.tree.copy()
-    # Every group counts: a HAVING, OFFSET or DISTINCT of the query's own must not hide a
-    # small group from this count (`HAVING count(*) > 1` would drop a one-row group).
-    for part in ("limit", "order", "having", "offset", "distinct"):
-        everything.set(part, None)
-    everything.select(exp.alias_(exp.Count(this=exp.Star()), K_COLUMN), copy=False)
-    column = exp.column(K_COLUMN, table="q")
-    rows = exp.Coalesce(this=exp.Sum(this=column.copy()), expressions=[exp.Literal.number(0)])
-    return (
-        exp.select(exp.Count(this=exp.Star()), rows)
-        .from_(exp.Subquery(this=everything, alias=exp.TableAlias(this=exp.to_identifier("q"))))
-        .where(column < exp.Literal.number(k))
-        .sql(dialect=DIALECT)
-    )
 
 
 def _keeps_every_column(select: exp.Select) -> bool:

@@ -6,8 +6,8 @@ stays readable) and the configuration locked, so neither the query nor anything 
 smuggles can read another file, attach a database, install an extension or change a
 limit. `run_query(connection, sql, view=..., k=...)` validates the SQL
 (apps.security.sandbox), refuses a WHERE that keeps fewer than k rows or leaves fewer
-than k outside it, refuses a grouping whose groups under k rows hold fewer than k rows
-together, and returns only groups of at least k source rows.
+than k outside it, refuses a query with any group under k source rows, and otherwise
+returns all its groups (each of at least k source rows).
 """
 
 import re
@@ -23,7 +23,6 @@ from sqlglot import exp
 from apps.security.sandbox import (
     DEFAULT_MAX_LIMIT,
     DIALECT,
-    K_COLUMN,
     ROW_ID,
     ROWS_VIEW,
     QueryRefused,
@@ -39,7 +38,6 @@ from apps.security.sandbox_rows import (
     mine_sizes_sql,
     mine_tables_sql,
     quote_name,
-    suppressed_groups_sql,
 )
 
 # min, max and median give back one row's own value: allowed over numbers, dates and times
@@ -58,7 +56,6 @@ QUERY_TEXT_ERRORS = (duckdb.BinderException, duckdb.ParserException, duckdb.Cata
 class SandboxResult:
     columns: list[str]
     rows: list[tuple]
-    suppressed_groups: int
     sql: str  # what ran, the k rewrite included (for the audit record)
     set_sizes: list[int]  # the sizes of the row sets it released (empty: not numbered)
 
@@ -279,32 +276,27 @@ def run_query(
     of those before them (see `_check_differencing`)."""
     query = validate(sql, view=view, max_limit=max_limit)
     _check_one_row_aggregates(connection, query, view)
-    __, [(total, kept)] = execute_with_timeout(connection, base_counts_sql(query), timeout)
+    counts = base_counts_sql(query, k)
+    __, [(total, kept, small)] = execute_with_timeout(connection, counts, timeout)
     if kept < k:
         raise QueryRefused(_("The filter keeps fewer than %d rows.") % k, code="sql_base_below_k")
     if 0 < total - kept < k:
         raise QueryRefused(
             _("The filter leaves out fewer than %d rows.") % k, code="sql_complement_below_k"
         )
-    sizes = _check_differencing(connection, query, earlier, k=k, timeout=timeout, older=older)
-    counted = suppressed_groups_sql(query, k)
-    __, [(suppressed, hidden_rows)] = execute_with_timeout(connection, counted, timeout)
-    if 0 < hidden_rows < k:
-        # Total minus the released groups would reveal the small ones: refuse the whole.
+    if small:
+        # Every group or none: groups left out, set against other accepted answers (a
+        # total, small groups of known people padded in), told whether one person met a
+        # condition. Not how many groups are small either: that number would tell it too.
         raise QueryRefused(
-            _("Groups under %d rows hold too few rows together; group more coarsely.") % k,
+            _(
+                "Some groups hold fewer than %d rows, so nothing is released: group more "
+                "coarsely, or filter the rows to leave the small groups out."
+            )
+            % k,
             code="sql_suppressed_below_k",
         )
+    sizes = _check_differencing(connection, query, earlier, k=k, timeout=timeout, older=older)
     released_sql = k_anonymity_sql(query, k)
     columns, rows = execute_with_timeout(connection, released_sql, timeout)
-    keep = [i for i, name in enumerate(columns) if name != K_COLUMN]
-    return SandboxResult(
-        columns=[columns[i] for i in keep],
-        rows=[tuple(row[i] for i in keep) for row in rows],
-        # Whether any group was held back, not how many: with small groups of known rows
-        # padded in, the number answered whether one person formed a group of their own
-        # (two held back, or three), in accepted queries that spend no refusal.
-        suppressed_groups=min(suppressed, 1),
-        sql=released_sql,
-        set_sizes=sizes,
-    )
+    return SandboxResult(columns=columns, rows=rows, sql=released_sql, set_sizes=sizes)

@@ -156,8 +156,7 @@ def test_sandbox_attacks_are_refused_with_a_code(connection, sql, code):
     ],
 )
 def test_groups_of_single_people_never_leave(connection, sql):
-    result = released(connection, sql)
-    assert result.rows == [] and result.suppressed_groups == 1  # held back, not counted
+    assert refusal(connection, sql) == "sql_suppressed_below_k"  # refused whole
 
 
 def test_a_value_error_is_no_oracle_on_one_row(connection):
@@ -174,9 +173,11 @@ def test_a_value_error_is_no_oracle_on_one_row(connection):
             f"coalesce(cast(cast(100 + 100 * {person} AS VARCHAR) AS TINYINT), 0) * 0",
             f"coalesce(cast(2147483647 AS INTEGER) + {person}, 0) * 0",
         ):
-            sql = f"SELECT district, count(*) FROM grant_data GROUP BY district, {key}"  # noqa: S608
-            result = released(connection, sql)
-            out.append((sorted(result.rows), result.suppressed_groups))
+            sql = (
+                "SELECT district, count(*) FROM grant_data WHERE district < 'F' "  # noqa: S608
+                f"GROUP BY district, {key}"
+            )
+            out.append(sorted(released(connection, sql).rows))
         return out
 
     assert answers(0) == answers(200)
@@ -186,7 +187,7 @@ def test_arithmetic_over_aggregates_cannot_fail(connection):
     result = released(
         connection,
         "SELECT district, count(*) * 9223372036854775807 AS big, sum(income) / count(*) AS mean "
-        "FROM grant_data GROUP BY district",
+        "FROM grant_data WHERE district < 'F' GROUP BY district",
     )
     assert len(result.rows) == 5
 
@@ -472,10 +473,12 @@ def test_the_data_browser_refuses_masked_fields_in_its_query_string(sandbox_gran
 
 
 def test_padded_small_groups_tell_nothing_of_one_person_in_an_accepted_answer(connection):
-    """HOLE (fixed, session 15 review): districts Y and Z (5 and 6 people) padded in as
-    groups under k, beside one that holds person-3 only if their age passes t. The held
-    back groups were 2 or 3: whether person-3 is older than t, answered by an accepted
-    query that spends no refusal. Now only whether any group was held back is told."""
+    """HOLE (fixed, session 15 review, then again): districts Y and Z (5 and 6 people)
+    padded in as groups under k, beside one that holds person-3 only if their age passes
+    t. First the number of groups held back (2 or 3), then the released group (189 or
+    188 people, set against a total of 200 and the 11 of Y and Z) told whether person-3
+    is older than t, in accepted queries that spend no refusal. Now the query is refused
+    whole whatever t is (tests/security/test_sandbox_small_groups.py: all three)."""
 
     def answer(threshold: int):
         person = f"name = 'person-3' AND age > {threshold}"
@@ -483,9 +486,6 @@ def test_padded_small_groups_tell_nothing_of_one_person_in_an_accepted_answer(co
             "SELECT count(*) AS n FROM grant_data "  # noqa: S608
             f"GROUP BY {person}, district = 'Y', district = 'Z'"
         )
-        return released(connection, sql).suppressed_groups
+        return refusal(connection, sql)
 
-    assert answer(0) == answer(200) == 1
-    # (The released group still holds 189 or 188 people: set against two other accepted
-    # answers, 200 in all and 11 in Y and Z, it tells the same. That is arithmetic over
-    # three queries, which the README names as open: it needs noise.)
+    assert answer(0) == answer(200) == "sql_suppressed_below_k"

@@ -1,6 +1,7 @@
 """Sandbox queries (apps.security.sandbox, sandbox_run) against a real in-process DuckDB
-over a Parquet file: injections are refused with a code, accepted queries release only
-groups of at least k source rows, and no filter can single a person out."""
+over a Parquet file: injections are refused with a code, a query is answered only when
+every one of its groups holds at least k source rows, and no filter can single a person
+out."""
 
 import random
 from contextlib import closing
@@ -171,34 +172,29 @@ def test_every_injection_and_leak_is_refused_with_its_code(connection, sql, code
     assert refusal(connection, sql) == code
 
 
-def test_an_aggregate_query_releases_only_groups_of_at_least_k_rows(connection):
-    result = run_query(
-        connection,
+def test_an_aggregate_query_is_answered_with_all_its_groups_of_at_least_k_rows(connection):
+    sql = (
         "SELECT district, count(*) AS people, round(avg(income), 2) AS mean_income "
-        "FROM grant_data GROUP BY district ORDER BY district",
-        view=VIEW,
-        k=K,
+        "FROM grant_data {where} GROUP BY district ORDER BY district"
     )
+    result = run_query(connection, sql.format(where="WHERE district < 'F'"), view=VIEW, k=K)
     assert result.columns == ["district", "people", "mean_income"]
-    assert [row[0] for row in result.rows] == ["A", "B", "C", "D", "E"]  # not Y, Z
+    assert [row[0] for row in result.rows] == ["A", "B", "C", "D", "E"]
     assert all(row[1] >= K for row in result.rows)
-    assert result.suppressed_groups == 1  # some held back (Y, Z): not how many
+    # with Y (5) and Z (6) in, the whole query is refused: no group is left out
+    assert refusal(connection, sql.format(where="")) == "sql_suppressed_below_k"
 
 
-def test_small_groups_are_dropped_before_the_limit(connection):
-    result = run_query(
-        connection,
-        "SELECT district, count(*) FROM grant_data GROUP BY 1 ORDER BY count(*) LIMIT 1",
-        view=VIEW,
-        k=K,
-    )
-    assert len(result.rows) == 1 and result.rows[0][0] not in ("Y", "Z")
+def test_a_limit_cannot_hide_a_small_group(connection):
+    sql = "SELECT district, count(*) FROM grant_data GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+    assert refusal(connection, sql) == "sql_suppressed_below_k"
 
 
 def test_ctes_aliases_and_the_whitelisted_functions_are_accepted(connection):
     result = run_query(
         connection,
-        "WITH t AS (SELECT lower(district) AS d, income, age FROM grant_data WHERE age >= 18) "
+        "WITH t AS (SELECT lower(district) AS d, income, age FROM grant_data "
+        "WHERE age >= 18 AND district < 'F') "
         "SELECT d, median(income), stddev(age), min(age), max(age), approx_count_distinct(age),"
         " coalesce(sum(income), 0), cast(avg(age) AS INTEGER) FROM t GROUP BY d",
         view=VIEW,
@@ -212,13 +208,15 @@ def test_a_global_aggregate_is_one_group(connection):
     assert result.rows[0][0] == 200
 
 
-def test_a_group_whose_every_member_is_filtered_out_is_not_released(connection):
+def test_a_group_whose_every_member_is_filtered_out_is_no_group(connection):
+    """Y and Z, filtered out whole, are no groups under k: the query is answered."""
     result = run_query(
         connection,
-        "SELECT district, count(*) FROM grant_data WHERE age < 30 GROUP BY district",
+        "SELECT district, count(*) FROM grant_data WHERE district < 'F' GROUP BY district",
         view=VIEW,
         k=K,
     )
+    assert sorted(district for district, _ in result.rows) == ["A", "B", "C", "D", "E"]
     assert all(count >= K for _, count in result.rows)
 
 
@@ -285,8 +283,8 @@ def test_min_max_and_median_of_text_are_refused_they_give_one_persons_entry(conn
 def test_min_max_and_median_of_numbers_are_group_statistics(connection):
     result = run_query(
         connection,
-        "WITH t AS (SELECT district AS d, income AS money FROM grant_data) "
-        "SELECT d, min(money), max(money), median(money) FROM t GROUP BY d",
+        "WITH t AS (SELECT district AS d, income AS money FROM grant_data "
+        "WHERE district < 'F') SELECT d, min(money), max(money), median(money) FROM t GROUP BY d",
         view=VIEW,
         k=K,
     )
@@ -358,15 +356,25 @@ def test_two_queries_whose_rows_differ_by_one_person_are_not_both_answered(scope
     # The same rows again, or rows that differ by k or more, are answered.
     ask(scoped, "SELECT count(*) FROM grant_data WHERE 30 < age", earlier)
     ask(scoped, "SELECT count(*) FROM grant_data WHERE age > 50", earlier)
-    ask(scoped, "SELECT district, avg(income) FROM grant_data GROUP BY district", earlier)
+    ask(
+        scoped,
+        "SELECT district, avg(income) FROM grant_data WHERE district < 'F' GROUP BY district",
+        earlier,
+    )
 
 
 def test_leaving_a_few_people_out_of_each_group_is_refused_group_by_group(scoped):
     """Two people out of each of the five large districts: ten rows apart in all (k, so
     the whole-base comparison lets it pass), two apart in every district, where the two
-    grouped answers side by side would tell those two people's share of each sum."""
+    grouped answers side by side would tell those two people's share of each sum. (Y and
+    Z, under k, are filtered out: with them in, every grouping by district is refused.)"""
     earlier: list[str] = []
-    ask(scoped, "SELECT district, count(*), sum(income) FROM grant_data GROUP BY district", earlier)
+    large = "WHERE district < 'F'"
+    ask(
+        scoped,
+        f"SELECT district, count(*), sum(income) FROM grant_data {large} GROUP BY district",  # noqa: S608
+        earlier,
+    )
     names = [
         name
         for (picked,) in scoped.execute(
@@ -376,7 +384,7 @@ def test_leaving_a_few_people_out_of_each_group_is_refused_group_by_group(scoped
         for name in picked
     ]
     assert len(names) == K
-    out = "WHERE name NOT IN (" + ", ".join(f"'{name}'" for name in names) + ")"
+    out = f"{large} AND name NOT IN (" + ", ".join(f"'{name}'" for name in names) + ")"
     attacks = [
         "SELECT district, count(*), sum(income) FROM grant_data {out} GROUP BY district",
         # the same grouped by position, or by another spelling of the district, or with the

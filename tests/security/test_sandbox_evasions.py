@@ -62,10 +62,13 @@ def test_a_having_cannot_hide_a_one_row_group_from_the_count_of_small_groups(sco
     assert code_of(scoped, plain + " LIMIT 1 OFFSET 1") == "sql_suppressed_below_k"
 
 
-def test_a_query_set_against_the_union_of_an_earlier_ones_groups_is_differencing(scoped):  # noqa: F811
-    """Grouped by district, Y (5) and Z (6) are held back; A-E add up to all but those 11.
-    All but Z and all but one of Y, ungrouped, would tell that one person's income."""
-    earlier = ["SELECT district, count(*), sum(income) FROM grant_data GROUP BY district"]
+def test_a_query_set_against_a_group_of_an_earlier_one_is_differencing(scoped):  # noqa: F811
+    """Grouped by whether the district is Y or Z (11 people together), the other group
+    holds all but those 11. All but Z and all but one of Y, ungrouped, would tell that one
+    person's income."""
+    earlier = [
+        "SELECT district IN ('Y', 'Z') AS small, count(*), sum(income) FROM grant_data GROUP BY 1"
+    ]
     run_query(scoped, earlier[0], view=VIEW, k=K)
     one = truth(scoped, "SELECT min(name) FROM grant_data WHERE district = 'Y'")
     sql = (
@@ -108,7 +111,8 @@ def test_one_row_moved_between_groups_is_differencing(scoped, first):  # noqa: F
 def test_answers_far_apart_are_still_given(scoped):  # noqa: F811
     earlier: list[str] = []
     for sql in [
-        "SELECT district, count(*), sum(income) FROM grant_data GROUP BY district",
+        "SELECT district, count(*), sum(income) FROM grant_data WHERE district < 'F' "
+        "GROUP BY district",
         "SELECT count(*), avg(income) FROM grant_data",
         "SELECT age > 40 AS older, count(*) FROM grant_data GROUP BY 1",
         "SELECT district, avg(age) FROM grant_data WHERE income > 10000 AND district < 'F' "
@@ -135,8 +139,8 @@ def test_min_max_median_of_text_are_refused_through_casts_and_ctes(scoped, sql):
 
 def test_min_max_of_numbers_through_a_cte_are_still_answered(scoped):  # noqa: F811
     sql = (
-        "WITH t AS (SELECT district, CAST(income AS BIGINT) AS money FROM grant_data) "
-        "SELECT district, max(money), min(money) FROM t GROUP BY district"
+        "WITH t AS (SELECT district, CAST(income AS BIGINT) AS money FROM grant_data "
+        "WHERE district < 'F') SELECT district, max(money), min(money) FROM t GROUP BY district"
     )
     assert run_query(scoped, sql, view=VIEW, k=K).rows
 

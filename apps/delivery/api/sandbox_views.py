@@ -41,7 +41,6 @@ def answer_body(answer: sandbox.SandboxAnswer) -> dict:
         "k": settings.SANDBOX_K,
         "columns": answer.columns,
         "rows": [[cell(value) for value in row] for row in answer.rows],
-        "suppressed_groups": answer.suppressed_groups,
     }
 
 

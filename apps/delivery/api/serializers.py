@@ -27,7 +27,6 @@ class SandboxResultSerializer(serializers.Serializer):
     k = serializers.IntegerField()
     columns = serializers.ListField(child=serializers.CharField())
     rows = serializers.ListField(child=serializers.ListField())
-    suppressed_groups = serializers.IntegerField()
 
 
 class SandboxQuerySerializer(serializers.ModelSerializer):
@@ -39,8 +38,8 @@ class SandboxQuerySerializer(serializers.ModelSerializer):
         model = SandboxQuery
         fields = [
             "id", "sql", "decision", "refusal_code", "refusal_message", "refusal_label",
-            "rows_released", "suppressed_groups", "duration_ms", "dataset_version", "user",
-            "api_key", "created_at",
+            "rows_released", "duration_ms", "dataset_version", "user", "api_key",
+            "created_at",
         ]  # fmt: skip
         read_only_fields = fields
 
