@@ -1,7 +1,6 @@
 """Writes for organizations, users, memberships and API keys. Every surface calls these,
 Django admin included, and each change is an audit event."""
 
-import ipaddress
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -11,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts import keyrules
 from apps.accounts.choices import OrganizationKind, Role
 from apps.accounts.keyrows import key_with_prefix
 from apps.accounts.models import ApiKey, Membership, Organization, User
@@ -166,45 +166,6 @@ def membership_delete(*, membership: Membership, actor=None) -> None:
     membership.user.__dict__.pop("_membership", None)
 
 
-def _normalize_networks(allowed_ips) -> list[str]:
-    networks = []
-    for raw in allowed_ips or []:
-        try:
-            networks.append(str(ipaddress.ip_network(str(raw).strip(), strict=False)))
-        except ValueError:
-            raise InvalidInput(
-                _("'%(value)s' is not an IP address or network.") % {"value": raw},
-                code="invalid_ip",
-                details={"allowed_ips": [_("Not an IP address or network: %s") % raw]},
-            ) from None
-    return networks
-
-
-def _lifetime_days(organization: Organization) -> tuple[int, int]:
-    """(default, longest) lifetime of a new key; a regulator's key skips TOTP, so it is short."""
-    if organization.kind == OrganizationKind.REGULATOR:
-        days = settings.API_KEY_REGULATOR_MAX_DAYS
-        return days, days
-    return settings.API_KEY_DEFAULT_DAYS, settings.API_KEY_MAX_DAYS
-
-
-def _check_expiry(expires_at: datetime | None, organization: Organization) -> datetime:
-    now = timezone.now()
-    default_days, max_days = _lifetime_days(organization)
-    if expires_at is None:
-        return now + timedelta(days=default_days)
-    if expires_at <= now:
-        raise InvalidInput(
-            _("The expiry must be in the future."),
-            code="invalid_expiry",
-            details={"expires_at": [_("The expiry must be in the future.")]},
-        )
-    if expires_at > now + timedelta(days=max_days):
-        message = _("A key may live at most %(days)d days.") % {"days": max_days}
-        raise InvalidInput(message, code="invalid_expiry", details={"expires_at": [message]})
-    return expires_at
-
-
 @transaction.atomic
 def api_key_create(
     *,
@@ -213,8 +174,16 @@ def api_key_create(
     name: str,
     expires_at: datetime | None = None,
     allowed_ips: list[str] | None = None,
+    by_key: ApiKey | None = None,
 ) -> tuple[ApiKey, str]:
-    """Creates a key and returns it with the raw secret, which is never stored or shown again."""
+    """Creates a key and returns it with the raw secret, which is never stored or shown again.
+    `by_key`: the key the request came with; a key makes no keys (a person does, a
+    regulator past the second factor), or one stolen key would renew itself for ever."""
+    if by_key is not None:
+        raise PermissionDeniedError(
+            _("An API key cannot create API keys; a person signed in must."),
+            code="key_cannot_create_keys",
+        )
     if (
         organization is None
         or created_by.organization_id != organization.pk
@@ -228,10 +197,18 @@ def api_key_create(
             code="invalid",
             details={"name": [_("This field is required.")]},
         )
-    expires_at = _check_expiry(expires_at, organization)
-    networks = _normalize_networks(allowed_ips)
-    if not networks and organization.kind == OrganizationKind.REGULATOR:
-        message = _("A regulator's key must be limited to IP addresses or networks.")
+    expires_at = keyrules.check_expiry(expires_at, organization)
+    networks = keyrules.normalize_networks(allowed_ips)
+    if organization.kind == OrganizationKind.REGULATOR and not (
+        networks and keyrules.narrow(networks)
+    ):
+        message = _(
+            "A regulator's key must be limited to IP addresses or networks no wider than "
+            "/%(v4)d (IPv4) or /%(v6)d (IPv6)."
+        ) % {
+            "v4": settings.API_KEY_REGULATOR_MIN_PREFIX_V4,
+            "v6": settings.API_KEY_REGULATOR_MIN_PREFIX_V6,
+        }
         raise InvalidInput(
             message, code="ip_restriction_required", details={"allowed_ips": [message]}
         )
@@ -299,18 +276,6 @@ def api_key_delete(*, api_key: ApiKey, actor=None) -> None:
     delete_recorded(api_key, name="api_key", before=_api_key_snapshot(api_key), actor=actor)
 
 
-def _ip_allowed(key: ApiKey, ip: str | None) -> bool:
-    if not key.allowed_ips:
-        return True
-    if not ip:
-        return False
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    return any(address in ipaddress.ip_network(net) for net in key.allowed_ips)
-
-
 def _act_for_key_organization(key: ApiKey) -> None:
     """A key acts for the organization it was issued to, never for wherever its creator
     is now. A creator who left that organization takes the key's power with them: the key
@@ -337,11 +302,6 @@ def _act_for_key_organization(key: ApiKey) -> None:
     creator._membership = membership
 
 
-def _regulator_key_ok(key: ApiKey) -> bool:
-    longest = timedelta(days=settings.API_KEY_REGULATOR_MAX_DAYS, hours=1)
-    return bool(key.allowed_ips) and key.expires_at - key.created_at <= longest
-
-
 def api_key_authenticate(*, raw_key: str, ip: str | None, also=()) -> ApiKey:
     """Resolves a presented key or raises ApiKeyError with a stable code. `also`: what the
     request checks next, read with the key (apps.accounts.keyrows.key_with_prefix)."""
@@ -357,13 +317,13 @@ def api_key_authenticate(*, raw_key: str, ip: str | None, also=()) -> ApiKey:
         raise ApiKeyError("api_key_revoked", _("The API key has been revoked."))
     if key.is_expired:
         raise ApiKeyError("api_key_expired", _("The API key has expired."))
-    if key.organization.kind == OrganizationKind.REGULATOR and not _regulator_key_ok(key):
+    if key.organization.kind == OrganizationKind.REGULATOR and not keyrules.regulator_key_ok(key):
         # Keys made before the rule (or edited in the admin) stop working rather than
         # bypass it.
         raise ApiKeyError(
             "api_key_policy", _("A regulator's key must be IP-restricted and short-lived.")
         )
-    if not _ip_allowed(key, ip):
+    if not keyrules.ip_allowed(key, ip):
         raise ApiKeyError(
             "api_key_ip_not_allowed", _("The API key may not be used from this address.")
         )

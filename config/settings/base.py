@@ -264,6 +264,9 @@ API_KEY_DEFAULT_DAYS = env.int("API_KEY_DEFAULT_DAYS", default=90)
 API_KEY_MAX_DAYS = env.int("API_KEY_MAX_DAYS", default=365)
 # Keys of regulator organizations (a Bearer key skips TOTP): IP-restricted, at most this long.
 API_KEY_REGULATOR_MAX_DAYS = env.int("API_KEY_REGULATOR_MAX_DAYS", default=30)
+# ... and its networks no wider than these prefixes (an office, not the internet).
+API_KEY_REGULATOR_MIN_PREFIX_V4 = env.int("API_KEY_REGULATOR_MIN_PREFIX_V4", default=16)
+API_KEY_REGULATOR_MIN_PREFIX_V6 = env.int("API_KEY_REGULATOR_MIN_PREFIX_V6", default=48)
 
 # Catalog search: facets are counted over at most this many matches (then marked inexact).
 CATALOG_FACET_LIMIT = env.int("CATALOG_FACET_LIMIT", default=2000)

@@ -17,8 +17,15 @@ def merchant_key(merchant):
     return key
 
 
+def signed_in(user) -> APIClient:
+    """Keys are made by a person (a key cannot make keys): a session, not a key."""
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
 def test_creating_a_key_returns_the_secret_once(merchant):
-    client = api_for(merchant)
+    client = signed_in(merchant)
     response = client.post(
         "/api/v1/api-keys/", {"name": "etl", "allowed_ips": ["203.0.113.7"]}, format="json"
     )
@@ -31,14 +38,14 @@ def test_creating_a_key_returns_the_secret_once(merchant):
 
 
 def test_the_new_key_works_and_lists_its_organization(merchant):
-    raw = api_for(merchant).post("/api/v1/api-keys/", {"name": "n"}, format="json").json()["key"]
+    raw = signed_in(merchant).post("/api/v1/api-keys/", {"name": "n"}, format="json").json()["key"]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert client.get("/api/v1/me/").json()["organization"]["id"] == merchant.organization.pk
 
 
 def test_invalid_expiry_gets_a_field_error(merchant):
-    response = api_for(merchant).post(
+    response = signed_in(merchant).post(
         "/api/v1/api-keys/", {"name": "n", "expires_at": "2001-01-01T00:00:00Z"}, format="json"
     )
     assert response.status_code == 422

@@ -101,12 +101,16 @@ def test_work_done_outside_any_request_or_job_is_attributed_to_the_process():
 
 
 def test_a_change_made_through_an_api_key_names_the_key_as_actor(merchant):
+    from apps.accounts.services import api_key_create
     from tests.conftest import api_for
 
     client = api_for(merchant)
-    response = client.post("/api/v1/api-keys/", {"name": "second"}, format="json")
-    assert response.status_code == 201
-    event = AuditEvent.objects.get(action="api_key.create", target_id=str(response.json()["id"]))
+    second, _raw = api_key_create(
+        organization=merchant.organization, created_by=merchant, name="second"
+    )
+    response = client.post(f"/api/v1/api-keys/{second.pk}/revoke/", {}, format="json")
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="api_key.revoke", target_id=str(second.pk))
     assert event.actor_type == ActorType.API_KEY
     assert event.actor_label.endswith("(merchant)")
     assert event.request_id == response["X-Request-ID"]

@@ -52,6 +52,7 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         key, raw = services.api_key_create(
             organization=request.user.organization,
             created_by=request.user,
+            by_key=request.auth,
             **payload.validated_data,
         )
         key.key = raw
