@@ -1,8 +1,22 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
-# Paths a regulator may reach before passing the second factor.
-_OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/readyz", "/api/", "/jsi18n/")
+# Paths a regulator may reach before passing the second factor: signing in and out, the
+# second factor itself, and a password reset (its link goes to the mailbox; signing in
+# after it still asks for the second factor). Not the password change: the password
+# alone must not replace the password and lock the owner out.
+_OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/otp/",
+    "/accounts/password/reset/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/readyz",
+    "/api/",
+    "/jsi18n/",
+)
 
 
 class RegulatorTwoFactorMiddleware:

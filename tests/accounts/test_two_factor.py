@@ -91,3 +91,28 @@ def test_superusers_also_need_the_second_factor_for_the_admin(web, db):
     assert web.get("/admin/").status_code == 302
     web.post("/accounts/otp/", {"token": current_totp(admin)})
     assert web.get("/admin/").status_code == 200
+
+
+def test_the_password_alone_cannot_change_the_password(web, regulator):
+    """Or whoever holds only the password would replace it and lock the owner out."""
+    sign_in(web, regulator)
+    for path in ("/accounts/password/change/", "/accounts/password/change/done/"):
+        assert web.get(path).url.startswith("/accounts/otp/")
+    changed = web.post(
+        "/accounts/password/change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Zq9!other-pass",
+            "new_password2": "Zq9!other-pass",
+        },
+    )
+    assert changed.status_code == 302 and changed.url.startswith("/accounts/otp/")
+    regulator.refresh_from_db()
+    assert regulator.check_password(PASSWORD)
+    # past the second factor, the change goes through
+    web.post("/accounts/otp/", {"token": current_totp(regulator)})
+    assert web.get("/accounts/password/change/").status_code == 200
+    # and a reset by e-mail stays open to a regulator signed in with the password only
+    web.logout()
+    sign_in(web, regulator)
+    assert web.get("/accounts/password/reset/").status_code == 200
