@@ -131,7 +131,10 @@ def key_bind(*, grant: Grant, user: User, api_key_id) -> GrantKey:
         raise TransitionNotAllowed(
             _("Keys can be bound only to a grant in force."), code="grant_not_live"
         )
-    key = ApiKey.objects.filter(pk=api_key_id, organization_id=grant.merchant_id).first()
+    # The key's row locked too: two grants bound the same key at once each under its own
+    # grant's lock, and the second met the unique binding as a 500.
+    keys = ApiKey.objects.select_for_update(of=("self",))
+    key = keys.filter(pk=api_key_id, organization_id=grant.merchant_id).first()
     if key is None or key.is_revoked or key.is_expired:
         raise InvalidInput(
             _("Choose one of your organization's valid keys."),

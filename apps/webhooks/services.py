@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import Organization
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
 from apps.core.permissions import MANAGE
 from apps.webhooks.choices import DeliveryStatus
@@ -81,7 +82,9 @@ def endpoint_create(
     _require_manager(user)
     url = _clean_url(url)  # DNS look-up: before the transaction, not inside it
     with transaction.atomic():
-        organization = user.organization
+        # Locked while counting: requests at once each counted below the limit and together
+        # went past it.
+        organization = Organization.objects.select_for_update().get(pk=user.organization_id)
         if organization.webhook_endpoints.count() >= settings.WEBHOOKS_MAX_ENDPOINTS:
             raise InvalidInput(
                 _("An organization can register at most %(n)d endpoints.")

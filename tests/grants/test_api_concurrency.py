@@ -74,3 +74,22 @@ def test_two_reviewers_deciding_one_step_at_once_give_one_decision(
     assert events(application, "grants.accessapplication.decide") == 1
     moves = [h.to_status for h in history_for(application)]
     assert moves.count(application.status) == 1
+
+
+def test_one_key_bound_to_two_grants_at_once_serves_one(grant, listed, merchant, operator_admin):
+    """Found in review: each bind locked only its own grant, and one of ten at once met
+    the unique binding as a 500. Now one 201, the rest 422 `key_already_bound`."""
+    from apps.grants.models import GrantKey
+    from tests.grants.conftest import issued, keyed
+
+    other = issued(listed, merchant, operator_admin)
+    _client, key = keyed(merchant)
+    calls = [
+        (merchant, f"/api/v1/grants/{target.pk}/keys/", {"api_key": key.pk})
+        for target in [grant, other] * 4
+    ]
+    responses = racing_posts(calls)
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201] + [422] * 7, [r.content[:200] for r in responses]
+    assert {r.json()["code"] for r in responses if r.status_code == 422} == {"key_already_bound"}
+    assert GrantKey.objects.filter(api_key=key).count() == 1
