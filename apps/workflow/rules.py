@@ -9,6 +9,7 @@ to the security reviewer.
 from django.db.models import Q
 
 from apps.accounts.models import ApiKey, Organization
+from apps.audit.choices import Outcome
 from apps.audit.models import AuditEvent
 from apps.core.permissions import MANAGE, VIEW
 from apps.workflow.models import Notification, NotificationPreference
@@ -52,8 +53,13 @@ capability(MANAGE_ORGANIZATIONS, kinds=REGULATOR, roles=ADMINS)
 
 
 def _involved(user) -> Q:
+    """The events about the organization's objects, and those it did, but for its probes of
+    objects hidden from it: such a denial names the object's owner, and next to an
+    unknown id (no denial at all) it would tell that the object exists and whose it is,
+    which the uniform 404 keeps to itself. The owner and the regulator read it."""
     org_id = user.organization_id or 0
-    return Q(actor_org_id=org_id) | Q(target_org_id=org_id)
+    probe = Q(outcome=Outcome.DENIED, reason="not_visible")
+    return Q(target_org_id=org_id) | (Q(actor_org_id=org_id) & ~probe)
 
 
 # Events are read by the regulator, and by the organizations that acted or were acted on.

@@ -75,3 +75,24 @@ def test_a_non_regulator_opening_the_console_is_recorded(web, outsider):
     login_web(web, outsider)
     assert web.get("/console/audit/").status_code == 403
     assert denied(action="console.access", actor_label="outsider").exists()
+
+
+def test_a_probe_of_a_hidden_object_is_not_shown_to_the_prober(merchant, outsider, regulator):
+    """Found in review: the prober's own audit list showed its denials for ids that exist,
+    naming their owner, and none for ids that do not: the uniform 404 undone. The owner
+    and the regulator still read the probe."""
+    key, _ = services.api_key_create(
+        organization=merchant.organization, created_by=merchant, name="k"
+    )
+    prober = api_for(outsider)
+    assert prober.get(f"/api/v1/api-keys/{key.pk}/").status_code == 404
+    assert prober.get("/api/v1/api-keys/999999/").status_code == 404
+    assert denied(action="apikey.view").count() == 1
+
+    def listed(client) -> list:
+        rows = client.get("/api/v1/audit/events/", {"action": "apikey.view"}).json()
+        return [(e["target_id"], e["reason"]) for e in rows["results"]]
+
+    assert listed(prober) == []
+    assert listed(api_for(merchant)) == [(str(key.pk), "not_visible")]
+    assert listed(api_for(regulator)) == [(str(key.pk), "not_visible")]
