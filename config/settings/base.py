@@ -193,6 +193,11 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 AXES_VERBOSE = False
+# Password reset (apps/accounts/password_reset.py): requests per client IP and e-mails per
+# address asked for, each per hour. Past the address's budget the page answers as usual
+# but sends nothing; past the IP's it refuses (429). Both are audited.
+PASSWORD_RESET_PER_EMAIL_PER_HOUR = env.int("PASSWORD_RESET_PER_EMAIL_PER_HOUR", default=3)
+PASSWORD_RESET_PER_IP_PER_HOUR = env.int("PASSWORD_RESET_PER_IP_PER_HOUR", default=20)
 
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Public Data Platform")
 
@@ -245,6 +250,12 @@ CKAN_FQ_MAX_TERMS = env.int("CKAN_FQ_MAX_TERMS", default=64)
 CKAN_Q_MAX_CHARS = env.int("CKAN_Q_MAX_CHARS", default=500)
 # Dataset ingestion (apps.catalog.ingest): upload cap, report size, batch sizes, job limit.
 CATALOG_MAX_UPLOAD_BYTES = env.int("CATALOG_MAX_UPLOAD_BYTES", default=2 * 1024**3)
+# An XLSX (a ZIP archive) whose parts declare more than this unpacked is refused before it
+# is opened (ZIP bomb). Absolute, not a multiple of the upload cap: openpyxl holds some
+# parts whole in memory. Larger tables come as CSV, which is streamed.
+CATALOG_INGEST_MAX_UNPACKED_BYTES = env.int(
+    "CATALOG_INGEST_MAX_UNPACKED_BYTES", default=512 * 1024**2
+)
 CATALOG_MAX_REPORTED_PROBLEMS = env.int("CATALOG_MAX_REPORTED_PROBLEMS", default=1000)
 CATALOG_INGEST_BATCH_ROWS = env.int("CATALOG_INGEST_BATCH_ROWS", default=50_000)
 CATALOG_INGEST_BLOCK_BYTES = env.int("CATALOG_INGEST_BLOCK_BYTES", default=1024 * 1024)

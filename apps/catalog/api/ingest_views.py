@@ -34,7 +34,8 @@ class ResourceUploadsView(ListAPIView):
                 description=(
                     "The file cannot be taken: `unmatched_columns` (columns that match no "
                     "field; send the file again with a `mapping`), `invalid_mapping`, "
-                    "`unknown_encoding`, `unsupported_format`, `file_too_large`, ..."
+                    "`unknown_encoding`, `unsupported_format`, `file_too_large`, "
+                    "`file_unpacks_too_large` (an XLSX that unpacks too far), `unreadable`, ..."
                 ),
             ),
         },

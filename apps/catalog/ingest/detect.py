@@ -2,12 +2,12 @@
 
 import codecs
 import re
-import zipfile
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.ingest.errors import IngestError
+from apps.catalog.ingest.zipcheck import checked_archive
 
 CSV, XLSX, JSONL = "csv", "xlsx", "jsonl"
 SAMPLE_BYTES = 1024 * 1024
@@ -27,7 +27,8 @@ def detect_format(path: Path, name: str = "") -> str:
     head = _sample(path, 4096)
     suffix = Path(name or path.name).suffix.lower()
     if head.startswith(_ZIP_MAGIC):
-        with zipfile.ZipFile(path) as archive:
+        # The central directory is checked before anything is unpacked (see zipcheck).
+        with checked_archive(path) as archive:
             if "xl/workbook.xml" not in archive.namelist():
                 raise IngestError(
                     _("This ZIP archive is not an XLSX workbook."), code="unsupported_format"

@@ -22,6 +22,13 @@ from apps.catalog.ingest.detect import CSV, JSONL, XLSX, python_codec
 from apps.catalog.ingest.errors import IngestError
 from apps.catalog.ingest.report import Report, RowNumbers
 from apps.catalog.ingest.validate import REASONS
+from apps.catalog.ingest.zipcheck import (
+    DAMAGED,
+    NOT_A_WORKBOOK,
+    checked_archive,
+    damaged,
+    not_a_workbook,
+)
 
 
 @dataclass
@@ -157,12 +164,20 @@ class Source:
         columns = {name: pa.array(values, pa.string()) for name, values in buffer.items()}
         return Batch(columns, RowNumbers(explicit=rows), bytes_done)
 
-    # XLSX: openpyxl's read-only mode streams the sheet XML row by row.
+    # XLSX: openpyxl's read-only mode streams the sheet XML row by row. The archive's
+    # declared sizes are checked first, whoever reads (upload, mapping step, job).
     def _xlsx(self) -> Iterator[Batch]:
         from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
 
-        # Formulas are kept as text (not their cached value) so they can be refused.
-        book = load_workbook(self.path, read_only=True, data_only=False)
+        checked_archive(self.path).close()
+        try:
+            # Formulas are kept as text (not their cached value) so they can be refused.
+            book = load_workbook(self.path, read_only=True, data_only=False)
+        except DAMAGED:
+            raise damaged() from None
+        except (InvalidFileException, *NOT_A_WORKBOOK):  # a ZIP without a workbook, broken XML
+            raise not_a_workbook() from None
         try:
             sheet = book.worksheets[0]
             total = sheet.max_row or 0
@@ -178,6 +193,10 @@ class Source:
                 raise IngestError(_("The workbook's first sheet is empty."), code="bad_header")
             yield self.header
             yield from self._python_batches(self._xlsx_records(lines, header_row, total))
+        except DAMAGED:  # a part unpacked to other than its declared size, or is corrupt
+            raise damaged() from None
+        except (InvalidFileException, *NOT_A_WORKBOOK):
+            raise not_a_workbook() from None
         finally:
             book.close()
 
