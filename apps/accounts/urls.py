@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from apps.accounts import views
+from apps.accounts import password_reset, views
 from apps.accounts.forms import RecordedPasswordChangeForm, RecordedSetPasswordForm
 
 app_name = "accounts"
@@ -25,11 +25,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_done"),
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        password_reset.PasswordResetView.as_view(),  # rate-limited and audited
         name="password_reset",
     ),
     path(

@@ -37,6 +37,7 @@ from apps.grants.forms import (
     filters_of,
 )
 from apps.grants.models import AccessApplication, ApplicationAttachment, Grant
+from apps.operators.files import download_name
 from apps.products.choices import DeliveryMode
 from apps.workflow import policy
 from apps.workflow.policy import DECIDE, get_object_for
@@ -203,7 +204,7 @@ def attachment_file(request, pk: int):
     attachment = get_object_or_404(ApplicationAttachment, pk=pk)
     get_object_for(request.user, AccessApplication, attachment.application_id)
     content, content_type = applications.attachment_read(attachment=attachment, user=request.user)
-    return file_response(content, content_type, attachment.name)
+    return file_response(content, content_type, download_name(attachment.name, content_type))
 
 
 # Grants ----------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Stores uploaded documents under OPERATORS_FILES_DIR, sniffing their real type."""
 
 import hashlib
+import os
+import re
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +21,10 @@ SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
     b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
 }
+# Further extensions a type is known by; the first of SIGNATURES is its usual one.
+OTHER_SUFFIXES = {"image/jpeg": {".jpeg"}}
+NAME_LIMIT = 255
+_EXTENSION = re.compile(r"\.[^\W_]{1,16}")
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,28 @@ def sniff(head: bytes) -> tuple[str, str] | None:
         if head.startswith(magic):
             return kind
     return None
+
+
+def named_as(name: str, content_type: str, suffix: str) -> str:
+    """The uploader's base name with the extension of the type found in the bytes, so a
+    download saved and opened locally opens as what it is: `invoice.html` or `invoice.exe`
+    holding a PDF is kept as `invoice.pdf`, `scan` as `scan.pdf`. An extension the type
+    already has is kept, in lower case (`report.PDF` -> `report.pdf`, `photo.jpeg`)."""
+    # Trailing dots and spaces go, as Windows drops them when saving (`a.html.` is a.html).
+    base = Path(name or "").name.strip().rstrip(". ") or "upload"
+    stem, extension = os.path.splitext(base)
+    if extension.lower() in {suffix, *OTHER_SUFFIXES.get(content_type, ())}:
+        suffix = extension.lower()
+    elif not _EXTENSION.fullmatch(extension):
+        stem = base  # none, or no extension a file manager would go by: appended
+    return stem[: NAME_LIMIT - len(suffix)] + suffix
+
+
+def download_name(name: str, content_type: str) -> str:
+    """The name a stored document is downloaded under: `named_as` its stored type, so
+    documents stored before names followed their type download right too."""
+    suffix = next((s for t, s in SIGNATURES.values() if t == content_type), None)
+    return named_as(name, content_type, suffix) if suffix else Path(name or "upload").name
 
 
 def store(upload, *, folder: str, field: str = "file") -> StoredFile:
@@ -66,7 +94,7 @@ def store(upload, *, folder: str, field: str = "file") -> StoredFile:
         for chunk in upload.chunks():
             digest.update(chunk)
             out.write(chunk)
-    name = Path(getattr(upload, "name", "") or "upload").name[:255]
+    name = named_as(getattr(upload, "name", ""), content_type, suffix)
     return StoredFile(str(relative), name, content_type, upload.size, digest.hexdigest())
 
 

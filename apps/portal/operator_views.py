@@ -17,6 +17,7 @@ from apps.core.http import file_response
 from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
 from apps.operators.choices import AgreementStatus
+from apps.operators.files import download_name
 from apps.operators.models import AuthorizationAgreement, QualificationDocument
 from apps.operators.services.profiles import PROFILE_FIELDS
 from apps.portal.operator_forms import (
@@ -267,7 +268,7 @@ def document_file(request, pk: int):
     """A qualification document, for its operator or the regulator (hash-verified)."""
     document = get_object_for(request.user, QualificationDocument, pk)
     content, content_type = services.document_read(document=document, user=request.user)
-    return file_response(content, content_type, document.original_name)
+    return file_response(content, content_type, download_name(document.original_name, content_type))
 
 
 @require_POST
@@ -296,4 +297,5 @@ def agreement_document_upload(request, pk: int):
 def agreement_document_file(request, pk: int):
     agreement = get_object_for(request.user, AuthorizationAgreement, pk)
     content, content_type = services.agreement_document_read(agreement=agreement, user=request.user)
-    return file_response(content, content_type, agreement.document_name or "agreement.pdf")
+    name = download_name(agreement.document_name or "agreement.pdf", content_type)
+    return file_response(content, content_type, name)

@@ -12,6 +12,7 @@ from apps.core.permissions import MANAGE, VIEW
 from apps.operators import selectors, services
 from apps.operators.api import serializers as s
 from apps.operators.api.views import UPLOAD, DecisionActionsMixin, validated
+from apps.operators.files import download_name
 from apps.operators.models import AuthorizationAgreement
 from apps.operators.scope import agreement_scope_check
 from apps.workflow.policy import get_object_for
@@ -84,7 +85,8 @@ class AgreementViewSet(
         content, content_type = services.agreement_document_read(
             agreement=agreement, user=request.user
         )
-        return file_response(content, content_type, agreement.document_name or "agreement.pdf")
+        name = download_name(agreement.document_name or "agreement.pdf", content_type)
+        return file_response(content, content_type, name)
 
     @extend_schema(request=s.OperatorNoteSerializer, responses=s.AgreementSerializer)
     @action(detail=True, methods=["post"])

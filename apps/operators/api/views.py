@@ -12,6 +12,7 @@ from apps.core.http import file_response
 from apps.core.permissions import MANAGE, VIEW
 from apps.operators import selectors, services
 from apps.operators.api import serializers as s
+from apps.operators.files import download_name
 from apps.operators.models import (
     AnnualReport,
     OperatorProfile,
@@ -112,7 +113,9 @@ class ProfileViewSet(
         if document.profile_id != profile.pk:
             raise Http404
         content, content_type = services.document_read(document=document, user=request.user)
-        return file_response(content, content_type, document.original_name)
+        return file_response(
+            content, content_type, download_name(document.original_name, content_type)
+        )
 
     @extend_schema(responses=s.QualificationEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
