@@ -20,3 +20,7 @@ class WorkflowConfig(AppConfig):
         outbox.register(
             MAIL_SEND, mail_send_handler, max_attempts_setting="OUTBOX_MAIL_MAX_ATTEMPTS"
         )
+        from apps.accounts.password_reset import mailer_register
+        from apps.workflow.outbox_mail import mail_send_later
+
+        mailer_register(mail_send_later)
