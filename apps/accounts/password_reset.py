@@ -50,7 +50,10 @@ def email_digest(email: str) -> str:
 
 
 class HourlyBudget(AnonRateThrottle):
-    """One hourly counter of the API's atomic windows, for `ident` in `scope`."""
+    """One hourly counter of the API's atomic windows, for `ident` in `scope`. Redis out of
+    reach raises (no e-mail then), where the API's own budgets let requests through."""
+
+    fail_open = False
 
     def __init__(self, scope: str, ident: str, per_hour: int):
         self.scope, self.ident = scope, ident

@@ -234,9 +234,18 @@ class DomainErrorMiddleware:
     def process_exception(self, request, exception):
         from django.shortcuts import render
 
+        from redis.exceptions import RedisError
+
         from apps.core.exceptions import DomainError
 
-        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, RedisError):  # restarting: as the API's 503
+            message = _("A service the platform needs is restarting; try again in a few seconds.")
+            response = render(request, "errors/400.html", {"message": message}, status=503)
+            response["Retry-After"] = "5"
+            return response
+        if not isinstance(exception, DomainError):
             return None
         if not getattr(exception, "audited", False):
             # Every refusal is audited: a view that lets a service's or the policy's

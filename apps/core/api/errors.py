@@ -1,17 +1,22 @@
 """One JSON error shape for the whole API: {"code", "message", "details"}."""
 
 import contextlib
+import logging
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.denials import record_denial
 from apps.core.exceptions import DomainError
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE_RETRY_AFTER = 5  # seconds: Redis restarting
 
 # DRF's own codes, renamed where a client benefits from a more precise word.
 _CODE_NAMES = {
@@ -68,6 +73,14 @@ def _audit_denial(exc, context, status_code: int, code: str) -> None:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RedisError):
+        # Redis restarting: what needs it (a grant's quota, which is never let go looser)
+        # answers that it is unavailable for now, not a 500.
+        logger.warning("Redis out of reach: %s", type(exc).__name__)
+        message = _("A service the platform needs is restarting; try again in a few seconds.")
+        response = Response(error_body("service_unavailable", message), status=503)
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+        return response
     if isinstance(exc, DomainError):
         _audit_denial(exc, context, exc.status, exc.code)
         response = Response(error_body(exc.code, exc.message, exc.details), status=exc.status)

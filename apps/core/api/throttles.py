@@ -4,9 +4,14 @@ Kept apart from apps.core.throttling, which imports the error helpers: DRF loads
 classes while its views module is still importing.
 """
 
+import logging
+
+from redis.exceptions import RedisError
 from rest_framework import throttling
 
 from apps.core.redis_cache import incr_existing
+
+logger = logging.getLogger(__name__)
 
 
 class _AtomicWindow:
@@ -14,7 +19,11 @@ class _AtomicWindow:
     set): concurrent requests overwrite each other's entries, and 8 racing clients got 379 of
     400 requests through a 100/minute limit on Redis. Here the count is one atomic INCR per window,
     and a sliding window is estimated from the current and the previous count, weighted by
-    how far into the current window we are. Refused requests are not counted."""
+    how far into the current window we are. Refused requests are not counted.
+
+    With Redis out of reach a budget lets the request through (`fail_open`) or raises."""
+
+    fail_open = True
 
     def allow_request(self, request, view):
         if self.rate is None:
@@ -22,6 +31,17 @@ class _AtomicWindow:
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
+        if not self.fail_open:
+            return self._counted()
+        try:
+            return self._counted()
+        except RedisError:
+            # The platform-wide budgets guard against floods, not a contract: while Redis
+            # restarts they let requests through (a grant's own quota does not).
+            logger.warning("throttle %s not counted: Redis out of reach", self.scope)
+            return True
+
+    def _counted(self) -> bool:
         now = self.timer()
         window, into = divmod(now, self.duration)
         current = f"{self.key}:{int(window)}"
