@@ -233,7 +233,6 @@ class DomainErrorMiddleware:
 
     def process_exception(self, request, exception):
         from django.shortcuts import render
-
         from redis.exceptions import RedisError
 
         from apps.core.exceptions import DomainError
