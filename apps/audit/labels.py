@@ -16,7 +16,15 @@ SUBJECTS = {
     "user": _("User"),
     "web": _("Web page"),
     "api": _("API"),
+    "authorizationagreement": _("authorization agreement"),
+    "membership": _("membership"),
+    "organization": _("organization"),
     "catalog.resource": _("Data resource"),
+    "catalog.datasetupload": _("dataset upload"),
+    "catalog.datasetversion": _("dataset version"),
+    "delivery.records": _("data records"),
+    "delivery.statements": _("statement"),
+    "operators.qualificationdocument": _("qualification document"),
     "core.dbtimeouts": _("Database time limits"),
     "grants.rule": _("Routing rule"),
     "webhooks.delivery": _("Webhook delivery"),
@@ -63,6 +71,12 @@ VERBS = {
     "tokens_change": pgettext_lazy("audit", "codes changed"),
     "start": pgettext_lazy("audit", "started"),
     "finish": pgettext_lazy("audit", "finished"),
+    "view": pgettext_lazy("audit", "viewed"),
+    "generate": pgettext_lazy("audit", "generated"),
+    "decide": pgettext_lazy("audit", "decided"),
+    "message": pgettext_lazy("audit", "message sent"),
+    "bind_key": pgettext_lazy("audit", "key bound"),
+    "issue": pgettext_lazy("audit", "issued"),
 }
 
 

@@ -13,9 +13,29 @@ from apps.catalog.ingest import services as ingest_services
 from apps.catalog.models import DataResource
 from apps.workflow import notice
 
+# The fields' English labels, by field name (the same in every demo resource).
+LABELS_EN = {
+    "credit_code": "Unified social credit code", "company_name": "Company name",
+    "legal_rep": "Legal representative", "legal_rep_id": "Legal representative's ID number",
+    "reg_capital": "Registered capital", "established": "Date established",
+    "address": "Address", "phone": "Phone", "station_id": "Station ID",
+    "road_name": "Road name", "observed_at": "Observed at", "vehicle_count": "Vehicle count",
+    "avg_speed": "Average speed", "station_name": "Monitoring station", "day": "Date",
+    "aqi": "Air quality index", "pm25": "PM2.5", "pm10": "PM10",
+    "institution_code": "Institution code", "institution_name": "Institution name",
+    "level": "Hospital level", "beds": "Beds", "director": "Director",
+    "patient_id": "Patient ID number", "diagnosis": "Diagnosis",
+}  # fmt: skip
+
 
 def F(name, label, data_type="string", **extra):
-    return {"name": name, "label": label, "data_type": data_type, **extra}
+    return {
+        "name": name,
+        "label": label,
+        "label_en": LABELS_EN.get(name, ""),
+        "data_type": data_type,
+        **extra,
+    }
 
 
 RESOURCES = [

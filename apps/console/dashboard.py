@@ -12,6 +12,7 @@ from apps.audit.sealer import head
 from apps.catalog.choices import Classification, OpenType
 from apps.console.jobs import last_verification
 from apps.console.todos import link
+from apps.core.names import local_name
 from apps.delivery.choices import AlertRule, AlertStatus
 from apps.grants.choices import ApplicationStatus, GrantStatus, StepKind
 from apps.operators.choices import AgreementStatus, QualificationStatus
@@ -194,7 +195,9 @@ def alerts_section(figure: dict) -> dict:
 def revenue_section(figure: dict) -> dict:
     """Revenue against each agreement's cap (yuan), each row linked to the agreement."""
     rows = []
-    for pk, number, operator, revenue, cap, level in figure.get("agreements", []):
+    for pk, number, operator, revenue, cap, level, *english in figure.get("agreements", []):
+        # a snapshot stored before the English name was kept has six items
+        operator = local_name({"name": operator, "name_en": english[0] if english else ""})
         url = link("console:agreement_review", pk)
         share = (
             None

@@ -141,7 +141,8 @@ def alerts(today) -> dict:
 
 def revenue(today) -> dict:
     """Each agreement in force: its statements' revenue against its maximum revenue
-    (apps.delivery.revenue), the closest to its cap first, at most REVENUE_ROWS."""
+    (apps.delivery.revenue), the closest to its cap first, at most REVENUE_ROWS. The
+    operator's English name comes last, so the English page names it in English."""
     in_force = AuthorizationAgreement.objects.in_force().select_related("operator")
     states = revenue_states(in_force)
     states.sort(key=lambda s: (s.share is None, -(s.share or 0), s.agreement.number))
@@ -154,6 +155,7 @@ def revenue(today) -> dict:
                 str(state.revenue),
                 None if state.max_revenue is None else str(state.max_revenue),
                 state.level,
+                state.agreement.operator.name_en,
             ]
             for state in states[:REVENUE_ROWS]
         ],

@@ -76,7 +76,7 @@ def deliveries_in(first: date, after: date) -> dict:
     total = days.aggregate(**sums, grants=Count("grant", distinct=True))
     products = (
         days.order_by()
-        .values("grant__product_id", "grant__product__name")
+        .values("grant__product_id", "grant__product__name", "grant__product__name_en")
         .annotate(**sums)
         .order_by("-calls", "grant__product_id")
     )
@@ -88,6 +88,7 @@ def deliveries_in(first: date, after: date) -> dict:
         "by_product": [
             {
                 "product": row["grant__product__name"],
+                "product_en": row["grant__product__name_en"],
                 "calls": row["calls"],
                 "rows": row["rows"],
                 "bytes": row["bytes"],

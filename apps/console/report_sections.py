@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.console import dashboard
 from apps.console.report_figures import ANNUAL
+from apps.core.names import local_name
 from apps.grants.choices import ApplicationStatus, GrantStatus
 from apps.operators.choices import AgreementStatus, QualificationStatus
 
@@ -67,7 +68,11 @@ def deliveries_section(figure: dict) -> dict:
     columns = [_("Calls"), _("Rows"), _("Bytes")]
     rows = [(_("All products"), [figure.get(k, 0) for k in ("calls", "rows", "bytes")])]
     rows += [
-        (entry["product"], [entry["calls"], entry["rows"], entry["bytes"]])
+        # the product's name in the report's language (older reports: Chinese only)
+        (
+            local_name({"name": entry["product"], "name_en": entry.get("product_en", "")}),
+            [entry["calls"], entry["rows"], entry["bytes"]],
+        )
         for entry in figure.get("by_product", [])
     ]
     return _table("deliveries", _("Data delivered in the period"), columns, rows)

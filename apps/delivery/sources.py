@@ -16,6 +16,7 @@ from apps.catalog.choices import FieldType
 from apps.catalog.models import DataResource, DatasetVersion
 from apps.core.converters import parse_id
 from apps.core.exceptions import DomainError, InvalidInput
+from apps.core.names import local_name
 from apps.core.rowcache import Check, RowCache, stamps_read, with_stamps
 from apps.grants.models import Grant
 
@@ -139,11 +140,11 @@ def _resolve(entry: dict) -> GrantSource:
     resource, version = _resource_and_version(resource_id, pinned)
     if version is None:
         raise NoData(
-            _("The data of %(name)s has not been published yet.") % {"name": resource.name}
+            _("The data of %(name)s has not been published yet.") % {"name": local_name(resource)}
         )
     path = Path(version.parquet_path)
     if not path.is_file():
-        raise NoData(_("The data file of %(name)s is missing.") % {"name": resource.name})
+        raise NoData(_("The data file of %(name)s is missing.") % {"name": local_name(resource)})
     # The version's schema (catalog.ingest.schema.schema_json): [{"name", "type", ...}].
     types = {column["name"]: column.get("type", "string") for column in version.schema or []}
     fields = []

@@ -26,6 +26,7 @@ class ProductField:
     masking: str
     personal_info: str
     label: str
+    label_en: str = ""
 
 
 def _refuse(code: str, field: str, message) -> InvalidInput:
@@ -56,6 +57,7 @@ def product_fields(product: DataProduct) -> dict[str, ProductField]:
                 masking=entry.get("masking") or "none",
                 personal_info=field.personal_info if field else PersonalInfo.NONE,
                 label=field.label if field else name,
+                label_en=field.label_en if field else "",
             )
     return out
 

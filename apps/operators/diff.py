@@ -1,12 +1,13 @@
 """A readable diff between two versions of an agreement (terms and scope)."""
 
+from apps.core.names import listing, local_name
 from apps.operators.models import AuthorizationAgreement
 from apps.operators.services.agreements import TERMS
 
 
 def _scope(agreement: AuthorizationAgreement) -> dict[int, dict]:
     return {
-        s.resource_id: {"name": s.resource.name, "fields": s.fields}
+        s.resource_id: {"name": local_name(s.resource), "fields": s.fields}
         for s in agreement.scope.select_related("resource")
     }
 
@@ -15,7 +16,7 @@ def _text(value) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, list):
-        return "、".join(str(v) for v in value) or "—"
+        return listing(value) or "—"
     return str(value)
 
 

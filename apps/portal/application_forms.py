@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.choices import MaskingRule, PersonalInfo
 from apps.core.forms import DateField
-from apps.core.names import choice_label
+from apps.core.names import choice_label, in_parentheses, local_name
 from apps.grants.choices import ApplicationKind
 from apps.grants.facts import product_fields
 
@@ -29,7 +29,8 @@ PERSONAL_MARK = {
 def field_label(field) -> str:
     """ "法定代表人 (legal_rep) · personal information · masked: Keep first and last
     characters"."""
-    parts = [f"{field.label} ({field.ident})" if field.label != field.ident else field.ident]
+    label = local_name(field, "label")
+    parts = [f"{label}{in_parentheses(field.ident)}" if label != field.ident else field.ident]
     if field.personal_info in PERSONAL_MARK:
         parts.append(str(PERSONAL_MARK[field.personal_info]))
     if field.masking and field.masking != "none":
@@ -115,7 +116,9 @@ class KeyBindForm(forms.Form):
 
     def __init__(self, *args, keys=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["api_key"].choices = [(k.pk, f"{k.name} ({k.prefix}…)") for k in keys]
+        self.fields["api_key"].choices = [
+            (k.pk, f"{k.name}{in_parentheses(k.prefix + '…')}") for k in keys
+        ]
 
 
 class FollowUpForm(forms.Form):

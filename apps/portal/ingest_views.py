@@ -15,6 +15,7 @@ from apps.catalog.ingest.validate import REASONS
 from apps.catalog.models import DataResource, DatasetUpload
 from apps.core.exceptions import DomainError
 from apps.core.forms import record_web_refusal
+from apps.core.names import in_parentheses, local_name
 from apps.core.permissions import MANAGE
 from apps.workflow.policy import get_object_for
 
@@ -99,7 +100,7 @@ class MappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.columns, self.fields_by_name = columns, {f.name: f for f in fields}
         choices = [("", gettext_lazy("— leave this column out —"))] + [
-            (f.name, f"{f.label} ({f.name})") for f in fields
+            (f.name, f"{local_name(f, 'label')}{in_parentheses(f.name)}") for f in fields
         ]
         for i, column in enumerate(columns):
             self.fields[f"column_{i}"] = forms.ChoiceField(

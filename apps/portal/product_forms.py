@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.catalog.choices import MaskingRule
 from apps.catalog.models import DatasetVersion
 from apps.core.converters import ID_MAX
+from apps.core.names import local_name
 from apps.products.choices import DeliveryMode, PricingModel, UseType
 from apps.products.validation import MAX_CALLS_PER_DAY, MAX_ROWS_PER_DAY
 
@@ -40,8 +41,6 @@ class ProductForm(forms.Form):
         label=_("masking"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One line per field, e.g. legal_rep=redact. Rules: %(rules)s.")
-        % {"rules": ", ".join(MaskingRule.values)},
     )
     row_filter = forms.CharField(
         label=_("row filter"),
@@ -71,8 +70,13 @@ class ProductForm(forms.Form):
     def __init__(self, *args, agreements=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreement"].choices = [(a.pk, f"{a.number} v{a.version}") for a in agreements]
+        # set here, in the request's language (a lazy text formatted at import is not)
+        self.fields["masking"].help_text = _(
+            "One line per field, e.g. legal_rep=redact. Rules: %(rules)s."
+        ) % {"rules": ", ".join(MaskingRule.values)}
+        scope = [row for a in agreements for row in a.scope.all()]
         self.fields["resource"].choices = sorted(
-            {(row.resource_id, row.resource.name) for a in agreements for row in a.scope.all()}
+            {(row.resource_id, local_name(row.resource)) for row in scope}
         )
 
     @staticmethod

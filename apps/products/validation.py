@@ -13,6 +13,7 @@ from apps.catalog.choices import FieldType, MaskingRule
 from apps.catalog.masking import at_least_as_strong, effective_rule
 from apps.catalog.models import DataResource, DatasetVersion, ResourceField
 from apps.core.exceptions import InvalidInput
+from apps.core.names import listing, local_name
 from apps.operators.models import AuthorizationAgreement
 from apps.operators.scope import agreement_scope_check
 from apps.products.choices import CHARGED, DeliveryMode, FilterOp, PricingModel, UseType
@@ -172,7 +173,7 @@ def clean_source(agreement: AuthorizationAgreement, raw: dict, scenarios: list[s
             raise _refuse(
                 "version_not_of_resource",
                 "sources",
-                _("The pinned version is not a version of %s.") % resource.name,
+                _("The pinned version is not a version of %s.") % local_name(resource),
             )
     return {"resource": resource, "pinned_version": version, "fields": exposed,
             "row_filter": row_filter}  # fmt: skip
@@ -188,7 +189,7 @@ def clean_scenarios(agreement: AuthorizationAgreement, scenarios) -> list[str]:
         raise _refuse(
             "scenario_not_allowed",
             "scenarios",
-            _("Scenarios outside the agreement: %s") % ", ".join(outside),
+            _("Scenarios outside the agreement: %s") % listing(outside),
         )
     return scenarios
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.names import in_parentheses
 from apps.webhooks.choices import DeliveryStatus
 from apps.workflow import events
 
@@ -18,7 +19,7 @@ class EndpointForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["event_types"].choices = [
-            (name, f"{label} ({name})") for name, label in events.event_types().items()
+            (name, f"{label}{in_parentheses(name)}") for name, label in events.event_types().items()
         ]
 
 

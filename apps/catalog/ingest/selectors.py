@@ -96,7 +96,13 @@ def dataset_preview(*, resource: DataResource, user, limit: int | None = None) -
     return {
         "version": version,
         "columns": [
-            {"name": name, "label": fields[name].label, "masking": rules[name]} for name in names
+            {
+                "name": name,
+                "label": fields[name].label,
+                "label_en": fields[name].label_en,
+                "masking": rules[name],
+            }
+            for name in names
         ],
         "rows": rows,
     }

@@ -1,11 +1,14 @@
-"""`{{ resource|local_name }}`, `{{ resource|local_name:"description" }}`: see apps.core.names;
-the figures: `thousands` (counts, quotas), `yuan` (money)."""
+"""`{{ resource|local_name }}`, `{{ resource|local_name:"description" }}`, `{% colon %}`,
+`{{ text|in_parentheses }}`, `{{ items|listing }}`: see apps.core.names; the figures:
+`thousands` (counts, quotas), `yuan` (money)."""
 
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.html import format_html
 
-from apps.core.names import english_ui
+from apps.core.names import colon as _colon
+from apps.core.names import in_parentheses as _in_parentheses
 from apps.core.names import listing as _listing
 from apps.core.names import local_name as _local_name
 
@@ -15,6 +18,13 @@ register = template.Library()
 @register.filter
 def local_name(obj, field: str = "name") -> str:
     return _local_name(obj, field)
+
+
+@register.filter
+def local_names(objects) -> list[str]:
+    """`{{ resource.themes.all|local_names|listing }}`: each one's name in the current
+    language."""
+    return [_local_name(obj) for obj in objects or ()]
 
 
 @register.filter
@@ -50,7 +60,14 @@ def yuan(value):
 def colon() -> str:
     """The colon after a label: full-width on a Chinese page (it carries its own space),
     `: ` in English."""
-    return ": " if english_ui() else "："
+    return _colon()
+
+
+@register.filter
+def in_parentheses(text):
+    """`{{ size|in_parentheses }}`: ` (1 KB)` in English, `（1 KB）` on a Chinese page;
+    the text is escaped unless it is already safe (a `blocktranslate ... asvar`)."""
+    return format_html(_in_parentheses("{}"), text)
 
 
 @register.filter
