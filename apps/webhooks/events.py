@@ -27,7 +27,7 @@ DECISIONS = {Q.QUALIFIED, Q.RETURNED, Q.SUSPENDED, Q.REVOKED, Q.EXITED}
 
 
 def register_event_types() -> None:
-    events.event_type_register(PING, _("Test event (ping)"))
+    events.event_type_register(PING, _("Test event"))
     events.event_type_register(AGREEMENT_STATUS_CHANGED, _("Agreement status changed"))
     events.event_type_register(QUALIFICATION_DECIDED, _("Qualification decision"))
 

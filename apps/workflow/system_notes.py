@@ -24,6 +24,7 @@ FIXED = [
     gettext_noop("Approved by the checks."),
     gettext_noop("Checks passed."),
     gettext_noop("Reviewed facts changed: re-review due."),
+    gettext_noop("Built-in defaults"),  # the first routing rule set (grants migration 0002)
 ]
 PATTERNS = [
     gettext_noop("Replaced by version %(v)d."),

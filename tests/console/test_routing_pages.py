@@ -144,3 +144,12 @@ def test_a_bad_import_line_is_shown_on_the_form(reg_web):
     response = reg_web.post("/console/holidays/import/", {"year": "2031", "text": "不是日期"})
     assert response.status_code == 200
     assert "1" in response.content.decode() and not Holiday.objects.exists()
+
+
+def test_the_built_in_rule_set_note_reads_in_the_pages_language(reg_web):
+    """Written by a migration in English; shown in the reader's language."""
+    assert RuleSet.objects.filter(note="Built-in defaults").exists()
+    reg_web.cookies["pdp_language"] = "zh-hans"
+    assert "内置默认规则" in reg_web.get("/console/routing/").content.decode()
+    reg_web.cookies["pdp_language"] = "en"
+    assert "Built-in defaults" in reg_web.get("/console/routing/").content.decode()
