@@ -88,12 +88,20 @@ def mailer_register(send) -> None:
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         if not MAILERS:
             return super().send_mail(
-                subject_template_name, email_template_name, context, *args, **kwargs
-            )
-        to_email = args[1] if len(args) > 1 else kwargs["to_email"]
+                subject_template_name, email_template_name, context, from_email, to_email,
+                html_email_template_name,
+            )  # fmt: skip
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         MAILERS[0](subject=subject, body=body, to=[to_email])

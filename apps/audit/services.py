@@ -33,9 +33,6 @@ _SECRET_WORDS = {
     "authorization", "cookie", "credential", "credentials", "signature", "session",
 }  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
-# Control characters but tab, line feed and carriage return (a reason may run over lines),
-# C1 controls (NEL, an 8-bit CSI), the line and paragraph separators and the bidi controls
-# that would make a recorded name read as something else.
 MAX_TEXT = 1000
 
 
@@ -74,6 +71,7 @@ def diff(before: dict | None, after: dict | None) -> dict:
 
 
 def _clean(text: Any, limit: int) -> str:
+    # Control characters blanked, but tab and line breaks (a reason may run over lines).
     return printable(text, limit)
 
 

@@ -10,7 +10,7 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware import common
 from django.utils.translation import gettext as _
 
-from apps.core.api.errors import error_body
+from apps.core.api.errors import UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER, error_body
 from apps.core.denials import record_denial
 from apps.core.exceptions import RequestTooLarge
 from apps.core.printable import printable
@@ -240,9 +240,9 @@ class DomainErrorMiddleware:
         if request.path.startswith("/api/"):
             return None
         if isinstance(exception, RedisError):  # restarting: as the API's 503
-            message = _("A service the platform needs is restarting; try again in a few seconds.")
-            response = render(request, "errors/400.html", {"message": message}, status=503)
-            response["Retry-After"] = "5"
+            context = {"message": UNAVAILABLE_MESSAGE}
+            response = render(request, "errors/400.html", context, status=503)
+            response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
             return response
         if not isinstance(exception, DomainError):
             return None

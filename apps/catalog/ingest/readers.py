@@ -171,14 +171,10 @@ class Source:
         from openpyxl.utils.exceptions import InvalidFileException
 
         checked_archive(self.path).close()
+        book = None
         try:
             # Formulas are kept as text (not their cached value) so they can be refused.
             book = load_workbook(self.path, read_only=True, data_only=False)
-        except DAMAGED:
-            raise damaged() from None
-        except (InvalidFileException, *NOT_A_WORKBOOK):  # a ZIP without a workbook, broken XML
-            raise not_a_workbook() from None
-        try:
             sheet = book.worksheets[0]
             total = sheet.max_row or 0
             lines = sheet.iter_rows(values_only=True)
@@ -195,10 +191,11 @@ class Source:
             yield from self._python_batches(self._xlsx_records(lines, header_row, total))
         except DAMAGED:  # a part unpacked to other than its declared size, or is corrupt
             raise damaged() from None
-        except (InvalidFileException, *NOT_A_WORKBOOK):
+        except (InvalidFileException, *NOT_A_WORKBOOK):  # a ZIP without a workbook, broken XML
             raise not_a_workbook() from None
         finally:
-            book.close()
+            if book is not None:
+                book.close()
 
     def _xlsx_records(self, lines, header_row: int, total: int):
         width = len(self.header)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from redis.exceptions import RedisError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -16,7 +17,11 @@ from apps.core.denials import record_denial
 from apps.core.exceptions import DomainError
 
 logger = logging.getLogger(__name__)
-UNAVAILABLE_RETRY_AFTER = 5  # seconds: Redis restarting
+# Redis restarting: the answer of what needs it, on the API and on the web alike.
+UNAVAILABLE_RETRY_AFTER = 5  # seconds
+UNAVAILABLE_MESSAGE = gettext_lazy(
+    "A service the platform needs is restarting; try again in a few seconds."
+)
 
 # DRF's own codes, renamed where a client benefits from a more precise word.
 _CODE_NAMES = {
@@ -77,8 +82,7 @@ def exception_handler(exc, context):
         # Redis restarting: what needs it (a grant's quota, which is never let go looser)
         # answers that it is unavailable for now, not a 500.
         logger.warning("Redis out of reach: %s", type(exc).__name__)
-        message = _("A service the platform needs is restarting; try again in a few seconds.")
-        response = Response(error_body("service_unavailable", message), status=503)
+        response = Response(error_body("service_unavailable", UNAVAILABLE_MESSAGE), status=503)
         response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
         return response
     if isinstance(exc, DomainError):

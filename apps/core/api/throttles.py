@@ -31,11 +31,11 @@ class _AtomicWindow:
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        if not self.fail_open:
-            return self._counted()
         try:
             return self._counted()
         except RedisError:
+            if not self.fail_open:
+                raise
             # The platform-wide budgets guard against floods, not a contract: while Redis
             # restarts they let requests through (a grant's own quota does not).
             logger.warning("throttle %s not counted: Redis out of reach", self.scope)
