@@ -40,9 +40,6 @@ class SandboxQuery(models.Model):
     refusal_code = models.CharField(_("refusal code"), max_length=64, blank=True, default="")
     refusal_message = models.CharField(_("refusal message"), max_length=500, blank=True, default="")
     rows_released = models.PositiveIntegerField(_("rows released"), default=0)
-    # No longer written (always 0): a query with a group under k is now refused whole,
-    # never answered with small groups left out. Kept so that no migration drops it.
-    suppressed_groups = models.PositiveIntegerField(_("suppressed groups"), default=0)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
     # The sizes of the row sets an accepted query released (its kept rows, the union of its
     # groups of at least k rows, each such group): an earlier query further back than
