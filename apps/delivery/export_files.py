@@ -19,33 +19,29 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from apps.core.csvsafe import neutralize, writer
 from apps.delivery.choices import ExportFormat
-from apps.security.textbytes import first_bytes
+from apps.security.textbytes import first_byte_in
 
 # A cell can hold a formula only if it starts with a trigger or with something a reader
 # does not see (apps.core.csvsafe). Its first byte tells most cells apart at once: printable
 # ASCII other than `=+-@`, and the lead bytes of CJK ideographs (U+4000..U+9FFF), start no
 # formula. Only the rest go through csvsafe.neutralize, which decides exactly.
-SAFE_FIRST = np.zeros(256, dtype=bool)
-SAFE_FIRST[0x21:0x7F] = True
-SAFE_FIRST[list(b"=+-@")] = False
-SAFE_FIRST[0xE4:0xEA] = True
+SUSPECT_FIRST = np.ones(256, dtype=bool)
+SUSPECT_FIRST[0x21:0x7F] = False
+SUSPECT_FIRST[list(b"=+-@")] = True
+SUSPECT_FIRST[0xE4:0xEA] = False
 
 
 def neutralize_column(column: pa.Array) -> pa.Array:
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
-    if len(column) == 0 or column.null_count == len(column):
+    suspect = first_byte_in(column, SUSPECT_FIRST)
+    if not len(suspect):
         return column
-    first, present = first_bytes(column)
-    suspect = present & ~SAFE_FIRST[first]
-    if column.null_count:
-        suspect &= column.is_valid().to_numpy(zero_copy_only=False)
-    if not suspect.any():
-        return column
-    where = pa.array(suspect)
-    values = pc.filter(column, where).to_pylist()
+    values = pc.array_take(column, suspect).to_pylist()
+    where = np.zeros(len(column), dtype=bool)
+    where[suspect] = True
     return pc.replace_with_mask(
-        column, where, pa.array([neutralize(v) for v in values], column.type)
+        column, pa.array(where), pa.array([neutralize(v) for v in values], column.type)
     )
 
 
@@ -83,13 +79,20 @@ class CsvFile:
         writer(header).writerow(schema.names)  # names too: neutralized
         self.file.write(header.getvalue().encode())
         self.csv = pacsv.CSVWriter(
-            self.file, schema, write_options=pacsv.WriteOptions(include_header=False)
+            self.file,
+            schema,
+            write_options=pacsv.WriteOptions(include_header=False, batch_size=65536),
         )
 
-    def write(self, table: pa.Table) -> None:
+    def prepare(self, table: pa.Table) -> pa.Table:
+        """Every text cell neutralized (on the pipeline's protecting threads)."""
         for index, field in enumerate(table.schema):
             if _text(field):
                 table = table.set_column(index, field, neutralize_column(table.column(index)))
+        return table
+
+    def write(self, table: pa.Table) -> None:
+        """Writes a batch that went through `prepare`."""
         self.csv.write_table(table)
 
     def close(self) -> None:
@@ -100,6 +103,9 @@ class CsvFile:
 class JsonLinesFile:
     def __init__(self, path: Path, schema: pa.Schema):
         self.file = DigestingFile(path)
+
+    def prepare(self, table: pa.Table) -> pa.Table:
+        return table
 
     def write(self, table: pa.Table) -> None:
         lines = [
@@ -117,6 +123,9 @@ class ParquetFile:
         self.schema = schema
         self.file = DigestingFile(path)
         self.parquet = pq.ParquetWriter(self.file, schema, compression="zstd")
+
+    def prepare(self, table: pa.Table) -> pa.Table:
+        return table
 
     def write(self, table: pa.Table) -> None:
         self.parquet.write_table(table.cast(self.schema))
@@ -140,9 +149,10 @@ def _pool(name: str, threads: int) -> ThreadPoolExecutor:
 
 
 class Pipeline:
-    """Batches protected on `threads` threads and written in their order on one more:
-    DuckDB, Arrow and NumPy release the GIL, so every core works. At most `ahead`
-    batches wait to be written, so memory stays flat in the size of the dataset."""
+    """Batches protected (and prepared for the file, `out.prepare`) on `threads` threads
+    and written in their order on one more: DuckDB, Arrow and NumPy release the GIL, so
+    every core works. At most `ahead` batches wait to be written, so memory stays flat in
+    the size of the dataset."""
 
     def __init__(self, out, protect, threads: int = 2, ahead: int = 2):
         self.out, self.protect, self.ahead = out, protect, ahead
@@ -152,9 +162,12 @@ class Pipeline:
         self.writing: Future | None = None
 
     def put(self, table: pa.Table) -> None:
-        self.protecting.append(self.workers.submit(self.protect, table))
+        self.protecting.append(self.workers.submit(self._protect, table))
         while len(self.protecting) > self.ahead:
             self._write_next()
+
+    def _protect(self, table: pa.Table) -> pa.Table:
+        return self.out.prepare(self.protect(table))
 
     def _write_next(self) -> None:
         table = self.protecting.popleft().result()

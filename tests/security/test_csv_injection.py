@@ -41,11 +41,15 @@ def test_an_export_column_is_neutralized_exactly_like_each_cell():
 
 
 @hypothesis.settings(max_examples=200, deadline=None)
-@hypothesis.given(st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=40))
-def test_column_neutralization_agrees_with_the_cell_rule_on_any_text(values):
-    assert neutralize_column(pa.array(values, pa.string())).to_pylist() == [
-        neutralize(v) for v in values
-    ]
+@hypothesis.given(
+    st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=40),
+    st.integers(0, 5),
+    st.sampled_from([pa.string(), pa.large_string()]),
+)
+def test_column_neutralization_agrees_with_the_cell_rule_on_any_text(values, skip, kind):
+    """Either width, and slices of a batch (their buffers start before their values)."""
+    column = pa.array(values, kind).slice(min(skip, len(values)))
+    assert neutralize_column(column).to_pylist() == [neutralize(v) for v in values[skip:]]
 
 
 @pytest.mark.django_db

@@ -9,10 +9,11 @@ from decimal import Decimal
 
 import hypothesis
 import hypothesis.strategies as st
+import numpy as np
 import pyarrow as pa
 import pytest
 
-from apps.security.textbytes import hash64, hash64_one
+from apps.security.textbytes import append, hash64, hash64_one
 from apps.security.watermark import (
     MATCH_CONFIDENCE,
     Fingerprint,
@@ -216,6 +217,24 @@ def test_the_vector_hash_agrees_with_the_plain_one_on_any_text(texts, skip):
         values = pa.array(texts, kind).slice(min(skip, len(texts)))
         expected = [hash64_one((t or "").encode()) for t in texts[min(skip, len(texts)) :]]
         assert [int(h) for h in hash64(values)] == expected
+
+
+@hypothesis.settings(max_examples=80, deadline=None)
+@hypothesis.given(
+    texts=TEXTS, skip=st.integers(0, 5), chosen=st.lists(st.booleans(), min_size=40, max_size=40),
+    char=st.sampled_from([" ", "（", "😀"]),
+)  # fmt: skip
+def test_appending_a_character_to_chosen_values_touches_nothing_else(texts, skip, chosen, char):
+    """Either width, sliced arrays, nulls (never appended to), multi-byte characters."""
+    for kind in (pa.string(), pa.large_string()):
+        values = pa.array(texts, kind).slice(min(skip, len(texts)))
+        rest = texts[min(skip, len(texts)) :]
+        where = np.array(chosen[: len(rest)], dtype=bool)
+        expected = [t if t is None or not w else t + char for t, w in zip(rest, where, strict=True)]
+        grown = append(values, where, char)
+        assert grown.type == kind
+        assert grown.to_pylist() == expected
+        grown.validate(full=True)
 
 
 @hypothesis.settings(max_examples=80, deadline=None)
