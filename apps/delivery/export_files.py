@@ -1,6 +1,7 @@
 """Writers of export files, one Arrow table (a batch) at a time, so memory stays flat in
 the size of the dataset: CSV (every text cell neutralized, apps.core.csvsafe), JSON Lines
-and Parquet. Each writer takes already masked and watermarked batches."""
+and Parquet. Each writer takes already masked and watermarked batches: `prepare(table)`,
+on any thread, makes what `write`, in batch order on one thread, appends to the file."""
 
 import hashlib
 import io
@@ -73,30 +74,29 @@ class DigestingFile:
 
 
 class CsvFile:
+    """CSV: each batch neutralized and formatted on a protecting thread (batches need no
+    header and no state between them), then its bytes appended in order."""
+
+    OPTIONS = pacsv.WriteOptions(include_header=False, batch_size=65536)
+
     def __init__(self, path: Path, schema: pa.Schema):
         self.file = DigestingFile(path)
         header = io.StringIO()
         writer(header).writerow(schema.names)  # names too: neutralized
         self.file.write(header.getvalue().encode())
-        self.csv = pacsv.CSVWriter(
-            self.file,
-            schema,
-            write_options=pacsv.WriteOptions(include_header=False, batch_size=65536),
-        )
 
-    def prepare(self, table: pa.Table) -> pa.Table:
-        """Every text cell neutralized (on the pipeline's protecting threads)."""
+    def prepare(self, table: pa.Table) -> pa.Buffer:
         for index, field in enumerate(table.schema):
             if _text(field):
                 table = table.set_column(index, field, neutralize_column(table.column(index)))
-        return table
+        sink = pa.BufferOutputStream()
+        pacsv.write_csv(table, sink, self.OPTIONS)
+        return sink.getvalue()
 
-    def write(self, table: pa.Table) -> None:
-        """Writes a batch that went through `prepare`."""
-        self.csv.write_table(table)
+    def write(self, data: pa.Buffer) -> None:
+        self.file.write(data)
 
     def close(self) -> None:
-        self.csv.close()
         self.file.close()
 
 
@@ -104,15 +104,15 @@ class JsonLinesFile:
     def __init__(self, path: Path, schema: pa.Schema):
         self.file = DigestingFile(path)
 
-    def prepare(self, table: pa.Table) -> pa.Table:
-        return table
-
-    def write(self, table: pa.Table) -> None:
+    def prepare(self, table: pa.Table) -> bytes:
         lines = [
             json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False) for row in table.to_pylist()
         ]
-        if lines:
-            self.file.write(("\n".join(lines) + "\n").encode())
+        return ("\n".join(lines) + "\n").encode() if lines else b""
+
+    def write(self, data: bytes) -> None:
+        if data:
+            self.file.write(data)
 
     def close(self) -> None:
         self.file.close()
@@ -125,10 +125,10 @@ class ParquetFile:
         self.parquet = pq.ParquetWriter(self.file, schema, compression="zstd")
 
     def prepare(self, table: pa.Table) -> pa.Table:
-        return table
+        return table.cast(self.schema)
 
     def write(self, table: pa.Table) -> None:
-        self.parquet.write_table(table.cast(self.schema))
+        self.parquet.write_table(table)
 
     def close(self) -> None:
         self.parquet.close()
@@ -149,10 +149,10 @@ def _pool(name: str, threads: int) -> ThreadPoolExecutor:
 
 
 class Pipeline:
-    """Batches protected (and prepared for the file, `out.prepare`) on `threads` threads
-    and written in their order on one more: DuckDB, Arrow and NumPy release the GIL, so
-    every core works. At most `ahead` batches wait to be written, so memory stays flat in
-    the size of the dataset."""
+    """Batches protected and prepared for the file (`out.prepare`: for CSV, neutralized
+    and formatted) on `threads` threads, and written in their order on one more: DuckDB,
+    Arrow and NumPy release the GIL, so every core works. At most `ahead` batches wait to
+    be written, so memory stays flat in the size of the dataset."""
 
     def __init__(self, out, protect, threads: int = 2, ahead: int = 2):
         self.out, self.protect, self.ahead = out, protect, ahead
