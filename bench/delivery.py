@@ -1,7 +1,7 @@
 """Delivery benchmark (not a test, not run in CI). PostgreSQL and Redis.
 
     python bench/delivery.py [--rows 1000000] [--seconds 10] [--db bench_delivery]
-                             [--redis redis://127.0.0.1:6379/12] [--parts a,b,c]
+                             [--redis redis://127.0.0.1:6379/12] [--parts a,b,c] [--http]
 
 Drops and recreates the database --db, migrates it, builds a real grant (the same
 helpers as the fuzz world: provider, operator, agreement, listed product, application
@@ -15,7 +15,9 @@ Django stack (the test client: middleware, authentication, the key guard):
 2. a plain Django view serving the same 100-row pages by keyset from the PostgreSQL table,
    no authentication, no checks;
 in turns, five rounds of --seconds/5 each, and prints each side's best round (requests/s)
-and their ratio (part a). Then (parts b and c) the
+and their ratio (part a). With --http, part (a) is measured again over HTTP: both views
+served by gunicorn (one gthread worker, one thread, keep-alive, as `config.wsgi` runs in
+production) to one client in this process, what a merchant's program meets. Then (parts b and c) the
 grant's whole scope as a masked, watermarked CSV through the export job
 (apps.delivery.exports, run in this process) against DuckDB's own
 `COPY (SELECT ...) TO 'x.csv'` of the same rows unmasked, from the same DuckDB copy:
@@ -28,7 +30,10 @@ at the start).
 """
 
 import argparse
+import json
 import os
+import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -179,7 +184,7 @@ def measure(client, first_url, next_url, seconds: float, cursor=None, **headers)
     while time.perf_counter() - start < seconds:
         response = client.get(next_url(cursor) if cursor else first_url, **headers)
         assert response.status_code == 200, response.content[:300]
-        body = response.json()
+        body = json.loads(response.content)
         rows += len(body["results"])
         cursor = body["next"]
         done += 1
@@ -193,6 +198,7 @@ def main() -> None:
     parser.add_argument("--db", default="bench_delivery")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/12")
     parser.add_argument("--parts", default="a,b,c", help="a: record API; b,c: export")
+    parser.add_argument("--http", action="store_true", help="part a over HTTP (gunicorn) too")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     recreate_database(args.db)
@@ -213,18 +219,95 @@ def main() -> None:
     print(f"built {args.rows:,} rows in {time.perf_counter() - started:.1f}s")
     if "a" in parts:
         record_api(grant, authorization, args.seconds)
+        if args.http:
+            with gunicorn(args.db, args.redis) as client:
+                record_api(grant, authorization, args.seconds, client=client, label="over HTTP")
     if parts & {"b", "c"}:
         export_parts(grant, data_dir)
 
 
-def record_api(grant, authorization: str, seconds: float) -> None:
+def wsgi():
+    """gunicorn's application (`bench.delivery:wsgi()`): the platform and the plain view,
+    on the database and Redis the parent process set up (environment)."""
+    setup_django(os.environ["BENCH_DB"], os.environ["REDIS_URL"])
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+
+    settings.ROOT_URLCONF = __name__
+    globals()["urlpatterns"] = _urlpatterns()
+    return get_wsgi_application()
+
+
+class HttpClient:
+    """`get(url, **headers)` over one keep-alive HTTP connection, as the test client's."""
+
+    def __init__(self, port: int):
+        import http.client
+
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.connection.connect()
+        self.connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def get(self, url: str, **headers):
+        names = {k.removeprefix("HTTP_").replace("_", "-").title(): v for k, v in headers.items()}
+        self.connection.request("GET", url, headers=names)
+        response = self.connection.getresponse()
+        response.status_code, response.content = response.status, response.read()
+        return response
+
+
+class gunicorn:
+    """A gunicorn serving `wsgi()` for the block: one gthread worker with one thread,
+    its sockets without Nagle's delay (the headers and the body are two writes: with the
+    client's delayed ACK, each response would wait milliseconds, on both sides)."""
+
+    HOOKS = (
+        "import socket\n"
+        "def when_ready(server):\n"
+        "    for listener in server.LISTENERS:\n"
+        "        listener.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)\n"
+    )
+
+    def __init__(self, db: str, redis: str):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.config = Path(os.environ["DATA_DIR"]) / "gunicorn_bench.py"
+        self.config.write_text(self.HOOKS)
+        # Connections kept between requests, as in production (config.settings.production).
+        env = {**os.environ, "BENCH_DB": db, "REDIS_URL": redis, "DATABASE_CONN_MAX_AGE": "60"}
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "bench.delivery:wsgi()",
+             "--chdir", str(ROOT), "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
+             "--worker-class", "gthread", "--threads", "1", "--keep-alive", "60",
+             "--log-level", "warning", "--config", str(self.config)],
+            env=env,
+        )  # fmt: skip
+
+    def __enter__(self) -> HttpClient:
+        for _attempt in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        return HttpClient(self.port)
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def record_api(grant, authorization: str, seconds: float, client=None, label="") -> None:
     from urllib.parse import quote
 
     from django.test import Client
 
     from apps.audit.models import AuditEvent
 
-    client = Client()
+    client = client or Client()
+    if label:
+        print(f"-- {label}")
     records = f"/api/v1/grants/{grant.pk}/records/"
     first = f"{records}?page_size={PAGE}"
 
@@ -256,6 +339,8 @@ def record_api(grant, authorization: str, seconds: float) -> None:
     print(f"plain Django view:   {plain:8.1f} requests/s, best of {ROUNDS} rounds "
           f"({plain_rows:,} rows in all)")  # fmt: skip
     print(f"ratio governed/plain: {governed / plain:.2f} (target >= 0.5)")
+    if label:
+        return
     alone, ahead = duckdb_pages(grant, seconds)
     print(f"a DuckDB read of each page alone (no HTTP, no checks): {alone:8.1f} reads/s ("
           f"{alone / plain:.2f}x plain)")  # fmt: skip
