@@ -1,7 +1,8 @@
 """Vectorized work on the UTF-8 bytes of an Arrow string column, in NumPy: a fixed,
 public 64-bit hash of each value (the watermark's bucket, apps.security.watermark), the
 values whose first byte is one of a set (apps.delivery.export_files) and the last byte of
-each, and a character appended to chosen values. Each walks the column's own buffers once, with no Python object per value.
+each, and a character appended to chosen values. Each walks the column's own buffers
+once, with no Python object per value.
 
 `hash64` is specified here, once and for all, because marks already delivered must still
 trace after any upgrade: a value's bytes, zero-padded to whole 8-byte little-endian words
