@@ -218,6 +218,25 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+class ApiNoStoreMiddleware:
+    """`Cache-Control: private, no-store` on every /api/v1/ answer to a caller who
+    authenticated (a key or a session) and that sets no caching of its own: record pages,
+    a new key's secret, a webhook's signing secret and every object read for a person were
+    answered without it, so a browser or a proxy was free to keep them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/v1/") and (
+            "HTTP_AUTHORIZATION" in request.META
+            or getattr(getattr(request, "user", None), "is_authenticated", False)
+        ):
+            response.setdefault("Cache-Control", "private, no-store")
+        return response
+
+
 class DomainErrorMiddleware:
     """Maps a DomainError escaping a web view to an error page with its status.
 

@@ -29,7 +29,7 @@ from apps.products.models import DataProduct
 from apps.workflow import policy
 from apps.workflow.transitions import record_change
 
-GRANT_PATH = re.compile(r"^/api/v1/grants/(\d+)(/|$)")
+GRANT_PATH = re.compile(r"^/api/v1/grants/([0-9]+)(/|$)")
 
 REFUSALS = {
     G.SUSPENDED: ("grant_suspended", gettext_lazy("The grant is suspended.")),

@@ -61,6 +61,10 @@ def _resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
+def _has_controls(text: str) -> bool:
+    return any(ch <= " " or ch == "\x7f" for ch in text)
+
+
 def url_check(url: str) -> Target:
     """The checked target of `url`, or InvalidInput with a stable code."""
     try:
@@ -72,6 +76,13 @@ def url_check(url: str) -> Target:
     if not host or parts.username is not None or parts.password is not None:
         raise _refuse(c.URL_INVALID, _("Give a URL with a host name and no user name."))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    if _has_controls(url.strip()) or not path.isascii():
+        # http.client sends the path as ASCII: '/数据' raised UnicodeEncodeError in the
+        # worker at every attempt (a traceback, the delivery pending for ever), and a space
+        # or a control character is its InvalidURL (urlsplit drops a CR or LF from the
+        # path, not from the stored URL). A client percent-encodes them; a host name may
+        # be Unicode (IDNA).
+        raise _refuse(c.URL_INVALID, _("This is not a valid URL."))
     loopback = settings.WEBHOOKS_ALLOW_INSECURE_LOOPBACK and host == LOOPBACK
     if loopback and parts.scheme in ("http", "https"):
         tls = parts.scheme == "https"

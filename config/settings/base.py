@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.PermissionsPolicyMiddleware",
+    "apps.core.middleware.ApiNoStoreMiddleware",
     # Inside the ones above: its 400 page needs the user and gets the security headers.
     "apps.core.middleware.QueryGuardMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout response.

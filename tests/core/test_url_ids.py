@@ -60,3 +60,35 @@ def test_the_regulator_posting_to_a_huge_user_id_gets_a_404(web, regulator):
     for action in ("role", "active"):
         response = web.post(f"/console/users/{'9' * 23}/{action}/", {"role": "admin"})
         assert response.status_code == 404
+
+
+LOOKUP_ROUTES = [
+    "/api/v1/api-keys/{}/",
+    "/api/v1/organizations/{}/",
+    "/api/v1/notifications/{}/read/",
+    "/api/v1/grants/{}/",
+    "/api/v1/grants/1/keys/{}/",
+    "/api/v1/catalog/resources/{}/",
+    "/api/v1/products/{}/",
+    "/api/v1/webhooks/endpoints/{}/",
+    "/api/v1/statements/{}/",
+    "/api/v1/operators/profiles/1/documents/{}/file/",
+]
+
+
+@pytest.mark.parametrize("path", LOOKUP_ROUTES)
+@pytest.mark.parametrize("id_text", ["١", "٢٣", "𝟓", "1e3", "abc", "-1"])
+def test_an_api_object_id_is_ascii_digits_only(path, id_text):
+    # DRF's router took `[^/.]+` (or `\d`, any script's digits): /api/v1/api-keys/١/ was
+    # key 1 (Django reads '١' as 1), one object at many addresses.
+    assert _view(path.format(7)) not in (None, "api-not-found")
+    assert _view(path.format(id_text)) in (None, "api-not-found")
+
+
+def test_no_api_route_takes_any_script_digits_or_drf_default_lookup():
+    loose = [
+        route
+        for route, _pattern in _patterns(get_resolver().url_patterns)
+        if route.startswith("api/") and ("\\d" in route or "[^/.]+" in route)
+    ]
+    assert loose == []

@@ -42,3 +42,20 @@ def test_no_template_has_inline_script_or_style():
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), template
         assert " style=" not in text and "<style" not in text, template
         assert not re.search(r"\son[a-z]+=", text), template
+
+
+def test_api_answers_to_an_authenticated_caller_are_not_stored(merchant, operator_admin, client):
+    # A new key's secret, a webhook's signing secret and record pages were served with no
+    # Cache-Control at all: a browser or a proxy was free to keep them.
+    from tests.conftest import api_for, login_web
+
+    login_web(client, operator_admin)
+    created = client.post("/api/v1/api-keys/", {"name": "k"}, content_type="application/json")
+    assert created.status_code == 201 and created.json()["key"]
+    assert created["Cache-Control"] == "private, no-store"
+    refused = api_for(merchant).get("/api/v1/grants/999/records/")
+    assert refused.status_code == 404 and refused["Cache-Control"] == "private, no-store"
+
+
+def test_public_api_answers_keep_their_caching(client):
+    assert "Cache-Control" not in client.get("/api/v1/catalog/search/")

@@ -229,3 +229,61 @@ def test_an_organization_id_beyond_bigint_on_the_audit_page_is_a_form_error(clie
     login_web(client, regulator)
     page = client.get("/console/audit/", {"organization": "9" * 30})
     assert page.status_code == 200 and page.context["form"].errors["organization"]
+
+
+# An action that takes no body parsed none, so it ran on whatever came: malformed JSON
+# marked every notification read (200) where any other endpoint answers 400.
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ("{not json", "malformed_json"),
+        ('{"ids": [1]}', "unknown_field"),
+        ("[1, 2]", "validation_error"),
+        ("null", "validation_error"),
+        ('{"a": "\\u0000"}', "nul_character"),
+    ],
+)
+def test_mark_all_read_refuses_a_body_it_cannot_take_and_marks_nothing(merchant, body, code):
+    from apps.audit.models import AuditEvent
+    from apps.workflow.models import Notification
+    from tests.workflow.test_notifications import tell
+
+    tell([merchant])
+    client = api_for(merchant)
+    response = client.post(
+        "/api/v1/notifications/read-all/", data=body, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["code"] == code
+    assert Notification.objects.filter(recipient=merchant, read_at__isnull=True).count() == 1
+    denial = AuditEvent.objects.filter(outcome="denied", reason=code).latest("id")
+    assert denial.action == "api.notification.read_all"
+    response = client.post("/api/v1/notifications/read-all/", {}, format="json")
+    assert response.json() == {"marked": 1}
+    assert client.post("/api/v1/notifications/read-all/").json() == {"marked": 0}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/webhooks/endpoints/{id}/rotate-secret/",
+        "/api/v1/webhooks/endpoints/{id}/test-ping/",
+    ],
+)
+def test_a_webhook_action_without_a_body_refuses_malformed_json_and_changes_nothing(
+    operator_admin, settings, path
+):
+    from apps.webhooks import services as webhooks
+    from apps.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+    settings.WEBHOOKS_ALLOW_INSECURE_LOOPBACK = True
+    endpoint, _secret = webhooks.endpoint_create(
+        user=operator_admin, url="http://127.0.0.1:9/hook", event_types=["webhook.ping"]
+    )
+    before = (WebhookEndpoint.objects.get(pk=endpoint.pk).secret, WebhookDelivery.objects.count())
+    response = api_for(operator_admin).post(
+        path.format(id=endpoint.pk), data="{oops", content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json()["code"] == "malformed_json"
+    after = (WebhookEndpoint.objects.get(pk=endpoint.pk).secret, WebhookDelivery.objects.count())
+    assert after == before

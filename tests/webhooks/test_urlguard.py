@@ -132,3 +132,37 @@ def test_production_refuses_the_loopback_setting(tmp_path):
     result = run(["manage.py", "check"], env)
     assert result.returncode != 0
     assert "WEBHOOKS_ALLOW_INSECURE_LOOPBACK" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks.example.com/数据",
+        "https://hooks.example.com/in?q=é",
+        "https://hooks.example.com/a b",
+        "https://hooks.example.com/a\r\nX-Injected: 1",
+        "https://hooks.example.com/a\x7f",
+    ],
+)
+def test_a_path_http_client_cannot_send_is_invalid(dns, url):
+    assert code_of(url) == "webhook_url_invalid"
+
+
+def test_a_unicode_host_name_and_a_percent_encoded_path_are_accepted(dns):
+    assert url_check("https://数据.example.cn/%E6%95%B0").path == "/%E6%95%B0"
+
+
+@pytest.mark.django_db
+def test_a_stored_url_with_a_unicode_path_fails_its_delivery_cleanly(dns, merchant, receiver):
+    # A row registered before the check: the worker raised UnicodeEncodeError at every
+    # attempt (a traceback each time), logged no attempt and left the delivery pending.
+    endpoint, _ = services.endpoint_create(
+        user=merchant, url="https://hooks.example.com/in", event_types=["webhook.ping"]
+    )
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(url="https://hooks.example.com/数据")
+    delivery = services.endpoint_ping(endpoint=endpoint, user=merchant)
+    run_outbox()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+    assert delivery.last_error.startswith("webhook_url_invalid")
+    assert receiver.requests == []

@@ -2,10 +2,16 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.accounts.models import ApiKey, Organization
-from apps.core.api.serializers import DateTimeField, StrictSerializer
+from apps.core.api.serializers import (
+    CharField,
+    DateTimeField,
+    EmailField,
+    ModelSerializer,
+    StrictSerializer,
+)
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "name", "name_en", "code", "kind", "is_active"]
@@ -13,17 +19,17 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    username = serializers.CharField()
-    email = serializers.EmailField()
-    role = serializers.CharField(allow_null=True)
+    username = CharField()
+    email = EmailField()
+    role = CharField(allow_null=True)
     organization = OrganizationSerializer(allow_null=True)
-    authenticated_by = serializers.CharField()
+    authenticated_by = CharField()
 
 
-class ApiKeySerializer(serializers.ModelSerializer):
+class ApiKeySerializer(ModelSerializer):
     organization = serializers.PrimaryKeyRelatedField(read_only=True)
-    created_by = serializers.CharField(source="created_by.username", read_only=True)
-    status = serializers.CharField(read_only=True)
+    created_by = CharField(source="created_by.username", read_only=True)
+    status = CharField(read_only=True)
 
     class Meta:
         model = ApiKey
@@ -45,15 +51,15 @@ class ApiKeySerializer(serializers.ModelSerializer):
 
 
 class ApiKeyCreateSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=100)
+    name = CharField(max_length=100)
     expires_at = DateTimeField(required=False)
     allowed_ips = serializers.ListField(
-        child=serializers.CharField(max_length=64), required=False, max_length=50
+        child=CharField(max_length=64), required=False, max_length=50
     )
 
 
 class ApiKeyCreatedSerializer(ApiKeySerializer):
-    key = serializers.CharField(
+    key = CharField(
         read_only=True, help_text=_("The secret. Shown only in this response; store it now.")
     )
 
@@ -63,4 +69,4 @@ class ApiKeyCreatedSerializer(ApiKeySerializer):
 
 
 class RevokeSerializer(StrictSerializer):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    reason = CharField(max_length=500, required=False, allow_blank=True)

@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from apps.accounts.api import views
+from apps.core.api.routers import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("api-keys", views.ApiKeyViewSet, basename="api-key")
 

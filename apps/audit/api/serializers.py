@@ -6,11 +6,11 @@ from rest_framework import serializers
 from apps.audit.choices import Outcome
 from apps.audit.models import AuditCheckpoint, AuditEvent
 from apps.audit.selectors import FILTERS, without_person
-from apps.core.api.serializers import DateTimeField
+from apps.core.api.serializers import CharField, DateTimeField, ModelSerializer
 from apps.core.converters import ID_MAX
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ModelSerializer):
     seq = serializers.SerializerMethodField()
     hash = serializers.SerializerMethodField()
     data = serializers.SerializerMethodField()
@@ -52,7 +52,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         return json.loads(event.changes or "{}")
 
 
-class AuditCheckpointSerializer(serializers.ModelSerializer):
+class AuditCheckpointSerializer(ModelSerializer):
     hash = serializers.SerializerMethodField()
     signature = serializers.SerializerMethodField()
 
@@ -71,11 +71,11 @@ class AuditCheckpointSerializer(serializers.ModelSerializer):
 class EventFilterSerializer(serializers.Serializer):
     """Query parameters of the event list; unknown ones are ignored like any GET filter."""
 
-    actor = serializers.CharField(required=False, help_text=_("username, key or job"))
+    actor = CharField(required=False, help_text=_("username, key or job"))
     organization = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
-    action = serializers.CharField(required=False, help_text=_("exact, or a prefix ending in ."))
-    target_type = serializers.CharField(required=False)
-    target_id = serializers.CharField(required=False)
+    action = CharField(required=False, help_text=_("exact, or a prefix ending in ."))
+    target_type = CharField(required=False)
+    target_id = CharField(required=False)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
     since = DateTimeField(required=False)
     until = DateTimeField(required=False)
@@ -86,5 +86,5 @@ class EventFilterSerializer(serializers.Serializer):
 
 
 class TimelineQuerySerializer(serializers.Serializer):
-    target_type = serializers.CharField()
-    target_id = serializers.CharField()
+    target_type = CharField()
+    target_id = CharField()

@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from apps.audit.api import views
+from apps.core.api.routers import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("audit/events", views.AuditEventViewSet, basename="audit-event")
 router.register("audit/checkpoints", views.CheckpointViewSet, basename="audit-checkpoint")
 

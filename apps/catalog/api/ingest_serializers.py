@@ -3,9 +3,10 @@
 from rest_framework import serializers
 
 from apps.catalog.models import DatasetUpload, DatasetVersion
+from apps.core.api.serializers import CharField, ModelSerializer
 
 
-class DatasetVersionSerializer(serializers.ModelSerializer):
+class DatasetVersionSerializer(ModelSerializer):
     rows = serializers.IntegerField(source="row_count")
     bytes = serializers.IntegerField(source="byte_size")
 
@@ -14,7 +15,7 @@ class DatasetVersionSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "rows", "bytes", "sha256", "schema", "created_at"]
 
 
-class DatasetUploadSerializer(serializers.ModelSerializer):
+class DatasetUploadSerializer(ModelSerializer):
     progress = serializers.FloatField(read_only=True)
     version = DatasetVersionSerializer(read_only=True)
 
@@ -54,14 +55,14 @@ class UnmatchedColumnsDetailsSerializer(serializers.Serializer):
     """Present with code `unmatched_columns`; the other 422 codes (`unsupported_format`,
     `unknown_encoding`, ...) carry none of them (`details` is `{}`)."""
 
-    unmatched_columns = serializers.ListField(child=serializers.CharField(), required=False)
-    duplicate_columns = serializers.ListField(child=serializers.CharField(), required=False)
-    missing_fields = serializers.ListField(child=serializers.CharField(), required=False)
+    unmatched_columns = serializers.ListField(child=CharField(), required=False)
+    duplicate_columns = serializers.ListField(child=CharField(), required=False)
+    missing_fields = serializers.ListField(child=CharField(), required=False)
     columns = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="The file's header."
+        child=CharField(), required=False, help_text="The file's header."
     )
     matched = serializers.DictField(
-        child=serializers.CharField(),
+        child=CharField(),
         required=False,
         help_text="column → field, for the columns that matched",
     )
@@ -76,15 +77,15 @@ class UnmatchedColumnsSerializer(serializers.Serializer):
     """The 422 answer: with code `unmatched_columns` when the header does not fill the
     fields (the details say how), or another code when the file cannot be read."""
 
-    code = serializers.CharField()
-    message = serializers.CharField()
+    code = CharField()
+    message = CharField()
     details = UnmatchedColumnsDetailsSerializer()
 
 
 class PreviewColumnSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    label = serializers.CharField()
-    masking = serializers.CharField()
+    name = CharField()
+    label = CharField()
+    masking = CharField()
 
 
 class PreviewSerializer(serializers.Serializer):

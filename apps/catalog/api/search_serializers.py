@@ -2,34 +2,35 @@ from rest_framework import serializers
 
 from apps.catalog.choices import Classification, DataFormat, OpenType, UpdateFrequency
 from apps.catalog.models import DataResource
+from apps.core.api.serializers import CharField, ModelSerializer, URLField
 
 
 class SearchParamsSerializer(serializers.Serializer):
     """Query-string parameters of the search endpoint."""
 
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    q = CharField(required=False, allow_blank=True, max_length=200)
     provider = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    theme = serializers.CharField(required=False, max_length=8)
+    theme = CharField(required=False, max_length=8)
     classification = serializers.ChoiceField(Classification.choices, required=False)
     open_type = serializers.ChoiceField(OpenType.choices, required=False)
     format = serializers.ChoiceField(DataFormat.choices, required=False)
     update_frequency = serializers.ChoiceField(UpdateFrequency.choices, required=False)
-    cursor = serializers.CharField(required=False, max_length=100)
+    cursor = CharField(required=False, max_length=100)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
 
 
 class ProviderSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
-    name_en = serializers.CharField()
+    name = CharField()
+    name_en = CharField()
 
 
-class SearchResultSerializer(serializers.ModelSerializer):
+class SearchResultSerializer(ModelSerializer):
     """Metadata only: a search result never carries data rows."""
 
     provider = ProviderSerializer()
     themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    format = serializers.CharField(source="data_format")
+    format = CharField(source="data_format")
 
     class Meta:
         model = DataResource
@@ -53,8 +54,8 @@ class SearchResultSerializer(serializers.ModelSerializer):
 
 
 class FacetEntrySerializer(serializers.Serializer):
-    value = serializers.CharField()
-    label = serializers.CharField()
+    value = CharField()
+    label = CharField()
     count = serializers.IntegerField()
 
 
@@ -68,7 +69,7 @@ class FacetsSerializer(serializers.Serializer):
 
 
 class SearchResponseSerializer(serializers.Serializer):
-    next = serializers.URLField(allow_null=True)
+    next = URLField(allow_null=True)
     results = SearchResultSerializer(many=True)
     facets = FacetsSerializer()
     facets_exact = serializers.BooleanField(

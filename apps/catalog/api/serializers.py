@@ -13,17 +13,24 @@ from apps.catalog.choices import (
 from apps.catalog.metadata import FIELD_KEYS, RESOURCE_KEYS
 from apps.catalog.models import DataResource, ResourceField
 from apps.catalog.validation import MAX_FIELDS
-from apps.core.api.serializers import ActorField, DateField, StrictSerializer
+from apps.core.api.serializers import (
+    ActorField,
+    CharField,
+    DateField,
+    EmailField,
+    ModelSerializer,
+    StrictSerializer,
+)
 from apps.workflow.models import Objection, StatusHistory
 
 
 class FieldSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=64)
-    label = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    label_en = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    name = CharField(max_length=64)
+    label = CharField(max_length=100, required=False, allow_blank=True)
+    label_en = CharField(max_length=100, required=False, allow_blank=True)
     data_type = serializers.ChoiceField(FieldType.choices, default=FieldType.STRING)
-    description = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    unit = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    description = CharField(max_length=500, required=False, allow_blank=True)
+    unit = CharField(max_length=30, required=False, allow_blank=True)
     nullable = serializers.BooleanField(default=True)
     personal_info = serializers.ChoiceField(PersonalInfo.choices, default=PersonalInfo.NONE)
     masking = serializers.ChoiceField(MaskingRule.choices, default=MaskingRule.NONE)
@@ -32,17 +39,15 @@ class FieldSerializer(StrictSerializer):
 class ResourceWriteSerializer(StrictSerializer):
     """The metadata a provider writes. Business rules live in apps.catalog.validation."""
 
-    name = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True)
-    description_en = serializers.CharField(required=False, allow_blank=True)
-    source_system = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    themes = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=50), required=False, max_length=30
-    )
+    name = CharField(max_length=200)
+    name_en = CharField(max_length=200, required=False, allow_blank=True)
+    description = CharField(required=False, allow_blank=True)
+    description_en = CharField(required=False, allow_blank=True)
+    source_system = CharField(max_length=200, required=False, allow_blank=True)
+    themes = serializers.ListField(child=CharField(max_length=8), required=False)
+    tags = serializers.ListField(child=CharField(max_length=50), required=False, max_length=30)
     update_frequency = serializers.ChoiceField(UpdateFrequency.choices, required=False)
-    spatial_coverage = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    spatial_coverage = CharField(max_length=200, required=False, allow_blank=True)
     temporal_start = DateField(required=False, allow_null=True)
     temporal_end = DateField(required=False, allow_null=True)
     data_format = serializers.ChoiceField(DataFormat.choices, required=False)
@@ -52,19 +57,19 @@ class ResourceWriteSerializer(StrictSerializer):
     )
     open_type = serializers.ChoiceField(OpenType.choices, required=False)
     in_operation_scope = serializers.BooleanField(required=False)
-    contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    contact_email = serializers.EmailField(required=False, allow_blank=True)
-    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    contact_name = CharField(max_length=100, required=False, allow_blank=True)
+    contact_email = EmailField(required=False, allow_blank=True)
+    contact_phone = CharField(max_length=40, required=False, allow_blank=True)
     fields = FieldSerializer(many=True, required=False, max_length=MAX_FIELDS)
 
 
-class ResourceFieldSerializer(serializers.ModelSerializer):
+class ResourceFieldSerializer(ModelSerializer):
     class Meta:
         model = ResourceField
         fields = FIELD_KEYS
 
 
-class ResourceSerializer(serializers.ModelSerializer):
+class ResourceSerializer(ModelSerializer):
     provider = serializers.SerializerMethodField()
     themes = serializers.SerializerMethodField()
     fields = ResourceFieldSerializer(many=True, read_only=True)
@@ -101,12 +106,12 @@ class ResourceSerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(StrictSerializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class FollowUpSerializer(StrictSerializer):
     kind = serializers.ChoiceField(FOLLOW_UP_KIND_CHOICES)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = CharField(required=False, allow_blank=True, max_length=2000)
     # The changed metadata (for change and correction), validated like a PATCH body.
     data = serializers.DictField(required=False)
 
@@ -116,8 +121,8 @@ class FollowUpSerializer(StrictSerializer):
         return inner.validated_data
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
-    organization = serializers.CharField(source="organization.name", read_only=True)
+class ObjectionSerializer(ModelSerializer):
+    organization = CharField(source="organization.name", read_only=True)
 
     class Meta:
         model = Objection
@@ -126,10 +131,10 @@ class ObjectionSerializer(serializers.ModelSerializer):
 
 
 class ObjectionCreateSerializer(StrictSerializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = CharField(max_length=2000)
 
 
-class HistorySerializer(serializers.ModelSerializer):
+class HistorySerializer(ModelSerializer):
     actor = ActorField()
 
     class Meta:

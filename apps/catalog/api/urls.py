@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
 from apps.catalog.api import views
+from apps.core.api.routers import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("resources", views.ResourceViewSet, basename="resource")
 
 urlpatterns = router.urls

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from apps.catalog import selectors, services
 from apps.catalog.api import serializers as s
 from apps.catalog.models import DataResource
+from apps.core.api.serializers import body_without_fields
 from apps.core.permissions import MANAGE, VIEW
 from apps.workflow.policy import DECIDE, get_object_for
 
@@ -73,6 +74,7 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         resource = self.get_object(DECIDE)
+        body_without_fields(request)
         return self._respond(
             services.resource_start_review(resource=resource, reviewer=request.user)
         )

@@ -1,5 +1,6 @@
 from datetime import UTC
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -20,7 +21,60 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class ActorField(serializers.CharField):
+class _NoFields(StrictSerializer):
+    pass
+
+
+def body_without_fields(request) -> None:
+    """For an action that takes no body (mark read, rotate a secret, send a ping...): the
+    body is parsed all the same, so malformed JSON is 400 `malformed_json`, a field
+    `unknown_field` and a list or null `validation_error`, as on every other endpoint,
+    instead of being ignored. No body, or `{}`, passes."""
+    _NoFields(data=request.data).is_valid(raise_exception=True)
+
+
+class _TextOnly:
+    """Takes text only. DRF's own text fields turn a JSON number into its digits
+    (`{"name": 123}` stored "123", `{"reason": 1e3}` stored "1000.0"): a client's type
+    error read as a value (open item D10). A number, a boolean, a list or an object is
+    `invalid` ("Not a valid string.") here."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CharField(_TextOnly, serializers.CharField):
+    """The API's text input (every writable text field: tests/core/test_strict_text.py)."""
+
+
+class EmailField(_TextOnly, serializers.EmailField):
+    """The API's e-mail input: text only, as CharField."""
+
+
+class SlugField(_TextOnly, serializers.SlugField):
+    """The API's slug input: text only, as CharField."""
+
+
+class URLField(_TextOnly, serializers.URLField):
+    """The API's URL input: text only, as CharField."""
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's, building the strict text fields above for the model's text columns."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: CharField,
+        models.TextField: CharField,
+        models.EmailField: EmailField,
+        models.SlugField: SlugField,
+        models.URLField: URLField,
+    }
+
+
+class ActorField(CharField):
     """The username of a history entry's actor; null for the system (a timer, a job)."""
 
     def __init__(self, **kwargs):

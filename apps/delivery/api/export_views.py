@@ -14,7 +14,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api.serializers import StrictSerializer
+from apps.core.api.serializers import CharField, StrictSerializer
 from apps.core.converters import ID_MAX
 from apps.delivery import export_links, exports, selectors
 from apps.delivery.choices import ExportFormat
@@ -22,10 +22,8 @@ from apps.delivery.models import Export
 
 
 class ExportRequestSerializer(StrictSerializer):
-    format = serializers.CharField(max_length=20)
-    fields = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, max_length=200
-    )
+    format = CharField(max_length=20)
+    fields = serializers.ListField(child=CharField(max_length=100), required=False, max_length=200)
     source = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
 
 
@@ -33,15 +31,15 @@ class ExportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     grant = serializers.IntegerField(source="grant_id")
     format = serializers.ChoiceField(choices=ExportFormat.choices)
-    fields = serializers.ListField(child=serializers.CharField())
+    fields = serializers.ListField(child=CharField())
     source = serializers.IntegerField(source="resource_id")
-    status = serializers.CharField()
+    status = CharField()
     progress = serializers.FloatField()
     rows = serializers.IntegerField()
     bytes = serializers.IntegerField()
-    sha256 = serializers.CharField()
-    watermark = serializers.CharField()
-    error_code = serializers.CharField()
+    sha256 = CharField()
+    watermark = CharField()
+    error_code = CharField()
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField()
     url = serializers.SerializerMethodField()

@@ -7,7 +7,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.api.serializers import DateField, StrictSerializer
+from apps.core.api.serializers import CharField, DateField, ModelSerializer, StrictSerializer
 from apps.core.converters import ID_MAX
 from apps.delivery.models import SandboxQuery, Statement, StatementLine
 from apps.delivery.sandbox_labels import refusal_label
@@ -17,21 +17,21 @@ from apps.workflow import policy
 class SandboxRequestSerializer(StrictSerializer):
     # No length limit here: an over-long query is refused by the sandbox (sql_too_long)
     # and recorded like every other refusal.
-    sql = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    sql = CharField(allow_blank=True, trim_whitespace=False)
     source = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
 
 class SandboxResultSerializer(serializers.Serializer):
     query = serializers.IntegerField()
-    view = serializers.CharField()
+    view = CharField()
     k = serializers.IntegerField()
-    columns = serializers.ListField(child=serializers.CharField())
+    columns = serializers.ListField(child=CharField())
     rows = serializers.ListField(child=serializers.ListField())
 
 
-class SandboxQuerySerializer(serializers.ModelSerializer):
-    user = serializers.CharField(source="user.username", read_only=True)
-    api_key = serializers.CharField(source="api_key.prefix", read_only=True, default=None)
+class SandboxQuerySerializer(ModelSerializer):
+    user = CharField(source="user.username", read_only=True)
+    api_key = CharField(source="api_key.prefix", read_only=True, default=None)
     refusal_label = serializers.SerializerMethodField()
 
     class Meta:
@@ -56,7 +56,7 @@ class SandboxQuerySerializer(serializers.ModelSerializer):
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
-class MonthField(serializers.CharField):
+class MonthField(CharField):
     """`YYYY-MM` → the month's first day."""
 
     def to_internal_value(self, data):
@@ -74,8 +74,8 @@ class StatementParamsSerializer(serializers.Serializer):
     product = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
 
 
-class StatementLineSerializer(serializers.ModelSerializer):
-    grant_number = serializers.CharField(source="grant.number", read_only=True)
+class StatementLineSerializer(ModelSerializer):
+    grant_number = CharField(source="grant.number", read_only=True)
     grant_version = serializers.IntegerField(source="grant.version", read_only=True)
 
     class Meta:
@@ -94,10 +94,10 @@ class StatementLineSerializer(serializers.ModelSerializer):
         ]
 
 
-class StatementSerializer(serializers.ModelSerializer):
+class StatementSerializer(ModelSerializer):
     month = MonthField(read_only=True)
-    merchant_name = serializers.CharField(source="merchant.name", read_only=True)
-    product_name = serializers.CharField(source="product.name", read_only=True)
+    merchant_name = CharField(source="merchant.name", read_only=True)
+    product_name = CharField(source="product.name", read_only=True)
     lines = StatementLineSerializer(many=True, read_only=True)
 
     class Meta:

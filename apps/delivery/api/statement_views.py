@@ -23,7 +23,6 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     """Monthly statements with a line per grant (README "Statements and revenue cap")."""
 
     serializer_class = s.StatementSerializer
-    lookup_value_regex = r"\d{1,18}"
 
     @extend_schema(parameters=[s.StatementParamsSerializer])
     def list(self, request, *args, **kwargs):

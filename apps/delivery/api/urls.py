@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
+from apps.core.api.routers import Router
 from apps.delivery.api import export_views, sandbox_views, statement_views, views
 
-router = SimpleRouter()
+router = Router()
 router.register("statements", statement_views.StatementViewSet, basename="statement")
 
 urlpatterns = [

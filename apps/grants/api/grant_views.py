@@ -32,7 +32,6 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     regulator read them and suspend, resume or revoke (a reason is required)."""
 
     serializer_class = s.GrantSerializer
-    lookup_value_regex = ID
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -13,7 +13,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.choices import OrganizationKind
-from apps.core.api.serializers import DateField, StrictSerializer
+from apps.core.api.serializers import (
+    CharField,
+    DateField,
+    EmailField,
+    ModelSerializer,
+    StrictSerializer,
+)
 from apps.core.converters import ID_MAX
 from apps.grants.access import refusal
 from apps.grants.approval import step_kind
@@ -83,11 +89,9 @@ class Viewer:
 
 class ApplicationWriteSerializer(StrictSerializer):
     product = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    purpose = serializers.CharField(max_length=TEXT)
-    scenario = serializers.CharField(max_length=100)
-    fields = serializers.ListField(
-        child=serializers.CharField(max_length=100), min_length=1, max_length=500
-    )
+    purpose = CharField(max_length=TEXT)
+    scenario = CharField(max_length=100)
+    fields = serializers.ListField(child=CharField(max_length=100), min_length=1, max_length=500)
     requested_end = DateField()
     expected_calls_per_day = serializers.IntegerField(
         min_value=0, max_value=2_000_000_000, required=False, allow_null=True
@@ -95,12 +99,12 @@ class ApplicationWriteSerializer(StrictSerializer):
     expected_rows_per_day = serializers.IntegerField(
         min_value=0, max_value=10**15, required=False, allow_null=True
     )
-    legal_basis = serializers.CharField(max_length=TEXT)
-    tech_contact_name = serializers.CharField(max_length=100)
-    tech_contact_email = serializers.EmailField(max_length=254)
-    tech_contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    dpo_name = serializers.CharField(max_length=100)
-    dpo_contact = serializers.CharField(max_length=100)
+    legal_basis = CharField(max_length=TEXT)
+    tech_contact_name = CharField(max_length=100)
+    tech_contact_email = EmailField(max_length=254)
+    tech_contact_phone = CharField(max_length=40, required=False, allow_blank=True)
+    dpo_name = CharField(max_length=100)
+    dpo_contact = CharField(max_length=100)
     accept_terms = serializers.BooleanField(
         required=False, help_text="accepts the product's current terms of use"
     )
@@ -113,15 +117,15 @@ class ApplicationChangesSerializer(ApplicationWriteSerializer):
 
 
 class GrantsNoteSerializer(StrictSerializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class GrantReasonSerializer(StrictSerializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    reason = CharField(max_length=2000, allow_blank=True)
 
 
 class MessageWriteSerializer(StrictSerializer):
-    body = serializers.CharField(max_length=TEXT, allow_blank=True)
+    body = CharField(max_length=TEXT, allow_blank=True)
 
 
 class AttachmentUploadSerializer(StrictSerializer):
@@ -131,7 +135,7 @@ class AttachmentUploadSerializer(StrictSerializer):
 class DecideSerializer(StrictSerializer):
     step = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     decision = serializers.ChoiceField(Decision.choices)
-    comment = serializers.CharField(max_length=TEXT, allow_blank=True)
+    comment = CharField(max_length=TEXT, allow_blank=True)
 
 
 class BindSerializer(StrictSerializer):
@@ -144,7 +148,7 @@ class ApplicationParamsSerializer(serializers.Serializer):
     status = serializers.ChoiceField(ApplicationStatus.choices, required=False)
     product = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
     kind = serializers.ChoiceField(ApplicationKind.choices, required=False)
-    q = serializers.CharField(max_length=SEARCH, required=False, allow_blank=True)
+    q = CharField(max_length=SEARCH, required=False, allow_blank=True)
 
 
 class QueueParamsSerializer(ApplicationParamsSerializer):
@@ -157,13 +161,13 @@ class GrantParamsSerializer(serializers.Serializer):
     status = serializers.ChoiceField(GrantStatus.choices, required=False)
     product = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
     merchant = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
-    q = serializers.CharField(max_length=SEARCH, required=False, allow_blank=True)
+    q = CharField(max_length=SEARCH, required=False, allow_blank=True)
 
 
 # Output ---------------------------------------------------------------------------------
 
 
-class ApplicationSerializer(Viewer, serializers.ModelSerializer):
+class ApplicationSerializer(Viewer, ModelSerializer):
     merchant = RefField(read_only=True)
     product = RefField(read_only=True)
     grant = serializers.SerializerMethodField()
@@ -188,7 +192,7 @@ class ApplicationSerializer(Viewer, serializers.ModelSerializer):
 document_optional("Application", CONTACTS)
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ModelSerializer):
     class Meta:
         model = ApplicationAttachment
         fields = ["id", "name", "content_type", "size", "sha256", "created_at"]
@@ -199,7 +203,7 @@ class MessageSerializer(Viewer, serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     author = serializers.SerializerMethodField(help_text="shown to the author's organization")
     author_organization = RefField(read_only=True)
-    body = serializers.CharField(read_only=True)
+    body = CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
     def get_author(self, message) -> str | None:
@@ -208,16 +212,16 @@ class MessageSerializer(Viewer, serializers.Serializer):
 
 class StepSerializer(Viewer, serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    stage = serializers.CharField(read_only=True)
+    stage = CharField(read_only=True)
     kind = serializers.SerializerMethodField()
     assignee_organization = NullableRefField(read_only=True)
-    assignee_role = serializers.CharField(read_only=True)
+    assignee_role = CharField(read_only=True)
     due_at = serializers.DateTimeField(read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField()
-    decision = serializers.CharField(read_only=True)
+    decision = CharField(read_only=True)
     decided_by = serializers.SerializerMethodField(help_text="shown to the step's organization")
     decided_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    comment = serializers.CharField(read_only=True)
+    comment = CharField(read_only=True)
 
     def get_kind(self, step) -> str:
         return step_kind(step)
@@ -258,11 +262,11 @@ class QueueEntrySerializer(StepSerializer):
 class ApplicationEventSerializer(Viewer, serializers.Serializer):
     """A status move: the actor's organization always, the person per `person()`."""
 
-    from_status = serializers.CharField(read_only=True)
-    to_status = serializers.CharField(read_only=True)
+    from_status = CharField(read_only=True)
+    to_status = CharField(read_only=True)
     actor = serializers.SerializerMethodField()
     actor_organization = serializers.SerializerMethodField()
-    note = serializers.CharField(read_only=True)
+    note = CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
     def get_actor(self, entry) -> str | None:
@@ -276,7 +280,7 @@ class ApplicationEventSerializer(Viewer, serializers.Serializer):
         return _ref(entry.actor_organization)
 
 
-class GrantSerializer(serializers.ModelSerializer):
+class GrantSerializer(ModelSerializer):
     merchant = RefField(read_only=True)
     product = RefField(read_only=True)
     refusal = serializers.SerializerMethodField(
@@ -299,8 +303,8 @@ class GrantSerializer(serializers.ModelSerializer):
 
 class GrantKeySerializer(Viewer, serializers.Serializer):
     api_key = serializers.IntegerField(source="api_key_id", read_only=True, allow_null=True)
-    name = serializers.CharField(source="api_key.name", read_only=True, allow_null=True)
-    prefix = serializers.CharField(source="api_key.prefix", read_only=True, allow_null=True)
+    name = CharField(source="api_key.name", read_only=True, allow_null=True)
+    prefix = CharField(source="api_key.prefix", read_only=True, allow_null=True)
     expires_at = serializers.DateTimeField(source="api_key.expires_at", read_only=True)
     revoked = serializers.SerializerMethodField()
     bound_by = serializers.SerializerMethodField()

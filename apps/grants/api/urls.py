@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from apps.core.api.routers import Router
 from apps.grants.api import grant_views, views
 
-router = SimpleRouter()
+router = Router()
 router.register("applications", views.ApplicationViewSet, basename="application")
 router.register("reviews", views.ReviewQueueViewSet, basename="review")
 router.register("grants", grant_views.GrantViewSet, basename="grant")

@@ -9,6 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.core.api.pagination import CursorPagination
+from apps.core.converters import IdConverter
 from apps.core.exceptions import PermissionDeniedError
 from apps.core.permissions import MANAGE, VIEW
 from apps.grants import applications as services
@@ -20,7 +21,7 @@ from apps.workflow.models import ReviewStep
 from apps.workflow.policy import get_object_for
 
 UPLOAD = [MultiPartParser, FormParser]
-ID = r"\d{1,18}"  # anything else is not an id: 404, never a database error
+ID = IdConverter.regex  # ASCII digits only: anything else is a 404, never a database error
 
 
 def validated(serializer_class, data, **kwargs) -> dict:
@@ -34,7 +35,6 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     messages; the step's reviewers decide."""
 
     serializer_class = s.ApplicationSerializer
-    lookup_value_regex = ID
 
     @extend_schema(parameters=[s.ApplicationParamsSerializer])
     def list(self, request, *args, **kwargs):

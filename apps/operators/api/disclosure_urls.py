@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from apps.core.api.routers import Router
 from apps.operators.api import agreement_views
 
-router = SimpleRouter()
+router = Router()
 router.register("agreements", agreement_views.DisclosureViewSet, basename="disclosure-agreement")
 
 urlpatterns = router.urls

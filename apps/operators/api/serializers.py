@@ -2,7 +2,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api.serializers import ActorField, DateField, StrictSerializer
+from apps.core.api.serializers import (
+    ActorField,
+    CharField,
+    DateField,
+    ModelSerializer,
+    StrictSerializer,
+)
 from apps.core.converters import ID_MAX
 from apps.operators.choices import AgreementMode, CreditStatus, DocumentKind, ProtectionLevel
 from apps.operators.models import (
@@ -38,22 +44,20 @@ class OrgField(serializers.Field):
 
 
 class ProfileWriteSerializer(StrictSerializer):
-    credit_code = serializers.CharField(max_length=30)
-    legal_representative = serializers.CharField(max_length=100)
-    registered_address = serializers.CharField(max_length=300)
+    credit_code = CharField(max_length=30)
+    legal_representative = CharField(max_length=100)
+    registered_address = CharField(max_length=300)
     protection_level = serializers.ChoiceField(
         ProtectionLevel.choices, required=False, allow_blank=True
     )
     protection_expires_on = DateField(required=False, allow_null=True)
     crypto_assessed = serializers.BooleanField(required=False)
     crypto_expires_on = DateField(required=False, allow_null=True)
-    security_officer_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    security_officer_contact = serializers.CharField(
-        max_length=100, required=False, allow_blank=True
-    )
+    security_officer_name = CharField(max_length=100, required=False, allow_blank=True)
+    security_officer_contact = CharField(max_length=100, required=False, allow_blank=True)
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ProfileSerializer(ModelSerializer):
     organization = OrgField(read_only=True)
 
     class Meta:
@@ -62,7 +66,7 @@ class ProfileSerializer(serializers.ModelSerializer):
         read_only_fields = [f.name for f in OperatorProfile._meta.fields]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     class Meta:
         model = QualificationDocument
         fields = [
@@ -82,9 +86,9 @@ class DocumentUploadSerializer(StrictSerializer):
     file = serializers.FileField()
 
 
-class QualificationEventSerializer(serializers.ModelSerializer):
+class QualificationEventSerializer(ModelSerializer):
     actor = ActorField()
-    reason = serializers.CharField(source="note", read_only=True)
+    reason = CharField(source="note", read_only=True)
 
     class Meta:
         model = StatusHistory
@@ -93,51 +97,51 @@ class QualificationEventSerializer(serializers.ModelSerializer):
 
 
 class OperatorNoteSerializer(StrictSerializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class ReasonSerializer(StrictSerializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    reason = CharField(max_length=2000, allow_blank=True)
 
 
 class CreditStatusSerializer(StrictSerializer):
     credit_status = serializers.ChoiceField(CreditStatus.choices)
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    reason = CharField(max_length=2000, allow_blank=True)
 
 
 class ScopeRowSerializer(StrictSerializer):
     resource = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     fields = serializers.ListField(
-        child=serializers.CharField(max_length=64), required=False, allow_null=True, default=None
+        child=CharField(max_length=64), required=False, allow_null=True, default=None
     )
 
 
 class AgreementWriteSerializer(StrictSerializer):
-    number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    number = CharField(max_length=40, required=False, allow_blank=True)
     operator = serializers.IntegerField(
         required=False, min_value=1, max_value=ID_MAX, help_text="regulators only"
     )
     authority = serializers.IntegerField(
         required=False, min_value=1, max_value=ID_MAX, help_text="operators only"
     )
-    title = serializers.CharField(max_length=200)
+    title = CharField(max_length=200)
     mode = serializers.ChoiceField(AgreementMode.choices)
-    domain = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    domain = CharField(max_length=100, required=False, allow_blank=True, default="")
     term_start = DateField()
     term_end = DateField()
     max_revenue = serializers.DecimalField(16, 2, required=False, allow_null=True, min_value=0)
     price_cap = serializers.DecimalField(14, 2, required=False, allow_null=True, min_value=0)
-    security_obligations = serializers.CharField(required=False, allow_blank=True)
+    security_obligations = CharField(required=False, allow_blank=True)
     allowed_scenarios = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, max_length=50
+        child=CharField(max_length=100), required=False, max_length=50
     )
     prohibited_uses = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, max_length=50
+        child=CharField(max_length=100), required=False, max_length=50
     )
     scope = ScopeRowSerializer(many=True, required=False)
 
 
-class ScopeSerializer(serializers.ModelSerializer):
+class ScopeSerializer(ModelSerializer):
     resource = serializers.SerializerMethodField()
 
     class Meta:
@@ -149,7 +153,7 @@ class ScopeSerializer(serializers.ModelSerializer):
         return {"id": r.pk, "name": r.name, "registry_code": r.registry_code}
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(ModelSerializer):
     operator = OrgField(read_only=True)
     authority = OrgField(read_only=True)
     scope = ScopeSerializer(many=True, read_only=True)
@@ -166,7 +170,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         return policy.drop_unreadable(getattr(request, "user", None), agreement, data)
 
 
-class AgreementEventSerializer(serializers.ModelSerializer):
+class AgreementEventSerializer(ModelSerializer):
     actor = ActorField()
 
     class Meta:
@@ -175,7 +179,7 @@ class AgreementEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AgreementObjectionSerializer(serializers.ModelSerializer):
+class AgreementObjectionSerializer(ModelSerializer):
     agreement = serializers.IntegerField(source="notice.object_id", read_only=True)
 
     class Meta:
@@ -185,32 +189,32 @@ class AgreementObjectionSerializer(serializers.ModelSerializer):
 
 
 class DiffRowSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    label = serializers.CharField()
-    before = serializers.CharField()
-    after = serializers.CharField()
+    field = CharField()
+    label = CharField()
+    before = CharField()
+    after = CharField()
 
 
 class ScopeCheckSerializer(StrictSerializer):
     resource = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    fields = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
-    scenario = serializers.CharField(max_length=100, required=False)
+    fields = serializers.ListField(child=CharField(max_length=64), required=False)
+    scenario = CharField(max_length=100, required=False)
     on = DateField(required=False)
 
 
 class ScopeDecisionSerializer(serializers.Serializer):
     allowed = serializers.BooleanField()
-    reason_code = serializers.CharField()
-    reason = serializers.CharField()
+    reason_code = CharField()
+    reason = CharField()
 
 
 class DocumentOnlySerializer(StrictSerializer):
     file = serializers.FileField()
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ModelSerializer):
     operator = OrgField(read_only=True)
-    filed_by = serializers.CharField(source="filed_by.username", read_only=True)
+    filed_by = CharField(source="filed_by.username", read_only=True)
 
     class Meta:
         model = AnnualReport
@@ -220,15 +224,15 @@ class ReportSerializer(serializers.ModelSerializer):
 
 class ReportWriteSerializer(StrictSerializer):
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    content = serializers.CharField(max_length=100_000)
+    content = CharField(max_length=100_000)
     attachment = serializers.FileField(required=False)
 
 
-class DisclosureSerializer(serializers.ModelSerializer):
+class DisclosureSerializer(ModelSerializer):
     """What the public sees: who, over what, for how long, at what caps."""
 
-    operator = serializers.CharField(source="operator.name")
-    authority = serializers.CharField(source="authority.name")
+    operator = CharField(source="operator.name")
+    authority = CharField(source="authority.name")
     scope = ScopeSerializer(many=True, read_only=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.core.api.parsers import JSONParser
+from apps.core.api.serializers import body_without_fields
 from apps.core.http import file_response
 from apps.core.permissions import MANAGE, VIEW
 from apps.operators import selectors, services
@@ -105,7 +106,7 @@ class ProfileViewSet(
         return Response(s.DocumentSerializer(profile.documents.all(), many=True).data)
 
     @extend_schema(responses=s.DOWNLOAD)
-    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d{1,18})/file")
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>[0-9]{1,18})/file")
     def document_file(self, request, pk=None, document_id=None):
         """The stored file of one qualification document, verified against its SHA-256."""
         profile = self._get()
@@ -135,8 +136,10 @@ class ProfileViewSet(
     @extend_schema(request=None, responses=s.ProfileSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
+        profile = self._get(DECIDE)
+        body_without_fields(request)
         return self._respond(
-            services.qualification_start_review(profile=self._get(DECIDE), reviewer=request.user)
+            services.qualification_start_review(profile=profile, reviewer=request.user)
         )
 
     @extend_schema(request=s.OperatorNoteSerializer, responses=s.ProfileSerializer)

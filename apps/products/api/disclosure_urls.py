@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from apps.core.api.routers import Router
 from apps.products.api import views
 
-router = SimpleRouter()
+router = Router()
 router.register("products", views.DisclosedProductViewSet, basename="disclosure-product")
 
 urlpatterns = router.urls

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.catalog.choices import Classification, MaskingRule
-from apps.core.api.serializers import ActorField, StrictSerializer
+from apps.core.api.serializers import ActorField, CharField, ModelSerializer, StrictSerializer
 from apps.core.converters import ID_MAX
 from apps.products.choices import DeliveryMode, FilterOp, PricingModel, ProductStatus, UseType
 from apps.products.models import DataProduct, ProductSource, ProductTerms
@@ -14,13 +14,13 @@ NAME = 100  # longest scenario name, search text
 
 
 class ConditionSerializer(StrictSerializer):
-    field = serializers.CharField(max_length=64)
+    field = CharField(max_length=64)
     op = serializers.ChoiceField(FilterOp.choices)
     value = serializers.JSONField(help_text="scalar, [values] for in, [low, high] for range")
 
 
 class ExposedFieldSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=64)
+    name = CharField(max_length=64)
     masking = serializers.ChoiceField(
         MaskingRule.choices, required=False, help_text="default: the field's default masking"
     )
@@ -37,15 +37,15 @@ class SourceWriteSerializer(StrictSerializer):
 
 class ProductWriteSerializer(StrictSerializer):
     agreement = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    name = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    description_en = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    name = CharField(max_length=200)
+    name_en = CharField(max_length=200, required=False, allow_blank=True)
+    description = CharField(max_length=5000, required=False, allow_blank=True)
+    description_en = CharField(max_length=5000, required=False, allow_blank=True)
     sources = SourceWriteSerializer(many=True, max_length=20)
     delivery_modes = serializers.ListField(
         child=serializers.ChoiceField(DeliveryMode.choices), max_length=3
     )
-    scenarios = serializers.ListField(child=serializers.CharField(max_length=NAME), max_length=50)
+    scenarios = serializers.ListField(child=CharField(max_length=NAME), max_length=50)
     use_type = serializers.ChoiceField(UseType.choices)
     pricing_model = serializers.ChoiceField(PricingModel.choices, required=False)
     price = serializers.DecimalField(12, 2, min_value=0, required=False)
@@ -55,34 +55,34 @@ class ProductWriteSerializer(StrictSerializer):
     max_calls_per_day = serializers.IntegerField(
         min_value=1, max_value=MAX_CALLS_PER_DAY, required=False, allow_null=True
     )
-    terms = serializers.CharField(max_length=50_000)
+    terms = CharField(max_length=50_000)
 
 
 class ProductNoteSerializer(StrictSerializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class ProductReasonSerializer(StrictSerializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    reason = CharField(max_length=2000, allow_blank=True)
 
 
 class ListParamsSerializer(serializers.Serializer):
     """Query parameters of the product list (unknown ones are ignored, as DRF's paging
     adds its own)."""
 
-    q = serializers.CharField(max_length=NAME, required=False, allow_blank=True)
+    q = CharField(max_length=NAME, required=False, allow_blank=True)
     operator = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False)
-    scenario = serializers.CharField(max_length=NAME, required=False)
+    scenario = CharField(max_length=NAME, required=False)
     delivery_mode = serializers.ChoiceField(DeliveryMode.choices, required=False)
     use_type = serializers.ChoiceField(UseType.choices, required=False)
     pricing_model = serializers.ChoiceField(PricingModel.choices, required=False)
-    theme = serializers.CharField(max_length=8, required=False)
+    theme = CharField(max_length=8, required=False)
     classification = serializers.ChoiceField(Classification.choices, required=False)
     status = serializers.ChoiceField(ProductStatus.choices, required=False)
     mine = serializers.BooleanField(required=False)
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(ModelSerializer):
     resource = serializers.SerializerMethodField()
     pinned_version = serializers.IntegerField(
         source="pinned_version.number", default=None, read_only=True, allow_null=True
@@ -106,7 +106,7 @@ class SourceSerializer(serializers.ModelSerializer):
         }
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ModelSerializer):
     operator = serializers.SerializerMethodField()
     sources = SourceSerializer(many=True, read_only=True)
     terms_version = serializers.SerializerMethodField()
@@ -133,14 +133,14 @@ class ProductSerializer(serializers.ModelSerializer):
         return policy.drop_unreadable(getattr(request, "user", None), product, data)
 
 
-class TermsSerializer(serializers.ModelSerializer):
+class TermsSerializer(ModelSerializer):
     class Meta:
         model = ProductTerms
         fields = ["version", "text", "created_at"]
         read_only_fields = fields
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     actor = ActorField()
 
     class Meta:
@@ -149,10 +149,10 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DisclosedProductSerializer(serializers.ModelSerializer):
+class DisclosedProductSerializer(ModelSerializer):
     """What the operator's public disclosure shows of a listed product: what, at what price."""
 
-    operator = serializers.CharField(source="operator.name")
+    operator = CharField(source="operator.name")
 
     class Meta:
         model = DataProduct

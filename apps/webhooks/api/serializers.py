@@ -1,12 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.api.serializers import StrictSerializer
+from apps.core.api.serializers import CharField, ModelSerializer, StrictSerializer
 from apps.webhooks.choices import DeliveryStatus
 from apps.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
-class EndpointSerializer(serializers.ModelSerializer):
+class EndpointSerializer(ModelSerializer):
     class Meta:
         model = WebhookEndpoint
         fields = (
@@ -17,7 +17,7 @@ class EndpointSerializer(serializers.ModelSerializer):
 
 
 class EndpointWithSecretSerializer(EndpointSerializer):
-    secret = serializers.CharField(
+    secret = CharField(
         read_only=True, help_text=_("The signing secret: shown this once, store it now.")
     )
 
@@ -27,22 +27,22 @@ class EndpointWithSecretSerializer(EndpointSerializer):
 
 
 class EndpointWriteSerializer(StrictSerializer):
-    url = serializers.CharField(max_length=500)
-    description = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    url = CharField(max_length=500)
+    description = CharField(max_length=200, allow_blank=True, required=False)
     event_types = serializers.ListField(
-        child=serializers.CharField(max_length=100), min_length=1, max_length=50
+        child=CharField(max_length=100), min_length=1, max_length=50
     )
     active = serializers.BooleanField(required=False, default=True)
 
 
-class AttemptSerializer(serializers.ModelSerializer):
+class AttemptSerializer(ModelSerializer):
     class Meta:
         model = WebhookAttempt
         fields = ("number", "started_at", "duration_ms", "response_status", "error", "succeeded")
         read_only_fields = fields
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(ModelSerializer):
     class Meta:
         model = WebhookDelivery
         fields = (
@@ -66,15 +66,15 @@ class DeliveryFilterSerializer(StrictSerializer):
 
     endpoint = serializers.IntegerField(min_value=1, max_value=2**62, required=False)
     status = serializers.ChoiceField(choices=DeliveryStatus.choices, required=False)
-    cursor = serializers.CharField(required=False, max_length=500)
+    cursor = CharField(required=False, max_length=500)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
 
 
 class PageSerializer(StrictSerializer):
-    cursor = serializers.CharField(required=False, max_length=500)
+    cursor = CharField(required=False, max_length=500)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
 
 
 class EventTypeSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    label = serializers.CharField()
+    name = CharField()
+    label = CharField()

@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
+from apps.core.api.routers import Router
 from apps.webhooks.api import views
 
-router = SimpleRouter()
+router = Router()
 router.register("endpoints", views.EndpointViewSet, basename="webhook-endpoint")
 router.register("deliveries", views.DeliveryViewSet, basename="webhook-delivery")
 

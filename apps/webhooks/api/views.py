@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.serializers import body_without_fields
 from apps.core.permissions import MANAGE, VIEW
 from apps.webhooks import selectors, services
 from apps.webhooks.api import serializers as s
@@ -24,7 +25,6 @@ class EndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """The organization's webhook endpoints: admins manage them, members read them."""
 
     serializer_class = s.EndpointSerializer
-    lookup_value_regex = r"\d{1,18}"  # anything else is not an id: 404, never a database error
 
     def get_queryset(self):
         return selectors.endpoint_list(user=self.request.user)
@@ -68,15 +68,17 @@ class EndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         """A new secret (shown once); the old one keeps signing for the grace period."""
-        endpoint, secret = services.endpoint_rotate_secret(
-            endpoint=self._get(MANAGE), user=request.user
-        )
+        endpoint = self._get(MANAGE)
+        body_without_fields(request)
+        endpoint, secret = services.endpoint_rotate_secret(endpoint=endpoint, user=request.user)
         return self._with_secret(endpoint, secret)
 
     @extend_schema(request=None, responses={202: s.DeliverySerializer})
     @action(detail=True, methods=["post"], url_path="test-ping")
     def test_ping(self, request, pk=None):
-        delivery = services.endpoint_ping(endpoint=self._get(MANAGE), user=request.user)
+        endpoint = self._get(MANAGE)
+        body_without_fields(request)
+        delivery = services.endpoint_ping(endpoint=endpoint, user=request.user)
         return Response(s.DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -84,7 +86,6 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """The delivery log: every event sent to the organization's endpoints."""
 
     serializer_class = s.DeliverySerializer
-    lookup_value_regex = r"\d{1,18}"
 
     def get_serializer_class(self):
         return s.DeliveryDetailSerializer if self.action == "retrieve" else s.DeliverySerializer
@@ -110,6 +111,7 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def resend(self, request, pk=None):
         """Sends the delivery again as new attempts (refused while it is pending)."""
         delivery = get_object_for(request.user, WebhookDelivery, pk, MANAGE)
+        body_without_fields(request)
         delivery = services.delivery_resend(delivery=delivery, user=request.user)
         return Response(s.DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 

@@ -1,15 +1,15 @@
 from rest_framework import serializers
 
-from apps.core.api.serializers import StrictSerializer
+from apps.core.api.serializers import CharField, ModelSerializer, StrictSerializer
 from apps.workflow.models import Notification, NotificationCategory
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     object_type = serializers.SerializerMethodField()
     read = serializers.SerializerMethodField()
     # In the language the request asked for (Accept-Language), where the writer gave one.
-    title = serializers.CharField(source="shown_title", read_only=True)
-    body = serializers.CharField(source="shown_body", read_only=True)
+    title = CharField(source="shown_title", read_only=True)
+    body = CharField(source="shown_body", read_only=True)
 
     class Meta:
         model = Notification
@@ -29,7 +29,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 class NotificationFilterSerializer(StrictSerializer):
     unread = serializers.BooleanField(required=False, default=False)
     category = serializers.ChoiceField(choices=NotificationCategory.choices, required=False)
-    cursor = serializers.CharField(required=False, max_length=200)
+    cursor = CharField(required=False, max_length=200)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200)
 
 

@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from apps.core.api.routers import Router
 from apps.workflow.api import views
 
-router = SimpleRouter()
+router = Router()
 router.register("notifications", views.NotificationViewSet, basename="notification")
 
 urlpatterns = router.urls

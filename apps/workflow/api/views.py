@@ -6,6 +6,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.core.api.serializers import body_without_fields
 from apps.core.permissions import VIEW
 from apps.workflow import notifications as service
 from apps.workflow.api import serializers as s
@@ -45,10 +46,13 @@ class NotificationViewSet(
     @extend_schema(request=None, responses=s.NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
+        self.get_object()  # 404 for another's, before the body is looked at
+        body_without_fields(request)
         notification = service.notification_mark_read(user=request.user, notification_id=pk)
         return Response(s.NotificationSerializer(notification).data)
 
     @extend_schema(request=None, responses=s.MarkedSerializer)
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
+        body_without_fields(request)
         return Response({"marked": service.notification_mark_all_read(user=request.user)})
