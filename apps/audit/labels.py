@@ -23,6 +23,9 @@ SUBJECTS = {
     "catalog.datasetupload": _("dataset upload"),
     "catalog.datasetversion": _("dataset version"),
     "delivery.records": _("data records"),
+    "delivery.leak": _("Leak tracing"),
+    "delivery.sandbox": _("Sandbox query"),
+    "console.report": _("Supervision report"),
     "delivery.statements": _("statement"),
     "operators.qualificationdocument": _("qualification document"),
     "core.dbtimeouts": _("Database time limits"),
@@ -77,6 +80,16 @@ VERBS = {
     "message": pgettext_lazy("audit", "message sent"),
     "bind_key": pgettext_lazy("audit", "key bound"),
     "issue": pgettext_lazy("audit", "issued"),
+    "raise": pgettext_lazy("audit", "raised"),
+    "acknowledge": pgettext_lazy("audit", "acknowledged"),
+    "resolve": pgettext_lazy("audit", "resolved"),
+    "key_suspend": pgettext_lazy("audit", "key suspended"),
+    "key_lift": pgettext_lazy("audit", "key suspension lifted"),
+    "trace": pgettext_lazy("audit", "file traced"),
+    "query": pgettext_lazy("audit", "query run"),
+    "request": pgettext_lazy("audit", "requested"),
+    "complete": pgettext_lazy("audit", "completed"),
+    "download": pgettext_lazy("audit", "downloaded"),
 }
 
 
@@ -111,3 +124,25 @@ def action_label(code: str) -> str:
     if not subject or not verb_label:
         return code
     return f"{str(subject)[:1].upper()}{str(subject)[1:]} · {verb_label}"
+
+
+def target_label(target_type: str) -> str:
+    """The target type "grants.grant" as the model's name ("grant"); an unknown type as it is."""
+    parts = (target_type or "").split(".")
+    model = _model(parts[0], parts[1]) if len(parts) == 2 else None
+    named = SUBJECTS.get(target_type) or (model and model._meta.verbose_name)
+    if not named:
+        return target_type
+    name = str(named)
+    return f"{name[:1].upper()}{name[1:]}"
+
+
+def role_label(code: str) -> str:
+    """An actor's role ("admin") in words, as a membership names it (read through the
+    app registry: audit sits below accounts); a role no longer known as it is."""
+    model = _model("accounts", "membership")
+    choices = dict(model._meta.get_field("role").flatchoices) if model else {}
+    return str(ROLES.get(code) or choices.get(code, code))
+
+
+ROLES = {"superuser": _("Superuser")}

@@ -92,6 +92,7 @@ def _menus(links: list[dict], groups: list) -> list[dict]:
 
 
 # What a visitor who is not signed in may open: the public pages, side by side.
+HOMES = ("portal:home", "console:home")
 OPEN = ("catalog:list", "marketplace:list", "disclosure", "api-docs")
 
 
@@ -104,8 +105,14 @@ def navigation(request):
         visible = [(label, name, group) for label, name, allowed, group in NAV if allowed(user)]
     links = [{"label": label, "url": reverse(name), "active": False} for label, name, _g in visible]
     # The entry whose URL is the longest prefix of this page is the current one, so
-    # /portal/resources/1/ marks "My resources", not "Overview" (/portal/) too.
-    matches = [link for link in links if current.startswith(link["url"])]
+    # /portal/resources/1/ marks "My resources", not "Overview" (/portal/) too. A home is
+    # current on itself only: a page no entry names (notifications) marks none.
+    homes = {reverse(name) for name in HOMES}
+    matches = [
+        link
+        for link in links
+        if current == link["url"] or (link["url"] not in homes and current.startswith(link["url"]))
+    ]
     if matches:
         max(matches, key=lambda link: len(link["url"]))["active"] = True
     return {"nav_items": _menus(links, [group for _l, _n, group in visible])}

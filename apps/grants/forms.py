@@ -188,7 +188,7 @@ class GrantActionForm(forms.Form):
 
 
 def _optional(label, choices):
-    return forms.ChoiceField(label=label, choices=[("", _("any")), *choices], required=False)
+    return forms.ChoiceField(label=label, choices=[("", _("All")), *choices], required=False)
 
 
 class ApplicationFilterForm(forms.Form):

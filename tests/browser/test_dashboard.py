@@ -44,6 +44,17 @@ def test_the_demo_regulator_sees_the_dashboard_charts(page, seed_regulator):
     assert page.locator("#todos .todo").count() >= 6
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "dashboard-regulator.png"), full_page=True)
+    # the review steps' four figures are all in view on a desktop, in either language
+    # (none hidden behind the card's scroll)
+    for language in ("en", "zh-hans"):
+        page.context.add_cookies([{"name": "pdp_language", "value": language, "url": page.url}])
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.reload()
+        hidden = page.evaluate(HIDDEN_COLUMNS, "#figure-decision_times .table-scroll")
+        assert hidden <= 1, (language, hidden)
+
+
+HIDDEN_COLUMNS = "s => (e => e.scrollWidth - e.clientWidth)(document.querySelector(s))"
 
 
 def test_the_console_home_fits_a_phone(page, seed_regulator):

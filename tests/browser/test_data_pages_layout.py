@@ -43,6 +43,14 @@ def test_the_data_pages_fit_a_phone_and_a_desktop(page, live_server, grant, merc
         if name == "data-browser-refused":  # the refusal at the filter that caused it
             assert page.locator("#filter-error").inner_text().startswith("credit_code · ")
             assert page.locator("[aria-invalid=true]").count() == 1
+            # above the rows too, its colon in the page's language (English: the last shot)
+            assert ": " in page.locator("#browse-error").inner_text()
+            page.context.add_cookies(
+                [{"name": "pdp_language", "value": "zh-hans", "url": live_server.url}]
+            )
+            page.reload()
+            shown = page.locator("#browse-error").inner_text()
+            assert "：" in shown and ": " not in shown, shown
     assert page.csp_violations == []
 
 

@@ -76,3 +76,25 @@ def test_the_sandbox_view_columns_wrap_long_masking_labels(
     page.goto(f"/portal/grants/{sandbox_grant.pk}/sandbox/")
     assert page.locator("#sandbox-columns").inner_text().count("E-mail") <= 1
     fits(page, live_server, "sandbox-view-columns", "#sandbox-editor")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate(WORDS_CUT) == []
+
+
+# Cells of the view's columns whose name or type is cut inside a word: a new line that
+# starts neither after an underscore nor at a parenthesis ("VARCHA|R").
+WORDS_CUT = """() => [...document.querySelectorAll('#sandbox-columns td:nth-child(-n+2)')]
+  .filter(td => {
+    const range = document.createRange();
+    const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    let previous = null, top = null, node;
+    while ((node = walker.nextNode())) {
+      for (let i = 0; i < node.length; i++) {
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        const y = Math.round(range.getBoundingClientRect().top);
+        if (top !== null && y > top && previous !== '_' && node.data[i] !== '(') return true;
+        top = y; previous = node.data[i];
+      }
+    }
+    return false;
+  })
+  .map(td => td.textContent)"""

@@ -107,6 +107,20 @@ def test_the_merchant_home_leads_to_the_application_waiting_on_changes(page, dem
     assert tiles["changes_requested"][0] == 1
 
 
+def test_the_merchant_home_statements_show_every_column_on_a_desktop(page, demo):
+    # given merchant-a, whose demo grant has this month's statement
+    sign_in_demo(page, "merchant-a")
+    for _language in each_language(page, "/portal/"):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert page.locator("#home-statements tbody tr").count() >= 1
+        # then the half-width card holds its table: the status is not behind a scroll
+        hidden = page.evaluate(
+            "(e => e.scrollWidth - e.clientWidth)"
+            "(document.querySelector('#home-statements .table-scroll'))"
+        )
+        assert hidden <= 1, (_language, hidden)
+
+
 def test_the_operator_home_counts_the_applications_in_progress(page, demo):
     sign_in_demo(page, "operator")
     walk_home(page, "operator", "/portal/", {"my_reviews", "overdue_steps", "changes"})

@@ -19,6 +19,9 @@ from tests.grants.web import granted
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-statements"))
+# The space between the cards of two headings (the second below the first).
+CARD_GAP = """([a, b]) => document.querySelector(b).closest('.card').getBoundingClientRect().top
+  - document.querySelector(a).closest('.card').getBoundingClientRect().bottom"""
 
 
 def test_usage_statements_and_leak_pages_draw_and_fit(
@@ -39,6 +42,9 @@ def test_usage_statements_and_leak_pages_draw_and_fit(
     page.wait_for_selector("[data-usage=calls] canvas")
     assert page.locator(".chart.drawn canvas").count() == 2
     shoot(page, live_server, "merchant-usage", SHOTS)
+    # the two chart cards, one above the other, do not touch
+    gap = page.evaluate(CARD_GAP, ["#calls-title", "#rows-title"])
+    assert gap >= 8, gap
     for name, path in (
         ("merchant-statements", "/portal/statements/"),
         ("merchant-statement", f"/portal/statements/{statement.pk}/"),

@@ -103,6 +103,15 @@ def test_the_longest_prefix_is_current_not_the_home_too(provider):
     assert not any(item["active"] for item in items if "links" in item)
 
 
+def test_a_home_is_current_on_itself_only(merchant, regulator):
+    assert [link["url"] for link in links(nav_for(merchant, "/portal/")) if link["active"]] == [
+        "/portal/"
+    ]
+    # the notifications (a header tool, no entry) are not the overview
+    assert not any(link["active"] for link in links(nav_for(merchant, "/portal/notifications/")))
+    assert not any(link["active"] for link in links(nav_for(regulator, "/console/notifications/")))
+
+
 def test_a_visitor_not_signed_in_sees_the_public_pages_side_by_side(client):
     from django.contrib.auth.models import AnonymousUser
     from django.urls import reverse

@@ -63,6 +63,10 @@ def test_the_operator_and_the_regulator_are_told_in_app_and_by_email(
     recipients = {to for item in mails for to in item.payload["to"]}
     assert recipients == {operator_admin.email, regulator.email}
     assert not Notification.objects.filter(recipient=merchant, category="alert").exists()
+    # the summary is written in each language of the UI, its counts grouped
+    told = told.get(recipient=regulator)
+    assert "50,000" in told.body and "今日" in told.body
+    assert told.body_en.startswith("50,000 rows read today")
 
 
 @override_settings(ALERTS_ACTIONS={"denial_burst": "key_suspended"})

@@ -27,7 +27,7 @@ def test_a_day_far_above_the_grants_own_median_raises_a_volume_alert(grant):
     alert = Alert.objects.get()
     assert alert.grant == grant and alert.evidence["median_rows"] == 1000
     assert alert.evidence["rows"] == 60000
-    assert "60000" in alert.summary
+    assert "60,000" in alert.summary
 
 
 def test_a_busy_day_in_line_with_the_baseline_raises_nothing(grant):

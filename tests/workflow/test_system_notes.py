@@ -1,9 +1,10 @@
 """Fixed sentences the system writes are shown in the reader's language; audit action
 codes read as words."""
 
+import pytest
 from django.utils import translation
 
-from apps.audit.labels import action_label
+from apps.audit.labels import action_label, role_label, target_label
 from apps.workflow.system_notes import system_note
 
 
@@ -27,13 +28,30 @@ def test_a_persons_own_note_passes_through():
     assert _in("en", "材料齐全，同意。") == "材料齐全，同意。"
 
 
-def test_audit_actions_read_as_words_in_both_languages():
-    assert _in("en", "catalog.dataresource.public_notice", action_label) == (
-        "Data resource · Public notice"
-    )
-    assert _in("zh-hans", "catalog.dataresource.public_notice", action_label) == "数据资源 · 公示中"
-    assert _in("zh-hans", "auth.login", action_label) == "登录 · 已登录"
-    assert _in("en", "something.unknown", action_label) == "something.unknown"
+@pytest.mark.parametrize(
+    ("language", "code", "label", "expected"),
+    [
+        ("en", "catalog.dataresource.public_notice", action_label, "Data resource · Public notice"),
+        ("zh-hans", "catalog.dataresource.public_notice", action_label, "数据资源 · 公示中"),
+        ("zh-hans", "auth.login", action_label, "登录 · 已登录"),
+        ("en", "something.unknown", action_label, "something.unknown"),
+        # the delivery's and the console's actions too (alerts, leak tracing, exports)
+        ("zh-hans", "delivery.alert.acknowledge", action_label, "告警 · 已确认"),
+        ("en", "delivery.leak.trace", action_label, "Leak tracing · file traced"),
+        ("zh-hans", "delivery.export.download", action_label, "导出 · 已下载"),
+        ("zh-hans", "delivery.sandbox.query", action_label, "沙箱查询 · 已执行查询"),
+        ("en", "console.report.request", action_label, "Supervision report · requested"),
+        # targets and roles
+        ("zh-hans", "grants.grant", target_label, "授权"),
+        ("en", "delivery.alert", target_label, "Alert"),
+        ("en", "no.such", target_label, "no.such"),
+        ("zh-hans", "catalog.datasetversion", target_label, "数据集版本"),
+        ("zh-hans", "admin", role_label, "管理员"),
+        ("en", "superuser", role_label, "Superuser"),
+    ],
+)
+def test_audit_actions_targets_and_roles_read_as_words(language, code, label, expected):
+    assert _in(language, code, label) == expected
 
 
 def test_a_grants_issue_note_reads_in_either_language_with_its_application_number():

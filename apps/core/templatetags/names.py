@@ -1,11 +1,13 @@
 """`{{ resource|local_name }}`, `{{ resource|local_name:"description" }}`, `{% colon %}`,
 `{{ text|in_parentheses }}`, `{{ items|listing }}`: see apps.core.names; the figures:
-`thousands` (counts, quotas), `yuan` (money)."""
+`thousands` (counts, quotas), `yuan` (money); `breakable` (identifiers in a narrow
+column)."""
 
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from apps.core.names import colon as _colon
 from apps.core.names import in_parentheses as _in_parentheses
@@ -74,3 +76,11 @@ def in_parentheses(text):
 def listing(items) -> str:
     """See apps.core.names.listing."""
     return _listing(items)
+
+
+@register.filter
+def breakable(code) -> str:
+    """`credit_code` and `DECIMAL(38,10)` with a line break allowed after each `_` and
+    before a `(` (`<wbr>`), so a narrow column wraps them there, not inside a word."""
+    text = escape(code)
+    return mark_safe(text.replace("_", "_<wbr>").replace("(", "<wbr>("))  # noqa: S308

@@ -59,8 +59,13 @@ def summary_of(alert) -> str:
     entry = RULES.get(alert.rule)
     if entry is None:
         return alert.get_rule_display()
+    # Counts read as the evidence beside them does: 64,000, not 64000.
+    params = {
+        name: f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
+        for name, value in alert.params.items()
+    }
     try:
-        return gettext(str(entry.summary)) % alert.params
+        return gettext(str(entry.summary)) % params
     except (KeyError, TypeError, ValueError):
         return alert.get_rule_display()
 

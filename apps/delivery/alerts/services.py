@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
@@ -133,10 +134,8 @@ def _tell(alert: Alert) -> None:
         n=grant.number,
         rule=AlertRule(alert.rule).label,
     )
-    with override(settings.LANGUAGE_CODE):  # the summary is kept in the default language
-        body = alert.summary
-        if alert.action != AlertAction.NONE:
-            body = f"{body}\n{alert.get_action_display()}"
+    # The summary and the action in each language of the UI (read as each is written).
+    body = lazy(lambda: _told(alert), str)()
     common = {
         "category": NotificationCategory.ALERT,
         "verb": "delivery.alert",
@@ -156,6 +155,13 @@ def _tell(alert: Alert) -> None:
         key=f"delivery.alert:{alert.pk}:regulator",
         **common,
     )
+
+
+def _told(alert: Alert) -> str:
+    """The notification's body in the active language: the summary, then the action."""
+    if alert.action == AlertAction.NONE:
+        return alert.summary
+    return f"{alert.summary}\n{alert.get_action_display()}"
 
 
 def _lock(alert: Alert) -> Alert:
