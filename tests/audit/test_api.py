@@ -105,6 +105,32 @@ def test_the_csv_export_carries_the_covering_signed_checkpoint(regulator, trails
     assert len(response["X-Audit-Checkpoint-Signature"]) == 128
 
 
+@pytest.mark.parametrize(
+    ("file_format", "accept", "content_type"),
+    [
+        ("csv", "text/csv", "text/csv; charset=utf-8"),
+        ("jsonl", "application/x-ndjson", "application/x-ndjson"),
+        ("csv", "image/png", "text/csv; charset=utf-8"),
+    ],
+)
+def test_the_export_answers_whatever_the_accept_header_asks(
+    regulator, trails, file_format, accept, content_type
+):
+    """The path names the file's format: an `Accept` naming it (or anything else) was a
+    406 before, as the action had only the JSON renderer."""
+    response = api_for(regulator).get(f"{EVENTS}export/{file_format}/", HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert b"".join(response.streaming_content)
+
+
+def test_a_refused_export_is_json_whatever_the_accept_header(outsider, trails):
+    response = api_for(outsider).get(f"{EVENTS}export/csv/?since=nonsense", HTTP_ACCEPT="text/csv")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "validation_error"
+
+
 def test_the_jsonl_export_starts_with_the_checkpoint_and_public_key(regulator, trails):
     response = api_for(regulator).get(f"{EVENTS}export/jsonl/")
     first = json.loads(b"".join(response.streaming_content).splitlines()[0])

@@ -59,3 +59,11 @@ def test_a_suspended_grant_refuses_its_key_and_its_people(key_client, grant, mer
     assert code_of(session(merchant).get(url(grant))) == (403, "grant_suspended")
     denials = AuditEvent.objects.filter(action="delivery.records.read", outcome="denied")
     assert denials.filter(reason="grant_suspended").exists()
+
+
+def test_head_is_refused_and_reads_nothing(key_client, grant):
+    """HEAD would run the read, meter it and audit it, and deliver no row of it."""
+    assert key_client.head(url(grant, page_size=2)).status_code == 405
+    assert key_client.get(url(grant, page_size=2)).status_code == 200
+    reads = AuditEvent.objects.filter(target_id=str(grant.pk), action="delivery.records.read")
+    assert reads.filter(outcome="allowed").count() == 1  # the GET's alone

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from apps.audit import exports, selectors, signing
 from apps.audit.api import serializers as s
 from apps.audit.models import AuditEvent
+from apps.core.api.negotiation import FirstRendererNegotiation
 from apps.core.api.pagination import CursorPagination
 
 
@@ -52,7 +53,11 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         ],
         responses={(200, "text/csv"): str, (200, "application/x-ndjson"): str},
     )
-    @action(detail=False, url_path=r"export/(?P<file_format>csv|jsonl)")
+    @action(
+        detail=False,
+        url_path=r"export/(?P<file_format>csv|jsonl)",
+        content_negotiation_class=FirstRendererNegotiation,  # the path names the format
+    )
     def export(self, request, file_format: str):
         events = self.get_queryset().order_by("id")
         checkpoint = exports.checkpoint_for(events)

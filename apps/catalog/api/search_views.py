@@ -1,7 +1,6 @@
 """GET /api/v1/catalog/search/: anonymous-readable, scoped by restrict(), with facets."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -9,18 +8,12 @@ from rest_framework.views import APIView
 
 from apps.catalog import selectors
 from apps.catalog.api import search_serializers as s
-
-
-class JsonOnlyNegotiation(DefaultContentNegotiation):
-    """`format` is a search filter here, not DRF's renderer override."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
+from apps.core.api.negotiation import FirstRendererNegotiation
 
 
 class CatalogSearchView(APIView):
     permission_classes = [AllowAny]
-    content_negotiation_class = JsonOnlyNegotiation
+    content_negotiation_class = FirstRendererNegotiation  # `format` is a search filter here
 
     @extend_schema(parameters=[s.SearchParamsSerializer], responses=s.SearchResponseSerializer)
     def get(self, request):

@@ -59,6 +59,8 @@ class RecordsView(APIView):
     # regulator set (apps.delivery.quotas.admit). The platform-wide per-user budget would
     # cap that contract at API_THROTTLE_USER and cost a second Redis round trip.
     throttle_classes = [AnonRateThrottle]
+    # No HEAD: it would read, meter and audit a whole page and deliver none of it.
+    http_method_names = ["get", "options"]
 
     @extend_schema(
         parameters=[
