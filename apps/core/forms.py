@@ -78,8 +78,9 @@ def flash_domain_error(request, error: DomainError) -> None:
     messages.error(request, error.message)
 
 
-def run_action(request, call) -> bool:
-    """Runs a service call behind an action button: "Done." or the recorded refusal."""
+def run_action(request, call, done=None) -> bool:
+    """Runs a service call behind an action button: `done` (what happened, in words; by
+    default "Done.") or the recorded refusal."""
     from django.utils.translation import gettext as _
 
     try:
@@ -87,7 +88,7 @@ def run_action(request, call) -> bool:
     except DomainError as error:
         flash_domain_error(request, error)
         return False
-    messages.success(request, _("Done."))
+    messages.success(request, done or _("Done."))
     return True
 
 

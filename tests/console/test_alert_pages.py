@@ -69,7 +69,8 @@ def test_the_detail_shows_the_evidence_and_the_audit_events_behind_it(
 
 def test_acknowledge_then_resolve_on_the_console_are_audited(web, regulator, alert):
     login_web(web, regulator)
-    web.post(f"/console/alerts/{alert.pk}/acknowledge/", {"note": "在查"})
+    answer = web.post(f"/console/alerts/{alert.pk}/acknowledge/", {"note": "在查"}, follow=True)
+    assert "告警已确认" in answer.content.decode()  # what happened, not just "done"
     alert.refresh_from_db()
     assert alert.status == AlertStatus.ACKNOWLEDGED and alert.acknowledged_by == regulator
     # resolving needs a note

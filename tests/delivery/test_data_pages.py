@@ -108,5 +108,8 @@ def test_the_regulator_reads_the_export_history_in_the_console(grant, merchant, 
     page = console.get(f"/console/grants/{grant.pk}/exports/").content.decode()
     assert 'id="export-' in page and "download-export" not in page
     assert 'id="request-export"' not in page and merchant.username in page
+    # finished, not "ready to download": the regulator has no download
+    assert "已完成" in page and "可下载" not in page
+    assert "可下载" in web(merchant).get(f"/portal/grants/{grant.pk}/exports/").content.decode()
     assert f'href="/console/grants/{grant.pk}/"' in page  # back to the console's grant page
     assert console.post(f"/console/grants/{grant.pk}/exports/").status_code == 405

@@ -149,12 +149,22 @@ def alert_action(request, pk: int, action: str, namespace: str):
     note = form.cleaned_data["note"] if form.is_valid() else ""
     me = request.user
     calls = {
-        "acknowledge": lambda: services.alert_acknowledge(alert=alert, user=me, note=note),
-        "resolve": lambda: services.alert_resolve(alert=alert, user=me, note=note),
-        "lift_key": lambda: services.alert_key_lift(alert=alert, user=me, note=note),
+        "acknowledge": (
+            lambda: services.alert_acknowledge(alert=alert, user=me, note=note),
+            _("The alert is acknowledged."),
+        ),
+        "resolve": (
+            lambda: services.alert_resolve(alert=alert, user=me, note=note),
+            _("The alert is resolved."),
+        ),
+        "lift_key": (
+            lambda: services.alert_key_lift(alert=alert, user=me, note=note),
+            _("The key's suspension is lifted."),
+        ),
     }
     if action not in calls:
         messages.error(request, _("Unknown action."))
     else:
-        run_action(request, calls[action])
+        call, done = calls[action]
+        run_action(request, call, done)
     return redirect(f"{namespace}:alert_detail", pk=pk)
