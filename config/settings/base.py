@@ -257,6 +257,11 @@ CATALOG_MAX_UPLOAD_BYTES = env.int("CATALOG_MAX_UPLOAD_BYTES", default=2 * 1024*
 CATALOG_INGEST_MAX_UNPACKED_BYTES = env.int(
     "CATALOG_INGEST_MAX_UNPACKED_BYTES", default=512 * 1024**2
 )
+# The shared strings of an XLSX (one Python string each in openpyxl, about 3.5 times the
+# part's size for short texts): at most this, unpacked (apps.catalog.ingest.zipcheck).
+CATALOG_INGEST_MAX_SHARED_STRINGS_BYTES = env.int(
+    "CATALOG_INGEST_MAX_SHARED_STRINGS_BYTES", default=128 * 1024**2
+)
 CATALOG_MAX_REPORTED_PROBLEMS = env.int("CATALOG_MAX_REPORTED_PROBLEMS", default=1000)
 CATALOG_INGEST_BATCH_ROWS = env.int("CATALOG_INGEST_BATCH_ROWS", default=50_000)
 CATALOG_INGEST_BLOCK_BYTES = env.int("CATALOG_INGEST_BLOCK_BYTES", default=1024 * 1024)

@@ -2,7 +2,10 @@
 whole (the shared strings, as soon as the workbook is opened). Before any reader opens
 one, its central directory is checked, without unpacking a byte: few enough parts, only
 stored or deflated ones, none compressed beyond what real sheets reach, and in all at
-most `CATALOG_INGEST_MAX_UNPACKED_BYTES` unpacked.
+most `CATALOG_INGEST_MAX_UNPACKED_BYTES` unpacked. The shared strings, which openpyxl
+keeps as one Python string each (about 3.5 times the part's size for short texts), are
+bounded on their own by `CATALOG_INGEST_MAX_SHARED_STRINGS_BYTES`, wherever the package
+manifest says they are.
 
 Declared sizes can lie; what is actually unpacked is bounded by zipfile, through which
 openpyxl reads every part: it never returns more of a part than the central directory
@@ -15,6 +18,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from defusedxml import DefusedXmlException, ElementTree
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +30,8 @@ MAX_DIRECTORY_BYTES = 4 * 1024 * 1024  # zipfile reads the whole central directo
 MAX_RATIO = 200  # real sheets compress 5-50:1; DEFLATE reaches ~1030:1 on a repeated byte
 RATIO_FROM_BYTES = 4 * 1024 * 1024  # a smaller part may compress as well as it likes
 _METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+MANIFEST = "[Content_Types].xml"  # openpyxl reads and parses it whole
+SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 _ENCRYPTED = 0x1
 # Failures of a damaged archive while a part is read: CRC or size mismatch, corrupt
 # deflate data, data that ends early.
@@ -60,6 +66,7 @@ def checked_archive(path: Path) -> zipfile.ZipFile:
         raise damaged() from None
     try:
         _check_members(archive.infolist())
+        _check_shared_strings(archive)
     except BaseException:
         archive.close()
         raise
@@ -114,6 +121,51 @@ def _check_members(infos: list[zipfile.ZipInfo]) -> None:
             code=CODE,
             details={"unpacked_bytes": total, "max_unpacked_bytes": limit},
         )
+
+
+def _check_shared_strings(archive: zipfile.ZipFile) -> None:
+    """The parts the manifest names as shared strings (openpyxl takes the first; any name
+    will do, so the name is not trusted) each at most the setting."""
+    try:
+        manifest = archive.getinfo(MANIFEST)
+    except KeyError:
+        return  # no workbook: openpyxl refuses it (not_a_workbook)
+    if manifest.file_size > MAX_DIRECTORY_BYTES:
+        raise IngestError(
+            _("The workbook's list of parts is larger than an XLSX file's can be."),
+            code=CODE,
+            details={"member": MANIFEST, "unpacked_bytes": manifest.file_size},
+        )
+    try:
+        overrides = ElementTree.fromstring(archive.read(manifest))
+    except DAMAGED:
+        raise damaged() from None
+    except (ElementTree.ParseError, DefusedXmlException):
+        raise not_a_workbook() from None
+    names = {
+        part.get("PartName", "").removeprefix("/")
+        for part in overrides
+        if part.tag.endswith("Override") and part.get("ContentType") == SHARED_STRINGS
+    }
+    limit = settings.CATALOG_INGEST_MAX_SHARED_STRINGS_BYTES
+    for name in names:
+        try:
+            size = archive.getinfo(name).file_size
+        except KeyError:
+            continue  # openpyxl refuses the workbook (not_a_workbook)
+        if size > limit:
+            raise IngestError(
+                _(
+                    "The workbook holds more distinct texts than the platform reads from "
+                    "one XLSX file. Split it into smaller workbooks or send the table as CSV."
+                ),
+                code=CODE,
+                details={
+                    "member": name[:255],
+                    "unpacked_bytes": size,
+                    "max_shared_strings_bytes": limit,
+                },
+            )
 
 
 def _too_many(members: int, directory_bytes: int | None) -> IngestError:

@@ -49,9 +49,10 @@ _PARTS = {
 }
 
 
-def workbook(target, rows, shared=None, method=zipfile.ZIP_DEFLATED):
+def workbook(target, rows, shared=None, method=zipfile.ZIP_DEFLATED, name=SHARED):
     """A minimal XLSX laid out as Excel writes it, every cell a shared string. `shared`
-    (chunks of bytes) is streamed in as the shared-strings part instead of `rows`' own."""
+    (chunks of bytes) is streamed in as the shared-strings part instead of `rows`' own;
+    `name`, the part's name (the manifest says where it is)."""
     texts = [text for row in rows for text in row]
     cells = iter(range(len(texts)))
     sheet = "".join(
@@ -69,13 +70,13 @@ def workbook(target, rows, shared=None, method=zipfile.ZIP_DEFLATED):
             b"</sst>",
         ]
     with zipfile.ZipFile(target, "w", method) as archive:
-        for name, xml in _PARTS.items():
-            archive.writestr(name, xml)
+        for part_name, xml in _PARTS.items():
+            archive.writestr(part_name, xml.replace(f'"/{SHARED}"', f'"/{name}"'))
         archive.writestr(
             "xl/worksheets/sheet1.xml",
             f'<worksheet xmlns="{_MAIN}"><sheetData>{sheet}</sheetData></worksheet>',
         )
-        with archive.open(SHARED, "w") as part:
+        with archive.open(name, "w") as part:
             for chunk in shared:
                 part.write(chunk)
     return target
@@ -213,6 +214,59 @@ def test_the_total_unpacked_size_has_a_configurable_limit(provider, resource, se
 
     settings.CATALOG_INGEST_MAX_UNPACKED_BYTES = unpacked
     assert ingest(resource, provider, content, "d.xlsx").status == "succeeded"
+
+
+@pytest.mark.parametrize("name", [SHARED, "xl/media/image1.xml"])
+def test_the_shared_strings_have_a_limit_of_their_own_wherever_they_are(
+    provider, resource, settings, name
+):
+    """openpyxl keeps each shared string as a Python object (about 3.5 times the part's
+    size for short texts), found through the manifest whatever the part's name."""
+    rows = [HEADER, *ROWS]
+    content = workbook(io.BytesIO(), rows, name=name).getvalue()
+    size = zipfile.ZipFile(io.BytesIO(content)).getinfo(name).file_size
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    assert [c.value for c in next(book.active.iter_rows())] == HEADER  # found by openpyxl
+    book.close()
+    settings.CATALOG_INGEST_MAX_SHARED_STRINGS_BYTES = size - 1
+    with pytest.raises(IngestError) as error:
+        services.dataset_upload_create(
+            resource=resource, uploaded_file=upload_file(content, "d.xlsx"), user=provider
+        )
+    assert error.value.code == CODE and error.value.status == 422
+    assert error.value.details == {
+        "member": name, "unpacked_bytes": size, "max_shared_strings_bytes": size - 1,
+    }  # fmt: skip
+    assert not DatasetUpload.objects.exists()
+    settings.CATALOG_INGEST_MAX_SHARED_STRINGS_BYTES = size
+    assert ingest(resource, provider, content, "d.xlsx").status == "succeeded"
+
+
+@pytest.mark.parametrize(
+    ("part", "xml"),
+    [
+        ("[Content_Types].xml", b"<Types"),  # not XML
+        # entities (a billion laughs starts so): refused by defusedxml, here and in openpyxl
+        ("[Content_Types].xml", b'<!DOCTYPE t [<!ENTITY a "b">]><Types>&a;</Types>'),
+        (  # a good workbook but for an entity: read by openpyxl without defusedxml
+            "xl/workbook.xml",
+            b'<!DOCTYPE w [<!ENTITY a "Sheet1">]>'
+            + _PARTS["xl/workbook.xml"].replace('name="Sheet1"', 'name="&a;"').encode(),
+        ),
+    ],
+)
+def test_a_part_that_is_not_plain_xml_is_unreadable(tmp_path, part, xml):
+    buffer = io.BytesIO(workbook(io.BytesIO(), [HEADER, *ROWS]).getvalue())
+    with zipfile.ZipFile(buffer) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts[part] = xml
+    path = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part_name, data in parts.items():
+            archive.writestr(part_name, data)
+    fields = [FieldSpec(name, "string", False) for name in HEADER]
+    result = ingest_file(path=path, fields=fields, out_dir=tmp_path / "out", fmt="xlsx")
+    assert (result.ok, result.error_code) == (False, "unreadable")
 
 
 def test_too_many_parts_are_refused_before_zipfile_reads_the_directory(
