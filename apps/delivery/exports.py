@@ -218,6 +218,23 @@ def _run(export_id: int, item: OutboxItem) -> None:
         raise
 
 
+SAMPLE_ROWS = 1000  # rows read to size the batches
+MIN_BATCH_ROWS = 256
+
+
+def batch_rows(connection, sql: str, params: list) -> int:
+    """Rows per batch: about `DELIVERY_EXPORT_BATCH_BYTES` of Arrow data each, from the
+    width of the first rows, and at most `DELIVERY_EXPORT_BATCH_ROWS`: a few batches are
+    in flight at once, so a wide table's memory stays bounded too."""
+    most = settings.DELIVERY_EXPORT_BATCH_ROWS
+    sampled = f"SELECT * FROM ({sql}) LIMIT {SAMPLE_ROWS}"  # noqa: S608 (our SQL)
+    sample = connection.sql(sampled, params=params).to_arrow_table()
+    if not sample.num_rows:
+        return most
+    width = max(1.0, sample.nbytes / sample.num_rows)
+    return int(min(most, max(MIN_BATCH_ROWS, settings.DELIVERY_EXPORT_BATCH_BYTES // width)))
+
+
 def _rows_allowed(grant: Grant, total: int) -> None:
     if grant.rows_per_day is None:
         return
@@ -242,7 +259,7 @@ def _write(export: Export, item: OutboxItem, part: Path) -> None:
         sql, params = compile_export_sql(export.fields, source, store.types)
         # A relation's reader streams; a DB-API result's would copy every row first.
         reader = connection.sql(sql, params=params).to_arrow_reader(
-            settings.DELIVERY_EXPORT_BATCH_ROWS
+            batch_rows(connection, sql, params)
         )
         schema = protect(reader.schema.empty_table(), grant, source).schema
         pipeline = Pipeline(

@@ -645,6 +645,9 @@ DELIVERY_READ_AHEAD_SECONDS = env.float("DELIVERY_READ_AHEAD_SECONDS", default=6
 # link lives, how long a finished file is kept, and how many exports of one grant may wait
 # or run at once.
 DELIVERY_EXPORT_BATCH_ROWS = env.int("DELIVERY_EXPORT_BATCH_ROWS", default=65536)
+# ... and fewer rows for wide tables: about this much Arrow data per batch (a few batches
+# are in flight at once).
+DELIVERY_EXPORT_BATCH_BYTES = env.int("DELIVERY_EXPORT_BATCH_BYTES", default=16 * 1024 * 1024)
 # Threads that mask and watermark an export's batches while one more writes them in order.
 DELIVERY_EXPORT_THREADS = env.int("DELIVERY_EXPORT_THREADS", default=2)
 # An export reports its progress (and renews its lease) at most this often.

@@ -250,3 +250,40 @@ def test_a_run_that_takes_over_removes_the_file_its_killed_worker_left(grant, me
     assert sorted(p.name for p in folder.glob(f"export-{export.pk}.*")) == [
         f"export-{export.pk}.csv"
     ]
+
+
+def test_a_batch_holds_about_the_configured_bytes_and_at_most_the_configured_rows(
+    grant, merchant, settings, monkeypatch
+):
+    """Wide rows make smaller batches: the few batches in flight stay bounded in bytes."""
+    from apps.delivery import exports
+    from apps.delivery.query import compile_export_sql
+    from apps.delivery.sources import grant_source
+    from apps.delivery.store import open_store
+
+    source = grant_source(grant)
+    store = open_store(source.version)
+    sql, params = compile_export_sql(source.field_names, source, store.types)
+    connection = store.connection()
+    try:
+        width = connection.sql(sql, params=params).to_arrow_table().nbytes / 101
+        settings.DELIVERY_EXPORT_BATCH_BYTES = int(300 * width)
+        assert 290 <= exports.batch_rows(connection, sql, params) <= 310
+        settings.DELIVERY_EXPORT_BATCH_ROWS = 200
+        assert exports.batch_rows(connection, sql, params) == 200  # the rows' cap
+        settings.DELIVERY_EXPORT_BATCH_ROWS, settings.DELIVERY_EXPORT_BATCH_BYTES = 65536, 1
+        assert exports.batch_rows(connection, sql, params) == exports.MIN_BATCH_ROWS == 256
+    finally:
+        connection.close()
+    # end to end: 101 rows in batches of the floor's 10, written in order
+    monkeypatch.setattr(exports, "MIN_BATCH_ROWS", 10)
+    seen = []
+    renew = exports.lease_renew
+    monkeypatch.setattr(
+        exports, "lease_renew", lambda item, progress: seen.append(progress) or renew(item)
+    )
+    settings.DELIVERY_EXPORT_PROGRESS_SECONDS = 0
+    _export, path = exported(grant, merchant, "jsonl")
+    assert len(seen) == 11
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert rows == served_rows(grant, merchant)
