@@ -123,7 +123,7 @@ def action_label(code: str) -> str:
         return code
     if not subject or not verb_label:
         return code
-    return f"{str(subject)[:1].upper()}{str(subject)[1:]} · {verb_label}"
+    return f"{_capitalized(subject)} · {verb_label}"
 
 
 def target_label(target_type: str) -> str:
@@ -131,9 +131,12 @@ def target_label(target_type: str) -> str:
     parts = (target_type or "").split(".")
     model = _model(parts[0], parts[1]) if len(parts) == 2 else None
     named = SUBJECTS.get(target_type) or (model and model._meta.verbose_name)
-    if not named:
-        return target_type
-    name = str(named)
+    return _capitalized(named) if named else target_type
+
+
+def _capitalized(name) -> str:
+    """`name` with its first letter upper-cased (str.capitalize lowers the rest)."""
+    name = str(name)
     return f"{name[:1].upper()}{name[1:]}"
 
 
