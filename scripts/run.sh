@@ -24,6 +24,7 @@ cat <<MSG
   Operator portal:     http://127.0.0.1:$PORT/portal/
   Regulator console:   http://127.0.0.1:$PORT/console/
   API docs:            http://127.0.0.1:$PORT/api/docs/
+  E-mails sent:        ${DATA_DIR:-var}/mail/ (a file per sending: notifications, password resets)
   Demo logins are listed above (password: ${DEMO_PASSWORD:-demo-pass-2026}). Ctrl-C stops everything.
 
   Port $PORT taken?      PORT=8001 make run

@@ -358,7 +358,8 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # The host is named so that kombu does not warn at every connection that it is not.
+    CELERY_BROKER_URL = "filesystem://localhost//"
     for _sub in ("queue", "processed", "control"):
         (BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
     # Every folder of the transport, `control` (exchange tables) included: kombu's default

@@ -28,3 +28,7 @@ CATALOG_PSEUDONYM_KEYS = env.dict(
     "CATALOG_PSEUDONYM_KEYS", default={"local": "local-only-pseudonym-key-do-not-deploy"}
 )
 CATALOG_PSEUDONYM_KEY_ID = env.str("CATALOG_PSEUDONYM_KEY_ID", default="local")
+# E-mails (notifications, password resets, invitations) are written as files under
+# DATA_DIR/mail, one file per sending, instead of filling the terminal of `make run`.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(DATA_DIR / "mail"))

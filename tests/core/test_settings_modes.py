@@ -39,8 +39,24 @@ def test_embedded_default_needs_no_variable_and_uses_sqlite_and_a_filesystem_bro
     assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout)
     assert probe["engine"] == "django.db.backends.sqlite3"
-    assert probe["broker"] == "filesystem://"
+    assert probe["broker"] == "filesystem://localhost//"
     assert (tmp_path / "broker" / "queue").is_dir()
+
+
+MAIL_PROBE = (
+    "import django; django.setup(); from django.core.mail import send_mail; "
+    "send_mail('Reset', 'the link', 'noreply@localhost', ['someone@example.org'])"
+)
+
+
+def test_embedded_default_writes_e_mails_as_files_under_data_dir(tmp_path):
+    # `make run` keeps the terminal for the server: a reset link is read from var/mail.
+    env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.local", DATA_DIR=str(tmp_path))
+    result = run(["-c", MAIL_PROBE], env)
+    assert result.returncode == 0, result.stderr
+    assert "the link" not in result.stdout
+    (sent,) = (tmp_path / "mail").iterdir()
+    assert "someone@example.org" in sent.read_text() and "the link" in sent.read_text()
 
 
 WEB_PROBE = (
