@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, env, plan_prepared_once
 
 DEBUG = False
 # The demo data is part of several tests (seed_demo).
@@ -15,6 +15,7 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="test-only-insecure-key")
 DATABASES = {
     "default": env.db("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/platform"),
 }
+plan_prepared_once(DATABASES["default"])
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_platform")}
 REDIS_URL = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL

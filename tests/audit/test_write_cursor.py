@@ -68,3 +68,19 @@ def test_the_audit_insert_is_prepared_from_its_second_run_on_a_connection():
     audit_record(actor=SYSTEM, action="test.prepared")
     audit_record(actor=SYSTEM, action="test.prepared")
     assert prepared_audit_inserts() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_statement_is_planned_once_not_at_each_run():
+    # PostgreSQL would plan each of the first five runs again (custom plans), and go on
+    # doing it while they looked cheaper: settings.plan_prepared_once asks for one plan.
+    connection.close()
+    for _ in range(8):
+        audit_record(actor=SYSTEM, action="test.planned")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE 'INSERT INTO audit_event%%'"
+        )
+        generic, custom = cursor.fetchone()
+    assert (generic, custom) == (7, 0)  # the first run is not prepared (PREPARE_AFTER)
