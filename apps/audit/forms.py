@@ -1,9 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.audit.choices import Outcome
 from apps.core.converters import ID_MAX
 from apps.core.forms import DateTimeField
+
+MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class EventFilterForm(forms.Form):
@@ -17,5 +20,6 @@ class EventFilterForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", "—"), *Outcome.choices]
     )
-    since = DateTimeField(label=_("From"), required=False)
-    until = DateTimeField(label=_("Until"), required=False)
+    # A picker of the local date and time ("2026-05-01T08:00", which the field reads).
+    since = DateTimeField(label=pgettext_lazy("time range", "From"), required=False, widget=MOMENT)
+    until = DateTimeField(label=pgettext_lazy("time range", "Until"), required=False, widget=MOMENT)

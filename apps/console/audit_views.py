@@ -4,6 +4,7 @@ and verifier; no logic of its own."""
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from apps.accounts.models import Organization
 from apps.audit.forms import EventFilterForm
 from apps.audit.selectors import event_list
 from apps.console.exports import list_context, list_export
@@ -29,9 +30,10 @@ def events(request):
     if export is not None:
         return export
     listing = {"form": form, **list_context(request, AUDIT_COLUMNS, current)}
+    listing["filters_active"] = sum(1 for name in form.fields if request.GET.get(name))
     if current != "-time":  # another order: numbered pages (the keyset below is by id)
         paged = page_of(request, rows, PAGE)
-        context = {**listing, **paged, "events": paged["page"], "older": None}
+        context = {**listing, **paged, "events": _named(paged["page"]), "older": None}
         return render(request, "console/audit_events.html", context)
     if (before := parse_id(request.GET.get("before", ""))) is not None:
         rows = rows.filter(id__lt=before)
@@ -39,9 +41,19 @@ def events(request):
     older = page[PAGE - 1].pk if len(page) > PAGE else None
     query = request.GET.copy()
     query.pop("before", None)
-    context = {**listing, "events": page[:PAGE], "older": older, "query": query.urlencode()}
+    events = _named(page[:PAGE])
+    context = {**listing, "events": events, "older": older, "query": query.urlencode()}
     context["page"] = None  # the keyset link below, not numbered pages
     return render(request, "console/audit_events.html", context)
+
+
+def _named(events) -> list:
+    """The events, each with its actor's organization (`event.org`, None when gone)."""
+    events = list(events)
+    orgs = Organization.objects.in_bulk({e.actor_org_id for e in events if e.actor_org_id})
+    for event in events:
+        event.org = orgs.get(event.actor_org_id)
+    return events
 
 
 @require_http_methods(["GET", "POST"])

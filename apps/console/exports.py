@@ -2,10 +2,26 @@
 audit event: which list, which format, which filters and order, how many rows."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from apps.audit.choices import Retention
 from apps.audit.services import audit_record
 from apps.core import tables
+
+# Each list's name in the reader's language: the file name of its export and its sheet
+# (the ASCII `name` stays the file name of a client that reads no other, and the audit's).
+TITLES = {
+    "audit-events": _("Audit log"),
+    "organizations": _("Organizations"),
+    "uploads": _("Dataset uploads"),
+    "operators": _("Operators"),
+    "agreements": _("Agreements"),
+    "registrations": _("Registration queue"),
+    "applications": _("Access applications"),
+    "queue": _("Review queue"),
+    "grants": _("Grants"),
+    "alerts": _("Anomaly alerts"),
+}
 
 
 def list_context(request, columns, current: str) -> dict:
@@ -39,4 +55,4 @@ def list_export(request, rows, columns, name: str):
         },
         retention=Retention.ACCESS,
     )
-    return tables.export_response(rows, columns, fmt, name)
+    return tables.export_response(rows, columns, fmt, name, TITLES.get(name))

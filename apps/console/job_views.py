@@ -20,5 +20,10 @@ def jobs(request):
         rows = rows.exclude(status=OutboxStatus.DONE)
     first = Case(When(status=OutboxStatus.FAILED, then=Value(0)), default=Value(1))
     rows = rows.annotate(rank=first).order_by("rank", "-id")[:PAGE]
-    context = {"jobs": rows, "status": status, "statuses": OutboxStatus.choices}
+    context = {
+        "jobs": rows,
+        "status": status,
+        "statuses": OutboxStatus.choices,
+        "status_values": OutboxStatus.values,
+    }
     return render(request, "console/jobs.html", context, status=200)

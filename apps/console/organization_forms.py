@@ -23,6 +23,11 @@ class OrganizationForm(forms.ModelForm):
         fields = ["name", "name_en", "code", "kind"]
         help_texts = {"code": _("Letters, digits, hyphens and underscores; unique.")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A choice to make, not Django's "---------".
+        self.fields["kind"].choices = [("", _("— choose —")), *OrganizationKind.choices]
+
 
 class MemberInviteForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)

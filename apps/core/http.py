@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
@@ -9,3 +11,14 @@ def file_response(content: bytes, content_type: str, filename: str) -> HttpRespo
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def attachment_header(ascii_name: str, local_name: str | None = None) -> str:
+    """`Content-Disposition` of a download named `local_name` in the reader's language
+    (`filename*`, RFC 6266: UTF-8, percent-encoded), with the ASCII `ascii_name` as the
+    `filename` of clients that read no other. Without a local name, or when it is the
+    ASCII one, the ASCII name alone."""
+    header = f'attachment; filename="{ascii_name}"'
+    if local_name and local_name != ascii_name:
+        header += f"; filename*=UTF-8''{quote(local_name, safe='')}"
+    return header

@@ -15,8 +15,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from apps.core import csvsafe
+from apps.core.http import attachment_header
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -161,18 +163,29 @@ def xlsx_bytes(sheets: list[tuple[str, list, Iterable[list]]]) -> bytes:
     return buffer.getvalue()
 
 
-def export_response(rows, columns: list[Column], fmt: str, name: str) -> HttpResponse:
-    """The rows as a download, at most export_limit() of them."""
+# What a sheet's title may not hold (Excel's rule; openpyxl refuses them).
+SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def export_response(rows, columns: list[Column], fmt: str, name: str, title=None) -> HttpResponse:
+    """The rows as a download, at most export_limit() of them. `name` is ASCII (the file
+    name of a client that reads no other); `title`, the list's name in the reader's
+    language, names the file (`filename*`) and the sheet when given."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    filename = f"{name}-{stamp}.{fmt}"
+    title = str(title or name)
     limit = export_limit()
     if fmt == "csv":
         response = StreamingHttpResponse(
             _csv_lines(rows, columns, limit), content_type="text/csv; charset=utf-8"
         )
     else:
-        body = xlsx_bytes([(name, [c.label for c in columns], _rows(rows, columns, limit))])
+        sheet = title.translate(SHEET_FORBIDDEN).strip() or name
+        body = xlsx_bytes([(sheet, [c.label for c in columns], _rows(rows, columns, limit))])
         response = HttpResponse(body, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    local = slugify(title, allow_unicode=True) or name  # "审计日志", "audit-log"
+    ascii_name = local if local.isascii() else name
+    response["Content-Disposition"] = attachment_header(
+        f"{ascii_name}-{stamp}.{fmt}", f"{local}-{stamp}.{fmt}"
+    )
     response["Cache-Control"] = "no-store"
     return response

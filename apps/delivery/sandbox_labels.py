@@ -50,6 +50,34 @@ REFUSAL_LABELS = {
 }
 
 
+# The other refusals of a grant's data (records, exports, their links), which the audit
+# log shows by their code too (registered with apps.audit.reasons in DeliveryConfig.ready).
+DELIVERY_LABELS = {
+    "not_grant_holder": _("Only the grant's holder reads its data."),
+    "key_not_bound": _("This key is not bound to the grant."),
+    "grant_inactive": _("The grant is not active."),
+    "field_unknown": _("The grant has no such field."),
+    "field_masked": _("A masked field cannot be filtered or ordered on."),
+    "filter_invalid": _("A filter is not valid."),
+    "param_unknown": _("The request has a parameter that is not known."),
+    "param_repeated": _("A parameter is given more than once."),
+    "page_size_invalid": _("The page size is not valid."),
+    "page_size_too_large": _("The page size is too large."),
+    "cursor_invalid": _("The cursor is not valid for this query."),
+    "export_not_allowed": _("This grant's delivery modes do not include bulk export."),
+    "format_invalid": _("Choose a format: csv, jsonl or parquet."),
+    "export_error": _("The export could not be written."),
+    "export_not_ready": _("The export is not ready."),
+    "export_expired": _("The export file is no longer kept."),
+    "link_expired": _("The download link has expired."),
+    "link_invalid": _("The download link is not valid."),
+    "link_not_yours": _("The download link was issued to another key or person."),
+    "sandbox_busy": _("Another sandbox query of this grant is running; try again in a moment."),
+    "sandbox_refusals_spent": _("Today's refusals that depend on the data are used up."),
+    "revenue_cap_reached": _("The agreement has reached its revenue cap."),
+}
+
+
 def refusal_label(code: str) -> str:
     label = REFUSAL_LABELS.get(code)
     return str(label) if label is not None else code

@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from apps.core.exceptions import DomainError
 from apps.core.forms import flash_domain_error
@@ -111,6 +113,11 @@ def _rows_html(page) -> bytes:
     return render_to_string("portal/delivery/rows.html", context).encode()
 
 
+# GET only, like the record API: a HEAD would read, meter and audit a page (or count and
+# audit a download) and deliver none of it. Never kept by a browser or a proxy either (the
+# grant's rows, as the record API's pages: apps.core.middleware.ApiNoStoreMiddleware).
+@require_GET
+@never_cache
 @login_required
 def grant_data(request, pk: int):
     grant = selectors.grant_for_records(user=request.user, key=None, pk=pk)
@@ -140,6 +147,8 @@ def grant_data(request, pk: int):
         "fields": fields,
         "filterable": filterable,
         "values": request.GET,
+        "filters_in_use": error is not None
+        or any(v for k, v in request.GET.items() if k != "cursor"),
         "page": page,
         "table": table,
         "error": error,
@@ -197,6 +206,7 @@ def grant_exports(request, pk: int):
     )
 
 
+@require_GET
 @login_required
 def grant_export_download(request, pk: int, eid: int):
     grant = selectors.grant_for_records(

@@ -101,7 +101,7 @@ def sandbox(page, grant) -> None:
     counts = [int(n) for n in page.locator("#sandbox-rows tbody td:nth-child(2)").all_inner_texts()]
     assert min(counts) >= settings.SANDBOX_K
     # the history has both, newest first, the refusal in Chinese
-    history = page.locator("#sandbox-queries tbody tr")
+    history = page.locator("#sandbox-queries tbody.query")  # a query: its facts, then its SQL
     assert history.count() == 2 and "结果只能以分组形式输出" in history.nth(1).inner_text()
     decisions = list(SandboxQuery.objects.filter(grant=grant).values_list("decision", flat=True))
     assert sorted(decisions) == ["accepted", "refused"], decisions

@@ -29,6 +29,14 @@ def too_wide(page) -> int:
     )
 
 
+def history_overflow(page) -> int:
+    """How much wider the query history is than its scrolling box."""
+    return page.evaluate(
+        "(box => box.scrollWidth - box.clientWidth)"
+        "(document.querySelector('#sandbox-queries').parentElement)"
+    )
+
+
 def run(page, sql: str, name: str) -> None:
     """Types `sql`, sends the form, and shoots the answer as `name` (never wider than the
     window)."""
@@ -62,10 +70,14 @@ def test_the_sandbox_page_fits_a_phone_and_a_desktop_in_both_languages(
             narrower = GROUPED.replace("GROUP BY", "WHERE reg_capital >= 120 GROUP BY")
             run(page, narrower, f"sandbox-differencing-{shown}")
             assert page.locator("#sandbox-refusal code").inner_text() == "sql_differencing"
+            assert history_overflow(page) <= 1, f"{shown}: the history scrolls sideways"
     sign_in_as(page, operator_admin)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(url)
-    assert page.locator("#sandbox-queries tbody tr").count() == 12
+    assert page.locator("#sandbox-queries tbody.query").count() == 12
     page.screenshot(path=SHOTS / "sandbox-operator-history-phone.png", full_page=True)
     assert too_wide(page) <= 1
+    # The history is read on a phone without scrolling it sideways: a query's facts on a
+    # row, its SQL and its reason across the next.
+    assert history_overflow(page) <= 1, f"the history is {history_overflow(page)}px too wide"
     assert not page.csp_violations

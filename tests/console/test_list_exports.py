@@ -5,8 +5,11 @@ only regulators export."""
 import codecs
 import csv
 import io
+import re
+from urllib.parse import unquote
 
 import pytest
+from django.conf import settings
 from openpyxl import load_workbook
 
 from apps.accounts.models import Organization
@@ -204,3 +207,29 @@ def test_the_alert_list_filters_sorts_and_exports(web, regulator, grant):  # noq
     assert "ordering=-severity" in page and "export=csv" in page
     exports = AuditEvent.objects.filter(action="console.export", id__gt=last)
     assert exports.count() == 2
+
+
+def _names(response) -> tuple[str, str | None]:
+    """The ASCII `filename` and the decoded `filename*` (None without one)."""
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; ") and disposition.isascii(), disposition
+    plain = re.search(r'filename="([^"]+)"', disposition)[1]
+    local = re.search(r"filename\*=UTF-8''([^;]+)", disposition)
+    return plain, unquote(local[1]) if local else None
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_is_named_in_the_readers_language(web, regulator, fmt):
+    login_web(web, regulator)
+    web.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    plain, local = _names(web.get(f"/console/audit/?export={fmt}"))
+    assert re.fullmatch(rf"audit-log-\d{{8}}-\d{{4}}\.{fmt}", plain), plain
+    assert local is None  # an English name needs no second spelling
+    web.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    response = web.get(f"/console/audit/?export={fmt}")
+    plain, local = _names(response)
+    # a client that reads only `filename` still gets a name it can save
+    assert re.fullmatch(rf"audit-events-\d{{8}}-\d{{4}}\.{fmt}", plain), plain
+    assert re.fullmatch(rf"审计日志-\d{{8}}-\d{{4}}\.{fmt}", local), local
+    if fmt == "xlsx":
+        assert load_workbook(io.BytesIO(response.content)).sheetnames == ["审计日志"]

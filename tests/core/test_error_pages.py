@@ -1,9 +1,11 @@
 """Production-like error pages (DEBUG off): friendly, in both languages, right status."""
 
 import logging
+import re
 
 import pytest
 from django.test import Client, RequestFactory
+from django.utils import translation
 
 from apps.core.views import server_error
 from tests.conftest import login_web
@@ -98,3 +100,29 @@ def test_a_403_logs_no_traceback(visitor, merchant, caplog):
         assert visitor.get("/console/").status_code == 403
     assert not [record for record in caplog.records if record.exc_info]
     assert "Traceback" not in caplog.text
+
+
+def _title_and_heading(page: str) -> tuple[str, str]:
+    title = re.search(r"<title>(.*?)</title>", page, re.S)[1].split(" · ")[0].strip()
+    return title, re.search(r"<h1>(.*?)</h1>", page, re.S)[1].strip()
+
+
+@pytest.mark.parametrize("headers", [ENGLISH, CHINESE])
+def test_an_error_pages_title_is_its_heading(visitor, merchant, headers, caplog):
+    """The tab, the history and a screen reader name the page as its heading does."""
+    from django.core.exceptions import BadRequest
+
+    from apps.core.views import bad_request
+
+    pages = [visitor.get("/no-such-page/", **headers).content.decode()]
+    with caplog.at_level(logging.CRITICAL, logger="django.request"):
+        pages.append(visitor.get("/fail/", **headers).content.decode())
+    login_web(visitor, merchant)
+    pages.append(visitor.get("/console/", **headers).content.decode())
+    request = RequestFactory().get("/portal/x/", **headers)
+    request.user = merchant
+    with translation.override(headers["HTTP_ACCEPT_LANGUAGE"]):
+        pages.append(bad_request(request, BadRequest()).content.decode())
+    for page in pages:
+        title, heading = _title_and_heading(page)
+        assert title == heading, (title, heading)

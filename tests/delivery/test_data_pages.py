@@ -40,6 +40,15 @@ def test_the_browser_shows_masked_rows_filters_and_a_next_page(grant, merchant):
     assert rows_in(second) == 21 and second != page
 
 
+def test_the_rows_page_is_never_kept_by_a_browser_or_a_proxy(grant, merchant):
+    """The grant's rows, as on the record API's pages (Cache-Control: private, no-store):
+    a shared computer's browser cache or a proxy must not keep them after sign-out."""
+    response = web(merchant).get(f"/portal/grants/{grant.pk}/data/")
+    assert response.status_code == 200
+    cache_control = response["Cache-Control"]
+    assert "no-store" in cache_control and "private" in cache_control
+
+
 def test_the_browser_filters_and_orders(grant, merchant):
     client = web(merchant)
     url = f"/portal/grants/{grant.pk}/data/"
@@ -113,3 +122,15 @@ def test_the_regulator_reads_the_export_history_in_the_console(grant, merchant, 
     assert "可下载" in web(merchant).get(f"/portal/grants/{grant.pk}/exports/").content.decode()
     assert f'href="/console/grants/{grant.pk}/"' in page  # back to the console's grant page
     assert console.post(f"/console/grants/{grant.pk}/exports/").status_code == 405
+
+
+def test_a_failed_export_says_why_in_the_readers_language(grant, merchant):
+    client = web(merchant)
+    url = f"/portal/grants/{grant.pk}/exports/"
+    client.post(url, {"format": "csv"})
+    Export.objects.filter(grant=grant).update(status="failed", error_code="export_error")
+    client.cookies["pdp_language"] = "en"
+    page = client.get(url).content.decode()
+    assert "The export could not be written." in page and "<code>export_error</code>" in page
+    client.cookies["pdp_language"] = "zh-hans"
+    assert "导出文件未能生成。" in client.get(url).content.decode()
