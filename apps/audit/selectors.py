@@ -4,6 +4,7 @@ Regulators read everything; any other organization reads the events it did (acto
 organization) and the events about its objects (target organization).
 """
 
+import copy
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
@@ -46,14 +47,37 @@ def without_person(user, event: AuditEvent, row: dict) -> dict:
     return {**row, **{column: "" for column in PERSONAL_COLUMNS if column in row}}
 
 
+def person_hidden(user, event: AuditEvent) -> AuditEvent:
+    """`event` as a page may show it to `user`: a copy with the personal columns blank
+    where `user` may not read them (`without_person`, for a model instance)."""
+    if shows_person(user, event):
+        return event
+    hidden = copy.copy(event)
+    for column in PERSONAL_COLUMNS:
+        setattr(hidden, column, "")
+    return hidden
+
+
+def person_shown(user) -> Q:
+    """The events whose person `user` may read (shows_person, as a filter)."""
+    if getattr(user, "is_regulator", False):
+        return Q()
+    shown = ~Q(actor_type__in=_PEOPLE)
+    if (org_id := getattr(user, "organization_id", None)) is not None:
+        shown |= Q(actor_org_id=org_id)
+    return shown
+
+
 def event_list(*, user, filters: dict | None = None) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.restrict(user, "view").select_related("seal")
-    return _apply(events, filters or {})
+    return _apply(events, filters or {}, user)
 
 
-def _apply(events: QuerySet[AuditEvent], filters: dict) -> QuerySet[AuditEvent]:
+def _apply(events: QuerySet[AuditEvent], filters: dict, user) -> QuerySet[AuditEvent]:
     if actor := filters.get("actor"):
-        events = events.filter(Q(actor_label=actor) | Q(actor_id=actor))
+        # Only among the events whose person the reader sees: matching a hidden actor's
+        # name or id would tell who did what the row itself leaves blank.
+        events = events.filter(Q(actor_label=actor) | Q(actor_id=actor), person_shown(user))
     if (organization := filters.get("organization")) not in (None, ""):
         events = events.filter(Q(actor_org_id=organization) | Q(target_org_id=organization))
     if action := filters.get("action"):

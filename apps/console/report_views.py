@@ -65,6 +65,7 @@ def report_job(request, pk: int):
     return render(request, "console/reports/job.html", context)
 
 
+@require_http_methods(["GET"])  # a HEAD would record a download that delivers nothing
 @regulator_required
 def report_file(request, pk: int, fmt: str):
     job = get_object_or_404(OutboxItem, pk=pk, topic=report_jobs.REPORT, status="done")

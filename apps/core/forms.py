@@ -78,6 +78,16 @@ def flash_domain_error(request, error: DomainError) -> None:
     messages.error(request, error.message)
 
 
+def flash_invalid(request, form) -> bool:
+    """For action buttons that redirect: whether the form's input is refused, its first
+    error then the message. An invalid note (too long, a NUL) refuses the action rather
+    than letting it go ahead with the note dropped."""
+    if form.is_valid():
+        return False
+    messages.error(request, next(iter(form.errors.values()))[0])
+    return True
+
+
 def run_action(request, call, done=None) -> bool:
     """Runs a service call behind an action button: `done` (what happened, in words; by
     default "Done.") or the recorded refusal."""

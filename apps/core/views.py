@@ -18,8 +18,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from apps.core.api.errors import error_body
+from apps.core.denials import record_denial
 from apps.core.health import run_checks
 from apps.core.middleware import BODY_METHODS
+from apps.core.printable import printable
 
 
 @never_cache
@@ -67,6 +69,29 @@ def permission_denied(request, exception=None):
     return _error(
         request, 403, "permission_denied", _("You do not have permission."), "errors/403.html"
     )
+
+
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: a form post without a valid CSRF token (a forged cross-site
+    post, or a page left open past its session) is a denial like any other: recorded,
+    and answered with the platform's own 403 page instead of Django's bare English one."""
+    record_denial(
+        action="web.csrf",
+        reason="csrf_failed",
+        request=request,
+        data={
+            "method": request.method,
+            "path": printable(request.path, 200, one_line=True),
+            "status": 403,
+            # Django's reason can quote the request's Origin or Referer: cut and cleaned.
+            "detail": printable(reason, 200, one_line=True),
+        },
+    )
+    message = _(
+        "The form could not be accepted: it was not sent from this site's own page, or "
+        "the page was open too long. Reload the page and try again."
+    )
+    return _error(request, 403, "csrf_failed", message, "errors/403.html")
 
 
 def bad_request(request, exception=None):

@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from apps.accounts.choices import OrganizationKind
 from apps.catalog.choices import MaskingRule
 from apps.core import tables
 from apps.core.exceptions import DomainError, PermissionDeniedError
-from apps.core.forms import add_domain_error, run_action
+from apps.core.forms import add_domain_error, flash_invalid, run_action
 from apps.core.http import file_response
 from apps.core.names import choice_label
 from apps.core.pages import page_of
@@ -199,6 +200,7 @@ def message(request, pk: int, namespace: str):
     return application_page(request, application, namespace, message_form=form)
 
 
+@require_GET  # a HEAD would record a read that delivers nothing
 def attachment_file(request, pk: int):
     """An attachment, for a party to its application (hash-verified, recorded)."""
     attachment = get_object_or_404(ApplicationAttachment, pk=pk)
@@ -254,7 +256,9 @@ def grant_action(request, pk: int, action: str, namespace: str):
     """Suspend, resume or revoke (the operator of the product or the regulator)."""
     grant = get_object_for(request.user, Grant, pk, DECIDE)
     form = GrantActionForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if flash_invalid(request, form):
+        return redirect(f"{namespace}:grant_detail", pk=pk)
+    reason = form.cleaned_data["reason"]
     me = request.user
     calls = {
         "suspend": lambda: issuing.grant_suspend(grant=grant, user=me, reason=reason),

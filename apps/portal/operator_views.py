@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.choices import OrganizationKind
 from apps.core.exceptions import DomainError
@@ -263,6 +263,7 @@ def agreement_notice(request, pk: int):
     return render(request, "portal/operators/agreement_notice.html", context)
 
 
+@require_GET  # a HEAD would record a read that delivers nothing
 @login_required
 def document_file(request, pk: int):
     """A qualification document, for its operator or the regulator (hash-verified)."""
@@ -293,6 +294,7 @@ def agreement_document_upload(request, pk: int):
     return redirect("portal:agreement_detail", pk=pk)
 
 
+@require_GET
 @login_required
 def agreement_document_file(request, pk: int):
     agreement = get_object_for(request.user, AuthorizationAgreement, pk)

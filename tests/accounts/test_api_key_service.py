@@ -1,11 +1,13 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from apps.accounts import services
 from apps.accounts.models import ApiKey
 from apps.core.exceptions import InvalidInput, PermissionDeniedError, TransitionNotAllowed
+from tests.conftest import api_for, login_web
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +45,27 @@ def test_allowed_ips_are_normalized_and_garbage_is_refused(merchant):
     with pytest.raises(InvalidInput) as error:
         create(merchant, allowed_ips=["not-an-ip"])
     assert error.value.code == "invalid_ip"
+
+
+def test_a_key_names_at_most_50_networks_on_the_portal_as_on_the_api(merchant):
+    """Each request of a key is checked against every network it names: the portal's form
+    (a network a line) took 20,000, and each request then cost 0.13 s of CPU."""
+    many = [f"10.0.{n // 256}.{n % 256}" for n in range(51)]
+    with pytest.raises(InvalidInput) as error:
+        create(merchant, allowed_ips=many)
+    assert error.value.code == "invalid_ip"
+    web = login_web(Client(), merchant)
+    response = web.post(
+        "/portal/api-keys/",
+        {"name": "many", "expires_in_days": "30", "allowed_ips": "\n".join(many)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200 and "at most 50" in response.content.decode()
+    body = {"name": "many", "allowed_ips": many}
+    api = api_for(merchant).post("/api/v1/api-keys/", body, format="json")
+    assert api.status_code == 400 and api.json()["code"] == "validation_error"
+    assert not ApiKey.objects.filter(name="many").exists()
+    assert create(merchant, allowed_ips=many[:50])[0].allowed_ips[-1] == "10.0.0.49/32"
 
 
 def test_only_an_admin_of_the_organization_creates_keys(operator_member, outsider):

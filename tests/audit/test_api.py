@@ -150,3 +150,20 @@ def test_checkpoints_and_the_public_key_are_public(api, regulator, trails):
 def test_checkpoints_cannot_be_written_through_the_api(api, regulator):
     assert api_for(regulator).post("/api/v1/audit/checkpoints/", {}).status_code == 405
     assert AuditEvent.objects.filter(reason="method_not_allowed").exists()
+
+
+@pytest.mark.parametrize("by", ["actor_label", "actor_id"])
+def test_the_actor_filter_does_not_find_a_person_the_row_leaves_blank(merchant, regulator, by):
+    """An organization reads the events about its objects without who did them; filtering
+    on that person's name or id must not tell it either (it found the row by a guess)."""
+    about_me = audit_record(actor=regulator, action="thing.review", target=merchant.organization)
+    mine = audit_record(actor=merchant, action="thing.touch", target=merchant.organization)
+    client = api_for(merchant)
+    listed = {row["id"]: row for row in client.get(EVENTS).json()["results"]}
+    assert listed[about_me.pk]["actor_label"] == ""  # the row hides the regulator
+    hidden = getattr(about_me, by)
+    assert ids(client.get(EVENTS, {"actor": hidden})) == set()
+    export = client.get(f"{EVENTS}export/csv/", {"actor": hidden})
+    assert len(b"".join(export.streaming_content).splitlines()) == 1  # the header alone
+    assert mine.pk in ids(client.get(EVENTS, {"actor": getattr(mine, by)}))
+    assert about_me.pk in ids(api_for(regulator).get(EVENTS, {"actor": hidden}))

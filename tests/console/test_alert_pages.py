@@ -144,3 +144,47 @@ def test_outsiders_see_no_alert(web, alert, merchant, outsider):
     assert web.get(f"/portal/alerts/{alert.pk}/").status_code == 302
     alert.refresh_from_db()
     assert alert.status == AlertStatus.OPEN
+
+
+def test_the_operator_does_not_read_who_behind_an_alerts_events(
+    web, operator_admin, regulator, grant, key_client
+):
+    """The events behind an alert that the operator may read (a bound key probing one of
+    its products) show which organization acted, not the key's label or its address:
+    the audit API's rule (apps.audit.selectors.without_person) on the page too."""
+    from django.db import connection
+
+    from apps.audit.services import _insert, build_event
+    from apps.delivery.alerts.rules import Finding
+
+    probe = build_event(
+        actor=key_client.key, action="api.product.retrieve", target=grant.product,
+        target_org=operator_admin.organization_id, outcome="denied", reason="not_visible",
+    )  # fmt: skip
+    probe.ip = "203.0.113.77"
+    _insert(probe, connection)
+    event_id = probe.pk
+    raised = services.alert_raise(
+        Finding(rule="denial_burst", grant_id=grant.pk, window="probe", params={"count": 1},
+                evidence={}, event_ids=[event_id], key_id=key_client.key.pk)
+    )  # fmt: skip
+    shown = page(web, operator_admin, f"/portal/alerts/{raised.pk}/")
+    behind = shown.split('id="alert-events"')[1]
+    assert f"<td>{event_id}</td>" in behind  # the operator reads the event...
+    assert "203.0.113.77" not in behind  # ...not where the key called from
+    assert key_client.key.prefix not in behind and probe.actor_label not in behind
+    regulator_view = page(web, regulator, f"/console/alerts/{raised.pk}/")
+    assert "203.0.113.77" in regulator_view.split('id="alert-events"')[1]
+
+
+def test_a_note_with_a_nul_refuses_the_acknowledgement_instead_of_being_dropped(
+    web, regulator, alert
+):
+    login_web(web, regulator)
+    path = f"/console/alerts/{alert.pk}/acknowledge/"
+    assert web.post(path, {"note": "a\x00b"}).status_code == 302
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.OPEN
+    assert web.post(path, {"note": "已联系商户"}).status_code == 302
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.ACKNOWLEDGED

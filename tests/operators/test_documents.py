@@ -75,3 +75,24 @@ def test_a_refused_attachment_leaves_no_file_behind(effective, operator_admin, s
     with pytest.raises(TransitionNotAllowed):
         services.agreement_attach_document(agreement=effective, user=operator_admin, upload=pdf())
     assert set(settings.OPERATORS_FILES_DIR.rglob("*.pdf")) == before
+
+
+def test_a_head_on_a_stored_document_records_no_read(
+    document, profile, draft_agreement, operator_admin
+):
+    """Every read is recorded, so a HEAD (the GET view with the body dropped) would record
+    a read that delivered nothing: refused instead."""
+    services.agreement_attach_document(agreement=draft_agreement, user=operator_admin, upload=pdf())
+    web, api = login_web(Client(), operator_admin), api_for(operator_admin)
+    for client, url in (
+        (web, f"/portal/operator/documents/{document.pk}/"),
+        (web, f"/portal/agreements/{draft_agreement.pk}/document/"),
+        (api, f"/api/v1/operators/profiles/{profile.pk}/documents/{document.pk}/file/"),
+        (api, f"/api/v1/operators/agreements/{draft_agreement.pk}/document/file/"),
+    ):
+        assert client.head(url).status_code == 405, url
+    reads = (
+        "operators.qualificationdocument.read",
+        "operators.authorizationagreement.document_read",
+    )
+    assert not AuditEvent.objects.filter(action__in=reads).exists()

@@ -102,6 +102,26 @@ def test_the_operator_suspends_resumes_and_revokes_with_a_reason(web, grant, ope
     assert grant.status == G.REVOKED
 
 
+def test_an_invalid_note_refuses_the_action_instead_of_being_dropped(web, grant, operator_admin):
+    """A resume note over 2,000 characters (or with a NUL) was dropped and the grant resumed
+    without it: the note the history and the merchant would read was lost silently."""
+    login_web(web, operator_admin)
+    web.post(f"/portal/grants/{grant.pk}/suspend/", {"reason": "核查异常调用"})
+    for note in ("说明" * 1001, "a\x00b"):
+        response = web.post(
+            f"/portal/grants/{grant.pk}/resume/", {"reason": note}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert response.status_code == 302
+        grant.refresh_from_db()
+        assert grant.status == G.SUSPENDED
+    shown = web.get(f"/portal/grants/{grant.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Null characters are not allowed" in shown
+    web.post(f"/portal/grants/{grant.pk}/resume/", {"reason": "已核实"})
+    grant.refresh_from_db()
+    assert grant.status == G.ACTIVE
+    assert history_for(grant).last().note == "已核实"
+
+
 def test_outsiders_get_404_and_the_merchant_cannot_decide(web, grant, merchant, outsider):
     login_web(web, outsider)
     assert web.get(f"/portal/grants/{grant.pk}/").status_code == 404

@@ -84,3 +84,44 @@ def test_a_key_cannot_create_keys_a_person_must(api, request, kind):
     assert response.status_code == 403 and response.json()["code"] == "key_cannot_create_keys"
     assert not ApiKey.objects.filter(name="renewed").exists()
     assert AuditEvent.objects.filter(outcome="denied", reason="key_cannot_create_keys").exists()
+
+
+# A dual-stack listener (gunicorn on [::], nginx with ipv6only=off) shows an IPv4 client
+# as ::ffff:a.b.c.d: every IPv4 address on the internet sits inside ::ffff:0:0/96, a /96
+# by its IPv6 prefix, and inside ::/64 and ::/48 as well.
+@pytest.mark.parametrize("networks", [["::ffff:0:0/96"], ["::/64"], ["::ffff:0.0.0.0/100"]])
+def test_ipv6_networks_holding_every_ipv4_address_do_not_open_a_regulator_key(
+    api, regulator, networks
+):
+    try:
+        _key, raw = create(regulator, allowed_ips=networks)
+    except InvalidInput as refused:
+        assert refused.code == "ip_restriction_required"
+        return
+    response = api.get(
+        "/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {raw}", REMOTE_ADDR="::ffff:198.51.100.9"
+    )
+    assert response.status_code == 401
+
+
+def test_an_ipv4_mapped_network_is_judged_and_stored_as_the_ipv4_network_it_names(regulator):
+    with pytest.raises(InvalidInput):
+        create(regulator, allowed_ips=["::ffff:10.0.0.0/104"])  # 10.0.0.0/8
+    key, _raw = create(regulator, allowed_ips=["::ffff:203.0.113.0/120"])
+    assert key.allowed_ips == ["203.0.113.0/24"]
+
+
+def test_a_dual_stack_client_address_is_matched_as_the_ipv4_address_it_is(api, regulator):
+    _key, raw = create(regulator, allowed_ips=["203.0.113.0/24"])
+    for address, status in (("::ffff:203.0.113.5", 200), ("::ffff:198.51.100.9", 401)):
+        response = api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {raw}", REMOTE_ADDR=address)
+        assert response.status_code == status, (address, response.content)
+
+
+def test_an_older_regulator_key_naming_the_mapped_ipv4_space_stops_working(api, regulator):
+    key, raw = create(regulator, allowed_ips=["127.0.0.1"])
+    ApiKey.objects.filter(pk=key.pk).update(allowed_ips=["::ffff:0:0/96"])
+    response = api.get(
+        "/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {raw}", REMOTE_ADDR="::ffff:127.0.0.1"
+    )
+    assert response.status_code == 401 and response.json()["code"] == "api_key_policy"

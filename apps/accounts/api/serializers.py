@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.accounts import keyrules
 from apps.accounts.models import ApiKey, Organization
 from apps.core.api.serializers import (
     CharField,
@@ -54,7 +55,7 @@ class ApiKeyCreateSerializer(StrictSerializer):
     name = CharField(max_length=100)
     expires_at = DateTimeField(required=False)
     allowed_ips = serializers.ListField(
-        child=CharField(max_length=64), required=False, max_length=50
+        child=CharField(max_length=64), required=False, max_length=keyrules.MAX_NETWORKS
     )
 
 

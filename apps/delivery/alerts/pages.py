@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core import tables
-from apps.core.forms import NoteForm, run_action
+from apps.core.forms import NoteForm, flash_invalid, run_action
 from apps.core.permissions import MANAGE, VIEW
 from apps.core.templatetags.names import thousands
 from apps.delivery.alerts import selectors, services
@@ -146,7 +146,9 @@ def alert_action(request, pk: int, action: str, namespace: str):
     """Acknowledge, resolve, or lift the key suspension."""
     alert = get_object_for(request.user, Alert, pk, VIEW)
     form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if flash_invalid(request, form):
+        return redirect(f"{namespace}:alert_detail", pk=pk)
+    note = form.cleaned_data["note"]
     me = request.user
     calls = {
         "acknowledge": (

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from apps.audit.models import AuditEvent
+from apps.audit.selectors import person_hidden
 from apps.core.permissions import VIEW
 from apps.delivery.choices import AlertRule, AlertStatus
 from apps.delivery.models import Alert
@@ -30,7 +31,9 @@ def open_alert_count() -> int:
 
 def alert_events(*, alert: Alert, user) -> list[AuditEvent]:
     """The audit events behind the alert that the caller may read, with their place in
-    the chain (the seal's sequence) once sealed."""
+    the chain (the seal's sequence) once sealed; who acted (person, key, address) only
+    where the audit log itself shows it to the caller (an operator reads which
+    organization acted, as on the audit API)."""
     ids = [i for i in alert.event_ids if isinstance(i, int)]
     rows = AuditEvent.objects.restrict(user, VIEW).filter(pk__in=ids).select_related("seal")
-    return list(rows.order_by("id"))
+    return [person_hidden(user, event) for event in rows.order_by("id")]

@@ -116,6 +116,9 @@ class ExportDetailView(APIView):
 
 
 class ExportDownloadView(APIView):
+    # No HEAD: it would count and audit a download and deliver none of it.
+    http_method_names = ["get", "options"]
+
     @extend_schema(
         parameters=[OpenApiParameter("token", str, description="The status's download token.")],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},

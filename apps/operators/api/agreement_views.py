@@ -1,7 +1,7 @@
 """Thin DRF views over the agreement services; objects only through get_object_for."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -81,6 +81,8 @@ class AgreementViewSet(
     @action(detail=True, methods=["get"], url_path="document/file")
     def document_file(self, request, pk=None):
         """The signed agreement, verified against its SHA-256, for a party or the regulator."""
+        if request.method == "HEAD":  # it would record a read that delivers nothing
+            raise exceptions.MethodNotAllowed(request.method)
         agreement = self._get()
         content, content_type = services.agreement_document_read(
             agreement=agreement, user=request.user

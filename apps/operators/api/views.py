@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -109,6 +109,8 @@ class ProfileViewSet(
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>[0-9]{1,18})/file")
     def document_file(self, request, pk=None, document_id=None):
         """The stored file of one qualification document, verified against its SHA-256."""
+        if request.method == "HEAD":  # it would record a read that delivers nothing
+            raise exceptions.MethodNotAllowed(request.method)
         profile = self._get()
         document = get_object_for(request.user, QualificationDocument, document_id)
         if document.profile_id != profile.pk:
