@@ -2,6 +2,7 @@
 audit event: which list, which format, which filters and order, how many rows."""
 
 from django.db.models import QuerySet
+from django.http import HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.choices import Retention
@@ -38,6 +39,9 @@ def list_export(request, rows, columns, name: str):
     fmt = tables.export_format(request)
     if fmt is None:
         return None
+    if request.method != "GET":
+        # A HEAD would be recorded as an export and deliver none of it.
+        return HttpResponseNotAllowed(["GET"])
     count = rows.count() if isinstance(rows, QuerySet) else len(rows)
     limit = tables.export_limit()
     query = request.GET.copy()

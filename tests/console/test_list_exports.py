@@ -81,6 +81,15 @@ def test_an_export_is_audited_with_its_filters(web, regulator, orgs):
     assert "kind=merchant" in event.data and "ordering=name" in event.data
 
 
+@pytest.mark.parametrize("url", LISTS)
+def test_a_head_request_exports_nothing_and_records_no_export(web, regulator, url):
+    login_web(web, regulator)
+    joiner = "&" if "?" in url else "?"
+    assert web.head(f"{url}{joiner}export=csv").status_code == 405
+    assert web.head(url).status_code == 200  # the list itself still answers a HEAD
+    assert not AuditEvent.objects.filter(action="console.export").exists()
+
+
 def test_an_export_is_capped(web, regulator, orgs, settings):
     settings.EXPORT_LIMIT = 2
     login_web(web, regulator)
