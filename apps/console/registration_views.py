@@ -1,6 +1,7 @@
 """Regulator review of resource registrations."""
 
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.catalog import metadata, selectors, services
@@ -51,6 +52,13 @@ ACTIONS = {
     "return": lambda r, u, note: services.resource_return(resource=r, reviewer=u, note=note),
 }
 
+# What happened, in words (called per request, in its language).
+DONE = {
+    "start": lambda: _("Review started: approve it, or return it to the provider with a reason."),
+    "approve": lambda: _("Approved: the resource is in public notice."),
+    "return": lambda: _("Returned to the provider with your reason."),
+}
+
 
 @require_POST
 @regulator_required
@@ -59,5 +67,5 @@ def decide(request, pk: int, decision: str):
     if decision not in ACTIONS:
         return redirect("console:registration_review", pk=pk)
     note = posted_text(request, "note")
-    run_action(request, lambda: ACTIONS[decision](resource, request.user, note))
+    run_action(request, lambda: ACTIONS[decision](resource, request.user, note), DONE[decision]())
     return redirect("console:registration_review", pk=pk)

@@ -268,5 +268,13 @@ def grant_action(request, pk: int, action: str, namespace: str):
     if action not in calls:
         messages.error(request, _("Unknown action."))
     else:
-        run_action(request, calls[action])
+        run_action(request, calls[action], GRANT_DONE[action]())
     return redirect(f"{namespace}:grant_detail", pk=pk)
+
+
+# What happened, in words (called per request, in its language).
+GRANT_DONE = {
+    "suspend": lambda: _("Grant suspended: its data is refused until it is resumed."),
+    "resume": lambda: _("Grant resumed: its data can be read again."),
+    "revoke": lambda: _("Grant revoked."),
+}

@@ -72,6 +72,7 @@ def _form_page(request, product, application=None):
                     lambda: applications.application_submit(
                         application=application, user=request.user
                     ),
+                    _done("submit"),
                 )
             else:
                 messages.success(request, _("Draft saved."))
@@ -148,8 +149,14 @@ def application_action(request, pk: int, action: str):
     if action not in calls:
         messages.error(request, _("Unknown action."))
     else:
-        run_action(request, calls[action])
+        run_action(request, calls[action], _done(action))
     return redirect(f"{NS}:application_detail", pk=pk)
+
+
+def _done(action: str) -> str:
+    if action == "submit":
+        return _("Submitted: automated checks run first, then the reviewers decide.")
+    return _("Withdrawn.")
 
 
 @require_POST
@@ -164,6 +171,7 @@ def application_attach(request, pk: int):
             lambda: applications.application_attach(
                 application=application, user=me, upload=upload
             ),
+            _("Attachment added."),
         )
     else:
         messages.error(request, _("Choose a file."))

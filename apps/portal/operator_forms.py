@@ -86,6 +86,10 @@ class AgreementForm(forms.Form):
         self.fields["resources"].queryset = catalog_selectors.authorizable_resources()
         self.fields["resources"].label_from_instance = local_name
         self.fields["authority"].label_from_instance = local_name
+        self.fields["authority"].empty_label = _("— choose —")
+        authorities = list(self.fields["authority"].queryset[:2])
+        if len(authorities) == 1 and "authority" not in self.initial:
+            self.initial["authority"] = authorities[0].pk  # the only one there is
 
     def scope_names(self) -> dict:
         """Resource id -> name, to label the service's per-resource scope problems."""

@@ -106,9 +106,9 @@ def profile_action(request, action: str):
     return redirect("portal:operator_profile")
 
 
-def _run(request, call) -> None:
+def _run(request, call, done=None) -> None:
     if call is not None:
-        run_action(request, call)
+        run_action(request, call, done)
 
 
 @login_required
@@ -204,7 +204,8 @@ def agreement_action(request, pk: int, action: str):
             agreement=agreement, user=request.user, reason=reason
         ),
     }
-    _run(request, calls.get(action))
+    done = _("Submitted: the regulator reviews it next.") if action == "submit" else None
+    _run(request, calls.get(action), done)
     return redirect("portal:agreement_detail", pk=pk)
 
 

@@ -89,5 +89,13 @@ def product_action(request, pk: int, action: str):
         if run_action(request, lambda: services.product_delete(product=product, user=me)):
             return redirect("portal:products")
     elif action in calls:
-        run_action(request, calls[action])
+        run_action(request, calls[action], PRODUCT_DONE[action]())
     return redirect("portal:product_detail", pk=pk)
+
+
+# What happened, in words (called per request, in its language).
+PRODUCT_DONE = {
+    "submit": lambda: _("Submitted: the regulator reviews it before it is listed."),
+    "withdraw": lambda: _("Withdrawn from review: it is a draft again."),
+    "delist": lambda: _("Delisted: merchants can no longer apply for it."),
+}

@@ -16,7 +16,7 @@ from apps.catalog.choices import (
     UpdateFrequency,
 )
 from apps.catalog.metadata import FIELD_KEYS
-from apps.catalog.validation import MAX_FIELDS
+from apps.catalog.validation import FIELD_NAME, MAX_FIELDS
 from apps.core.forms import DateField, date_input
 from apps.core.names import local_name
 
@@ -87,6 +87,15 @@ class FieldForm(forms.Form):
     nullable = forms.BooleanField(label=_("may be empty"), required=False, initial=True)
     personal_info = forms.ChoiceField(label=_("personal information"), choices=PersonalInfo.choices)
     masking = forms.ChoiceField(label=_("default masking"), choices=MaskingRule.choices)
+
+    def clean_name(self):
+        # The same rule as apps.catalog.validation, said next to the row it concerns.
+        name = self.cleaned_data["name"]
+        if not FIELD_NAME.match(name):
+            raise forms.ValidationError(
+                _("Letters, digits and _ only, not starting with a digit."), code="field_name"
+            )
+        return name
 
     def has_changed(self):
         # A spare row without a name is blank, whatever its checkbox defaults say.

@@ -124,9 +124,9 @@ def resource_detail(request, pk: int):
     return render(request, "portal/resources/detail.html", context)
 
 
-def _act(request, pk: int, call, action: str = MANAGE):
+def _act(request, pk: int, call, action: str = MANAGE, done=None):
     resource = get_object_for(request.user, DataResource, pk, action)
-    run_action(request, lambda: call(resource))
+    run_action(request, lambda: call(resource), done)
     return redirect("portal:resource_detail", pk=pk)
 
 
@@ -135,7 +135,10 @@ def _act(request, pk: int, call, action: str = MANAGE):
 def resource_submit(request, pk: int):
     note = posted_text(request, "note")
     return _act(
-        request, pk, lambda r: services.resource_submit(resource=r, user=request.user, note=note)
+        request,
+        pk,
+        lambda r: services.resource_submit(resource=r, user=request.user, note=note),
+        done=_("Submitted: the regulator reviews it next; you will be notified of the decision."),
     )
 
 

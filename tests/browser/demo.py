@@ -94,3 +94,26 @@ def to_security_review() -> "AccessApplication":  # noqa: F821
     )  # fmt: skip
     assert review.steps_for(application).get(decision="pending").stage.endswith("security")
     return application
+
+
+def click_and_answer(page, selector: str, accept: bool) -> str:
+    """Clicks a button whose form asks first (data-confirm): answers OK (`accept`, and
+    waits for the page that follows) or Cancel; returns the question asked."""
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", answer)
+    if accept:
+        with page.expect_navigation():
+            page.click(selector)
+    else:
+        page.click(selector)
+        for _ in range(40):  # the handler runs while Playwright waits, not while we sleep
+            if asked:
+                break
+            page.wait_for_timeout(50)
+    assert asked, f"{selector} submitted without asking"
+    return asked[0]

@@ -15,6 +15,7 @@ from apps.grants import access, approval
 from apps.grants.choices import ApplicationStatus as A
 from apps.grants.choices import GrantStatus as G
 from apps.grants.models import AccessApplication, Grant
+from tests.browser.demo import click_and_answer
 from tests.browser.test_sign_in_journeys import sign_in
 from tests.conftest import current_totp, wait_for
 from tests.factories import PASSWORD
@@ -170,14 +171,16 @@ def test_a_regulator_signs_off_with_totp_then_revokes_and_the_bound_key_is_refus
     access.key_bind(grant=grant, user=merchant, api_key_id=key.pk)
     assert api_answer(page, grant, raw)[0] == 200
 
-    # then the regulator revokes the grant with a reason
+    # then the regulator revokes the grant with a reason: asked first, Cancel changes nothing
     with page.expect_navigation():
         page.click("#grant-link")
     page.fill("#revoke-reason", "发现超范围使用")
-    with page.expect_navigation():
-        page.click("#revoke-grant")
+    assert "无法撤销" in click_and_answer(page, "#revoke-grant", accept=False)
+    assert Grant.objects.get(pk=grant.pk).status == G.ACTIVE
+    click_and_answer(page, "#revoke-grant", accept=True)
     assert Grant.objects.get(pk=grant.pk).status == G.REVOKED
-    assert page.locator("#grant-status").inner_text() == "已撤销"
+    assert page.locator(".messages .success").inner_text() == "授权已吊销。"
+    assert page.locator("#grant-status").inner_text() == "已吊销"
 
     # and the merchant's very next call with the bound key is refused
     assert api_answer(page, grant, raw) == (403, "grant_revoked")
