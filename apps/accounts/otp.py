@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.models import User
 from apps.accounts.recorded import delete_recorded, save_recorded, snapshot
-from apps.audit.services import audit_record
+from apps.audit.services import audit_record, audit_record_denial
 
 # "key" appears in an event only as changed (the audit diff masks secret-looking keys).
 DEVICE_FIELDS = ("user_id", "name", "confirmed", "key")
@@ -63,6 +63,22 @@ def otp_device_confirm(*, device: TOTPDevice, actor=None) -> TOTPDevice:
     """Ends an enrolment: the user proved the authenticator works."""
     device.confirmed = True
     return otp_device_save(device=device, actor=actor or device.user, verb="confirm")
+
+
+def otp_code_refused(*, user: User, request, reason: str, enrolling: bool) -> None:
+    """A code refused after a correct password: wrong, expired or already used
+    (`otp_wrong`), or tried while django-otp's throttle holds (`otp_throttled`). Audited
+    as a denied `auth.otp`, like a failed password, so that a password in someone else's
+    hands shows in the log (the code itself is never recorded)."""
+    audit_record_denial(
+        action="auth.otp",
+        reason=reason,
+        actor=user,
+        target=user,
+        target_org=user.organization_id,
+        request=request,
+        data={"username": user.get_username(), "enrolling": enrolling},
+    )
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

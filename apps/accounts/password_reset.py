@@ -163,3 +163,22 @@ def _ip_limit_message(wait: float | None) -> str:
         "Try again in %(minutes)d minutes.",
         minutes,
     ) % {"minutes": minutes}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's, with each refused link (forged, expired, or used already: a token dies
+    with the password it reset) audited as a denied `accounts.password_reset_confirm`.
+    Neither token nor address is recorded; the user is, when the link names one."""
+
+    def dispatch(self, *args, **kwargs):
+        response = super().dispatch(*args, **kwargs)
+        # A good token in the address answers a redirect (it moves into the session).
+        if not self.validlink and response.status_code == 200:
+            audit_record_denial(
+                action="accounts.password_reset_confirm",
+                reason="reset_link_invalid",
+                target=self.user,
+                target_org=getattr(self.user, "organization_id", None),
+                request=self.request,
+            )
+        return response

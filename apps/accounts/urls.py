@@ -35,7 +35,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        password_reset.PasswordResetConfirmView.as_view(  # refused links audited
             form_class=RecordedSetPasswordForm,
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),

@@ -3,8 +3,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.forms.forms import NON_FIELD_ERRORS
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render, resolve_url
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -89,12 +89,18 @@ def lockout_response(request, response=None, credentials=None, *args, **kwargs):
 
 
 def _safe_next(request, default: str = "home") -> str:
+    """The `next` address when it stays on this site, else `default` (a view name) as an
+    address. Always an address: redirect("ADMIN") took it for a view name and raised
+    NoReverseMatch, a 500."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
+    if (
+        target
+        and target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
     ):
         return target
-    return default
+    return resolve_url(default) if default else ""
 
 
 @sensitive_post_parameters("token")
@@ -103,7 +109,7 @@ def otp_view(request):
     """Enrol a TOTP authenticator (first time) or verify a code (every sign-in)."""
     user = request.user
     if user.is_verified():
-        return redirect(_safe_next(request))
+        return HttpResponseRedirect(_safe_next(request))
     device = otp.confirmed_device(user)
     enrolling = device is None
     if enrolling:
@@ -119,14 +125,18 @@ def otp_view(request):
             _("Too many wrong codes. Wait %(seconds)d seconds and try again.")
             % {"seconds": seconds},
         )
+        otp.otp_code_refused(
+            user=user, request=request, reason="otp_throttled", enrolling=enrolling
+        )
     elif request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             if enrolling:
                 otp.otp_device_confirm(device=device, actor=user)
                 messages.success(request, _("Two-factor authentication is now enabled."))
             otp_login(request, device)
-            return redirect(_safe_next(request))
+            return HttpResponseRedirect(_safe_next(request))
         form.add_error("token", _("The code is wrong or has expired. Try the current code."))
+        otp.otp_code_refused(user=user, request=request, reason="otp_wrong", enrolling=enrolling)
     context = {"form": form, "enrolling": enrolling, "next": _safe_next(request, "")}
     if enrolling:
         uri = otp.provisioning_uri(device)

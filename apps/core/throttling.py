@@ -1,7 +1,9 @@
 """The API's rate limits (DRF throttles, counters in CACHES) for plain Django views.
 
 The CKAN action API and the DCAT feeds are anonymous and public like /api/v1/, so they
-count against the same per-IP and per-user budgets and answer 429 with `Retry-After`.
+count against the same per-IP and per-user budgets and answer 429 with `Retry-After`;
+so do the public pages that do the same work (the catalog search with its facets, the
+marketplace, the disclosure), which answer with an error page (`page_429`).
 """
 
 import math
@@ -9,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from rest_framework.settings import api_settings
 
@@ -18,6 +21,13 @@ from apps.core.api.errors import error_body
 def json_429(request, wait: float) -> HttpResponse:
     message = _("Request was throttled. Expected available in %(wait)d seconds.")
     return JsonResponse(error_body("throttled", message % {"wait": wait}), status=429)
+
+
+def page_429(request, wait: float) -> HttpResponse:
+    """The web twin of `json_429`: the error page, saying when to come back."""
+    message = _("Too many requests from your address. Try again in %(seconds)d seconds.")
+    seconds = max(1, math.ceil(wait))
+    return render(request, "errors/400.html", {"message": message % {"seconds": seconds}})
 
 
 def throttle_wait(request) -> float | None:

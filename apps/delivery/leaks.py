@@ -69,10 +69,13 @@ def _text(raw: bytes) -> str:
 def _csv_rows(raw: bytes) -> list[dict]:
     reader = csv.DictReader(io.StringIO(_text(raw), newline=""))
     rows = []
-    for row in reader:
-        rows.append({k: v for k, v in row.items() if isinstance(k, str)})
-        if len(rows) >= LEAK_MAX_ROWS:
-            break
+    try:
+        for row in reader:
+            rows.append({k: v for k, v in row.items() if isinstance(k, str)})
+            if len(rows) >= LEAK_MAX_ROWS:
+                break
+    except csv.Error:  # a cell over the csv module's field limit: was a 500
+        raise _unreadable(_("Line %(n)d is not readable CSV.") % {"n": reader.line_num}) from None
     return rows
 
 
@@ -83,7 +86,7 @@ def _json_rows(raw: bytes) -> list[dict]:
             continue
         try:
             row = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested too deep for Python's decoder
             raise _unreadable(_("Line %(n)d is not JSON.") % {"n": number}) from None
         if isinstance(row, dict):
             rows.append(row)

@@ -9,8 +9,10 @@ http://127.0.0.1:<port> through, for a local test receiver.
 
 import http.client
 import ipaddress
+import math
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -40,8 +42,12 @@ def address_refused(address: str) -> bool:
     """Private, loopback, link-local, multicast, reserved, unspecified or otherwise not
     globally routable (shared address space, IPv4 inside IPv6...)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local:  # fec0::/10: deprecated, yet routed inside by some networks
+            return True
+        if ip.sixtofour and address_refused(str(ip.sixtofour)):
+            return True  # 2002:7f00:1::, 6to4 of 127.0.0.1, counts as "global" in ipaddress
+        ip = ip.ipv4_mapped or ip
     return (
         ip.is_private
         or ip.is_loopback
@@ -99,34 +105,92 @@ def url_check(url: str) -> Target:
     return Target(host, port, path, addresses[0], True)
 
 
-class _PinnedHTTPS(http.client.HTTPSConnection):
-    """TLS to the checked address, with the URL's host name for SNI and the certificate."""
+class _DeadlineSocket(socket.socket):
+    """A socket whose receives all end by `deadline` (a time.monotonic() value). The
+    timeout alone bounds each wait: a receiver that sent its headers a byte every few
+    seconds held the worker 20 times the timeout, and as long as it liked in general."""
 
-    def __init__(self, target: Target, timeout: float):
-        super().__init__(
-            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
-        )
-        self._address = target.address
+    deadline = math.inf
+
+    def _left(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the receiver did not answer in time")
+        return left
+
+    def recv_into(self, buffer, nbytes=0, flags=0):
+        self.settimeout(self._left())
+        return super().recv_into(buffer, nbytes, flags)
+
+    def recv(self, bufsize, flags=0):
+        self.settimeout(self._left())
+        return super().recv(bufsize, flags)
+
+
+class _DeadlineSSLSocket(ssl.SSLSocket):
+    """The TLS layer over a `_DeadlineSocket`, with the same deadline on its reads."""
+
+    deadline = math.inf
+    _left = _DeadlineSocket._left
+
+    def recv_into(self, buffer, nbytes=None, flags=0):
+        self.settimeout(self._left())
+        return super().recv_into(buffer, nbytes, flags)
+
+    def recv(self, buflen=1024, flags=0):
+        self.settimeout(self._left())
+        return super().recv(buflen, flags)
+
+
+def _connect(address: str, port: int, deadline: float) -> _DeadlineSocket:
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sock = _DeadlineSocket(family, socket.SOCK_STREAM)
+    sock.deadline = deadline
+    try:
+        sock.settimeout(sock._left())
+        sock.connect((address, port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """TLS to the checked address, with the URL's host name for SNI and the certificate;
+    connecting, the handshake and the answer all within one deadline."""
+
+    def __init__(self, target: Target, deadline: float):
+        context = ssl.create_default_context()
+        context.sslsocket_class = _DeadlineSSLSocket
+        super().__init__(target.host, target.port, context=context)
+        self._address, self._deadline = target.address, deadline
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        sock = _connect(self._address, self.port, self._deadline)
+        try:
+            sock.settimeout(sock._left())
+            self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
+        self.sock.deadline = self._deadline
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
-    def __init__(self, target: Target, timeout: float):
-        super().__init__(target.host, target.port, timeout=timeout)
-        self._address = target.address
+    def __init__(self, target: Target, deadline: float):
+        super().__init__(target.host, target.port)
+        self._address, self._deadline = target.address, deadline
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = _connect(self._address, self.port, self._deadline)
 
 
 def post(target: Target, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
     """POSTs `body` to the checked target; redirects are answers, never followed.
-    Returns the status and the start of the response body."""
-    timeout = settings.WEBHOOKS_TIMEOUT_SECONDS
-    conn = (_PinnedHTTPS if target.tls else _PinnedHTTP)(target, timeout)
+    Returns the status and the start of the response body. The whole exchange takes at
+    most WEBHOOKS_TIMEOUT_SECONDS (TimeoutError, an OSError, past it)."""
+    deadline = time.monotonic() + settings.WEBHOOKS_TIMEOUT_SECONDS
+    conn = (_PinnedHTTPS if target.tls else _PinnedHTTP)(target, deadline)
     try:
         conn.request("POST", target.path, body=body, headers=headers)
         response = conn.getresponse()

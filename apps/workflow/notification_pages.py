@@ -2,6 +2,7 @@
 list, mark one or all read (POST), e-mail preferences. Here, below both surfaces, so that
 neither imports the other; apps.workflow.notifications does the work."""
 
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -41,8 +42,14 @@ def notification_page(request, namespace: str):
 
 def _back(request, namespace: str):
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+    if (
+        target
+        and target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
+        # An address, never a view name: redirect("ADMIN") raised NoReverseMatch (a 500).
+        return HttpResponseRedirect(target)
     return redirect(f"{namespace}:notifications")
 
 

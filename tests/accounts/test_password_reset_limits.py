@@ -178,3 +178,31 @@ def test_the_reset_email_is_queued_not_sent_in_the_request(merchant):
     assert queued.payload["to"] == [merchant.email]
     assert "/accounts/password/reset/" in queued.payload["body"]
     assert [m.to for m in sent_mail()] == [[merchant.email]]
+
+
+def test_a_reset_link_works_once_and_each_refused_link_is_audited(merchant):
+    """A used, forged or garbled reset link was refused with no record (security review
+    2026-12-05): now a denied `accounts.password_reset_confirm`, token not kept."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(merchant.pk))
+    token = default_token_generator.make_token(merchant)
+    client = Client()
+    step = client.get(f"{URL}{uid}/{token}/")
+    assert step.status_code == 302  # the token moves into the session
+    done = client.post(
+        step["Location"], {"new_password1": "N3w-pass-2026!", "new_password2": "N3w-pass-2026!"}
+    )
+    assert done.status_code == 302
+
+    again = Client().get(f"{URL}{uid}/{token}/")  # the token died with the old password
+    assert again.status_code == 200 and not again.context["validlink"]
+    assert Client().get(f"{URL}{uid}/forged-token/").status_code == 200
+    assert Client().get(f"{URL}garbage/abc-def/").status_code == 200
+
+    refused = AuditEvent.objects.filter(action="accounts.password_reset_confirm")
+    assert [(e.outcome, e.reason) for e in refused] == [("denied", "reset_link_invalid")] * 3
+    assert [e.target_id for e in refused.order_by("pk")] == [str(merchant.pk)] * 2 + [""]
+    assert token not in json.dumps([e.data for e in refused])

@@ -116,3 +116,44 @@ def test_the_password_alone_cannot_change_the_password(web, regulator):
     web.logout()
     sign_in(web, regulator)
     assert web.get("/accounts/password/reset/").status_code == 200
+
+
+def test_refused_codes_are_audited_and_a_used_code_cannot_be_replayed(web, regulator):
+    """A wrong code after a correct password, a code tried while throttled and a replayed
+    code are denied `auth.otp` events (security review 2026-12-05: none were recorded)."""
+    from django.test import Client
+
+    from apps.audit.models import AuditEvent
+
+    sign_in(web, regulator)
+    web.post("/accounts/otp/", {"token": "000000"})
+    web.post("/accounts/otp/", {"token": "000000"})  # within django-otp's pause
+    time.sleep(1.1)
+    code = current_totp(regulator)
+    assert web.post("/accounts/otp/", {"token": code}).status_code == 302
+    replay = Client()
+    sign_in(replay, regulator)
+    refused = replay.post("/accounts/otp/", {"token": code})
+    assert refused.status_code == 200 and refused.context["form"].errors
+    assert replay.get("/console/").status_code == 302
+
+    events = AuditEvent.objects.filter(action="auth.otp").order_by("id")
+    assert [(e.outcome, e.reason) for e in events] == [
+        ("denied", "otp_wrong"),
+        ("denied", "otp_throttled"),
+        ("denied", "otp_wrong"),
+    ]
+    assert all(e.actor_id == str(regulator.pk) for e in events)
+    assert code not in str([e.data for e in events]) and "000000" not in str(
+        [e.data for e in events]
+    )
+
+
+@pytest.mark.parametrize("target", ["ADMIN", "console", "a%01b"])
+def test_a_next_that_is_no_address_goes_home_instead_of_failing(web, regulator, target):
+    """redirect() took `next=ADMIN` for a view name: NoReverseMatch, a 500, after the
+    right code (security review 2026-12-05)."""
+    sign_in(web, regulator)
+    response = web.post(f"/accounts/otp/?next={target}", {"token": current_totp(regulator)})
+    assert response.status_code == 302
+    assert response.url == "/"

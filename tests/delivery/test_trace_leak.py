@@ -132,3 +132,19 @@ def test_an_unreadable_file_is_refused_with_a_code():
     assert refused.value.code == "leak_unreadable"
     with pytest.raises(InvalidInput):
         leak_read(io.BytesIO(b"\xff\xfe\x00garbage"), "x.csv")
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (b"a," + b"x" * 200_000 + b"\n1,2\n", "leak.csv"),  # over the csv field limit
+        (b"[" * 100_000 + b"\n", "leak.jsonl"),  # deeper than Python's decoder recurses
+        (b'{"a": ' + b"[" * 100_000 + b"\n", "leak.jsonl"),
+    ],
+    ids=["overlong_csv_cell", "deep_json", "deep_json_value"],
+)
+def test_a_hostile_leaked_file_is_unreadable_not_a_server_error(content, name):
+    """Both were 500s on the console's leak page (security review 2026-12-05)."""
+    with pytest.raises(InvalidInput) as refused:
+        leak_read(io.BytesIO(content), name)
+    assert refused.value.code == "leak_unreadable"

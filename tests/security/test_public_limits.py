@@ -39,6 +39,19 @@ def test_public_endpoints_and_the_api_share_one_budget_per_address(client, low_r
     assert client.get("/api/v1/catalog/search/").status_code == 429
 
 
+@pytest.mark.parametrize("url", ["/catalog/", "/catalog/?q=企业", "/products/", "/disclosure/"])
+def test_public_pages_doing_the_apis_work_share_its_budget(client, low_rates, url):
+    """The catalog search page (search, facets and a count), the marketplace and the
+    disclosure ran unthrottled beside their throttled API twins (security review
+    2026-12-05): a scraper went around the API's limit through them."""
+    client.get("/api/v1/catalog/search/")
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    response = client.get(url)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    assert response["Content-Type"].startswith("text/html")
+
+
 @override_settings(DATABASE_STATEMENT_TIMEOUT_MS=1234, DATABASE_WORKER_STATEMENT_TIMEOUT_MS=98765)
 def test_connections_get_the_web_or_worker_statement_timeout(monkeypatch):
     def opened_timeout() -> str:

@@ -166,3 +166,54 @@ def test_a_stored_url_with_a_unicode_path_fails_its_delivery_cleanly(dns, mercha
     assert (delivery.status, delivery.attempts) == ("failed", 1)
     assert delivery.last_error.startswith("webhook_url_invalid")
     assert receiver.requests == []
+
+
+@pytest.mark.parametrize(
+    "address", ["2002:7f00:1::", "2002:a00:1::1", "2002:a9fe:a9fe::", "fec0::1"]
+)
+def test_6to4_wrappers_of_private_addresses_and_site_local_ones_are_refused(dns, address):
+    """ipaddress calls these global (security review 2026-12-05)."""
+    dns.answer = [address]
+    assert code_of("https://hooks.example.com/") == "webhook_url_private_address"
+
+
+def test_a_public_6to4_address_is_still_accepted(dns):
+    dns.answer = ["2002:5db8:d822::1"]  # 6to4 of 93.184.216.34
+    assert url_check("https://hooks.example.com/").address == "2002:5db8:d822::1"
+
+
+def test_a_receiver_that_trickles_its_answer_is_cut_off_at_the_timeout(settings):
+    """Each wait was bounded, not the exchange: a receiver sending a header line every
+    half second held the worker for as long as it kept going (20 s here)."""
+    import threading
+    import time
+
+    from apps.webhooks.urlguard import Target, post
+
+    settings.WEBHOOKS_TIMEOUT_SECONDS = 1.0
+    server = socket.create_server(("127.0.0.1", 0))
+    done = threading.Event()
+
+    def trickle():
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\n")
+            while not done.wait(0.3):
+                try:
+                    conn.sendall(b"X-Slow: 1\r\n")
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    port = server.getsockname()[1]
+    started = time.monotonic()
+    try:
+        with pytest.raises(TimeoutError):
+            post(Target("127.0.0.1", port, "/", "127.0.0.1", False), b"{}", {})
+        assert time.monotonic() - started < 3
+    finally:
+        done.set()
+        thread.join(5)
+        server.close()

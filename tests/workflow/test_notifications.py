@@ -286,3 +286,19 @@ def test_a_persons_own_words_are_mailed_once(merchant):
     tell([merchant], key="own-words")
     payload = OutboxItem.objects.get(topic=MAIL_SEND, key="own-words").payload
     assert (payload["subject"], payload["body"]) == ("提醒", "正文")
+
+
+@pytest.mark.parametrize("target", ["ADMIN", "notifications", "a\x00b", "//evil.example/"])
+def test_a_next_that_is_no_address_of_this_site_leads_back_to_the_list(web, merchant, target):
+    """`next=ADMIN` was taken for a view name by redirect(): NoReverseMatch, a 500
+    (security review 2026-12-05)."""
+    login_web(web, merchant)
+    response = web.post("/portal/notifications/read-all/", {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/portal/notifications/"
+
+
+def test_a_next_on_this_site_is_followed(web, merchant):
+    login_web(web, merchant)
+    response = web.post("/portal/notifications/read-all/", {"next": "/portal/?x=1"})
+    assert response["Location"] == "/portal/?x=1"

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from apps.catalog.models import DatasetUpload, DatasetVersion
-from apps.core.api.serializers import CharField, ModelSerializer
+from apps.core.api.serializers import CharField, JSONField, ModelSerializer
 
 
 class DatasetVersionSerializer(ModelSerializer):
@@ -40,7 +40,7 @@ class DatasetUploadDetailSerializer(DatasetUploadSerializer):
 
 class UploadRequestSerializer(serializers.Serializer):
     file = serializers.FileField()
-    mapping = serializers.JSONField(
+    mapping = JSONField(
         required=False,
         help_text=(
             'Optional, a JSON object: file column → field name, or "" (or null) to leave the '

@@ -58,8 +58,10 @@ def _aliases(fields: list[FieldSpec]) -> dict[str, str]:
 
 
 def clean_mapping(mapping: dict | None) -> dict[str, str]:
-    """A mapping keyed by column key; targets are field names or IGNORE."""
-    return {column_key(k): str(v or IGNORE) for k, v in (mapping or {}).items() if str(k).strip()}
+    """A mapping keyed by column key; targets are field names or IGNORE. A column without
+    a name (the trailing comma of many spreadsheet exports) is keyed "" like any other:
+    dropping that key left such a file unmatched whatever mapping was sent."""
+    return {column_key(k): str(v or IGNORE) for k, v in (mapping or {}).items()}
 
 
 def match_header(

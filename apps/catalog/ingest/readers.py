@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.ingest.detect import CSV, JSONL, XLSX, python_codec
 from apps.catalog.ingest.errors import IngestError
-from apps.catalog.ingest.report import Report, RowNumbers
+from apps.catalog.ingest.report import Report, RowNumbers, storable
 from apps.catalog.ingest.validate import REASONS
 from apps.catalog.ingest.zipcheck import (
     DAMAGED,
@@ -29,6 +29,12 @@ from apps.catalog.ingest.zipcheck import (
     damaged,
     not_a_workbook,
 )
+
+# A header row is read from at most this many characters and may name at most this many
+# columns: a resource has at most 500 fields (apps.catalog.validation.MAX_FIELDS), and a
+# file may carry as many columns again that its mapping leaves out.
+HEADER_MAX_CHARS = 1024 * 1024
+HEADER_MAX_COLUMNS = 1000
 
 
 @dataclass
@@ -81,13 +87,7 @@ class Source:
     # Arrow reads up to 32 blocks ahead of the consumer, so memory is about 32 x
     # block_bytes: keep blocks small (1 MiB) rather than batches large.
     def _csv(self) -> Iterator[Batch]:
-        with open(self.path, encoding=self.codec, newline="") as handle:
-            try:
-                self.header = [name.strip().lstrip("\ufeff") for name in next(csv.reader(handle))]
-            except (StopIteration, UnicodeDecodeError):
-                raise IngestError(
-                    _("The file has no readable header row."), code="bad_header"
-                ) from None
+        self.header = _bounded_header(self._csv_header())
         yield self.header
         width = len(self.header)
         gaps: list[int] = []
@@ -138,11 +138,37 @@ class Source:
         except (pa.ArrowInvalid, UnicodeDecodeError) as error:
             raise IngestError(
                 _("The file could not be read past row %(row)d: %(error)s")
-                % {"row": first, "error": str(error)[:300]},
+                % {"row": first, "error": storable(str(error)[:300])},
                 code="unreadable",
             ) from None
         finally:
             stream.close()
+
+    def _csv_header(self) -> list[str]:
+        """The first record, read from at most HEADER_MAX_CHARS characters: a header line
+        of gigabytes (or one cell over the csv module's field limit) is refused, never
+        read whole into the memory of the web process that takes the upload."""
+        consumed = 0
+
+        def lines(handle):
+            nonlocal consumed
+            while consumed <= HEADER_MAX_CHARS:
+                line = handle.readline(HEADER_MAX_CHARS + 1 - consumed)
+                if not line:
+                    return
+                consumed += len(line)
+                yield line
+
+        with open(self.path, encoding=self.codec, newline="") as handle:
+            try:
+                names = next(csv.reader(lines(handle)))
+            except (StopIteration, UnicodeDecodeError, csv.Error):
+                raise IngestError(
+                    _("The file has no readable header row."), code="bad_header"
+                ) from None
+        if consumed > HEADER_MAX_CHARS:
+            raise _header_too_long()  # the record did not end within the limit
+        return [name.strip().lstrip("\ufeff") for name in names]
 
     def _python_batches(self, records) -> Iterator[Batch]:
         """Groups (row number, list of cell texts or dict) into Arrow batches."""
@@ -183,7 +209,7 @@ class Source:
                 header_row += 1
                 texts = _trim([cell_text(value) for value in values])
                 if texts:
-                    self.header = [name.strip() for name in texts]
+                    self.header = _bounded_header([name.strip() for name in texts])
                     break
             else:
                 raise IngestError(_("The workbook's first sheet is empty."), code="bad_header")
@@ -233,18 +259,25 @@ class Source:
                 if not text:
                     continue
                 try:
+                    # Python's decoder recurses once per level of nesting.
                     record = json.loads(text)
-                except ValueError:
+                except (ValueError, RecursionError):
                     self.report.add(number, None, text, "json", REASONS["json"])
                     continue
                 if not isinstance(record, dict):
                     self.report.add(number, None, text, "json_object", REASONS["json_object"])
                     continue
+                cells = {key: cell_text(value) for key, value in record.items()}
+                if "\\u" in text and _half_surrogate(cells):
+                    # `"\ud800"` decodes to half a UTF-16 pair: no character Arrow (or
+                    # PostgreSQL) can hold, so not valid JSON text (RFC 8259, 8.2).
+                    self.report.add(number, None, text, "json", REASONS["json"])
+                    continue
                 for key in record.keys() - known:
                     self.report.add(
                         number, key, record[key], "unknown_column", REASONS["unknown_column"]
                     )
-                yield number, {key: cell_text(value) for key, value in record.items()}, done
+                yield number, cells, done
 
 
 def peek(path: Path, fmt: str, encoding: str, *, rows: int = 5) -> tuple[list[str], list]:
@@ -268,6 +301,37 @@ def peek(path: Path, fmt: str, encoding: str, *, rows: int = 5) -> tuple[list[st
         return header, []
     columns = [batch.columns[str(i)].to_pylist()[:rows] for i in range(len(header))]
     return header, [list(row) for row in zip(*columns, strict=True)]
+
+
+def _header_too_long() -> IngestError:
+    return IngestError(
+        _(
+            "The header row is longer than %(chars)d characters or has more than "
+            "%(columns)d columns."
+        )
+        % {"chars": HEADER_MAX_CHARS, "columns": HEADER_MAX_COLUMNS},
+        code="bad_header",
+        details={"max_header_chars": HEADER_MAX_CHARS, "max_columns": HEADER_MAX_COLUMNS},
+    )
+
+
+def _bounded_header(names: list[str]) -> list[str]:
+    """A header of at most HEADER_MAX_COLUMNS columns: each becomes a row of the mapping
+    step's form and of the 422 answer that names the unmatched ones. A NUL (past the
+    sample detect_encoding looks at) is no name: the saved mapping could not hold it."""
+    if len(names) > HEADER_MAX_COLUMNS:
+        raise _header_too_long()
+    if any("\x00" in name for name in names):
+        raise IngestError(_("The file has no readable header row."), code="bad_header")
+    return names
+
+
+def _half_surrogate(cells: dict[str, str]) -> bool:
+    try:
+        "".join([*cells, *cells.values()]).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _trim(texts: list[str]) -> list[str]:

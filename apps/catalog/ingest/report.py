@@ -1,8 +1,12 @@
 """The validation report: the first N problems in full plus a total count."""
 
+import re
 from dataclasses import dataclass, field
 
 MAX_VALUE_CHARS = 200
+# What PostgreSQL's jsonb cannot hold (NUL, half a UTF-16 surrogate pair) but a file's
+# cell or a JSON Lines key may carry: shown as U+FFFD in the stored report.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class RowNumbers:
@@ -62,4 +66,15 @@ def _problem(row, column, value, code: str, reason: str) -> dict:
         value = value.as_py() if hasattr(value, "as_py") else str(value)
     if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
         value = value[:MAX_VALUE_CHARS] + "…"
-    return {"row": row, "column": column, "value": value, "code": code, "reason": reason}
+    return {
+        "row": row,
+        "column": storable(column),
+        "value": storable(value),
+        "code": code,
+        "reason": reason,
+    }
+
+
+def storable(text):
+    """`text` (or None, or a number) fit for the report's jsonb column."""
+    return _UNSTORABLE.sub("\ufffd", text) if isinstance(text, str) else text

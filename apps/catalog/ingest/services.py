@@ -101,8 +101,8 @@ def dataset_upload_create(
         held = bool(header) and not match.ok
         if held and not hold_unmatched:
             raise unmatched_error(resource, header, match)
-    except InvalidInput:
-        path.unlink(missing_ok=True)
+    except BaseException:
+        path.unlink(missing_ok=True)  # nothing is kept of a refused (or failed) upload
         raise
     with transaction.atomic():
         if not held:

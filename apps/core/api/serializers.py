@@ -1,10 +1,12 @@
 from datetime import UTC
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.core.dates import date_in_range, range_params
+from apps.core.jsonlimits import loads_bounded
 
 
 class StrictSerializer(serializers.Serializer):
@@ -59,6 +61,21 @@ class SlugField(_TextOnly, serializers.SlugField):
 
 class URLField(_TextOnly, serializers.URLField):
     """The API's URL input: text only, as CharField."""
+
+
+class JSONField(serializers.JSONField):
+    """A JSON value. Sent as a form field of a multipart body (an upload's `mapping`), DRF
+    hands the text to Python's unbounded `json.loads`: 100,000 `[` ended in
+    RecursionError, a 500. Here it is read as the API's JSON bodies are (nesting,
+    NUL, half surrogate pairs bounded), and refused as `invalid`."""
+
+    def to_internal_value(self, data):
+        if getattr(data, "is_json_string", False):
+            try:
+                return loads_bounded(data, max_depth=settings.API_JSON_MAX_DEPTH)
+            except ValueError:
+                self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class ModelSerializer(serializers.ModelSerializer):
