@@ -57,8 +57,10 @@ def detect_encoding(path: Path) -> str:
     further down the file then still decodes.
     """
     sample = _sample(path)
+    if _looks_utf16(sample):
+        raise _unknown(UTF16)
     if b"\x00" in sample:
-        raise _unknown()
+        raise _unknown(BINARY)
     if sample.startswith(codecs.BOM_UTF8):
         return _checked("utf-8-sig", sample[len(codecs.BOM_UTF8) :], "utf-8")
     for name in ("utf-8", "gbk", "gb18030"):
@@ -80,14 +82,32 @@ def _checked(name: str, sample: bytes, codec: str) -> str:
     return name
 
 
-def _unknown() -> IngestError:
-    return IngestError(
-        _(
-            "The file's encoding could not be recognised. Save it as UTF-8 (with or without "
-            "BOM), GBK or GB18030 text."
-        ),
-        code="unknown_encoding",
-    )
+UNKNOWN = _(
+    "The file's encoding could not be recognised. Save it as UTF-8 (with or without BOM), "
+    "GBK or GB18030 text."
+)
+# Excel's "Unicode text" and some exports: a text table, in an encoding not read here.
+UTF16 = _("The file is UTF-16 text. Save it as CSV in UTF-8 (in Excel: CSV UTF-8), GBK or GB18030.")
+# An executable, an image, a PDF, an archive that is no workbook...: not a table at all.
+BINARY = _(
+    "The file holds binary data, not a table. Upload CSV or JSON Lines text, or an XLSX workbook."
+)
+
+
+def _looks_utf16(sample: bytes) -> bool:
+    """A UTF-16 BOM, or zero bytes on one side of most byte pairs (the high bytes of the
+    ASCII delimiters, digits and line ends every table has)."""
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return False
+    even, odd = sample[0 : 2 * pairs : 2].count(0), sample[1 : 2 * pairs : 2].count(0)
+    return max(even, odd) >= pairs * 0.3 and min(even, odd) == 0
+
+
+def _unknown(message=UNKNOWN) -> IngestError:
+    return IngestError(message, code="unknown_encoding")
 
 
 def python_codec(encoding: str) -> str:

@@ -4,6 +4,7 @@ import codecs
 
 import pyarrow.parquet as pq
 import pytest
+from django.utils import translation
 
 from apps.catalog.ingest import services
 from apps.core.exceptions import InvalidInput
@@ -55,6 +56,27 @@ def test_unknown_encoding_is_refused_at_upload(provider, resource, content, data
         )
     assert error.value.code == "unknown_encoding"
     assert not any((data_dir / "uploads").rglob("*.csv"))
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"MZ\x90\x00\x03\x00\x00\x00" + bytes(range(256)) * 8, "binary data"),  # an .exe
+        ("姓名,年龄\n张三,34\n".encode("utf-16"), "UTF-16"),  # with its BOM
+        ("name,age\nAda,36\n".encode("utf-16-le"), "UTF-16"),  # without
+        ("name,age\nJos\xe9 \xc0\xff\xfe,1\n".encode("latin-1") + b"\x81\x20", "UTF-8"),
+    ],
+    ids=["executable", "utf-16", "utf-16-le", "latin-1"],
+)
+def test_a_refused_file_is_told_what_it_is(provider, resource, content, says):
+    # The uploader learns what to do: a binary file is no table, a UTF-16 one needs saving
+    # again as UTF-8; the code stays `unknown_encoding` for programs.
+    with pytest.raises(InvalidInput) as error, translation.override("en"):
+        services.dataset_upload_create(
+            resource=resource, uploaded_file=upload_file(content, "data.csv"), user=provider
+        )
+    with translation.override("en"):
+        assert says in str(error.value.message)
 
 
 def test_an_undecodable_byte_far_into_the_file_fails_the_job_clearly(provider, resource):
