@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import DomainError
-from apps.core.forms import add_domain_error, run_action
+from apps.core.forms import add_domain_error, record_web_refusal, run_action
 from apps.core.permissions import MANAGE, VIEW
 from apps.webhooks import selectors, services
 from apps.webhooks.forms import DeliveryFilterForm, EndpointForm
@@ -20,6 +20,16 @@ from apps.workflow import policy
 from apps.workflow.policy import get_object_for
 
 LOG_ROWS = 50
+
+
+def _valid(request, form) -> bool:
+    """Whether the endpoint form is valid; a URL it refused is recorded like the service's
+    refusal of it would be."""
+    if form.is_valid():
+        return True
+    if form.refusal is not None:
+        record_web_refusal(request, form.refusal)
+    return False
 
 
 def _with_secret(request, endpoint, secret):
@@ -31,8 +41,9 @@ def _with_secret(request, endpoint, secret):
 @login_required
 def endpoint_list(request):
     policy.require(request.user, VIEW, WebhookEndpoint)
-    form = EndpointForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    may_manage = policy.may(request.user, MANAGE, WebhookEndpoint)
+    form = EndpointForm(request.POST or None, check_url=may_manage)
+    if request.method == "POST" and _valid(request, form):
         try:
             endpoint, secret = services.endpoint_create(user=request.user, **form.cleaned_data)
         except DomainError as error:
@@ -42,7 +53,7 @@ def endpoint_list(request):
     context = {
         "form": form,
         "endpoints": selectors.endpoint_list(user=request.user),
-        "can_manage": policy.may(request.user, MANAGE, WebhookEndpoint),
+        "can_manage": may_manage,
     }
     return render(request, "portal/webhooks/list.html", context)
 
@@ -52,10 +63,10 @@ def endpoint_detail(request, pk: int):
     endpoint = get_object_for(request.user, WebhookEndpoint, pk)
     can_manage = policy.allows(request.user, MANAGE, endpoint)
     initial = {f: getattr(endpoint, f) for f in ("url", "description", "event_types", "active")}
-    form = EndpointForm(request.POST or None, initial=initial)
+    form = EndpointForm(request.POST or None, initial=initial, check_url=can_manage)
     if request.method == "POST":
         endpoint = get_object_for(request.user, WebhookEndpoint, pk, MANAGE)
-        if form.is_valid():
+        if _valid(request, form):
             try:
                 services.endpoint_update(
                     endpoint=endpoint, user=request.user, data=form.cleaned_data

@@ -79,6 +79,24 @@ def test_edit_and_delete(web, endpoint, merchant):
     assert not WebhookEndpoint.objects.exists()
 
 
+def test_a_refused_url_and_missing_events_are_reported_together(web, merchant):
+    # One round: the URL's refusal sits on its field beside the events' error.
+    login_web(web, merchant)
+    response = web.post("/portal/webhooks/", {"url": "http://hooks.example.com/"})
+    form = response.context["form"]
+    assert form.errors["url"] and form.errors["event_types"]
+    assert not WebhookEndpoint.objects.exists()
+    assert AuditEvent.objects.filter(outcome="denied", reason="webhook_url_not_https").exists()
+
+
+def test_a_member_cannot_use_the_form_to_check_urls(web, merchant_member):
+    # Only who may register an endpoint has its URL looked up (DNS): the rest are refused.
+    login_web(web, merchant_member)
+    response = web.post("/portal/webhooks/", {"url": "http://hooks.example.com/"})
+    assert "url" not in response.context["form"].errors
+    assert not AuditEvent.objects.filter(reason="webhook_url_not_https").exists()
+
+
 def test_a_member_reads_the_log_but_has_no_buttons(web, endpoint, merchant, merchant_member):
     delivery = services.endpoint_ping(endpoint=endpoint, user=merchant)
     login_web(web, merchant_member)
