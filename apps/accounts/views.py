@@ -6,7 +6,6 @@ from django.forms.forms import NON_FIELD_ERRORS
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
@@ -16,6 +15,7 @@ from apps.accounts import otp
 from apps.accounts.forms import LoginForm, OtpTokenForm
 from apps.accounts.lockout import LockState, lock_state
 from apps.core.api.errors import error_body
+from apps.core.http import same_site_path
 
 
 class LoginView(auth_views.LoginView):
@@ -93,12 +93,7 @@ def _safe_next(request, default: str = "home") -> str:
     address. Always an address: redirect("ADMIN") took it for a view name and raised
     NoReverseMatch, a 500."""
     target = request.POST.get("next") or request.GET.get("next")
-    if (
-        target
-        and target.startswith("/")
-        and target.isprintable()
-        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
-    ):
+    if same_site_path(request, target):
         return target
     return resolve_url(default) if default else ""
 

@@ -1,7 +1,7 @@
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 
 
 def file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -22,3 +22,16 @@ def attachment_header(ascii_name: str, local_name: str | None = None) -> str:
     if local_name and local_name != ascii_name:
         header += f"; filename*=UTF-8''{quote(local_name, safe='')}"
     return header
+
+
+def same_site_path(request, target: str | None) -> bool:
+    """Whether `target` (a `next` or a stored link) is an address on this site to send the
+    browser back to: a printable absolute path of this host. Never a view name, which
+    `redirect("ADMIN")` would look up and fail on (NoReverseMatch, a 500), never another
+    site."""
+    return bool(
+        target
+        and target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    )

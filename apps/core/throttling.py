@@ -57,3 +57,8 @@ def rate_limited(respond: Callable[[object, float], HttpResponse] = json_429):
         return wrapped
 
     return decorator
+
+
+# Public pages doing the API's work (the catalog search with its facets, the lists of
+# agreements and products) count against its per-address (per-user) budgets.
+public_page = rate_limited(page_429)

@@ -5,10 +5,10 @@ neither imports the other; apps.workflow.notifications does the work."""
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from apps.core.converters import parse_id
 from apps.core.forms import run_action
+from apps.core.http import same_site_path
 from apps.workflow import notifications as service
 from apps.workflow.models import NotificationCategory
 
@@ -42,13 +42,7 @@ def notification_page(request, namespace: str):
 
 def _back(request, namespace: str):
     target = request.POST.get("next", "")
-    if (
-        target
-        and target.startswith("/")
-        and target.isprintable()
-        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-    ):
-        # An address, never a view name: redirect("ADMIN") raised NoReverseMatch (a 500).
+    if same_site_path(request, target):
         return HttpResponseRedirect(target)
     return redirect(f"{namespace}:notifications")
 
@@ -62,8 +56,8 @@ def open_link(request, pk: int, namespace: str):
     """Follows a notification to its object and marks it read (the caller's own only)."""
     notification = service.notification_mark_read(user=request.user, notification_id=pk)
     target = notification.link
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+    if same_site_path(request, target):
+        return HttpResponseRedirect(target)
     return redirect(f"{namespace}:notifications")
 
 
