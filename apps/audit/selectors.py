@@ -39,12 +39,20 @@ def shows_person(user, event: AuditEvent) -> bool:
     return org_id is not None and event.actor_org_id == org_id
 
 
+# Blanked with them where they are: the event's chain hash covers the personal columns, so
+# with the hash (and the one before, often also readable) a reader could test guesses of
+# who acted and from which address offline. `seq` still names the event in the chain.
+SEALED_WITH_PERSON = ("hash",)
+
+
 def without_person(user, event: AuditEvent, row: dict) -> dict:
-    """`row` (an event as read out) with the personal columns blanked where `user` may not
-    read them."""
+    """`row` (an event as read out) with the personal columns, and the hash that covers
+    them, blanked where `user` may not read them."""
     if shows_person(user, event):
         return row
-    return {**row, **{column: "" for column in PERSONAL_COLUMNS if column in row}}
+    blank = {column: "" for column in PERSONAL_COLUMNS if column in row}
+    blank.update({column: None for column in SEALED_WITH_PERSON if column in row})
+    return {**row, **blank}
 
 
 def person_hidden(user, event: AuditEvent) -> AuditEvent:

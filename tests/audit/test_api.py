@@ -167,3 +167,22 @@ def test_the_actor_filter_does_not_find_a_person_the_row_leaves_blank(merchant, 
     assert len(b"".join(export.streaming_content).splitlines()) == 1  # the header alone
     assert mine.pk in ids(client.get(EVENTS, {"actor": getattr(mine, by)}))
     assert about_me.pk in ids(api_for(regulator).get(EVENTS, {"actor": hidden}))
+
+
+def test_a_row_that_hides_its_person_hides_the_hash_covering_it(merchant, regulator):
+    """The chain hash covers the actor, IP and user agent: a reader who may not see them
+    must not get a value to test guesses of them against."""
+    from apps.audit.sealer import seal_pending
+
+    about_me = audit_record(actor=regulator, action="thing.review", target=merchant.organization)
+    mine = audit_record(actor=merchant, action="thing.touch", target=merchant.organization)
+    seal_pending()
+    listed = {row["id"]: row for row in api_for(merchant).get(EVENTS).json()["results"]}
+    assert listed[about_me.pk]["hash"] is None and listed[about_me.pk]["seq"] is not None
+    assert len(listed[mine.pk]["hash"]) == 64  # its own people's rows keep theirs
+    export = api_for(merchant).get(f"{EVENTS}export/jsonl/")
+    rows = [json.loads(line) for line in b"".join(export.streaming_content).splitlines()[1:]]
+    exported = {row["id"]: row for row in rows}
+    assert exported[about_me.pk]["hash"] is None and exported[mine.pk]["hash"]
+    regulators = {row["id"]: row for row in api_for(regulator).get(EVENTS).json()["results"]}
+    assert len(regulators[about_me.pk]["hash"]) == 64
