@@ -166,3 +166,23 @@ class ApiKey(models.Model):
         if self.is_revoked:
             return "revoked"
         return "expired" if self.is_expired else "active"
+
+
+class SecondFactorLock(models.Model):
+    """A user's consecutive wrong TOTP codes and, once they reach OTP_MAX_FAILURES, until
+    when the second factor refuses every code (apps.accounts.otp_lockout). Kept in the
+    database, not the cache: flushing Redis must not lift a lock."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="second_factor_lock"
+    )
+    failures = models.PositiveIntegerField(_("consecutive wrong codes"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("second-factor lock")
+        verbose_name_plural = _("second-factor locks")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.failures})"

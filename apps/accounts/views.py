@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 
-from apps.accounts import otp
+from apps.accounts import otp, otp_lockout
 from apps.accounts.forms import LoginForm, OtpTokenForm
 from apps.accounts.lockout import LockState, lock_state
 from apps.core.api.errors import error_body
@@ -110,8 +110,15 @@ def otp_view(request):
     if enrolling:
         device = otp.pending_device(user)
     form = OtpTokenForm(request.POST or None)
+    lock = otp_lockout.otp_lock_state(user)
     allowed, throttle = device.verify_is_allowed()
-    if request.method == "POST" and form.is_valid() and not allowed:
+    status = 200
+    if request.method == "POST" and form.is_valid() and lock.locked:
+        # Locked after too many wrong codes: refused unchecked, the right code too.
+        form.add_error("token", otp_lockout.locked_message(lock))
+        otp.otp_code_refused(user=user, request=request, reason="otp_locked", enrolling=enrolling)
+        status = 429
+    elif request.method == "POST" and form.is_valid() and not allowed:
         # django-otp doubles the wait after each wrong code; say so instead of "wrong code".
         wait = (throttle or {}).get("locked_until")
         seconds = max(1, int((wait - timezone.now()).total_seconds()) + 1) if wait else 1
@@ -125,15 +132,23 @@ def otp_view(request):
         )
     elif request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
+            otp_lockout.otp_success_record(user=user)
             if enrolling:
                 otp.otp_device_confirm(device=device, actor=user)
                 messages.success(request, _("Two-factor authentication is now enabled."))
             otp_login(request, device)
             return HttpResponseRedirect(_safe_next(request))
-        form.add_error("token", _("The code is wrong or has expired. Try the current code."))
         otp.otp_code_refused(user=user, request=request, reason="otp_wrong", enrolling=enrolling)
+        lock = otp_lockout.otp_failure_record(user=user, request=request, enrolling=enrolling)
+        form.add_error("token", otp_lockout.wrong_code_messages(lock))
+        status = 429 if lock.locked else 200
     context = {"form": form, "enrolling": enrolling, "next": _safe_next(request, "")}
+    if lock.locked and not form.is_bound:
+        context["locked_message"] = otp_lockout.locked_message(lock)
     if enrolling:
         uri = otp.provisioning_uri(device)
         context.update(qr_svg=otp.qr_svg(uri), secret=otp.base32_secret(device))
-    return render(request, "accounts/otp.html", context)
+    response = render(request, "accounts/otp.html", context, status=status)
+    if lock.locked:
+        response["Retry-After"] = str(lock.seconds_left)
+    return response

@@ -14,6 +14,7 @@ _labels = {
     "otp_required": _("Two-factor verification is required."),
     "otp_wrong": _("The two-factor code was wrong, expired or already used."),
     "otp_throttled": _("Two-factor code tried while paused after wrong codes."),
+    "otp_locked": _("Two-factor verification locked after repeated wrong codes."),
     "not_authenticated": _("Not signed in."),
     "authentication_failed": _("The credentials were not accepted."),
     "api_key_invalid": _("The API key was not accepted."),

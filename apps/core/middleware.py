@@ -1,5 +1,5 @@
-"""Request id for tracing, a hard body-size limit on the API, no NUL in a header or a
-query string (refused and audited), and web pages for the errors services raise."""
+"""Request id for tracing, hard body-size limits (API and web), no NUL in a header or a
+query string (each refusal audited), and web pages for the errors services raise."""
 
 import io
 import re
@@ -30,15 +30,6 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
-
-
-def _too_large(limit: int) -> JsonResponse:
-    body = error_body(
-        "request_too_large",
-        _("The request body is larger than %(limit)d bytes.") % {"limit": limit},
-        {"max_bytes": limit},
-    )
-    return JsonResponse(body, status=413)
 
 
 class CountingStream(io.RawIOBase):
@@ -72,28 +63,32 @@ class CountingStream(io.RawIOBase):
         return self._count(self._source.readline(limit))
 
 
-class ApiBodySizeLimitMiddleware:
-    """Refuses oversized API bodies with 413 before anything reads them.
+def body_limit(path: str) -> int:
+    """The most bytes a request body to `path` may hold: the limit of the first pattern of
+    API_LARGE_BODY_PATHS (under /api/) or WEB_LARGE_BODY_PATHS (elsewhere) that matches,
+    else API_MAX_BODY_BYTES or WEB_MAX_BODY_BYTES."""
+    if path.startswith("/api/"):
+        listed, default = settings.API_LARGE_BODY_PATHS, settings.API_MAX_BODY_BYTES
+    else:
+        listed, default = settings.WEB_LARGE_BODY_PATHS, settings.WEB_MAX_BODY_BYTES
+    return next((size for pattern, size in listed if re.match(pattern, path)), default)
+
+
+class BodySizeLimitMiddleware:
+    """Refuses an oversized request body with 413 before anything reads it: JSON
+    `request_too_large` under /api/, the error page in the reader's language on the web.
 
     With a Content-Length the check is up front. A chunked body has none: its bytes are
-    counted as they are read, and passing the limit answers 413 the same way. Upload
-    endpoints listed in API_LARGE_BODY_PATHS get their own, larger limit.
+    counted as they are read, and passing the limit answers 413 the same way. Pages and
+    upload endpoints that take a file have their own, larger limit (body_limit). Every
+    refusal is audited as a denied `api.request_guard` / `web.request_guard`.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith("/api/"):
-            return self.get_response(request)
-        limit = next(
-            (
-                size
-                for pattern, size in getattr(settings, "API_LARGE_BODY_PATHS", [])
-                if re.match(pattern, request.path)
-            ),
-            settings.API_MAX_BODY_BYTES,
-        )
+        limit = body_limit(request.path)
         declared = request.META.get("CONTENT_LENGTH")
         if declared:
             try:
@@ -101,7 +96,7 @@ class ApiBodySizeLimitMiddleware:
             except ValueError:
                 length = -1
             if length < 0 or length > limit:
-                return _too_large(limit)
+                return _too_large(request, limit, content_length=_printable(declared, 40))
         elif "chunked" in request.headers.get("Transfer-Encoding", "").lower():
             # WSGI servers that de-chunk say so (wsgi.input_terminated); under ASGI the
             # body is already spooled in request._stream.
@@ -110,13 +105,36 @@ class ApiBodySizeLimitMiddleware:
                 environ["wsgi.input"] if environ.get("wsgi.input_terminated") else request._stream
             )
             request._stream = CountingStream(source, limit)
+            if request.method == "POST" and not request.path.startswith("/api/"):
+                # CSRF's check reads the form before the view runs, where passing the
+                # limit would be a 500: read it here (up to the limit, not past it).
+                try:
+                    request.POST  # noqa: B018
+                except RequestTooLarge:
+                    return _too_large(request, limit)
         return self.get_response(request)
 
     def process_exception(self, request, exception):
         # A view outside DRF read past the limit (DRF maps it through its error handler).
-        if isinstance(exception, RequestTooLarge) and request.path.startswith("/api/"):
-            return _too_large(exception.details["max_bytes"])
+        if isinstance(exception, RequestTooLarge):
+            return _too_large(request, (exception.details or {}).get("max_bytes", 0))
         return None
+
+
+def _too_large(request, limit: int, **data):
+    _audit_guard(request, "request_too_large", 413, part="body", max_bytes=limit, **data)
+    if request.path.startswith("/api/"):
+        message = _("The request body is larger than %(limit)d bytes.") % {"limit": limit}
+        body = error_body("request_too_large", message, {"max_bytes": limit})
+        return JsonResponse(body, status=413)
+    from django.shortcuts import render
+    from django.template.defaultfilters import filesizeformat
+
+    message = _(
+        "What was sent is larger than the %(size)s this page accepts, so it was not read. "
+        "Choose a smaller file, or split it into several."
+    ) % {"size": filesizeformat(limit)}
+    return render(request, "errors/400.html", {"message": message}, status=413)
 
 
 class HeaderGuardMiddleware:
@@ -140,7 +158,9 @@ class HeaderGuardMiddleware:
         )
         if carrier is not None:
             header = carrier.removeprefix("HTTP_").replace("_", "-").title()
-            _audit_nul(request, "header", header=_printable(header, 100))
+            _audit_guard(
+                request, "nul_character", 400, part="header", header=_printable(header, 100)
+            )
             message = _("Text may not contain NUL characters.")
             if request.path.startswith("/api/"):
                 return JsonResponse(error_body("nul_character", message), status=400)
@@ -158,21 +178,21 @@ def _printable(text: str, limit: int) -> str:
     return printable(text, limit, one_line=True, blank="?")
 
 
-def _audit_nul(request, part: str, **data) -> None:
-    """Every denial is audited, this one too (through the recorder the audit app
-    registers: core imports no app). Only where the NUL was (the header's name, or the
-    query string) is recorded, never the values that carried it; the audit service
-    cleans the user agent and address it takes from the request."""
+def _audit_guard(request, reason: str, status: int, **data) -> None:
+    """Every denial is audited, these too (through the recorder the audit app registers:
+    core imports no app). For a NUL only where it was (the header's name, or the query
+    string) is recorded, never the values that carried it; for a body too large, the
+    limit and the Content-Length it declared, if any. The audit service cleans the user
+    agent and address it takes from the request."""
     area = "api" if request.path.startswith("/api/") else "web"
     record_denial(
         action=f"{area}.request_guard",
-        reason="nul_character",
+        reason=reason,
         request=request,
         data={
-            "method": request.method,
+            "method": _printable(request.method or "", 20),
             "path": _printable(request.path, 200),
-            "status": 400,
-            "part": part,
+            "status": status,
             **data,
         },
     )
@@ -194,7 +214,7 @@ class QueryGuardMiddleware:
         query = request.META.get("QUERY_STRING", "")
         # The CKAN action API answers in its own envelope (apps.catalog.ckan_views).
         if ("\x00" in query or "%00" in query) and "/action/" not in request.path:
-            _audit_nul(request, "query")
+            _audit_guard(request, "nul_character", 400, part="query")
             message = _("Text may not contain NUL characters.")
             if request.path.startswith("/api/"):
                 return JsonResponse(error_body("nul_character", message), status=400)

@@ -64,7 +64,6 @@ MIDDLEWARE = [
     # Before anything reads a header into the database (sessions, audit, lockouts).
     "apps.core.middleware.HeaderGuardMiddleware",
     "apps.audit.middleware.AuditContextMiddleware",
-    "apps.core.middleware.ApiBodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "apps.core.middleware.CommonMiddleware",
@@ -80,6 +79,9 @@ MIDDLEWARE = [
     "apps.core.middleware.ApiNoStoreMiddleware",
     # Inside the ones above: its 400 page needs the user and gets the security headers.
     "apps.core.middleware.QueryGuardMiddleware",
+    # Body limits: nothing above reads the body, and here the 413 page knows the reader's
+    # language and user and gets the security headers. Before the view and CSRF's check.
+    "apps.core.middleware.BodySizeLimitMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -203,6 +205,12 @@ PASSWORD_RESET_PER_EMAIL_PER_HOUR = env.int("PASSWORD_RESET_PER_EMAIL_PER_HOUR",
 PASSWORD_RESET_PER_IP_PER_HOUR = env.int("PASSWORD_RESET_PER_IP_PER_HOUR", default=20)
 
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Public Data Platform")
+# Second-factor lockout (apps/accounts/otp_lockout.py): after OTP_MAX_FAILURES consecutive
+# wrong TOTP codes a user's second factor refuses every code, the right one too, for
+# OTP_LOCKOUT_MINUTES (django-otp's throttle only slows them down). A right code before
+# that resets the count. The state is in the database, so a Redis flush lifts nothing.
+OTP_MAX_FAILURES = env.int("OTP_MAX_FAILURES", default=5)
+OTP_LOCKOUT_MINUTES = env.int("OTP_LOCKOUT_MINUTES", default=15)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -234,6 +242,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Requests to /api/ larger than this are refused with 413 before any parsing.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# Web (non-/api/) request bodies: at most this (a form's fields may hold up to
+# DATA_UPLOAD_MAX_MEMORY_SIZE, plus the multipart envelope), refused with the 413 page
+# before Django spools anything. Pages that take a file are listed in WEB_LARGE_BODY_PATHS
+# with that file's limit plus this, for the rest of the form.
+WEB_MAX_BODY_BYTES = env.int("WEB_MAX_BODY_BYTES", default=DATA_UPLOAD_MAX_MEMORY_SIZE + 256 * 1024)
 # JSON bodies nested deeper than this are refused with 400 `json_too_deep`.
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)
 
@@ -276,6 +289,10 @@ CATALOG_MAPPING_HOLD_HOURS = env.int("CATALOG_MAPPING_HOLD_HOURS", default=24)
 # its own `file_too_large` error rather than a bare 413.
 API_LARGE_BODY_PATHS = [
     (r"^/api/v1/catalog/resources/\d+/uploads/$", CATALOG_MAX_UPLOAD_BYTES + 1024 * 1024),
+]
+# Web pages allowed a larger body than WEB_MAX_BODY_BYTES: (regex, limit in bytes).
+WEB_LARGE_BODY_PATHS = [
+    (r"^/portal/resources/\d+/upload/$", CATALOG_MAX_UPLOAD_BYTES + WEB_MAX_BODY_BYTES),
 ]
 
 # API keys: lifetime when none is asked for, and the longest allowed.
@@ -555,6 +572,13 @@ API_LARGE_BODY_PATHS += [
     ),
     (r"^/api/v1/operators/reports/$", OPERATORS_DOCUMENT_MAX_BYTES + 65536),
 ]
+WEB_LARGE_BODY_PATHS += [
+    # The same documents through the portal's forms (the rest of the form on top).
+    (
+        r"^/portal/(operator/documents|agreements/\d+/signed-document|reports)/$",
+        OPERATORS_DOCUMENT_MAX_BYTES + WEB_MAX_BODY_BYTES,
+    ),
+]
 OPERATORS_FILES_DIR = DATA_DIR / "operators"
 CELERY_BEAT_SCHEDULE["operators-timers"] = {
     "task": "operators.timers",
@@ -588,6 +612,13 @@ GRANTS_REMINDER_HOURS = env.int("GRANTS_REMINDER_HOURS", default=24)
 # Application attachments (stored like the operators' documents, same size limit).
 API_LARGE_BODY_PATHS += [
     (r"^/api/v1/applications/\d+/attachments/$", OPERATORS_DOCUMENT_MAX_BYTES + 65536),
+]
+WEB_LARGE_BODY_PATHS += [
+    # The application form (new or edited) takes one attachment, as does its own form.
+    (
+        r"^/portal/applications/(new/\d+|\d+/edit|\d+/attach)/$",
+        OPERATORS_DOCUMENT_MAX_BYTES + WEB_MAX_BODY_BYTES,
+    ),
 ]
 CELERY_BEAT_SCHEDULE["grants-timers"] = {
     "task": "grants.timers",
@@ -692,6 +723,7 @@ CELERY_BEAT_SCHEDULE["delivery-usage-events-prune"] = {
 DELIVERY_REVENUE_WARNING_SHARE = env.float("DELIVERY_REVENUE_WARNING_SHARE", default=0.8)
 # The largest leaked file the console's leak tracing accepts (read in memory, not kept).
 DELIVERY_LEAK_MAX_BYTES = env.int("DELIVERY_LEAK_MAX_BYTES", default=20 * 1024 * 1024)
+WEB_LARGE_BODY_PATHS += [(r"^/console/leaks/$", DELIVERY_LEAK_MAX_BYTES + WEB_MAX_BODY_BYTES)]
 # The previous month is closed (final statements) on the 1st at 02:00; the current
 # month's provisional statements are refreshed this often.
 CELERY_BEAT_SCHEDULE["delivery-statements-close"] = {

@@ -87,7 +87,7 @@ def chunked(body: bytes) -> dict:
 
 
 def test_a_chunked_body_without_content_length_is_refused_once_it_passes_the_limit(
-    client, settings
+    client, settings, db
 ):
     settings.API_MAX_BODY_BYTES = 100
     body = json.dumps({"q": "x" * 5000}).encode()
