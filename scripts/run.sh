@@ -7,6 +7,8 @@ ensure_venv requirements/base.txt
 ensure_cjk_font || echo "WARNING: no CJK font: the PDF reports will not show Chinese (apt-get install fonts-wqy-microhei)" >&2
 export DJANGO_SETTINGS_MODULE=config.settings.local
 PORT="${PORT:-8000}"
+# The links in the e-mails (var/mail/) open this server's pages.
+export PLATFORM_URL="${PLATFORM_URL:-http://127.0.0.1:$PORT}"
 PY="$ROOT/.venv/bin/python"
 
 "$PY" manage.py migrate --noinput -v0

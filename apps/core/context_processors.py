@@ -96,10 +96,22 @@ HOMES = ("portal:home", "console:home")
 OPEN = ("catalog:list", "marketplace:list", "disclosure", "api-docs")
 
 
+def second_factor_pending(user) -> bool:
+    """A regulator or superuser signed in with the password alone: every page but the
+    second factor's sends them back to it, so the header offers only the public pages."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and getattr(user, "requires_two_factor", False)
+        and not getattr(user, "is_verified", lambda: True)()  # django-otp's middleware sets it
+    )
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     current = request.path
-    if user is None or not user.is_authenticated:
+    pending = second_factor_pending(user)
+    if user is None or not user.is_authenticated or pending:
         visible = [(label, name, None) for label, name, _allowed, _group in NAV if name in OPEN]
     else:
         visible = [(label, name, group) for label, name, allowed, group in NAV if allowed(user)]
@@ -115,4 +127,5 @@ def navigation(request):
     ]
     if matches:
         max(matches, key=lambda link: len(link["url"]))["active"] = True
-    return {"nav_items": _menus(links, [group for _l, _n, group in visible])}
+    groups = [group for _l, _n, group in visible]
+    return {"nav_items": _menus(links, groups), "second_factor_pending": pending}

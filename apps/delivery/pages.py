@@ -43,28 +43,30 @@ class SandboxForm(forms.Form):
 def examples(columns: list[dict]) -> list[str]:
     """Queries over this view: a count, a grouping, an average. Text shown to the user
     (who sends it back through the checks), never run from here, so nothing here looks at
-    the data: a grouping by a text column whose values are shared by fewer than k rows
-    (an identifier) is refused like any other query with a small group."""
+    the data. The groupings are by year when the view has a date: the first text column
+    may be an identifier (`credit_code`), one row a value, and an example the checks
+    refuse (a group under k rows) teaches nothing. Without a date they are by that column."""
     view = sandbox.VIEW_NAME
     text = next((quote(c["name"]) for c in columns if c["type"] == "VARCHAR"), None)
     number = next((quote(c["name"]) for c in columns if c["type"].startswith(NUMERIC)), None)
+    day = next((quote(c["name"]) for c in columns if c["type"].startswith(TEMPORAL)), None)
+    key, selected = ("period", f"extract(year FROM {day}) AS period") if day else (text, text)
     found = [f"SELECT count(*) AS n FROM {view}"]  # noqa: S608
-    if text:
-        found.append(f"SELECT {text}, count(*) AS n FROM {view}\nGROUP BY {text} ORDER BY n DESC")  # noqa: S608
+    if key and not day:  # by year: the last example
+        found.append(f"SELECT {key}, count(*) AS n FROM {view}\nGROUP BY {key} ORDER BY n DESC")  # noqa: S608
     if number:
         found.append(
             f"SELECT round(avg({number}), 2) AS mean, min({number}) AS low, "  # noqa: S608
             f"max({number}) AS high FROM {view}"
         )
-    if text and number:
+    if key and number:
         found.append(
-            f"SELECT {text}, count(*) AS n, sum({number}) AS total FROM {view}\n"  # noqa: S608
-            f"GROUP BY {text} ORDER BY total DESC LIMIT 10"
+            f"SELECT {selected}, count(*) AS n, sum({number}) AS total FROM {view}\n"  # noqa: S608
+            f"GROUP BY {key} ORDER BY total DESC LIMIT 10"
         )
-    day = next((quote(c["name"]) for c in columns if c["type"].startswith(TEMPORAL)), None)
-    if day:  # a text column may be unique per row; years make groups of many rows
+    if day:
         found.append(
-            f"SELECT extract(year FROM {day}) AS period, count(*) AS n FROM {view}\n"  # noqa: S608
+            f"SELECT {selected}, count(*) AS n FROM {view}\n"  # noqa: S608
             "GROUP BY period ORDER BY period"
         )
     return found

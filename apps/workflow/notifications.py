@@ -146,8 +146,15 @@ def mail_text(zh: dict, en: dict, link: str = "") -> tuple[str, str]:
     if english:
         parts.append("\n".join(english))
     if link:
-        parts.append(link)
+        parts.append(absolute(link))
     return subject, "\n\n".join(part for part in parts if part)
+
+
+def absolute(link: str) -> str:
+    """A page's path as an address a mail reader can open (settings.PLATFORM_URL before
+    it); a full address, or a path when PLATFORM_URL is not set, as it is."""
+    base = getattr(settings, "PLATFORM_URL", "")
+    return f"{base}{link}" if base and link.startswith("/") else link
 
 
 # Reads ------------------------------------------------------------------------------

@@ -238,6 +238,10 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 # A mail server that hangs must not hold a worker: the outbox retries the e-mail later.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Where people open the platform ("https://data.example.gov.cn"): a notification's e-mail
+# links to its page under it (a worker sends it, with no request to take the host from).
+# Empty: the e-mail names the page's path only. `make run` sets it to its own address.
+PLATFORM_URL = env.str("PLATFORM_URL", default="").rstrip("/")
 
 # Requests to /api/ larger than this are refused with 413 before any parsing.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
@@ -329,7 +333,9 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
         "user": env.str("API_THROTTLE_USER", default="2000/minute"),
     },
-    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0) or None,
+    # 0, not None: DRF reads None as "trust the whole X-Forwarded-For" (the throttles
+    # read the client address through apps.core.net.client_ip in any case).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -379,6 +385,8 @@ if REDIS_URL:
 else:
     # The host is named so that kombu does not warn at every connection that it is not.
     CELERY_BROKER_URL = "filesystem://localhost//"
+    # kombu's filesystem transport, a message written whole before it is seen (config.broker)
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
     for _sub in ("queue", "processed", "control"):
         (BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
     # Every folder of the transport, `control` (exchange tables) included: kombu's default

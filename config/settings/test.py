@@ -19,6 +19,7 @@ plan_prepared_once(DATABASES["default"])
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_platform")}
 REDIS_URL = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_TRANSPORT = None  # the URL's (Redis), not the embedded default's files
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Worker processes started by tests may send real SMTP to a server the test runs.

@@ -36,6 +36,10 @@ def test_the_data_pages_fit_a_phone_and_a_desktop(page, live_server, grant, merc
     ):
         page.goto(path)
         layout.shoot(page, live_server, name, layout.SHOTS)
+        if name == "data-browser":  # English now (the last shot): columns as the data names them
+            assert page.locator("html").get_attribute("lang") == "en"
+            assert set(page.eval_on_selector_all("#records thead th", FIRST_LETTER)) == {"none"}
+            assert page.locator("#browse-order option[value='']").inner_text() == "Storage order"
         if name.startswith("data-browser"):  # the filters fit the card: no scroll in it
             for width, height in WIDTHS.values():
                 page.set_viewport_size({"width": width, "height": height})
@@ -54,4 +58,7 @@ def test_the_data_pages_fit_a_phone_and_a_desktop(page, live_server, grant, merc
     assert page.csp_violations == []
 
 
+# How each header's first letter is shown: "uppercase" for an English label ("Status"),
+# "none" for a column named as the data names it (`credit_code`, never "Credit_code").
+FIRST_LETTER = "ths => ths.map(th => getComputedStyle(th, '::first-letter').textTransform)"
 FILTERS_SCROLL = "(e => e.scrollWidth - e.clientWidth)(document.querySelector('#browse-filters'))"

@@ -91,3 +91,30 @@ def test_the_header_menu_keeps_to_one_line_and_its_menus_open(page, demo, userna
     with page.expect_navigation():
         menu.locator("a[href='/portal/api-keys/']").click()
     assert page.url.endswith("/portal/api-keys/")
+
+
+def test_before_the_second_factor_the_header_offers_only_the_public_pages(page, demo):
+    """A regulator signed in with the password alone is sent back to the second factor by
+    every other page: the header shows no console menu, notifications or password change
+    that would lead there, only the public pages and Sign out; after the code, the console."""
+    from django.conf import settings
+
+    from apps.accounts.models import User
+    from tests.browser.test_sign_in_journeys import sign_in
+    from tests.conftest import current_totp
+
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, "regulator", settings.DEMO_PASSWORD)
+    page.wait_for_url("**/accounts/otp/**")
+    links = page.locator(".main-nav a").evaluate_all("links => links.map(a => a.pathname)")
+    assert links and set(links) <= {"/catalog/", "/products/", "/disclosure/", "/api/docs/"}
+    assert not page.locator(".main-nav details").count()
+    assert not page.locator(".notifications-link").count()
+    assert not page.locator("header a[href='/accounts/password/change/']").count()
+    assert page.locator("header form[action='/accounts/logout/'] button").is_visible()
+    screenshot(page, "header-second-factor-pending", full_page=False)
+    page.fill("#id_token", current_totp(User.objects.get(username="regulator")))
+    page.click("button.primary")
+    page.wait_for_url("**/console/")
+    assert page.locator(".main-nav a[href='/console/audit/']").count() == 1
+    assert page.locator(".notifications-link").is_visible()

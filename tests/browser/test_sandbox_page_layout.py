@@ -22,6 +22,8 @@ GROUPED = (
     "SELECT legal_rep, count(*) AS n, sum(reg_capital) AS total\nFROM grant_data GROUP BY legal_rep"
 )
 
+FIRST_LETTER = "ths => ths.map(th => getComputedStyle(th, '::first-letter').textTransform)"
+
 
 def too_wide(page) -> int:
     return page.evaluate(
@@ -63,6 +65,10 @@ def test_the_sandbox_page_fits_a_phone_and_a_desktop_in_both_languages(
             shown = f"{language}-{width_name}"
             run(page, GROUPED, f"sandbox-result-{shown}")
             assert page.locator("#sandbox-rows tbody tr").count() == 4
+            # the query's own names head its columns, as typed in either language
+            assert set(page.eval_on_selector_all("#sandbox-rows thead th", FIRST_LETTER)) == {
+                "none"
+            }, shown
             run(page, "SELECT * FROM grant_data -- all of it", f"sandbox-refusal-{shown}")
             assert page.locator("#sandbox-refusal code").inner_text() == "sql_comment"
             # The same groups less three rows each: refused group by group, its long

@@ -28,6 +28,11 @@ def published(regulator):
 def test_the_versions_page_lists_versions_and_creates_a_draft(reg_web, published):
     page = reg_web.get("/console/routing/").content.decode()
     assert f"v{published.version}" in page
+    # the draft's note is a form field like any other (its label above its box), and the
+    # active version's badge reads "Active" in English
+    assert '<div class="field"><label for="note">' in page
+    english = reg_web.get("/console/routing/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Active</span>" in english and ">active<" not in english
     response = reg_web.post("/console/routing/new/", {"note": "收紧个人信息"})
     draft = RuleSet.objects.get(status=RuleSetStatus.DRAFT)
     assert response.url == f"/console/routing/{draft.pk}/"

@@ -48,6 +48,16 @@ def test_a_superuser_without_an_organization_is_shown_the_admin_and_the_console(
     assert "不属于任何组织" not in page and "does not belong" not in page
 
 
+def test_the_superuser_enrolling_its_authenticator_is_not_called_a_regulator(web):
+    admin = accounts.user_create(
+        username="root", password=PASSWORD, email="root@example.org", is_superuser=True
+    )
+    login_web(web, admin, verify_otp=False)
+    page = web.get("/accounts/otp/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    why = page.split('id="otp-why">')[1].split("</p>")[0]
+    assert "This account must use an authenticator app" in why and "Regulator" not in why
+
+
 def test_a_new_resource_has_no_classification_until_one_is_chosen(web, provider):
     login_web(web, provider)
     page = web.get("/portal/resources/new/").content.decode()
@@ -129,3 +139,14 @@ def test_seed_demo_dates_nothing_in_the_future(db):
     assert not DataResource.objects.filter(registered_at__gt=now).exists()
     assert not AuthorizationAgreement.objects.filter(effective_at__gt=now).exists()
     assert not StatusHistory.objects.filter(created_at__gt=now).exists()
+
+
+def test_yes_and_no_read_capitalized_on_an_english_resource_page(web, provider):
+    """A value cell reads "Yes", "No" on an English page, as its label does ("yes" and
+    "no" are words on their own there, not the end of a sentence)."""
+    resource = services.resource_create(user=provider, data=payload())
+    login_web(web, provider)
+    page = web.get(f"/portal/resources/{resource.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert "<dd>Yes</dd>" in text  # in scope for authorized operation
+    assert "<td>No</td>" in text and "<td>no</td>" not in text  # a field may not be empty

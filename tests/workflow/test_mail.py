@@ -69,3 +69,26 @@ def test_the_reminder_row_and_its_mail_commit_together(registered, monkeypatch):
     assert not ReminderSent.objects.exists()
     assert not OutboxItem.objects.filter(key__startswith="catalog.expiry").exists()
     assert not Notification.objects.filter(verb="catalog.resource.expiring").exists()
+
+
+def test_a_notifications_mail_links_to_its_page_at_the_platforms_address(
+    provider, regulator, settings
+):
+    """A reader opens the link from a mail client: the page's path alone opens nothing.
+    The review decision's e-mail (a worker sends it) starts it with PLATFORM_URL."""
+    from apps.catalog import services
+    from tests.catalog.conftest import payload
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PLATFORM_URL = "https://data.example.gov.cn"
+    resource = services.resource_create(user=provider, data=payload())
+    services.resource_submit(resource=resource, user=provider)
+    services.resource_start_review(resource=resource, reviewer=regulator)
+    services.resource_approve(resource=resource, reviewer=regulator)
+    run_outbox()
+    sent = [m for m in mail.outbox if provider.email in m.to]
+    assert sent, [m.subject for m in mail.outbox]
+    link = f"https://data.example.gov.cn/portal/resources/{resource.pk}/"
+    assert link in sent[-1].body.splitlines(), sent[-1].body
+    # the notification in the portal keeps the path (the page is on the same site)
+    assert Notification.objects.filter(link=f"/portal/resources/{resource.pk}/").exists()

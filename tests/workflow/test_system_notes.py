@@ -41,11 +41,15 @@ def test_a_persons_own_note_passes_through():
         ("zh-hans", "delivery.export.download", action_label, "导出 · 已下载"),
         ("zh-hans", "delivery.sandbox.query", action_label, "沙箱查询 · 已执行查询"),
         ("en", "console.report.request", action_label, "Supervision report · requested"),
+        # a regulator's first sign-in: the authenticator enrolled, then confirmed
+        ("en", "otp_device.confirm", action_label, "Authenticator · confirmed"),
+        ("zh-hans", "otp_device.create", action_label, "身份验证器 · 已创建"),
         # targets and roles
         ("zh-hans", "grants.grant", target_label, "授权"),
         ("en", "delivery.alert", target_label, "Alert"),
         ("en", "no.such", target_label, "no.such"),
         ("zh-hans", "catalog.datasetversion", target_label, "数据集版本"),
+        ("zh-hans", "otp_totp.totpdevice", target_label, "身份验证器"),
         ("zh-hans", "admin", role_label, "管理员"),
         ("en", "superuser", role_label, "Superuser"),
     ],

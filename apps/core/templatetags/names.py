@@ -1,7 +1,7 @@
 """`{{ resource|local_name }}`, `{{ resource|local_name:"description" }}`, `{% colon %}`,
 `{{ text|in_parentheses }}`, `{{ items|listing }}`: see apps.core.names; the figures:
-`thousands` (counts, quotas), `yuan` (money); `breakable` (identifiers in a narrow
-column)."""
+`thousands` (counts, quotas), `yuan` (money), `plain` (a query's decimals); `breakable`
+(identifiers in a narrow column)."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -42,6 +42,17 @@ def thousands(value):
     if number == number.to_integral_value() and "." not in str(value):
         return f"{int(number):,}"
     return f"{number:,}"
+
+
+@register.filter
+def plain(value):
+    """A query's cell as typed in: a Decimal without the zeros its column's scale pads it
+    with (DECIMAL(38,10): 10.7000000000 -> "10.7", 1020.0000000000 -> "1020"); anything
+    else as it is."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return value
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @register.filter

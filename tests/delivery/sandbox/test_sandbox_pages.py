@@ -125,3 +125,41 @@ def test_every_example_query_on_the_page_is_accepted(web, sandbox_grant, merchan
         assert response.status_code == 200, (sql, response.content.decode()[-2000:])
         assert 'id="sandbox-rows"' in response.content.decode()
     assert set(SandboxQuery.objects.values_list("decision", flat=True)) == {"accepted"}
+
+
+def test_on_the_demo_grant_every_example_is_accepted_and_decimals_read_as_typed(
+    web, tmp_path, settings
+):
+    """The demo's view starts with credit_code (one company a value) and has a date: the
+    examples group by year, never by the identifier, so none is refused; and a decimal
+    of the view (DECIMAL(38,10)) reads 10.7, not 10.7000000000."""
+    import re
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from apps.accounts.models import User
+    from apps.delivery import pages, sandbox
+    from apps.delivery.quotas import counters
+    from apps.delivery.scoped import scoped_data
+    from apps.grants.models import Grant
+
+    counters().clear()
+    settings.OPERATORS_FILES_DIR = tmp_path / "operators"
+    call_command("seed_demo", force=True, stdout=StringIO())
+    grant = Grant.objects.get(merchant__code="merchant-a", product__use_type="industrial")
+    examples = pages.examples(sandbox.view_columns(scoped_data(grant)))
+    assert not any('GROUP BY "credit_code"' in sql for sql in examples), examples
+    web.force_login(User.objects.get(username="merchant-a"))
+    for index, sql in enumerate(examples):
+        filled = web.get(f"{page_url(grant)}?example={index}").content.decode()
+        assert "grant_data" in filled
+        response = web.post(page_url(grant), {"sql": sql})
+        page = response.content.decode()
+        assert response.status_code == 200 and 'id="sandbox-rows"' in page, (sql, page[-1500:])
+        cells = re.findall(
+            r"<td>([^<]*)</td>", page.split('id="sandbox-rows"')[1].split("</table>")[0]
+        )
+        assert cells and not [c for c in cells if re.fullmatch(r"-?\d+\.\d*0", c)], (sql, cells)
+    decisions = set(SandboxQuery.objects.filter(grant=grant).values_list("decision", flat=True))
+    assert decisions == {"accepted"}
