@@ -21,6 +21,7 @@ FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 # The most fields a resource may describe (a register table, not a whole warehouse): the
 # web form, the API and this check all stop there.
 MAX_FIELDS = 500
+MAX_TAGS, TAG_CHARS = 30, 50
 CHOICES = {
     "classification": Classification,
     "open_type": OpenType,
@@ -53,6 +54,12 @@ def clean_metadata(data: dict) -> dict:
     if set(themes) - known:
         errors["themes"] = [_("Unknown theme: %s") % ", ".join(sorted(set(themes) - known))]
     data["tags"] = [str(t).strip() for t in data.get("tags") or [] if str(t).strip()]
+    if len(data["tags"]) > MAX_TAGS or any(len(tag) > TAG_CHARS for tag in data["tags"]):
+        # As the API takes them (the web form's text was split into tags of any length).
+        errors["tags"] = [
+            _("At most %(count)d names of at most %(n)d characters each.")
+            % {"count": MAX_TAGS, "n": TAG_CHARS}
+        ]
     data["fields"], field_errors = _clean_fields(data.get("fields") or [])
     if field_errors:
         errors["fields"] = field_errors

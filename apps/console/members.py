@@ -3,6 +3,8 @@ through apps.accounts.services (audited) without a usable password, and an e-mai
 link to choose one leaves through the outbox in the same transaction."""
 
 from django.contrib.auth.tokens import default_token_generator
+from django.core.mail.message import sanitize_address
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import services
 from apps.accounts.models import Organization, User
+from apps.core.exceptions import InvalidInput
 from apps.workflow.notifications import Phrase, in_languages, mail_text
 from apps.workflow.outbox_mail import mail_send_later
 
@@ -21,12 +24,24 @@ def set_password_path(user: User) -> str:
     return reverse("accounts:password_reset_confirm", args=[uid, token])
 
 
+def require_deliverable(email: str) -> None:
+    """An address the mail can be written to. Django's EmailValidator takes a domain that
+    IDNA cannot encode ('a@\u00ad.com': the soft hyphen maps to nothing, an empty label),
+    and the invitation then failed in the worker at each attempt (UnicodeError)."""
+    try:
+        sanitize_address(email, "utf-8")
+    except (UnicodeError, ValueError):
+        message = str(EmailValidator.message)
+        raise InvalidInput(message, code="email_invalid", details={"email": [message]}) from None
+
+
 @transaction.atomic
 def member_invite(
     *, organization: Organization, username: str, email: str, role: str, actor: User, site: str
 ) -> User:
     """Creates the user in `organization` with `role` and mails them where to set a
     password (`site`: scheme and host the link starts with)."""
+    require_deliverable(email)
     user = services.user_create(
         username=username,
         password=None,

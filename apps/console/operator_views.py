@@ -1,17 +1,15 @@
 """Regulator pages: qualification queue, agreement review, suspension and revocation
 (each with a mandatory reason), annual reports. All through apps.operators.services."""
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.console.exports import list_context, list_export
 from apps.console.list_columns import AGREEMENT_COLUMNS, OPERATOR_COLUMNS
 from apps.console.views import regulator_required
 from apps.core import tables
-from apps.core.forms import posted_text, run_action
+from apps.core.forms import flash_unknown_action, posted_text, run_action
 from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
 from apps.operators.choices import AgreementStatus, CreditStatus, QualificationStatus
@@ -30,7 +28,7 @@ def _choice(request, name: str, choices) -> str | None:
 
 def _run(request, call) -> None:
     if call is None:
-        messages.error(request, _("Unknown action."))
+        flash_unknown_action(request)
         return
     run_action(request, call)
 

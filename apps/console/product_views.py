@@ -1,13 +1,11 @@
 """Regulator pages for data products: the review queue, a review page per product and
 its decisions (approve, return with a reason, delist). All through apps.products.services."""
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.console.views import regulator_required
-from apps.core.forms import posted_text, run_action
+from apps.core.forms import flash_unknown_action, posted_text, run_action
 from apps.products import selectors, services
 from apps.products.models import DataProduct
 from apps.workflow import policy
@@ -42,7 +40,7 @@ def product_decide(request, pk: int, decision: str):
         "delist": lambda: services.product_delist(product=product, user=me, reason=text),
     }
     if decision not in calls:
-        messages.error(request, _("Unknown action."))
+        flash_unknown_action(request)
     else:
         run_action(request, calls[decision])
     return redirect("console:product_review", pk=pk)

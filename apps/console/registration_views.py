@@ -10,7 +10,7 @@ from apps.console.exports import list_context, list_export
 from apps.console.list_columns import REGISTRATION_COLUMNS
 from apps.console.views import regulator_required
 from apps.core import tables
-from apps.core.forms import NoteForm, posted_text, run_action
+from apps.core.forms import NoteForm, flash_unknown_action, posted_text, run_action
 from apps.workflow import policy
 from apps.workflow.policy import DECIDE, get_object_for
 from apps.workflow.review import steps_for
@@ -65,6 +65,7 @@ DONE = {
 def decide(request, pk: int, decision: str):
     resource = get_object_for(request.user, DataResource, pk, DECIDE)
     if decision not in ACTIONS:
+        flash_unknown_action(request)
         return redirect("console:registration_review", pk=pk)
     note = posted_text(request, "note")
     run_action(request, lambda: ACTIONS[decision](resource, request.user, note), DONE[decision]())

@@ -79,13 +79,27 @@ def flash_domain_error(request, error: DomainError) -> None:
 
 
 def flash_invalid(request, form) -> bool:
-    """For action buttons that redirect: whether the form's input is refused, its first
-    error then the message. An invalid note (too long, a NUL) refuses the action rather
-    than letting it go ahead with the note dropped."""
+    """For action buttons that redirect: whether the form's input is refused (audited, as
+    every refusal), its first error then the message. An invalid note (too long, a NUL)
+    refuses the action rather than letting it go ahead with the note dropped."""
     if form.is_valid():
         return False
-    messages.error(request, next(iter(form.errors.values()))[0])
+    flash_refused(request, next(iter(form.errors.values()))[0])
     return True
+
+
+def flash_refused(request, message, code: str = "invalid_input") -> None:
+    """For action buttons that redirect: input the form refused (no file, no choice),
+    audited as every refusal, its message flashed."""
+    flash_domain_error(request, InvalidInput(message, code=code))
+
+
+def flash_unknown_action(request) -> None:
+    """An action button's address naming no action the page offers (typed by hand, or a
+    stale page): refused, audited as every refusal, and said."""
+    from django.utils.translation import gettext as _
+
+    flash_refused(request, _("Unknown action."), code="unknown_action")
 
 
 def run_action(request, call, done=None) -> bool:

@@ -54,7 +54,7 @@ def loads_bounded(body: bytes | str, *, max_depth: int):
         raise JsonTooDeep(max_depth) from None
     except UnicodeDecodeError as exc:
         raise ValueError(str(exc)) from None
-    if (_SURROGATE_ESCAPE.search(body) or b"\xed" in body) and _has_surrogate(data):
+    if (_SURROGATE_ESCAPE.search(body) or b"\xed" in body) and has_surrogate(data):
         raise JsonWithSurrogate()
     return data
 
@@ -63,7 +63,7 @@ def loads_bounded(body: bytes | str, *, max_depth: int):
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]", re.ASCII)
 
 
-def _has_surrogate(value) -> bool:
+def has_surrogate(value) -> bool:
     """Whether a string anywhere in the decoded value (keys too) holds a lone surrogate
     (a well-formed pair decodes to one character and is fine)."""
     stack = [value]

@@ -149,15 +149,21 @@ def _csv_lines(rows, columns, limit):
 
 def xlsx_bytes(sheets: list[tuple[str, list, Iterable[list]]]) -> bytes:
     """A workbook of (title, header, rows) sheets; strings already neutralized, since
-    openpyxl stores a string starting with '=' as a formula."""
+    openpyxl stores a string starting with '=' as a formula. A control character, which
+    a worksheet cannot hold (openpyxl raised IllegalCharacterError: a name typed with
+    one made every export of its list a 500), is written as `?`."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def storable(value):
+        return ILLEGAL_CHARACTERS_RE.sub("?", value) if isinstance(value, str) else value
 
     book = Workbook(write_only=True)
     for title, header, rows in sheets:
-        sheet = book.create_sheet(title=title[:31])
-        sheet.append([str(h) for h in header])
+        sheet = book.create_sheet(title=storable(title[:31]))
+        sheet.append([storable(str(h)) for h in header])
         for values in rows:
-            sheet.append(values)
+            sheet.append([storable(value) for value in values])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

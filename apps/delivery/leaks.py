@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass
 
 import pyarrow.parquet as pq
@@ -22,6 +23,7 @@ from apps.audit.services import audit_record
 from apps.catalog.choices import FieldType
 from apps.catalog.models import DataResource
 from apps.core.exceptions import InvalidInput
+from apps.core.jsonlimits import has_surrogate
 from apps.delivery.models import UsageDay
 from apps.delivery.services import fingerprint
 from apps.grants.models import Grant
@@ -29,6 +31,7 @@ from apps.security.watermark import MATCH_CONFIDENCE, TextField, trace
 
 LEAK_MAX_ROWS = 50_000
 FORMATS = ("csv", "jsonl", "parquet")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,10 @@ def _json_rows(raw: bytes) -> list[dict]:
             row = json.loads(line)
         except (ValueError, RecursionError):  # nested too deep for Python's decoder
             raise _unreadable(_("Line %(n)d is not JSON.") % {"n": number}) from None
+        # A `\ud800` escape decodes to half a UTF-16 pair, no text at all: Arrow refused
+        # it while scoring (UnicodeEncodeError, a 500).
+        if _SURROGATE_ESCAPE.search(line) and has_surrogate(row):
+            raise _unreadable(_("Line %(n)d is not JSON.") % {"n": number})
         if isinstance(row, dict):
             rows.append(row)
         if len(rows) >= LEAK_MAX_ROWS:

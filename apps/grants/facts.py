@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.catalog.choices import PersonalInfo
 from apps.catalog.models import ResourceField
 from apps.core.exceptions import InvalidInput
+from apps.grants.models import AccessApplication
 from apps.grants.routing import ApplicationFacts
 from apps.products.models import DataProduct, ProductSource
 
@@ -27,6 +28,9 @@ class ProductField:
     personal_info: str
     label: str
     label_en: str = ""
+
+
+SCENARIO_CHARS = AccessApplication._meta.get_field("scenario").max_length
 
 
 def _refuse(code: str, field: str, message) -> InvalidInput:
@@ -84,7 +88,9 @@ def clean_fields(product: DataProduct, requested) -> list[str]:
 
 def clean_scenario(product: DataProduct, scenario) -> str:
     value = str(scenario or "").strip()
-    if value not in product.scenarios:
+    # A scenario longer than the application's column (a product written before the
+    # products' scenarios were bounded) is refused, not a database error.
+    if value not in product.scenarios or len(value) > SCENARIO_CHARS:
         raise _refuse(
             "scenario_not_in_product",
             "scenario",

@@ -16,7 +16,7 @@ from apps.accounts.choices import OrganizationKind
 from apps.catalog.choices import MaskingRule
 from apps.core import tables
 from apps.core.exceptions import DomainError, PermissionDeniedError
-from apps.core.forms import add_domain_error, flash_invalid, run_action
+from apps.core.forms import add_domain_error, flash_invalid, flash_unknown_action, run_action
 from apps.core.http import file_response
 from apps.core.names import choice_label
 from apps.core.pages import page_of
@@ -266,7 +266,7 @@ def grant_action(request, pk: int, action: str, namespace: str):
         "revoke": lambda: issuing.grant_revoke(grant=grant, user=me, reason=reason),
     }
     if action not in calls:
-        messages.error(request, _("Unknown action."))
+        flash_unknown_action(request)
     else:
         run_action(request, calls[action], GRANT_DONE[action]())
     return redirect(f"{namespace}:grant_detail", pk=pk)

@@ -5,14 +5,20 @@ apps.grants (applications, approval); the shared pages are apps.grants.pages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.choices import OrganizationKind
-from apps.core.exceptions import DomainError
-from apps.core.forms import add_domain_error, flash_domain_error, posted_text, run_action
+from apps.core.exceptions import DomainError, PermissionDeniedError
+from apps.core.forms import (
+    add_domain_error,
+    flash_domain_error,
+    flash_refused,
+    flash_unknown_action,
+    posted_text,
+    run_action,
+)
 from apps.core.pages import page_of
 from apps.core.permissions import MANAGE
 from apps.grants import applications, pages, selectors
@@ -28,13 +34,14 @@ REVIEWERS = (OrganizationKind.OPERATOR, OrganizationKind.PROVIDER)
 
 
 def merchant_only(request):
+    # A DomainError, so that the refusal is audited (Django's PermissionDenied was not).
     if request.user.org_kind != OrganizationKind.MERCHANT:
-        raise PermissionDenied
+        raise PermissionDeniedError(code="not_merchant")
 
 
 def reviewer_only(request):
     if request.user.org_kind not in REVIEWERS:
-        raise PermissionDenied
+        raise PermissionDeniedError(code="not_reviewer")
 
 
 def _attach(request, application, upload) -> None:
@@ -147,7 +154,7 @@ def application_action(request, pk: int, action: str):
         ),
     }
     if action not in calls:
-        messages.error(request, _("Unknown action."))
+        flash_unknown_action(request)
     else:
         run_action(request, calls[action], _done(action))
     return redirect(f"{NS}:application_detail", pk=pk)
@@ -174,7 +181,7 @@ def application_attach(request, pk: int):
             _("Attachment added."),
         )
     else:
-        messages.error(request, _("Choose a file."))
+        flash_refused(request, _("Choose a file."))
     return redirect(f"{NS}:application_detail", pk=pk)
 
 

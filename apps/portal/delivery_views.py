@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.core.exceptions import DomainError
-from apps.core.forms import flash_domain_error
+from apps.core.forms import flash_domain_error, flash_refused
 from apps.delivery import export_links, exports, selectors, services
 from apps.delivery import pages as delivery_pages
 from apps.delivery.choices import ExportFormat
@@ -178,7 +178,7 @@ def _request_export(request, pk: int):
     grant = selectors.grant_for_records(user=request.user, key=None, pk=pk, action=exports.REQUEST)
     form = ExportForm(request.POST, names=[f["name"] for f in _fields(grant)])
     if not form.is_valid():
-        messages.error(request, _("Choose a format and fields of the grant."))
+        flash_refused(request, _("Choose a format and fields of the grant."))
         return redirect("portal:grant_exports", pk=pk)
     try:
         exports.export_request(

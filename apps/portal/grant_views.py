@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.converters import parse_id
 from apps.core.exceptions import DomainError
-from apps.core.forms import flash_domain_error, run_action
+from apps.core.forms import flash_domain_error, flash_refused, flash_unknown_action, run_action
 from apps.core.permissions import MANAGE
 from apps.delivery import pages as delivery_pages
 from apps.delivery.rules import USAGE
@@ -62,7 +62,7 @@ def grant_keys(request, pk: int, action: str):
         "unbind": lambda: access.key_unbind(grant=grant, user=me, api_key_id=key_id),
     }
     if action not in calls:
-        messages.error(request, _("Unknown action."))
+        flash_unknown_action(request)
     else:
         run_action(request, calls[action])
     return redirect(f"{NS}:grant_detail", pk=pk)
@@ -76,7 +76,7 @@ def grant_follow_up(request, pk: int):
     grant = get_object_for(request.user, Grant, pk)
     form = FollowUpForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose renewal or amendment."))
+        flash_refused(request, _("Choose renewal or amendment."))
         return redirect(f"{NS}:grant_detail", pk=pk)
     try:
         draft = applications.application_follow_up(

@@ -3,7 +3,6 @@ public disclosure page. All writes go through apps.operators.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,8 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.choices import OrganizationKind
-from apps.core.exceptions import DomainError
-from apps.core.forms import add_domain_error, flash_domain_error, posted_text, run_action
+from apps.core.exceptions import DomainError, PermissionDeniedError
+from apps.core.forms import (
+    add_domain_error,
+    flash_domain_error,
+    flash_refused,
+    flash_unknown_action,
+    posted_text,
+    run_action,
+)
 from apps.core.http import file_response
 from apps.core.permissions import MANAGE
 from apps.operators import selectors, services
@@ -34,8 +40,9 @@ from apps.workflow.policy import get_object_for
 
 
 def operator_only(request):
+    # A DomainError, so that the refusal is audited (Django's PermissionDenied was not).
     if request.user.org_kind != OrganizationKind.OPERATOR:
-        raise PermissionDenied
+        raise PermissionDeniedError(code="not_operator")
 
 
 @login_required
@@ -71,7 +78,7 @@ def document_upload(request):
         raise Http404
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a kind and a file."))
+        flash_refused(request, _("Choose a kind and a file."))
     else:
         try:
             services.document_upload(
@@ -107,8 +114,10 @@ def profile_action(request, action: str):
 
 
 def _run(request, call, done=None) -> None:
-    if call is not None:
-        run_action(request, call, done)
+    if call is None:
+        flash_unknown_action(request)
+        return
+    run_action(request, call, done)
 
 
 @login_required
@@ -281,7 +290,7 @@ def agreement_document_upload(request, pk: int):
     agreement = get_object_for(request.user, AuthorizationAgreement, pk, MANAGE)
     form = AgreementDocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose the signed agreement's file."))
+        flash_refused(request, _("Choose the signed agreement's file."))
     else:
         try:
             services.agreement_attach_document(

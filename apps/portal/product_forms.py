@@ -4,11 +4,13 @@ takes several); apps.products.services decides."""
 import json
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.choices import MaskingRule
 from apps.catalog.models import DatasetVersion
 from apps.core.converters import ID_MAX
+from apps.core.jsonlimits import loads_bounded
 from apps.core.names import local_name
 from apps.products.choices import DeliveryMode, PricingModel, UseType
 from apps.products.validation import MAX_CALLS_PER_DAY, MAX_ROWS_PER_DAY
@@ -108,7 +110,9 @@ class ProductForm(forms.Form):
         if not text:
             return []
         try:
-            return json.loads(text)
+            # As the API reads JSON: bounded nesting (100,000 `[` were a RecursionError),
+            # no NUL, NaN or half surrogate pair, which the jsonb column cannot store.
+            return loads_bounded(text, max_depth=settings.API_JSON_MAX_DEPTH)
         except ValueError:
             raise forms.ValidationError(
                 _("Write the conditions as JSON."), code="filter_invalid"

@@ -10,7 +10,7 @@ from apps.catalog import metadata, selectors, services
 from apps.catalog.choices import RegistrationStatus
 from apps.catalog.models import DataResource
 from apps.core.exceptions import DomainError
-from apps.core.forms import NoteForm, add_domain_error, posted_text, run_action
+from apps.core.forms import NoteForm, add_domain_error, flash_refused, posted_text, run_action
 from apps.core.permissions import MANAGE, VIEW
 from apps.portal.resource_forms import (
     FieldFormSet,
@@ -157,7 +157,7 @@ def resource_follow_up(request, pk: int):
     get_object_for(request.user, DataResource, pk, MANAGE)  # refusals first, and audited
     form = FollowUpForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a registration kind."))
+        flash_refused(request, _("Choose a registration kind."))
         return redirect("portal:resource_detail", pk=pk)
     kind, note = form.cleaned_data["kind"], form.cleaned_data["note"]
     if kind in ("change", "correction"):
@@ -177,7 +177,7 @@ def resource_object(request, pk: int):
     resource = get_object_for(request.user, DataResource, pk)  # refusals first, audited
     form = ObjectionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the reason for the objection."))
+        flash_refused(request, _("Give the reason for the objection."))
         return redirect("portal:resource_detail", pk=pk)
     reason = form.cleaned_data["reason"]
     run_action(

@@ -4,6 +4,7 @@ Each refusal is an InvalidInput with a stable code (the API's JSON `code`, a for
 on the web) and per-field details. Nothing here writes.
 """
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
@@ -16,6 +17,7 @@ from apps.core.exceptions import InvalidInput
 from apps.core.names import listing, local_name
 from apps.operators.models import AuthorizationAgreement
 from apps.operators.scope import agreement_scope_check
+from apps.operators.services.agreement_rules import check_names
 from apps.products.choices import CHARGED, DeliveryMode, FilterOp, PricingModel, UseType
 
 MAX_CONDITIONS = 20
@@ -36,6 +38,17 @@ def default_masking(field: ResourceField) -> str:
     return effective_rule(field.masking, field.personal_info)
 
 
+# The values delivery binds in its casts (apps.delivery.query takes the same shapes from a
+# caller): DuckDB casts nothing else. A week date ('2026-W01-1'), a basic '20260101' or a
+# number past DuckDB's widest integer or decimal (38 digits) passed Python's parsers and
+# then failed every read of every grant of the product.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?)?"
+)
+DECIMAL_DIGITS = 38
+
+
 def _scalar(data_type: str, value):
     """The value as the field's type, or ValueError."""
     if value is None or isinstance(value, (list, dict)):
@@ -52,7 +65,7 @@ def _scalar(data_type: str, value):
     if isinstance(value, bool):
         raise ValueError
     if data_type == FieldType.INTEGER:
-        if not isinstance(value, int):
+        if not isinstance(value, int) or not -(2**63) <= value < 2**63:
             raise ValueError
         return value
     if data_type == FieldType.DECIMAL:
@@ -60,13 +73,15 @@ def _scalar(data_type: str, value):
             number = Decimal(str(value))
         except InvalidOperation:
             raise ValueError from None
-        if not number.is_finite():
+        if not number.is_finite() or (number and number.adjusted() >= DECIMAL_DIGITS):
             raise ValueError
         return number
-    if not isinstance(value, str) or "\x00" in value:
-        raise ValueError
     if data_type == FieldType.DATE:
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+            raise ValueError
         return date.fromisoformat(value)
+    if not isinstance(value, str) or not _ISO_DATETIME.fullmatch(value):
+        raise ValueError
     return datetime.fromisoformat(value)
 
 
@@ -74,7 +89,9 @@ def _condition(condition, types: dict[str, str]) -> dict:
     if not isinstance(condition, dict) or set(condition) != {"field", "op", "value"}:
         raise ValueError(_("Each condition is {field, op, value}."))
     name, op, value = condition["field"], condition["op"], condition["value"]
-    if name not in types:
+    # The web form's JSON reaches here untyped: a list or an object is no field name (and
+    # cannot even be looked up: a TypeError, a 500).
+    if not isinstance(name, str) or name not in types:
         raise ValueError(_("Unknown field: %s") % name)
     if op not in FilterOp.values:
         raise ValueError(_("Unknown operator: %s") % op)
@@ -180,6 +197,7 @@ def clean_source(agreement: AuthorizationAgreement, raw: dict, scenarios: list[s
 
 
 def clean_scenarios(agreement: AuthorizationAgreement, scenarios) -> list[str]:
+    check_names("scenarios", scenarios or [])
     scenarios = sorted(set(scenarios or []))
     if not scenarios:
         raise _refuse("scenarios_required", "scenarios", _("Name at least one scenario."))

@@ -72,6 +72,20 @@ def test_a_formula_in_a_cell_is_neutralized_in_csv_and_xlsx(web, regulator, orgs
     assert cell.value == "'=HYPERLINK(1)" and cell.data_type == "s"
 
 
+def test_a_control_character_in_a_cell_is_written_to_xlsx_not_a_500(web, regulator):
+    """A name typed with a control character (any form takes one, but NUL) is text a
+    worksheet cannot hold: openpyxl raised IllegalCharacterError, and every XLSX export
+    of the list was a 500. It is written as `?`; the CSV keeps it."""
+    login_web(web, regulator)
+    form = {"name": "控制\x1b[31m公司\x07", "name_en": "", "code": "ctl-co", "kind": "merchant"}
+    assert web.post("/console/organizations/new/", form).status_code == 302
+    response = web.get("/console/organizations/?q=控制&export=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.cell(row=2, column=1).value == "控制?[31m公司?"
+    assert _csv(web.get("/console/organizations/?q=控制&export=csv"))[1][0] == form["name"]
+
+
 def test_an_export_is_audited_with_its_filters(web, regulator, orgs):
     login_web(web, regulator)
     web.get("/console/organizations/?kind=merchant&ordering=name&export=xlsx")

@@ -132,6 +132,23 @@ def test_an_admin_adds_a_user_with_a_role_who_is_mailed_a_set_password_link(
     assert user.check_password("Xy7!long-pass")
 
 
+@pytest.mark.parametrize("email", ["a@\u00ad.com", "a@\u3002x.com"])
+def test_an_address_the_mail_cannot_be_written_to_is_refused_on_the_form(
+    admin_web, merchant, email
+):
+    """Django's EmailValidator takes these, whose domain IDNA cannot encode (an empty
+    label): the invitation failed in the worker at each attempt (UnicodeError)."""
+    response = admin_web.post(
+        f"/console/organizations/{merchant.organization_id}/users/",
+        {"username": "bad-mail", "email": email, "role": "member"},
+    )
+    assert response.status_code == 400
+    assert response.context["invite_form"].errors["email"]
+    assert not User.objects.filter(username="bad-mail").exists()
+    assert not OutboxItem.objects.filter(topic="mail.send").exists()
+    assert AuditEvent.objects.filter(outcome="denied", reason="email_invalid").exists()
+
+
 def test_a_taken_username_is_refused_on_the_form(admin_web, merchant):
     response = admin_web.post(
         f"/console/organizations/{merchant.organization_id}/users/",

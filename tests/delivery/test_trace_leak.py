@@ -140,8 +140,10 @@ def test_an_unreadable_file_is_refused_with_a_code():
         (b"a," + b"x" * 200_000 + b"\n1,2\n", "leak.csv"),  # over the csv field limit
         (b"[" * 100_000 + b"\n", "leak.jsonl"),  # deeper than Python's decoder recurses
         (b'{"a": ' + b"[" * 100_000 + b"\n", "leak.jsonl"),
+        # half a UTF-16 pair, which Arrow refused while scoring (UnicodeEncodeError)
+        (b'{"credit_code": "\\ud800x"}\n', "leak.jsonl"),
     ],
-    ids=["overlong_csv_cell", "deep_json", "deep_json_value"],
+    ids=["overlong_csv_cell", "deep_json", "deep_json_value", "half_surrogate_pair"],
 )
 def test_a_hostile_leaked_file_is_unreadable_not_a_server_error(content, name):
     """Both were 500s on the console's leak page (security review 2026-12-05)."""

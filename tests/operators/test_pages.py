@@ -89,6 +89,28 @@ def test_amounts_beyond_the_agreement_columns_are_form_errors(
     assert not AuthorizationAgreement.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["allowed_scenarios", "prohibited_uses"])
+def test_a_scenario_longer_than_an_application_holds_is_a_form_error(
+    profile, operator_admin, regulator, resources, field
+):
+    # The API takes 50 names of 100 characters; the form took any, and an application
+    # for a 101-character scenario failed in the database (its column holds 100).
+    client = login_web(Client(), operator_admin)
+    data = {
+        "authority": regulator.organization_id,
+        "title": "协议",
+        "mode": "overall",
+        "term_start": "2026-01-01",
+        "term_end": "2029-12-31",
+        "resources": [r.pk for r in resources],
+    }
+    for value in ("x" * 101, ", ".join(f"s{i}" for i in range(51))):
+        response = client.post("/portal/agreements/new/", {**data, field: value})
+        assert response.status_code == 200, value
+        assert response.context["form"].errors[field], value
+    assert not AuthorizationAgreement.objects.exists()
+
+
 def test_regulator_console_suspend_needs_a_reason(effective, profile, regulator):
     client = login_web(Client(), regulator)
     for url in (

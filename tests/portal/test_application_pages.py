@@ -236,3 +236,20 @@ def test_a_step_id_beyond_any_row_is_a_form_error(web, listed, merchant, operato
     )
     assert response.status_code == 200 and response.context["decide_form"].errors["step"]
     assert pending(application).decision == "pending"
+
+
+def test_an_application_for_a_scenario_too_long_to_store_is_a_form_error(web, listed, merchant):
+    """A product written before its scenarios were bounded (100 characters, as the
+    application's column; the API refuses longer ones): the form offers the scenario,
+    and applying for it is a form error, audited, not a database error (a 500)."""
+    from apps.products.models import DataProduct
+
+    DataProduct.objects.filter(pk=listed.pk).update(scenarios=["x" * 101])
+    login_web(web, merchant)
+    response = web.post(
+        f"/portal/applications/new/{listed.pk}/", form_data(listed, scenario="x" * 101)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not AccessApplication.objects.exists()
+    assert AuditEvent.objects.filter(outcome="denied", reason="scenario_not_in_product").exists()

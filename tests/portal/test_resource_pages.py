@@ -62,6 +62,16 @@ def test_business_rule_errors_show_on_the_form_and_save_nothing(web, provider):
     assert not DataResource.objects.exists()
 
 
+@pytest.mark.parametrize("tags", ["x" * 51, ", ".join(f"t{i}" for i in range(31))])
+def test_tags_the_api_would_refuse_are_a_form_error_on_the_web(web, provider, tags):
+    # The API takes 30 tags of 50 characters; the form's text was split into any.
+    login_web(web, provider)
+    response = web.post("/portal/resources/new/", form_data(tags=tags))
+    assert response.status_code == 200
+    assert "tags" in response.context["form"].errors
+    assert not DataResource.objects.exists()
+
+
 def test_a_provider_submits_and_the_regulator_approves_on_the_web(web, client, provider, regulator):
     resource = services.resource_create(user=provider, data=payload())
     login_web(web, provider)

@@ -109,6 +109,41 @@ def test_the_portal_form_shows_refusals_as_form_errors(
     assert not DataProduct.objects.filter(name="坏产品").exists()
 
 
+@pytest.mark.parametrize(
+    "row_filter",
+    [
+        "[" * 100_000,  # Python's decoder recursed once per level: RecursionError
+        '[{"field": [], "op": "eq", "value": "x"}]',  # no field name: a TypeError
+        '[{"field": {"a": 1}, "op": "eq", "value": "x"}]',
+        '[{"field": "credit_code", "op": "eq", "value": "\\ud800"}]',  # half a pair
+        '[{"field": "credit_code", "op": "eq", "value": "a\\u0000"}]',
+        '[{"field": "reg_capital", "op": "range", "value": [NaN, Infinity]}]',
+        '{"field": "credit_code", "op": "eq", "value": "x"}',
+    ],
+)
+def test_a_hostile_row_filter_on_the_portal_form_is_a_form_error(
+    operator_admin, effective, resources, web, row_filter
+):
+    login_web(web, operator_admin)
+    form = {
+        "agreement": effective.pk,
+        "name": "坏过滤",
+        "resource": resources[1].pk,
+        "fields": "credit_code",
+        "row_filter": row_filter,
+        "delivery_modes": ["api_pull"],
+        "scenarios": "credit",
+        "use_type": "industrial",
+        "pricing_model": "per_call",
+        "price": "1",
+        "terms": "条款",
+    }
+    response = web.post("/portal/products/new/", form)
+    assert response.status_code == 200
+    assert "row_filter" in response.context["form"].errors
+    assert not DataProduct.objects.filter(name="坏过滤").exists()
+
+
 def test_the_regulator_approves_on_the_review_page(in_review, regulator, web):
     login_web(web, regulator)
     assert web.get("/console/products/").status_code == 200

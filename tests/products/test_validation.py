@@ -59,6 +59,16 @@ def test_a_scenario_outside_the_agreement_is_refused(operator_admin, effective, 
     assert "scenarios" in problem.details
 
 
+def test_a_scenario_longer_than_an_application_holds_is_refused(
+    operator_admin, effective, resources
+):
+    effective.allowed_scenarios = []  # any scenario
+    effective.save(update_fields=["allowed_scenarios"])
+    for scenarios in (["x" * 101], [f"s{i}" for i in range(51)]):
+        problem = refused(operator_admin, product_data(effective, resources, scenarios=scenarios))
+        assert problem.code == "names_invalid" and "scenarios" in problem.details
+
+
 def test_a_price_above_the_cap_is_refused(operator_admin, effective, resources):
     problem = refused(operator_admin, product_data(effective, resources, price="5000.01"))
     assert problem.code == "price_above_cap"
@@ -118,6 +128,9 @@ def test_masking_may_only_be_stricter_than_the_default(operator_admin, effective
         {"field": "credit_code", "op": "eq", "value": "x'; DROP TABLE x; --", "sql": "1"},
         "reg_capital > 0",  # raw text is never a condition
         {"field": "credit_code", "op": "eq", "value": "a\x00b"},  # NUL: JSONB refuses it
+        # wider than DuckDB's widest decimal: every read of the product's grants failed
+        {"field": "reg_capital", "op": "eq", "value": 1e300},
+        {"field": "reg_capital", "op": "in", "value": ["1" + "0" * 40]},
     ],
 )
 def test_row_filters_are_checked_against_field_types(
@@ -175,3 +188,24 @@ def test_submission_rechecks_the_scope(draft_product, operator_admin, effective,
     with pytest.raises(InvalidInput) as problem:
         services.product_submit(product=draft_product, user=operator_admin)
     assert problem.value.code == "agreement_not_effective"
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("date", "2026-W01-1"),  # Python reads a week date and a basic date; DuckDB does not
+        ("date", "20260101"),
+        ("datetime", "20260101T000000"),
+        ("datetime", "2026-01-01T00:00:00+08:00"),  # DuckDB drops the offset silently
+        ("integer", 2**63),
+    ],
+)
+def test_a_row_filter_value_delivery_cannot_cast_is_refused(kind, value):
+    from apps.products.validation import clean_row_filter
+
+    with pytest.raises(InvalidInput) as problem:
+        clean_row_filter([{"field": "f", "op": "eq", "value": value}], {"f": kind})
+    assert problem.value.code == "filter_invalid"
+    for good in ("2026-01-01", "2026-01-01T08:30", "2026-01-01 08:30:00"):
+        if kind in ("date", "datetime") and (kind == "datetime" or len(good) == 10):
+            assert clean_row_filter([{"field": "f", "op": "eq", "value": good}], {"f": kind})

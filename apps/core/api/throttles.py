@@ -9,6 +9,7 @@ import logging
 from redis.exceptions import RedisError
 from rest_framework import throttling
 
+from apps.core.net import client_ip
 from apps.core.redis_cache import incr_existing
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,13 @@ class _AtomicWindow:
     With Redis out of reach a budget lets the request through (`fail_open`) or raises."""
 
     fail_open = True
+
+    def get_ident(self, request):
+        """The client's address as the platform reads it everywhere (apps.core.net:
+        X-Forwarded-For only as far as TRUSTED_PROXY_COUNT trusts it). DRF's own took the
+        whole header when no proxy count was set: a caller naming itself anew with each
+        request was never throttled."""
+        return client_ip(request) or "unknown"
 
     def allow_request(self, request, view):
         if self.rate is None:

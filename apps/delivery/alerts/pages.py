@@ -2,7 +2,6 @@
 list with filters and paging, one alert with its evidence and audit events, and its
 actions. Every write is a service of apps.delivery.alerts.services."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core import tables
-from apps.core.forms import NoteForm, flash_invalid, run_action
+from apps.core.forms import NoteForm, flash_invalid, flash_unknown_action, run_action
 from apps.core.permissions import MANAGE, VIEW
 from apps.core.templatetags.names import thousands
 from apps.delivery.alerts import selectors, services
@@ -165,7 +164,7 @@ def alert_action(request, pk: int, action: str, namespace: str):
         ),
     }
     if action not in calls:
-        messages.error(request, _("Unknown action."))
+        flash_unknown_action(request)
     else:
         call, done = calls[action]
         run_action(request, call, done)

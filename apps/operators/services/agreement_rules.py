@@ -32,6 +32,26 @@ def check_term(start: date, end: date) -> None:
         )
 
 
+# Scenarios and prohibited uses as the API takes them: an application's scenario column
+# holds 100 characters, and a longer scenario typed on a web form failed there (a 500).
+MAX_NAMES, NAME_CHARS = 50, 100
+
+
+def check_names(key: str, names) -> None:
+    """`names` (allowed scenarios, prohibited uses, a product's scenarios): a list of at
+    most MAX_NAMES texts of at most NAME_CHARS characters each."""
+    if (
+        not isinstance(names, list | tuple)
+        or len(names) > MAX_NAMES
+        or any(not isinstance(name, str) or len(name) > NAME_CHARS for name in names)
+    ):
+        message = _("At most %(count)d names of at most %(n)d characters each.") % {
+            "count": MAX_NAMES,
+            "n": NAME_CHARS,
+        }
+        raise InvalidInput(message, code="names_invalid", details={key: [message]})
+
+
 def check_mode(mode: str, domain: str, scenarios: list) -> None:
     if mode == AgreementMode.DOMAIN and not domain.strip():
         raise InvalidInput(details={"domain": [_("An authorization by domain names its domain.")]})

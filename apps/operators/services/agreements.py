@@ -52,6 +52,8 @@ def _apply(agreement: AuthorizationAgreement, data: dict) -> None:
     for key in TERMS:
         if key in data:
             setattr(agreement, key, data[key])
+    rules.check_names("allowed_scenarios", agreement.allowed_scenarios or [])
+    rules.check_names("prohibited_uses", agreement.prohibited_uses or [])
     agreement.allowed_scenarios = sorted(set(agreement.allowed_scenarios or []))
     agreement.prohibited_uses = sorted(set(agreement.prohibited_uses or []))
     rules.check_term(agreement.term_start, agreement.term_end)
