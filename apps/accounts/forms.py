@@ -48,7 +48,7 @@ class RecordedAdminPasswordChangeForm(RecordedPasswordMixin, AdminPasswordChange
 class OtpTokenForm(forms.Form):
     token = forms.RegexField(
         label=_("6-digit code"),
-        regex=r"^\d{6}$",
+        regex=r"^[0-9]{6}\Z",
         error_messages={"invalid": _("Enter the 6 digits shown by your authenticator app.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )

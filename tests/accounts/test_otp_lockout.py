@@ -150,3 +150,15 @@ def test_the_locked_message_is_in_chinese_by_default(regulator):
     response = client.post("/accounts/otp/", {"token": "000000"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 429
     assert "锁定" in errors(response)
+
+
+def test_the_right_code_in_other_scripts_digits_is_not_a_code(regulator):
+    """`\\d` matches Arabic-Indic and full-width digits too, which int() reads as the
+    code: the form takes ASCII digits only."""
+    client = signed_in(regulator)
+    code = current_totp(regulator)
+    arabic = code.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    response = client.post("/accounts/otp/", {"token": arabic}, **ENGLISH)
+    assert response.status_code == 200
+    assert b"Enter the 6 digits" in response.content
+    assert client.get("/console/").status_code == 302  # still sent back to the code page

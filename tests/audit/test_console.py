@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from apps.audit.models import AuditEvent
@@ -33,7 +35,12 @@ def test_an_outsider_cannot_open_the_audit_console(web, outsider, url):
 
 
 def test_the_verify_button_starts_a_job_whose_page_shows_progress_then_the_result(web, regulator):
+    from apps.audit.checkpoints import checkpoint_create
+    from apps.audit.sealer import seal_pending
+
     audit_record(actor=regulator, action="thing.verified")
+    seal_pending()
+    checkpoint_create()
     login_web(web, regulator)
     started = web.post("/console/audit/verify/")
     assert started.status_code == 302
@@ -49,6 +56,9 @@ def test_the_verify_button_starts_a_job_whose_page_shows_progress_then_the_resul
     assert b"card success" in page.content
     # the audit page's verify entry shows the last result too
     assert b"card success" in web.get("/console/audit/verify/").content
+    web.cookies["pdp_language"] = "en"  # one checkpoint is "checkpoint", not "checkpoints"
+    english = web.get(job_url).content.decode()
+    assert re.search(r"events verified against 1 signed checkpoint\.", english), english
     event = AuditEvent.objects.filter(action="audit.verify").order_by("-id").first()
     assert event.actor_id == str(regulator.pk)
 
