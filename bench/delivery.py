@@ -2,6 +2,7 @@
 
     python bench/delivery.py [--rows 1000000] [--seconds 10] [--db bench_delivery]
                              [--redis redis://127.0.0.1:6379/12] [--parts a,b,c] [--http]
+                             [--clients N]
 
 Drops and recreates the database --db, migrates it, builds a real grant (the same
 helpers as the fuzz world: provider, operator, agreement, listed product, application
@@ -17,7 +18,9 @@ Django stack (the test client: middleware, authentication, the key guard):
 in turns, five rounds of --seconds/5 each, and prints each side's best round (requests/s)
 and their ratio (part a). With --http, part (a) is measured again over HTTP: both views
 served by gunicorn (one gthread worker, one thread, keep-alive, as `config.wsgi` runs in
-production) to one client in this process, what a merchant's program meets. Then (parts b and c) the
+production) to one client in this process, what a merchant's program meets; with
+--clients N, again with N clients at once against a gunicorn shaped as in production.
+Then (parts b and c) the
 grant's whole scope as a masked, watermarked CSV through the export job
 (apps.delivery.exports, run in this process) against DuckDB's own
 `COPY (SELECT ...) TO 'x.csv'` of the same rows unmasked, from the same DuckDB copy:
@@ -199,6 +202,11 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/12")
     parser.add_argument("--parts", default="a,b,c", help="a: record API; b,c: export")
     parser.add_argument("--http", action="store_true", help="part a over HTTP (gunicorn) too")
+    parser.add_argument(
+        "--clients", type=int, default=0,
+        help="part a over HTTP again with this many clients at once, served as in production "
+        "(platform/gunicorn.conf.py: 2 x CPUs + 1 gthread workers, 4 threads each)",
+    )  # fmt: skip
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     recreate_database(args.db)
@@ -222,6 +230,11 @@ def main() -> None:
         if args.http:
             with gunicorn(args.db, args.redis) as client:
                 record_api(grant, authorization, args.seconds, client=client, label="over HTTP")
+        if args.clients:
+            workers, threads = (os.cpu_count() or 1) * 2 + 1, 4
+            with gunicorn(args.db, args.redis, workers, threads) as client:
+                clients = [client, *(client.another() for _ in range(args.clients - 1))]
+                record_api_together(grant, authorization, args.seconds, clients, workers, threads)
     if parts & {"b", "c"}:
         export_parts(grant, data_dir)
 
@@ -244,6 +257,7 @@ class HttpClient:
     def __init__(self, port: int):
         import http.client
 
+        self.port = port
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.connection.connect()
         self.connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -254,6 +268,10 @@ class HttpClient:
         response = self.connection.getresponse()
         response.status_code, response.content = response.status, response.read()
         return response
+
+    def another(self) -> "HttpClient":
+        """A client of the same server on a connection of its own."""
+        return HttpClient(self.port)
 
 
 class gunicorn:
@@ -268,7 +286,7 @@ class gunicorn:
         "        listener.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)\n"
     )
 
-    def __init__(self, db: str, redis: str):
+    def __init__(self, db: str, redis: str, workers: int = 1, threads: int = 1):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -278,8 +296,8 @@ class gunicorn:
         env = {**os.environ, "BENCH_DB": db, "REDIS_URL": redis, "DATABASE_CONN_MAX_AGE": "60"}
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "bench.delivery:wsgi()",
-             "--chdir", str(ROOT), "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
-             "--worker-class", "gthread", "--threads", "1", "--keep-alive", "60",
+             "--chdir", str(ROOT), "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+             "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "60",
              "--log-level", "warning", "--config", str(self.config)],
             env=env,
         )  # fmt: skip
@@ -346,6 +364,49 @@ def record_api(grant, authorization: str, seconds: float, client=None, label="")
           f"{alone / plain:.2f}x plain)")  # fmt: skip
     print(f"the record read alone, masked and watermarked, with read-ahead: {ahead:8.1f} "
           f"pages/s ({ahead / plain:.2f}x plain)")  # fmt: skip
+
+
+def record_api_together(grant, authorization, seconds, clients, workers, threads) -> None:
+    """Part (a) as a server meets it when merchants' programs call at once: len(clients)
+    clients, each on its own keep-alive connection and following its own cursor, in
+    threads of this process; both sides served by the same gunicorn, in turns, ROUNDS
+    rounds; each side's best round of all clients' requests/s together."""
+    import threading
+    from urllib.parse import quote
+
+    records = f"/api/v1/grants/{grant.pk}/records/"
+    first = f"{records}?page_size={PAGE}"
+    sides = {
+        "governed": (first, lambda cursor: f"{first}&cursor={quote(cursor)}",
+                     {"HTTP_AUTHORIZATION": authorization}),
+        "plain": ("/bench/plain/", lambda after: f"/bench/plain/?after={after}", {}),
+    }  # fmt: skip
+    at = {(side, i): None for side in sides for i in range(len(clients))}
+    best = dict.fromkeys(sides, 0.0)
+
+    def run(side, i, out):
+        url, next_url, headers = sides[side]
+        rate, _rows, at[side, i] = measure(
+            clients[i], url, next_url, seconds / ROUNDS, at[side, i], **headers
+        )
+        out[i] = rate
+
+    for _round in range(ROUNDS):
+        for side in sides:
+            out = [0.0] * len(clients)
+            running = [
+                threading.Thread(target=run, args=(side, i, out)) for i in range(len(clients))
+            ]
+            for thread in running:
+                thread.start()
+            for thread in running:
+                thread.join()
+            best[side] = max(best[side], sum(out))
+    shape = f"{workers} gunicorn workers x {threads} threads"
+    print(f"-- over HTTP, {len(clients)} clients at once ({shape})")
+    print(f"governed record API: {best['governed']:8.1f} requests/s, best of {ROUNDS} rounds")
+    print(f"plain Django view:   {best['plain']:8.1f} requests/s, best of {ROUNDS} rounds")
+    print(f"ratio governed/plain: {best['governed'] / best['plain']:.2f} (target >= 0.5)")
 
 
 def duckdb_pages(grant, seconds: float) -> tuple[float, float]:
