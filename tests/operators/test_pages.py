@@ -68,13 +68,9 @@ def test_operator_drafts_and_submits_an_agreement(profile, operator_admin, regul
     assert client.get("/portal/agreements/").status_code == 200
 
 
-@pytest.mark.parametrize("field", ["max_revenue", "price_cap"])
-def test_amounts_beyond_the_agreement_columns_are_form_errors(
-    profile, operator_admin, regulator, resources, field
-):
-    # The form took any number of digits; the database refused them (a 500).
-    client = login_web(Client(), operator_admin)
-    data = {
+def agreement_form(regulator, resources) -> dict:
+    """A new agreement's form, valid as it is."""
+    return {
         "authority": regulator.organization_id,
         "title": "协议",
         "mode": "overall",
@@ -82,6 +78,15 @@ def test_amounts_beyond_the_agreement_columns_are_form_errors(
         "term_end": "2029-12-31",
         "resources": [r.pk for r in resources],
     }
+
+
+@pytest.mark.parametrize("field", ["max_revenue", "price_cap"])
+def test_amounts_beyond_the_agreement_columns_are_form_errors(
+    profile, operator_admin, regulator, resources, field
+):
+    # The form took any number of digits; the database refused them (a 500).
+    client = login_web(Client(), operator_admin)
+    data = agreement_form(regulator, resources)
     for value in ("1e30", "123456789012345678.12", "0.001"):
         response = client.post("/portal/agreements/new/", {**data, field: value})
         assert response.status_code == 200, value
@@ -96,14 +101,7 @@ def test_a_scenario_longer_than_an_application_holds_is_a_form_error(
     # The API takes 50 names of 100 characters; the form took any, and an application
     # for a 101-character scenario failed in the database (its column holds 100).
     client = login_web(Client(), operator_admin)
-    data = {
-        "authority": regulator.organization_id,
-        "title": "协议",
-        "mode": "overall",
-        "term_start": "2026-01-01",
-        "term_end": "2029-12-31",
-        "resources": [r.pk for r in resources],
-    }
+    data = agreement_form(regulator, resources)
     for value in ("x" * 101, ", ".join(f"s{i}" for i in range(51))):
         response = client.post("/portal/agreements/new/", {**data, field: value})
         assert response.status_code == 200, value
