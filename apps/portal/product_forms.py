@@ -25,10 +25,16 @@ class ProductForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
     name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
     description = forms.CharField(
-        label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,  # as the API (apps.products.api.serializers)
     )
     description_en = forms.CharField(
-        label=_("English description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("English description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
     )
     resource = forms.TypedChoiceField(label=_("source resource"), coerce=int)
     pinned_version = forms.IntegerField(
@@ -67,7 +73,9 @@ class ProductForm(forms.Form):
     max_calls_per_day = forms.IntegerField(
         label=_("calls per day"), min_value=1, max_value=MAX_CALLS_PER_DAY, required=False
     )
-    terms = forms.CharField(label=_("terms of use"), widget=forms.Textarea(attrs={"rows": 5}))
+    terms = forms.CharField(
+        label=_("terms of use"), widget=forms.Textarea(attrs={"rows": 5}), max_length=50_000
+    )
 
     def __init__(self, *args, agreements=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -83,6 +83,9 @@ def test_the_operator_builds_a_product_in_the_portal(operator_admin, effective, 
         ({"scenarios": "gaming"}, "gaming"),
         ({"masking": "legal_rep=none"}, "legal_rep"),
         ({"row_filter": "reg_capital > 0"}, "JSON"),
+        # the API's bounds: the form took any length
+        ({"terms": "条" * 50_001}, "at most 50000 characters"),
+        ({"description": "述" * 5001}, "at most 5000 characters"),
     ],
 )
 def test_the_portal_form_shows_refusals_as_form_errors(
