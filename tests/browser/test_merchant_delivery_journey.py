@@ -134,6 +134,13 @@ def export(page, grant) -> str:
     assert "100%" in row.inner_text()
     assert not page.locator("meta[http-equiv='refresh']").count()
     shot(page, "exports")
+    # on a phone the table scrolls sideways; the row's Download stays in sight
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    box = download_link.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    shot(page, "exports-phone")
+    page.set_viewport_size(desktop)
     with page.expect_download() as info:
         download_link.click()
     download = info.value
