@@ -222,6 +222,9 @@ def application_withdraw(*, application: AccessApplication, user: User, note: st
     application.decided_at = timezone.now()
     application.save()
     review.steps_cancel_all(application, comment=_("Withdrawn by the applicant."))
+    from apps.grants.approval import settle_steps  # it imports this module
+
+    settle_steps(application)
     return application
 
 

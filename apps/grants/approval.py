@@ -30,7 +30,13 @@ from apps.grants.workdays import due_at
 from apps.workflow import review
 from apps.workflow.models import Decision as StepDecision
 from apps.workflow.models import ReviewStep
-from apps.workflow.notifications import NotificationCategory, Phrase, notify, notify_decision
+from apps.workflow.notifications import (
+    NotificationCategory,
+    Phrase,
+    notifications_settle,
+    notify,
+    notify_decision,
+)
 from apps.workflow.transitions import record_change
 
 STAGE_PREFIX = "application."
@@ -126,6 +132,17 @@ def open_next_step(application: AccessApplication, *, actor=None) -> ReviewStep 
     return None
 
 
+# The keys of a step's notifications to its reviewers (opened, due soon, overdue).
+STEP_NOTICES = ("step-open-{}", "step-due-{}", "step-overdue-{}")
+
+
+def settle_steps(application: AccessApplication) -> None:
+    """The reviewers' notices of every step no longer pending leave their unread count."""
+    closed = review.steps_for(application).exclude(decision=StepDecision.PENDING)
+    ids = closed.values_list("pk", flat=True)
+    notifications_settle(key.format(pk) for pk in ids for key in STEP_NOTICES)
+
+
 def finish(application: AccessApplication, to: str, *, actor, note: str = "") -> None:
     """Approved (the grant is issued in the same transaction) or rejected."""
     from apps.grants.issuing import grant_issue
@@ -134,6 +151,7 @@ def finish(application: AccessApplication, to: str, *, actor, note: str = "") ->
     application.decided_at = timezone.now()
     application.save()
     review.steps_cancel_all(application, comment=note)
+    settle_steps(application)
     grant = grant_issue(application, actor=actor) if to == A.APPROVED else None
     title = Phrase(
         gettext_lazy("Application #%(id)d was approved")
@@ -211,6 +229,7 @@ def application_decide(
         reason=comment,
         data={"step": step.pk, "stage": step.stage, "kind": kind, "decision": decision},
     )
+    settle_steps(application)
     if decision == Decision.APPROVE:
         open_next_step(application, actor=user)
     elif decision == Decision.REJECT:

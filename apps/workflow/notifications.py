@@ -197,6 +197,17 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
     return notification
 
 
+def notifications_settle(keys: Iterable[str]) -> int:
+    """Marks read, for every recipient, the notifications `notify` wrote under these keys:
+    work they announced is no longer waiting (a review step decided or closed), so it
+    leaves the unread count; the notifications stay in each list."""
+    keys = [key for key in keys if key]
+    if not keys:
+        return 0
+    unread = Notification.objects.filter(key__in=keys, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())
+
+
 @transaction.atomic
 def notification_mark_all_read(*, user) -> int:
     return (

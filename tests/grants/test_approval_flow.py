@@ -98,3 +98,28 @@ def test_bad_input_is_refused_with_codes(listed, merchant, operator_admin):
         assert refused.value.code == code
     with pytest.raises(PermissionDeniedError):
         applications.application_create(user=operator_admin, data=application_data(listed))
+
+
+def test_a_decided_step_leaves_its_reviewers_unread_count(
+    listed, merchant, operator_admin, regulator
+):
+    """The notice that an application waits for review is work; once the step is decided it is no
+    longer waiting, so it leaves the reviewers' unread count (it stays in their list), and
+    the next step's reviewers get theirs, unread. A withdrawal settles the open step too."""
+    from apps.workflow.models import Notification
+
+    def waiting(user):
+        mine = Notification.objects.filter(recipient=user, verb="grants.application.step_opened")
+        return mine.count(), mine.unread().count()
+
+    application = submitted(listed, merchant, fields=["credit_code", "legal_rep"])
+    run_checks(application)
+    assert waiting(operator_admin) == (1, 1)
+    approval.application_decide(
+        application=application, user=operator_admin, step_id=pending(application).pk,
+        decision="approved", comment="用途合理",
+    )  # fmt: skip
+    assert waiting(operator_admin) == (1, 0)
+    assert waiting(regulator) == (1, 1)  # the security step, opened after
+    applications.application_withdraw(application=application, user=merchant)
+    assert waiting(regulator) == (1, 0)
