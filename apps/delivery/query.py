@@ -23,6 +23,7 @@ from django.core import signing
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.catalog import literals
 from apps.catalog.choices import FieldType
 from apps.core.exceptions import DomainError
 from apps.delivery.sources import GrantField, GrantSource
@@ -36,18 +37,8 @@ MAX_VALUE_LENGTH = 500
 OPS = ("eq", "in", "range", "prefix")
 FILTER_PARAM = re.compile(r"^filter\[([^\[\]]{1,100})\]\[([a-z]{1,10})\]$")
 KNOWN = {"fields", "order", "cursor", "page_size", "source", "format"}
-# Date and datetime values as the ingest writes them (apps.catalog.ingest.validate): ISO,
-# to the second, no offset. DuckDB's cast (PostgreSQL's too) also reads `infinity`,
-# `-infinity` and `epoch` as dates, years past 9999 or BC, unpadded or spaced forms, and
-# drops an offset: nothing but these shapes reaches it.
-# Numbers in plain decimal digits (no 1e3, 0x10, 1_000, spaces; no fraction for an
-# integer, which the cast would round) and booleans as true or false (not t, yes, 1).
-_INTEGER = re.compile(r"-?[0-9]{1,19}")
-_DECIMAL = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]{1,30})?")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ISO_DATETIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?)?"
-)
+# Typed values in the forms apps.catalog.literals names (what DuckDB's cast receives), and
+# booleans as true or false (not t, yes, 1).
 
 
 _TYPE_FORMS = {
@@ -119,16 +110,16 @@ def _text(value: str, param: str) -> str:
 def _typed(value: str, data_type: str, param: str) -> str:
     """A value of a typed field as the text that is bound: a date or datetime in ISO (a
     real calendar day), a number in plain decimal digits, a boolean as true or false."""
-    if data_type == FieldType.INTEGER and _INTEGER.fullmatch(value):
+    if data_type == FieldType.INTEGER and literals.INTEGER.fullmatch(value):
         return value
-    if data_type == FieldType.DECIMAL and _DECIMAL.fullmatch(value):
+    if data_type == FieldType.DECIMAL and literals.DECIMAL.fullmatch(value):
         return value
     if data_type == FieldType.BOOLEAN and value in ("true", "false"):
         return value
     try:
-        if data_type == FieldType.DATE and _ISO_DATE.fullmatch(value):
+        if data_type == FieldType.DATE and literals.ISO_DATE.fullmatch(value):
             return date.fromisoformat(value).isoformat()
-        if data_type == FieldType.DATETIME and _ISO_DATETIME.fullmatch(value):
+        if data_type == FieldType.DATETIME and literals.ISO_DATETIME.fullmatch(value):
             return datetime.fromisoformat(value).isoformat(sep=" ")
     except ValueError:
         pass

@@ -4,12 +4,12 @@ Each refusal is an InvalidInput with a stable code (the API's JSON `code`, a for
 on the web) and per-field details. Nothing here writes.
 """
 
-import re
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from apps.catalog import literals
 from apps.catalog.choices import FieldType, MaskingRule
 from apps.catalog.masking import at_least_as_strong, effective_rule
 from apps.catalog.models import DataResource, DatasetVersion, ResourceField
@@ -38,14 +38,10 @@ def default_masking(field: ResourceField) -> str:
     return effective_rule(field.masking, field.personal_info)
 
 
-# The values delivery binds in its casts (apps.delivery.query takes the same shapes from a
-# caller): DuckDB casts nothing else. A week date ('2026-W01-1'), a basic '20260101' or a
+# Values in the forms delivery binds in its casts (apps.catalog.literals, as a merchant's
+# filter): DuckDB casts nothing else. A week date ('2026-W01-1'), a basic '20260101' or a
 # number past DuckDB's widest integer or decimal (38 digits) passed Python's parsers and
 # then failed every read of every grant of the product.
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ISO_DATETIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?)?"
-)
 DECIMAL_DIGITS = 38
 
 
@@ -77,10 +73,10 @@ def _scalar(data_type: str, value):
             raise ValueError
         return number
     if data_type == FieldType.DATE:
-        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        if not isinstance(value, str) or not literals.ISO_DATE.fullmatch(value):
             raise ValueError
         return date.fromisoformat(value)
-    if not isinstance(value, str) or not _ISO_DATETIME.fullmatch(value):
+    if not isinstance(value, str) or not literals.ISO_DATETIME.fullmatch(value):
         raise ValueError
     return datetime.fromisoformat(value)
 

@@ -76,6 +76,23 @@ def test_the_operator_builds_a_product_in_the_portal(operator_admin, effective, 
     assert product.status == P.IN_REVIEW
 
 
+def product_form(effective, resources, **change) -> dict:
+    """The portal's new-product form, valid as it is, with `change` over it."""
+    return {
+        "agreement": effective.pk,
+        "name": "坏产品",
+        "resource": resources[1].pk,
+        "fields": "credit_code, legal_rep",
+        "delivery_modes": ["api_pull"],
+        "scenarios": "credit",
+        "use_type": "industrial",
+        "pricing_model": "per_call",
+        "price": "1",
+        "terms": "条款",
+        **change,
+    }
+
+
 @pytest.mark.parametrize(
     "change, message",
     [
@@ -92,19 +109,7 @@ def test_the_portal_form_shows_refusals_as_form_errors(
     operator_admin, effective, resources, web, change, message
 ):
     login_web(web, operator_admin)
-    form = {
-        "agreement": effective.pk,
-        "name": "坏产品",
-        "resource": resources[1].pk,
-        "fields": "credit_code, legal_rep",
-        "delivery_modes": ["api_pull"],
-        "scenarios": "credit",
-        "use_type": "industrial",
-        "pricing_model": "per_call",
-        "price": "1",
-        "terms": "条款",
-        **change,
-    }
+    form = product_form(effective, resources, name="坏产品", **change)
     web.cookies["django_language"] = "en"
     response = web.post("/portal/products/new/", form, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
@@ -128,19 +133,9 @@ def test_a_hostile_row_filter_on_the_portal_form_is_a_form_error(
     operator_admin, effective, resources, web, row_filter
 ):
     login_web(web, operator_admin)
-    form = {
-        "agreement": effective.pk,
-        "name": "坏过滤",
-        "resource": resources[1].pk,
-        "fields": "credit_code",
-        "row_filter": row_filter,
-        "delivery_modes": ["api_pull"],
-        "scenarios": "credit",
-        "use_type": "industrial",
-        "pricing_model": "per_call",
-        "price": "1",
-        "terms": "条款",
-    }
+    form = product_form(
+        effective, resources, name="坏过滤", fields="credit_code", row_filter=row_filter
+    )
     response = web.post("/portal/products/new/", form)
     assert response.status_code == 200
     assert "row_filter" in response.context["form"].errors
