@@ -85,7 +85,7 @@ class VerifiedSessionAuthentication(authentication.SessionAuthentication):
         if result is None:
             return None
         user, auth = result
-        if user.requires_two_factor and not user.is_verified():
+        if user.second_factor_pending:
             raise exceptions.AuthenticationFailed(
                 _("Two-factor verification is required."), code="otp_required"
             )

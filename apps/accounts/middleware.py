@@ -32,8 +32,7 @@ class RegulatorTwoFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and user.requires_two_factor
-            and not user.is_verified()
+            and user.second_factor_pending
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")

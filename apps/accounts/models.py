@@ -82,6 +82,13 @@ class User(AbstractUser):
         return self.is_regulator or self.is_superuser
 
     @property
+    def second_factor_pending(self) -> bool:
+        """Signed in with the password alone where TOTP is required: nothing but the second
+        factor's page (and the public ones) until it is passed. For the request's user
+        (django-otp's middleware gives it `is_verified`)."""
+        return self.requires_two_factor and not self.is_verified()
+
+    @property
     def is_org_admin(self) -> bool:
         return self.role == Role.ADMIN
 

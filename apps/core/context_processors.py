@@ -96,21 +96,12 @@ HOMES = ("portal:home", "console:home")
 OPEN = ("catalog:list", "marketplace:list", "disclosure", "api-docs")
 
 
-def second_factor_pending(user) -> bool:
-    """A regulator or superuser signed in with the password alone: every page but the
-    second factor's sends them back to it, so the header offers only the public pages."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and getattr(user, "requires_two_factor", False)
-        and not getattr(user, "is_verified", lambda: True)()  # django-otp's middleware sets it
-    )
-
-
 def navigation(request):
     user = getattr(request, "user", None)
     current = request.path
-    pending = second_factor_pending(user)
+    # Before the second factor every page but its own sends the user back to it
+    # (apps.accounts.middleware), so the header offers only the public pages.
+    pending = bool(hasattr(user, "is_verified") and getattr(user, "second_factor_pending", False))
     if user is None or not user.is_authenticated or pending:
         visible = [(label, name, None) for label, name, _allowed, _group in NAV if name in OPEN]
     else:
