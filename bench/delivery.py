@@ -529,7 +529,7 @@ def export_parts(grant, data_dir: Path) -> None:
         export_path(export).unlink()
         return export, peak
 
-    sql, params = compile_export_sql(source.field_names, source, store.types)
+    sql, params = compile_export_sql(source.field_names, source, store.types, store.scales)
     target = data_dir / "copy.csv"
     # A copy of the store file: this process holds the store open with the read path's
     # locked configuration, and DuckDB opens one file with one configuration.

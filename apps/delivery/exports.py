@@ -256,7 +256,7 @@ def _write(export: Export, item: OutboxItem, part: Path) -> None:
         require_columns([*export.fields, *(c["field"] for c in source.row_filter)], store.types)
         total = connection.execute(*compile_count_sql(source, store.types)).fetchall()[0][0]
         _rows_allowed(grant, total)
-        sql, params = compile_export_sql(export.fields, source, store.types)
+        sql, params = compile_export_sql(export.fields, source, store.types, store.scales)
         # A relation's reader streams; a DB-API result's would copy every row first.
         reader = connection.sql(sql, params=params).to_arrow_reader(
             batch_rows(connection, sql, params)

@@ -308,14 +308,26 @@ def row_filter_sql(source: GrantSource, types: dict[str, str]) -> tuple[str, lis
     return " AND ".join(f"({c})" for c in conditions) or "TRUE", params
 
 
+def columns_sql(names, scales: dict[str, int] | None) -> str:
+    """The SELECT list of `names` as delivered: a decimal column at the scale its values
+    use (apps.delivery.store `scales`: 15.4, not the stored 15.4000000000). The cast never
+    rounds, so filters, order and cursors, which read the stored column, agree with it."""
+    scales = scales or {}
+    return ", ".join(
+        f"CAST({quote(name)} AS DECIMAL(38, {int(scales[name])})) AS {quote(name)}"
+        if name in scales
+        else quote(name)
+        for name in names
+    )
+
+
 def compile_export_sql(
-    fields: list[str], source: GrantSource, types: dict[str, str]
+    fields: list[str], source: GrantSource, types: dict[str, str], scales=None
 ) -> tuple[str, list]:
     """SELECT of every row of the grant's scope (row filter applied) in storage order: no
     ORDER BY, so DuckDB streams the rows (insertion order is kept) instead of sorting."""
     where, params = row_filter_sql(source, types)
-    columns = ", ".join(quote(name) for name in fields)
-    return f"SELECT {columns} FROM {TABLE} WHERE {where}", params  # noqa: S608
+    return f"SELECT {columns_sql(fields, scales)} FROM {TABLE} WHERE {where}", params  # noqa: S608
 
 
 def compile_count_sql(source: GrantSource, types: dict[str, str]) -> tuple[str, list]:
@@ -323,7 +335,9 @@ def compile_count_sql(source: GrantSource, types: dict[str, str]) -> tuple[str, 
     return f"SELECT count(*) FROM {TABLE} WHERE {where}", params  # noqa: S608
 
 
-def compile_sql(query: RecordQuery, source: GrantSource, types: dict[str, str]) -> tuple[str, list]:
+def compile_sql(
+    query: RecordQuery, source: GrantSource, types: dict[str, str], scales=None
+) -> tuple[str, list]:
     """SELECT of one page (page_size + 1 rows, to know whether another follows). A page
     in storage order has no ORDER BY: the copy is stored in `__row` order and DuckDB
     keeps insertion order (`preserve_insertion_order`, checked and locked when the store
@@ -360,7 +374,7 @@ def compile_sql(query: RecordQuery, source: GrantSource, types: dict[str, str]) 
     elif query.after is not None:
         conditions.append(f"{quote(ROW)} > ?")
         params.append(query.after[1])
-    columns = ", ".join(quote(name) for name in [ROW, *query.fields])
+    columns = columns_sql([ROW, *query.fields], scales)
     where = " AND ".join(f"({c})" for c in conditions) or "TRUE"
     ordering = f"ORDER BY {', '.join(order)} " if query.order else ""
     sql = f"SELECT {columns} FROM {TABLE} WHERE {where} {ordering}LIMIT {int(query.page_size) + 1}"  # noqa: S608

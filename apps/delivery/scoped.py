@@ -29,7 +29,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from apps.catalog.choices import MaskingRule
-from apps.delivery.query import quote, row_filter_sql
+from apps.delivery.query import columns_sql, quote, row_filter_sql
 from apps.delivery.sources import GrantField, GrantSource, NoData, grant_source
 from apps.delivery.store import ROW, TABLE, open_store
 from apps.grants.choices import GRANT_LIVE
@@ -96,7 +96,8 @@ def _build(grant: Grant, source: GrantSource, fields, path: Path) -> None:
     if any(name not in store.types for name in needed):
         raise NoData(_("The data no longer has every field of the grant."))
     where, params = row_filter_sql(source, store.types)
-    columns = ", ".join([*(quote(f.name) for f in fields), f"{quote(ROW)} AS {quote(ROW_ID)}"])
+    columns = columns_sql([f.name for f in fields], store.scales)
+    columns += f", {quote(ROW)} AS {quote(ROW_ID)}"
     sql = f"SELECT {columns} FROM {TABLE} WHERE {where} ORDER BY {quote(ROW)}"  # noqa: S608
     temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     connection = store.connection()

@@ -81,7 +81,7 @@ def _run(connection, sql: str, params: list) -> pa.Table:
 
 def _select(connection, query: RecordQuery, source: GrantSource, store) -> pa.Table:
     """The page's rows (one query: apps.delivery.query.compile_sql)."""
-    return _run(connection, *compile_sql(query, source, store.types))
+    return _run(connection, *compile_sql(query, source, store.types, store.scales))
 
 
 def protect(table: pa.Table, grant: Grant, source: GrantSource) -> pa.Table:

@@ -2,11 +2,14 @@
 
 One file per version under DATA_DIR/delivery/: the Parquet rows in a DuckDB table `data`
 with a `__row` column (the row's position in the Parquet file: the keyset cursor's
-tie-breaker), and a table `meta` recording the SHA-256 of the Parquet version it was built
-from. Built once (the Parquet file is hashed and checked against the version's SHA-256
-first), checked before every use and rebuilt when the recorded SHA-256 does not match.
-Requests open it read-only, with external access off, memory and thread limits and the
-configuration locked.
+tie-breaker), a table `meta` recording the SHA-256 of the Parquet version it was built
+from, and a table `scales` giving each decimal column the fraction digits its values use
+(the ingest stores every decimal as DECIMAL(38, 10), so 15.4 would otherwise be delivered
+as 15.4000000000; apps.delivery.query.columns_sql casts to this scale). Built once (the
+Parquet file is hashed and checked against the version's SHA-256 first), checked before
+every use and rebuilt when the recorded SHA-256 does not match. Requests open it
+read-only, with external access off, memory and thread limits and the configuration
+locked.
 """
 
 import hashlib
@@ -58,6 +61,8 @@ def _recorded_sha(path: Path) -> str | None:
     except duckdb.Error:
         return None
     try:
+        # A copy built before `scales` existed is built again (as a changed file would be).
+        connection.execute("SELECT count(*) FROM scales").fetchone()
         return connection.execute("SELECT sha256 FROM meta").fetchone()[0]
     except (duckdb.Error, TypeError):
         return None
@@ -78,12 +83,34 @@ def _build(version: DatasetVersion, path: Path) -> None:
             f"CREATE TABLE {TABLE} AS SELECT (row_number() OVER () - 1)::BIGINT AS {ROW}, * "  # noqa: S608
             f"FROM read_parquet({_literal(str(parquet))})"
         )
+        _record_scales(connection)
         connection.execute("CREATE TABLE meta (sha256 VARCHAR, version BIGINT)")
         connection.execute("INSERT INTO meta VALUES (?, ?)", [version.sha256, version.pk])
         connection.execute("CHECKPOINT")
     finally:
         connection.close()
     os.replace(temporary, path)
+
+
+def _record_scales(connection) -> None:
+    """`scales`: for each decimal column of `data`, the fewest fraction digits that hold
+    every one of its values exactly (0 for a column of whole numbers), in one scan."""
+    decimals = connection.execute(
+        "SELECT column_name, numeric_scale FROM duckdb_columns() "
+        "WHERE table_name = ? AND data_type LIKE 'DECIMAL%'",
+        [TABLE],
+    ).fetchall()
+    connection.execute("CREATE TABLE scales (name VARCHAR, scale INTEGER)")
+    if not decimals:
+        return
+    used = []
+    for name, scale in decimals:
+        column = '"' + name.replace('"', '""') + '"'
+        steps = " ".join(f"WHEN {column} = round({column}, {k}) THEN {k}" for k in range(scale))
+        used.append(f"max(CASE WHEN {column} IS NULL THEN 0 {steps} ELSE {scale} END)")
+    found = connection.execute(f"SELECT {', '.join(used)} FROM {TABLE}").fetchone()  # noqa: S608
+    rows = [(name, int(found[i] or 0)) for i, (name, _scale) in enumerate(decimals)]
+    connection.executemany("INSERT INTO scales VALUES (?, ?)", rows)
 
 
 def ensure_store(version: DatasetVersion) -> Path:
@@ -102,6 +129,7 @@ def ensure_store(version: DatasetVersion) -> Path:
 class Store:
     database: duckdb.DuckDBPyConnection  # the read-only, locked database of one version
     types: dict[str, str]  # column -> DuckDB type
+    scales: dict[str, int]  # decimal column -> the fraction digits its values use
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         """A connection of its own for one request (closed by the caller)."""
@@ -135,7 +163,8 @@ def _open(version: DatasetVersion, memory_limit: str, threads: int) -> Store:
     rows = database.execute(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [TABLE]
     ).fetchall()
-    return Store(database=database, types=dict(rows))
+    scales = dict(database.execute("SELECT name, scale FROM scales").fetchall())
+    return Store(database=database, types=dict(rows), scales=scales)
 
 
 def open_store(version: DatasetVersion, *, memory_limit: str = "256MB", threads: int = 2) -> Store:

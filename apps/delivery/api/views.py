@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from decimal import Decimal
 
 import orjson
 from django.core.serializers.json import DjangoJSONEncoder
@@ -41,7 +42,15 @@ def as_json(page) -> bytes:
 
 
 def _cell(value) -> str:
-    return "" if value is None else neutralize(str(value))
+    """A CSV cell as the export's CSV writes it: numbers and booleans as they are (a
+    negative number is no formula), text neutralized (apps.core.csvsafe)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    return neutralize(str(value))
 
 
 def as_csv(page) -> bytes:

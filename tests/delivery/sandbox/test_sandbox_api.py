@@ -67,7 +67,8 @@ def test_the_view_holds_only_the_granted_fields_and_the_rows_of_the_row_filter(
 ):
     client = session(merchant)
     body = ask(client, sandbox_grant, "SELECT count(*) AS n, max(reg_capital) FROM grant_data")
-    assert body.json()["rows"] == [[101, "1000.00"]]
+    # reg_capital holds whole numbers: delivered at the scale its values use, not as stored
+    assert body.json()["rows"] == [[101, "1000"]]
     for outside in ("credit_code", "name"):
         response = ask(
             client,
