@@ -64,7 +64,9 @@ def visible_fields(source: GrantSource) -> tuple[GrantField, ...]:
 
 def _digest(grant: Grant, source: GrantSource, fields) -> str:
     recipe = {
-        "format": 2,  # 2: each row's number in ROW_ID (apps.security.sandbox_run)
+        # 2: each row's number in ROW_ID (apps.security.sandbox_run); 3: decimals at
+        # their column's scale (apps.delivery.query.columns_sql)
+        "format": 3,
         "grant": grant.pk,
         "version": source.version.pk,
         "sha256": source.version.sha256,
