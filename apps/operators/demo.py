@@ -79,6 +79,10 @@ def seed(*, stdout) -> AuthorizationAgreement | None:
             "scope": [{"resource": r.pk, "fields": None} for r in resources],
         },
     )
+    signed = SimpleUploadedFile(
+        "授权运营协议（签署版）.pdf", DEMO_PDF, content_type="application/pdf"
+    )
+    services.agreement_attach_document(agreement=agreement, user=admin, upload=signed)
     services.agreement_submit(agreement=agreement, user=admin)
     agreement = services.agreement_approve(agreement=agreement, reviewer=regulator)
     # The demo's notice ends now (not days ahead): nothing is dated in the future.

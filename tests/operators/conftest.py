@@ -99,7 +99,15 @@ def agreement_data(regulator, resources, **overrides) -> dict:
     return data
 
 
+def signed(agreement, user):
+    """The agreement with its signed document attached (required to submit it)."""
+    upload = pdf("agreement-signed.pdf")
+    return services.agreement_attach_document(agreement=agreement, user=user, upload=upload)
+
+
 def make_effective(agreement, user, regulator):
+    if not agreement.document_path:
+        agreement = signed(agreement, user)
     agreement = services.agreement_submit(agreement=agreement, user=user)
     agreement = services.agreement_approve(agreement=agreement, reviewer=regulator)
     return services.agreement_close_notice(agreement_id=agreement.pk, now=agreement.notice_ends_at)
@@ -107,7 +115,9 @@ def make_effective(agreement, user, regulator):
 
 @pytest.fixture
 def draft_agreement(profile, operator_admin, regulator, resources):
-    return services.agreement_create(user=operator_admin, data=agreement_data(regulator, resources))
+    """A draft with its signed document attached, ready to submit."""
+    data = agreement_data(regulator, resources)
+    return signed(services.agreement_create(user=operator_admin, data=data), operator_admin)
 
 
 @pytest.fixture

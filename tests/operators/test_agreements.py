@@ -10,7 +10,7 @@ from apps.operators import services
 from apps.operators.choices import AgreementStatus as A
 from apps.operators.diff import agreement_diff
 from apps.operators.models import AuthorizationAgreement
-from tests.operators.conftest import agreement_data, make_effective, pdf
+from tests.operators.conftest import agreement_data, make_effective, pdf, signed
 
 
 def test_agreement_goes_through_review_and_notice_to_effective(effective):
@@ -111,6 +111,29 @@ def test_wrong_organization_cannot_edit_or_submit(draft_agreement, outsider):
         services.agreement_submit(agreement=draft_agreement, user=outsider)
 
 
+def test_an_agreement_is_reviewed_only_with_its_signed_document(
+    profile, operator_admin, regulator, resources
+):
+    """Submitting asks for the document; a version that reached review without one (from
+    before the rule) is not approved either, and its state does not move."""
+    data = agreement_data(regulator, resources)
+    draft = services.agreement_create(user=operator_admin, data=data)
+    with pytest.raises(InvalidInput) as missing:
+        services.agreement_submit(agreement=draft, user=operator_admin)
+    assert missing.value.code == "document_missing"
+    draft.refresh_from_db()
+    assert draft.status == A.DRAFT
+    submitted = services.agreement_submit(
+        agreement=signed(draft, operator_admin), user=operator_admin
+    )
+    AuthorizationAgreement.objects.filter(pk=submitted.pk).update(document_path="")
+    with pytest.raises(InvalidInput) as missing:
+        services.agreement_approve(agreement=submitted, reviewer=regulator)
+    assert missing.value.code == "document_missing"
+    submitted.refresh_from_db()
+    assert submitted.status == A.UNDER_REVIEW
+
+
 def test_only_regulator_approves(draft_agreement, operator_admin):
     services.agreement_submit(agreement=draft_agreement, user=operator_admin)
     with pytest.raises(PermissionDeniedError):
@@ -175,8 +198,11 @@ def test_amendment_is_version_two_with_a_diff(effective, operator_admin, regulat
     assert diff[f"scope.{resources[0].pk}"]["before"] == "credit_code、reg_capital"
     assert diff[f"scope.{resources[0].pk}"]["after"] == "*"
     assert diff[f"scope.{resources[1].pk}"]["after"] == "—"
-    # The old version stays effective until the new one is.
-    services.agreement_submit(agreement=new, user=operator_admin)
+    # The old version stays effective until the new one is, which signs its own document.
+    with pytest.raises(InvalidInput) as missing:
+        services.agreement_submit(agreement=new, user=operator_admin)
+    assert missing.value.code == "document_missing"
+    services.agreement_submit(agreement=signed(new, operator_admin), user=operator_admin)
     effective.refresh_from_db()
     assert effective.status == A.EFFECTIVE
     new = services.agreement_approve(agreement=new, reviewer=regulator)

@@ -74,6 +74,9 @@ def test_agreement_life_cycle_over_the_api(profile, operator_admin, regulator, r
     assert response.status_code == 201, response.json()
     pk = response.json()["id"]
     assert len(response.json()["scope"]) == 2
+    refused = client.post(f"{BASE}/agreements/{pk}/submit/", {}, format="json")
+    assert refused.status_code == 422 and refused.json()["code"] == "document_missing"
+    assert list(refused.json()["details"]) == ["document"]
     upload = SimpleUploadedFile("signed.pdf", PDF, content_type="application/pdf")
     assert (
         len(

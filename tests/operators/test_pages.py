@@ -6,7 +6,7 @@ from apps.operators.choices import AgreementStatus as A
 from apps.operators.choices import QualificationStatus as Q
 from apps.operators.models import AuthorizationAgreement, OperatorProfile
 from tests.conftest import login_web
-from tests.operators.conftest import PDF, credit_code
+from tests.operators.conftest import PDF, credit_code, pdf
 
 
 def test_operator_builds_profile_and_applies_on_the_web(operator_admin):
@@ -62,9 +62,16 @@ def test_operator_drafts_and_submits_an_agreement(profile, operator_admin, regul
     agreement = AuthorizationAgreement.objects.get()
     assert agreement.allowed_scenarios == ["credit", "finance"]
     assert client.get(f"/portal/agreements/{agreement.pk}/").status_code == 200
+    # Without the signed agreement the submission is refused, and the page says why.
+    page = client.post(f"/portal/agreements/{agreement.pk}/submit/", follow=True)
+    agreement.refresh_from_db()
+    assert agreement.status == A.DRAFT
+    assert "请先上传签署的协议，再提交审核。" in page.content.decode()
+    signed_file = pdf("协议签署版.pdf")
+    client.post(f"/portal/agreements/{agreement.pk}/signed-document/", {"file": signed_file})
     client.post(f"/portal/agreements/{agreement.pk}/submit/")
     agreement.refresh_from_db()
-    assert agreement.status == A.UNDER_REVIEW
+    assert agreement.status == A.UNDER_REVIEW and agreement.document_name == "协议签署版.pdf"
     assert client.get("/portal/agreements/").status_code == 200
 
 

@@ -17,7 +17,7 @@ from apps.workflow import notice, review
 from apps.workflow.history import history_for
 from apps.workflow.models import Decision, ReviewStep
 from tests.factories import member
-from tests.operators.conftest import agreement_data
+from tests.operators.conftest import agreement_data, signed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,7 +100,7 @@ def test_two_objections_at_once_send_the_agreement_back_once(
     agreement = operators.agreement_create(
         user=operator_admin, data=agreement_data(regulator, resources)
     )
-    operators.agreement_submit(agreement=agreement, user=operator_admin)
+    operators.agreement_submit(agreement=signed(agreement, operator_admin), user=operator_admin)
     operators.agreement_approve(agreement=agreement, reviewer=regulator)
     results, errors = race(
         lambda: operators.agreement_object(agreement=agreement, user=merchant, reason="一"),
@@ -137,7 +137,7 @@ def test_two_regulators_approving_one_agreement_give_one_decision(
     agreement = operators.agreement_create(
         user=operator_admin, data=agreement_data(regulator, resources)
     )
-    operators.agreement_submit(agreement=agreement, user=operator_admin)
+    operators.agreement_submit(agreement=signed(agreement, operator_admin), user=operator_admin)
     results, errors = race(
         lambda: operators.agreement_approve(agreement=agreement, reviewer=regulator),
         lambda: operators.agreement_approve(agreement=agreement, reviewer=second_regulator),
@@ -179,7 +179,7 @@ def test_a_notice_closing_while_the_operator_is_suspended_does_not_take_effect(
     agreement = operators.agreement_create(
         user=operator_admin, data=agreement_data(regulator, resources)
     )
-    operators.agreement_submit(agreement=agreement, user=operator_admin)
+    operators.agreement_submit(agreement=signed(agreement, operator_admin), user=operator_admin)
     operators.agreement_approve(agreement=agreement, reviewer=regulator)
     later = timezone.now() + timedelta(days=60)
     suspended, release, closed = threading.Event(), threading.Event(), []

@@ -7,7 +7,7 @@ from apps.catalog import services as catalog
 from apps.operators import services as operators
 from tests.catalog.conftest import payload, register
 from tests.conftest import login_web
-from tests.operators.conftest import pdf
+from tests.operators.conftest import pdf, signed
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_the_diff_of_an_amendment_under_notice_shows_a_merchant_only_disclosed_t
         user=operator_admin,
         data={"security_obligations": "amended obligations", "price_cap": "4000.00"},
     )
-    operators.agreement_submit(agreement=new, user=operator_admin)
+    operators.agreement_submit(agreement=signed(new, operator_admin), user=operator_admin)
     operators.agreement_approve(agreement=new, reviewer=regulator)
     url = f"/api/v1/operators/agreements/{new.pk}/diff/"
 

@@ -64,6 +64,7 @@ def agreement_submit(
     agreement = _lock(agreement)
     rules.check_term_not_over(agreement)
     _check_for_force(agreement)
+    rules.check_document_attached(agreement)
     agreement_move(agreement, A.UNDER_REVIEW, actor=user, note=note)
     agreement.save(update_fields=["status", "updated_at"])
     _open_review(agreement)
@@ -97,6 +98,7 @@ def agreement_approve(
     review.step_decide(
         agreement, stage=STAGE, decision=Decision.APPROVED, user=reviewer, comment=note
     )
+    rules.check_document_attached(agreement)
     _check_for_force(agreement)
     agreement_move(agreement, A.PUBLIC_NOTICE, actor=reviewer, note=note)
     notice.objections_resolve(agreement, resolution=note or _("Considered in review."))

@@ -1,4 +1,5 @@
-"""Guards of authorization agreements: term, mode, scope, overlap, operator standing."""
+"""Guards of authorization agreements: term, mode, scope, overlap, operator standing, the
+signed document."""
 
 from datetime import date, timedelta
 
@@ -103,6 +104,17 @@ def clean_scope(rows: list[dict]) -> list[tuple[DataResource, list[str] | None]]
             details={"scope": problems},
         )
     return out
+
+
+def check_document_attached(agreement: AuthorizationAgreement) -> None:
+    """A version is reviewed, and approved, only with its signed agreement attached: the
+    authority decides on what both parties signed (an amendment signs its own)."""
+    if not agreement.document_path:
+        raise InvalidInput(
+            _("Attach the signed agreement before submitting it for review."),
+            code="document_missing",
+            details={"document": [_("The signed agreement (PDF or scan) is required.")]},
+        )
 
 
 def check_scope_still_valid(agreement: AuthorizationAgreement) -> None:
