@@ -38,6 +38,7 @@ _labels = {
     "unknown_field": _("The request holds a field that is not known."),
     "invalid_text": _("The text holds a character that cannot be stored."),
     "nul_character": _("The request holds a character that cannot be stored."),
+    "control_character": _("The text holds a control character."),
     "malformed_json": _("The request body is not valid JSON."),
     "request_too_large": _("The request body is too large."),
     "method_not_allowed": _("The method is not allowed here."),

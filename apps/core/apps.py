@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from apps.core import converters, dbtimeouts
+        from apps.core import controls, converters, dbtimeouts
 
         dbtimeouts.connect()
         converters.register()
+        controls.install()  # every form's text field refuses control characters

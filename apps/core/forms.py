@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.utils.translation import gettext_lazy
 
+from apps.core import controls
 from apps.core.converters import parse_id
 from apps.core.dates import date_in_range, range_params
 from apps.core.denials import record_denial
@@ -22,14 +23,16 @@ class NoteForm(forms.Form):
 
 def posted_text(request, name: str) -> str:
     """A free-text field behind an action button (a note, a reason) read from the POST
-    body with a form's checks: no NUL character, which PostgreSQL cannot store. A refused
-    value raises InvalidInput, which the page answers with its message (a 4xx)."""
+    body with a form's checks: no NUL character, which PostgreSQL cannot store, and no
+    control character but tabs and line breaks (it is multi-line). A refused value raises
+    InvalidInput, which the page answers with its message (a 4xx)."""
+    field = forms.CharField(required=False, strip=False, widget=forms.Textarea)
     try:
-        return forms.CharField(required=False, strip=False).clean(request.POST.get(name, ""))
+        return field.clean(request.POST.get(name, ""))
     except forms.ValidationError as error:
-        raise InvalidInput(
-            error.messages[0], code="invalid_text", details={name: error.messages}
-        ) from None
+        codes = {item.code for item in error.error_list}
+        code = controls.CODE if controls.CODE in codes else "invalid_text"
+        raise InvalidInput(error.messages[0], code=code, details={name: error.messages}) from None
 
 
 def record_web_refusal(request, error: DomainError) -> None:

@@ -20,6 +20,7 @@ from apps.core.api.serializers import (
     EmailField,
     ModelSerializer,
     StrictSerializer,
+    TextField,
 )
 from apps.workflow.models import Objection, StatusHistory
 
@@ -41,8 +42,8 @@ class ResourceWriteSerializer(StrictSerializer):
 
     name = CharField(max_length=200)
     name_en = CharField(max_length=200, required=False, allow_blank=True)
-    description = CharField(required=False, allow_blank=True)
-    description_en = CharField(required=False, allow_blank=True)
+    description = TextField(required=False, allow_blank=True)
+    description_en = TextField(required=False, allow_blank=True)
     source_system = CharField(max_length=200, required=False, allow_blank=True)
     themes = serializers.ListField(child=CharField(max_length=8), required=False)
     tags = serializers.ListField(child=CharField(max_length=50), required=False, max_length=30)
@@ -106,12 +107,12 @@ class ResourceSerializer(ModelSerializer):
 
 
 class NoteSerializer(StrictSerializer):
-    note = CharField(required=False, allow_blank=True, max_length=2000)
+    note = TextField(required=False, allow_blank=True, max_length=2000)
 
 
 class FollowUpSerializer(StrictSerializer):
     kind = serializers.ChoiceField(FOLLOW_UP_KIND_CHOICES)
-    note = CharField(required=False, allow_blank=True, max_length=2000)
+    note = TextField(required=False, allow_blank=True, max_length=2000)
     # The changed metadata (for change and correction), validated like a PATCH body.
     data = serializers.DictField(required=False)
 
@@ -131,7 +132,7 @@ class ObjectionSerializer(ModelSerializer):
 
 
 class ObjectionCreateSerializer(StrictSerializer):
-    reason = CharField(max_length=2000)
+    reason = TextField(max_length=2000)
 
 
 class HistorySerializer(ModelSerializer):

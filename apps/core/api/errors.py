@@ -13,6 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from apps.core import controls
 from apps.core.denials import record_denial
 from apps.core.exceptions import DomainError
 
@@ -39,6 +40,15 @@ _CODE_NAMES = {
 
 def error_body(code: str, message, details=None) -> dict:
     return {"code": code, "message": force_str(message), "details": details or {}}
+
+
+def _codes(codes) -> set:
+    """The codes of a validation error's leaves (every field, item and nested field)."""
+    if isinstance(codes, dict):
+        return set().union(*(_codes(value) for value in codes.values()))
+    if isinstance(codes, list):
+        return set().union(*(_codes(item) for item in codes))
+    return {codes}
 
 
 def _flatten(detail):
@@ -108,6 +118,8 @@ def exception_handler(exc, context):
         if unknown:
             code = "unknown_field"
             details["unknown_fields"] = unknown
+        elif _codes(exc.get_codes()) == {controls.CODE}:
+            code = controls.CODE  # the only problem: a control character (or several)
         message = _("Unknown field in request body.") if unknown else _("The input is not valid.")
         response.data = error_body(code, message, details)
     else:

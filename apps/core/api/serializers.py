@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core import controls
 from apps.core.dates import date_in_range, range_params
 from apps.core.jsonlimits import loads_bounded
 
@@ -39,7 +40,17 @@ class _TextOnly:
     """Takes text only. DRF's own text fields turn a JSON number into its digits
     (`{"name": 123}` stored "123", `{"reason": 1e3}` stored "1000.0"): a client's type
     error read as a value (open item D10). A number, a boolean, a list or an object is
-    `invalid` ("Not a valid string.") here."""
+    `invalid` ("Not a valid string.") here. Control characters are refused
+    (apps.core.controls), tabs and line breaks too unless the field is `multiline`."""
+
+    multiline = False
+
+    def run_validation(self, data=serializers.empty):
+        # Before DRF strips the value or takes blank text as empty.
+        message = controls.refusal(data, multiline=self.multiline)
+        if message:
+            raise serializers.ValidationError(message, code=controls.CODE)
+        return super().run_validation(data)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -48,7 +59,15 @@ class _TextOnly:
 
 
 class CharField(_TextOnly, serializers.CharField):
-    """The API's text input (every writable text field: tests/core/test_strict_text.py)."""
+    """The API's text input (every writable text field: tests/core/test_strict_text.py),
+    on a single line: a name, a title, a code, a tag."""
+
+
+class TextField(CharField):
+    """The API's multi-line text input (a description, a note, a reason, terms): tabs and
+    line breaks are kept, other control characters refused as everywhere."""
+
+    multiline = True
 
 
 class EmailField(_TextOnly, serializers.EmailField):
@@ -79,12 +98,13 @@ class JSONField(serializers.JSONField):
 
 
 class ModelSerializer(serializers.ModelSerializer):
-    """DRF's, building the strict text fields above for the model's text columns."""
+    """DRF's, building the strict text fields above for the model's text columns (a
+    TextField's multi-line)."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: CharField,
-        models.TextField: CharField,
+        models.TextField: TextField,
         models.EmailField: EmailField,
         models.SlugField: SlugField,
         models.URLField: URLField,

@@ -7,7 +7,13 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.api.serializers import CharField, DateField, ModelSerializer, StrictSerializer
+from apps.core.api.serializers import (
+    CharField,
+    DateField,
+    ModelSerializer,
+    StrictSerializer,
+    TextField,
+)
 from apps.core.converters import ID_MAX
 from apps.delivery.models import SandboxQuery, Statement, StatementLine
 from apps.delivery.sandbox_labels import refusal_label
@@ -17,7 +23,7 @@ from apps.workflow import policy
 class SandboxRequestSerializer(StrictSerializer):
     # No length limit here: an over-long query is refused by the sandbox (sql_too_long)
     # and recorded like every other refusal.
-    sql = CharField(allow_blank=True, trim_whitespace=False)
+    sql = TextField(allow_blank=True, trim_whitespace=False)
     source = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
 

@@ -19,6 +19,7 @@ from apps.core.api.serializers import (
     EmailField,
     ModelSerializer,
     StrictSerializer,
+    TextField,
 )
 from apps.core.converters import ID_MAX
 from apps.grants.access import refusal
@@ -89,7 +90,7 @@ class Viewer:
 
 class ApplicationWriteSerializer(StrictSerializer):
     product = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    purpose = CharField(max_length=TEXT)
+    purpose = TextField(max_length=TEXT)
     scenario = CharField(max_length=100)
     fields = serializers.ListField(child=CharField(max_length=100), min_length=1, max_length=500)
     requested_end = DateField()
@@ -99,7 +100,7 @@ class ApplicationWriteSerializer(StrictSerializer):
     expected_rows_per_day = serializers.IntegerField(
         min_value=0, max_value=10**15, required=False, allow_null=True
     )
-    legal_basis = CharField(max_length=TEXT)
+    legal_basis = TextField(max_length=TEXT)
     tech_contact_name = CharField(max_length=100)
     tech_contact_email = EmailField(max_length=254)
     tech_contact_phone = CharField(max_length=40, required=False, allow_blank=True)
@@ -117,15 +118,15 @@ class ApplicationChangesSerializer(ApplicationWriteSerializer):
 
 
 class GrantsNoteSerializer(StrictSerializer):
-    note = CharField(required=False, allow_blank=True, max_length=2000)
+    note = TextField(required=False, allow_blank=True, max_length=2000)
 
 
 class GrantReasonSerializer(StrictSerializer):
-    reason = CharField(max_length=2000, allow_blank=True)
+    reason = TextField(max_length=2000, allow_blank=True)
 
 
 class MessageWriteSerializer(StrictSerializer):
-    body = CharField(max_length=TEXT, allow_blank=True)
+    body = TextField(max_length=TEXT, allow_blank=True)
 
 
 class AttachmentUploadSerializer(StrictSerializer):
@@ -135,7 +136,7 @@ class AttachmentUploadSerializer(StrictSerializer):
 class DecideSerializer(StrictSerializer):
     step = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     decision = serializers.ChoiceField(Decision.choices)
-    comment = CharField(max_length=TEXT, allow_blank=True)
+    comment = TextField(max_length=TEXT, allow_blank=True)
 
 
 class BindSerializer(StrictSerializer):

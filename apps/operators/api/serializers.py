@@ -8,6 +8,7 @@ from apps.core.api.serializers import (
     DateField,
     ModelSerializer,
     StrictSerializer,
+    TextField,
 )
 from apps.core.converters import ID_MAX
 from apps.operators.choices import AgreementMode, CreditStatus, DocumentKind, ProtectionLevel
@@ -97,16 +98,16 @@ class QualificationEventSerializer(ModelSerializer):
 
 
 class OperatorNoteSerializer(StrictSerializer):
-    note = CharField(required=False, allow_blank=True, max_length=2000)
+    note = TextField(required=False, allow_blank=True, max_length=2000)
 
 
 class ReasonSerializer(StrictSerializer):
-    reason = CharField(max_length=2000, allow_blank=True)
+    reason = TextField(max_length=2000, allow_blank=True)
 
 
 class CreditStatusSerializer(StrictSerializer):
     credit_status = serializers.ChoiceField(CreditStatus.choices)
-    reason = CharField(max_length=2000, allow_blank=True)
+    reason = TextField(max_length=2000, allow_blank=True)
 
 
 class ScopeRowSerializer(StrictSerializer):
@@ -131,7 +132,7 @@ class AgreementWriteSerializer(StrictSerializer):
     term_end = DateField()
     max_revenue = serializers.DecimalField(16, 2, required=False, allow_null=True, min_value=0)
     price_cap = serializers.DecimalField(14, 2, required=False, allow_null=True, min_value=0)
-    security_obligations = CharField(required=False, allow_blank=True)
+    security_obligations = TextField(required=False, allow_blank=True)
     allowed_scenarios = serializers.ListField(
         child=CharField(max_length=100), required=False, max_length=50
     )
@@ -224,7 +225,7 @@ class ReportSerializer(ModelSerializer):
 
 class ReportWriteSerializer(StrictSerializer):
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    content = CharField(max_length=100_000)
+    content = TextField(max_length=100_000)
     attachment = serializers.FileField(required=False)
 
 

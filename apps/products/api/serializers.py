@@ -2,7 +2,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.catalog.choices import Classification, MaskingRule
-from apps.core.api.serializers import ActorField, CharField, ModelSerializer, StrictSerializer
+from apps.core.api.serializers import (
+    ActorField,
+    CharField,
+    ModelSerializer,
+    StrictSerializer,
+    TextField,
+)
 from apps.core.converters import ID_MAX
 from apps.products.choices import DeliveryMode, FilterOp, PricingModel, ProductStatus, UseType
 from apps.products.models import DataProduct, ProductSource, ProductTerms
@@ -39,8 +45,8 @@ class ProductWriteSerializer(StrictSerializer):
     agreement = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     name = CharField(max_length=200)
     name_en = CharField(max_length=200, required=False, allow_blank=True)
-    description = CharField(max_length=5000, required=False, allow_blank=True)
-    description_en = CharField(max_length=5000, required=False, allow_blank=True)
+    description = TextField(max_length=5000, required=False, allow_blank=True)
+    description_en = TextField(max_length=5000, required=False, allow_blank=True)
     sources = SourceWriteSerializer(many=True, max_length=20)
     delivery_modes = serializers.ListField(
         child=serializers.ChoiceField(DeliveryMode.choices), max_length=3
@@ -55,15 +61,15 @@ class ProductWriteSerializer(StrictSerializer):
     max_calls_per_day = serializers.IntegerField(
         min_value=1, max_value=MAX_CALLS_PER_DAY, required=False, allow_null=True
     )
-    terms = CharField(max_length=50_000)
+    terms = TextField(max_length=50_000)
 
 
 class ProductNoteSerializer(StrictSerializer):
-    note = CharField(required=False, allow_blank=True, max_length=2000)
+    note = TextField(required=False, allow_blank=True, max_length=2000)
 
 
 class ProductReasonSerializer(StrictSerializer):
-    reason = CharField(max_length=2000, allow_blank=True)
+    reason = TextField(max_length=2000, allow_blank=True)
 
 
 class ListParamsSerializer(serializers.Serializer):
