@@ -3,7 +3,10 @@
 Anomaly alerts: the regulator reads every alert; its admins and reviewers acknowledge,
 resolve and lift a key suspension. The operator of the grant's product reads the alerts on
 its products and its admins and reviewers acknowledge them. Merchants and providers see
-none (the merchant hears of a suspension through the grant).
+none (the merchant hears of a suspension through the grant). Which key an alert is about
+(its prefix and name, and the networks it called from) is the key's own fields: its
+merchant and the regulator read them; the operator reads that a key of the merchant was
+involved (the ApiKey policy's public fields, apps.workflow.rules).
 
 Exports: the grant's merchant its own (its people, and the key that asked) and may
 manage them; the product's operator and the regulator read the history of the grants they

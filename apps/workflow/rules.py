@@ -43,8 +43,11 @@ capability(MANAGE_ORGANIZATIONS, kinds=REGULATOR, roles=ADMINS)
 )
 
 # Regulators see every key (and its admins revoke any); an organization's admins manage its keys.
+# A key's prefix, name, addresses and dates are its organization's and the regulator's to
+# read; anyone else shown a record that names a key (an operator reading an anomaly alert,
+# apps.delivery.alerts.selectors.shows_key) reads only whose key it is.
 (
-    register(ApiKey, owner="organization_id")
+    register(ApiKey, owner="organization_id", public_fields=("organization",))
     .allow(VIEW, to=ALL, kinds=REGULATOR)
     .allow(VIEW, to=OWN, kinds=ANY_ORG)
     .allow(MANAGE, to=ALL, kinds=REGULATOR, roles=ADMINS)

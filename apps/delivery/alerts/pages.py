@@ -16,6 +16,7 @@ from apps.core.forms import NoteForm, flash_invalid, flash_unknown_action, run_a
 from apps.core.permissions import MANAGE, VIEW
 from apps.core.templatetags.names import thousands
 from apps.delivery.alerts import selectors, services
+from apps.delivery.alerts.rules import summary_of
 from apps.delivery.choices import AlertAction, AlertRule, AlertStatus
 from apps.delivery.models import Alert
 from apps.workflow import policy
@@ -65,11 +66,12 @@ def _shown(name: str, value):
     return local_time(value)
 
 
-def evidence_rows(evidence: dict) -> tuple[list, list]:
-    """(label, value) of each fact, and the daily history (day, value) apart."""
+def evidence_rows(evidence: dict, withheld=frozenset()) -> tuple[list, list]:
+    """(label, value) of each fact but the `withheld` ones, and the daily history (day,
+    value) apart."""
     facts = []
     for name, value in sorted(evidence.items()):
-        if name == "history":
+        if name == "history" or name in withheld:
             continue
         shown = _shown(name, value)
         facts.append((EVIDENCE_LABELS.get(name, name), "—" if shown in ("", None) else shown))
@@ -77,16 +79,22 @@ def evidence_rows(evidence: dict) -> tuple[list, list]:
     return facts, history
 
 
-COLUMNS = [
-    tables.Column("id", "#", "pk", "id"),
-    tables.Column("rule", gettext_lazy("rule"), "get_rule_display", "rule"),
-    tables.Column("severity", gettext_lazy("severity"), "get_severity_display", "severity"),
-    tables.Column("grant", gettext_lazy("grant"), "grant.number", "grant__number"),
-    tables.Column("key", gettext_lazy("API key"), "api_key.prefix"),
-    tables.Column("status", gettext_lazy("status"), "get_status_display", "status"),
-    tables.Column("action", gettext_lazy("action taken"), "get_action_display", "action"),
-    tables.Column("raised", gettext_lazy("raised at"), "created_at", "created_at"),
-]
+def columns(user) -> list:
+    """The list's columns as `user` reads them (the key's prefix, or whose key it is)."""
+
+    def key(alert):
+        return selectors.key_label(alert, shown=selectors.shows_key(user, alert)) or None
+
+    return [
+        tables.Column("id", "#", "pk", "id"),
+        tables.Column("rule", gettext_lazy("rule"), "get_rule_display", "rule"),
+        tables.Column("severity", gettext_lazy("severity"), "get_severity_display", "severity"),
+        tables.Column("grant", gettext_lazy("grant"), "grant.number", "grant__number"),
+        tables.Column("key", gettext_lazy("API key"), key),
+        tables.Column("status", gettext_lazy("status"), "get_status_display", "status"),
+        tables.Column("action", gettext_lazy("action taken"), "get_action_display", "action"),
+        tables.Column("raised", gettext_lazy("raised at"), "created_at", "created_at"),
+    ]
 
 
 def alert_list_page(request, namespace: str, export=None):
@@ -99,10 +107,13 @@ def alert_list_page(request, namespace: str, export=None):
     status = status if status in [*AlertStatus.values, "unresolved"] else ""
     grant = request.GET.get("grant", "").strip()[:40]
     rows = selectors.alert_list(user=request.user, rule=rule, status=status, grant=grant)
-    rows, response, listing = tables.listing(request, rows, COLUMNS, "-id", export, "alerts")
+    spec = columns(request.user)
+    rows, response, listing = tables.listing(request, rows, spec, "-id", export, "alerts")
     if response is not None:
         return response
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for alert in page:
+        alert.shows_key = selectors.shows_key(request.user, alert)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -122,13 +133,19 @@ def alert_list_page(request, namespace: str, export=None):
 def alert_page(request, pk: int, namespace: str):
     alert = get_object_for(request.user, Alert, pk, VIEW)
     me = request.user
+    # Which key, and what the rule found of it, for the key's readers only.
+    shows_key = selectors.shows_key(me, alert)
+    withheld = frozenset() if shows_key else selectors.key_facts(alert)
+    facts, history = evidence_rows(alert.evidence, withheld)
     context = {
         "ns": namespace,
         "alert": alert,
-        "window": local_time(alert.window),
+        "shows_key": shows_key,
+        "summary": summary_of(alert, shows_key=shows_key),
+        "window": "" if "window" in withheld else local_time(alert.window),
         "events": selectors.alert_events(alert=alert, user=me),
-        "evidence": evidence_rows(alert.evidence)[0],
-        "history": evidence_rows(alert.evidence)[1],
+        "evidence": facts,
+        "history": history,
         "can_acknowledge": alert.status == AlertStatus.OPEN and policy.allows(me, MANAGE, alert),
         "can_decide": policy.allows(me, DECIDE, alert),
         "grant_suspended_by_alert": alert.action == AlertAction.GRANT_SUSPENDED

@@ -42,30 +42,38 @@ class Rule:
     check: Callable[[datetime], Iterable[Finding]]
     summary: str
     severity: str
+    # What the finding says of the key itself (where it called from: evidence names, and
+    # "window" when the window is one), read only with the key's prefix and name, and the
+    # summary for a reader who may not read them (apps.delivery.alerts.selectors).
+    key_facts: frozenset[str] = frozenset()
+    withheld: str | None = None
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, *, summary, severity: str):
+def rule(code: str, *, summary, severity: str, key_facts=(), withheld=None):
     def register(check):
-        RULES[code] = Rule(code, check, summary, severity)
+        RULES[code] = Rule(code, check, summary, severity, frozenset(key_facts), withheld)
         return check
 
     return register
 
 
-def summary_of(alert) -> str:
+def summary_of(alert, *, shows_key: bool = True) -> str:
+    """The alert's summary in the active language; without the key's facts (the rule's
+    `withheld` text) for a reader who may not read them."""
     entry = RULES.get(alert.rule)
     if entry is None:
         return alert.get_rule_display()
+    text = entry.summary if shows_key or entry.withheld is None else entry.withheld
     # Counts read as the evidence beside them does: 64,000, not 64000.
     params = {
         name: f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
         for name, value in alert.params.items()
     }
     try:
-        return gettext(str(entry.summary)) % params
+        return gettext(str(text)) % params
     except (KeyError, TypeError, ValueError):
         return alert.get_rule_display()
 
@@ -260,6 +268,8 @@ def _bursts(events: list, span: timedelta, threshold: int, minutes: int):
     AlertRule.NEW_NETWORK,
     severity=Severity.MEDIUM,
     summary=_("The key was used from %(network)s, a network not seen in its last %(days)s days."),
+    key_facts=("network", "known", "window"),
+    withheld=_("The key was used from a network not seen in its last %(days)s days."),
 )
 def new_network(now: datetime) -> Iterable[Finding]:
     """A key that has history reads from a network (/24, /64) it has not used in the

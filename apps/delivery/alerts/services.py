@@ -19,9 +19,11 @@ from apps.accounts.models import ApiKey, User
 from apps.audit.context import SYSTEM
 from apps.audit.services import audit_record
 from apps.core.exceptions import InvalidInput, TransitionNotAllowed
+from apps.core.names import colon
 from apps.core.permissions import MANAGE
 from apps.core.rowcache import Check, value_of
-from apps.delivery.alerts.rules import RULES, Finding
+from apps.delivery.alerts.rules import RULES, Finding, summary_of
+from apps.delivery.alerts.selectors import key_label
 from apps.delivery.choices import ALERT_TRANSITIONS, AlertAction, AlertRule, AlertStatus
 from apps.delivery.models import Alert
 from apps.grants.choices import GrantStatus, SuspendedBy
@@ -127,41 +129,48 @@ def _link(name: str, pk: int) -> str:
 
 
 def _tell(alert: Alert) -> None:
-    """The operator of the product (its admins and reviewers) and the regulators."""
+    """The operator of the product (its admins and reviewers) and the regulators; the
+    regulator's text names the key, the operator's says whose key it is (the key's fields
+    are its merchant's and the regulator's, apps.workflow.rules: the operator is never
+    their party)."""
     grant = alert.grant
     title = Phrase(
         gettext_lazy("Anomaly alert on grant %(n)s: %(rule)s"),
         n=grant.number,
         rule=AlertRule(alert.rule).label,
     )
-    # The summary and the action in each language of the UI (read as each is written).
-    body = lazy(lambda: _told(alert), str)()
     common = {
         "category": NotificationCategory.ALERT,
         "verb": "delivery.alert",
         "title": title,
-        "body": body,
         "roles": DECIDERS,
         "obj": alert,
     }
+    # The summary, the action and the key in each language of the UI (read as written).
     notify(
         organization=grant.product.operator_id,
         link=_link("portal:alert_detail", alert.pk),
         key=f"delivery.alert:{alert.pk}:operator",
+        body=lazy(lambda: _told(alert, shows_key=False), str)(),
         **common,
     )
     notify_regulators(
         link=_link("console:alert_detail", alert.pk),
         key=f"delivery.alert:{alert.pk}:regulator",
+        body=lazy(lambda: _told(alert, shows_key=True), str)(),
         **common,
     )
 
 
-def _told(alert: Alert) -> str:
-    """The notification's body in the active language: the summary, then the action."""
-    if alert.action == AlertAction.NONE:
-        return alert.summary
-    return f"{alert.summary}\n{alert.get_action_display()}"
+def _told(alert: Alert, *, shows_key: bool) -> str:
+    """The notification's body in the active language: the summary, the action, the key
+    (as `selectors.key_label` reads it to a reader who does, or does not, read its fields)."""
+    lines = [summary_of(alert, shows_key=shows_key)]
+    if alert.action != AlertAction.NONE:
+        lines.append(alert.get_action_display())
+    if key := key_label(alert, shown=shows_key):
+        lines.append(f"{_('API key')}{colon()}{key}")
+    return "\n".join(lines)
 
 
 def _lock(alert: Alert) -> Alert:
