@@ -14,7 +14,8 @@ BROKEN_TABLES = """() => [...document.querySelectorAll('table, thead, tbody, tfo
   .map(([e, d]) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}: ${d}`)"""
 
 
-def shoot(page, live_server, name: str, folder: Path) -> None:
+def views(page, live_server):
+    """The page reloaded as each language and width shows it: yields (language, width)."""
     for language in ("zh-hans", "en"):
         page.context.add_cookies(
             [{"name": "pdp_language", "value": language, "url": live_server.url}]
@@ -22,10 +23,15 @@ def shoot(page, live_server, name: str, folder: Path) -> None:
         for width_name, (width, height) in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": height})
             page.reload()
-            page.screenshot(path=folder / f"{name}-{language}-{width_name}.png", full_page=True)
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 1, f"{name} ({language}, {width_name}) is {overflow}px too wide"
-            broken = page.evaluate(BROKEN_TABLES)
-            assert not broken, f"{name} ({language}, {width_name}): tables taken apart {broken}"
+            yield language, width_name, width
+
+
+def shoot(page, live_server, name: str, folder: Path) -> None:
+    for language, width_name, _width in views(page, live_server):
+        page.screenshot(path=folder / f"{name}-{language}-{width_name}.png", full_page=True)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, f"{name} ({language}, {width_name}) is {overflow}px too wide"
+        broken = page.evaluate(BROKEN_TABLES)
+        assert not broken, f"{name} ({language}, {width_name}): tables taken apart {broken}"

@@ -12,7 +12,7 @@ import pytest
 
 from apps.delivery.statements import statements_refresh_current
 from apps.operators.models import AuthorizationAgreement
-from tests.browser.shots import WIDTHS, shoot
+from tests.browser.shots import shoot, views
 from tests.browser.test_grant_journeys import sign_in_as
 from tests.delivery.billing import grant_on, priced_product, use
 from tests.delivery.sandbox import conftest as sandbox
@@ -34,15 +34,9 @@ RUNS_PAST = """selector => [...document.querySelectorAll(selector)].map(card => 
 def fits(page, live_server, name: str, selector: str) -> None:
     """The page shot in both languages and widths; `selector`'s cards hold their content."""
     shoot(page, live_server, name, SHOTS)
-    for language in ("zh-hans", "en"):
-        page.context.add_cookies(
-            [{"name": "pdp_language", "value": language, "url": live_server.url}]
-        )
-        for width, height in WIDTHS.values():
-            page.set_viewport_size({"width": width, "height": height})
-            page.reload()
-            past = page.evaluate(RUNS_PAST, selector)
-            assert past and max(past) <= 1, f"{name} ({language}, {width}px): {past}"
+    for language, _name, width in views(page, live_server):
+        past = page.evaluate(RUNS_PAST, selector)
+        assert past and max(past) <= 1, f"{name} ({language}, {width}px): {past}"
 
 
 def test_the_operator_home_revenue_card_holds_its_figures(

@@ -13,7 +13,7 @@ from apps.accounts import services as accounts
 from apps.accounts.models import ApiKey, User
 from apps.products.selectors import disclosed_products
 from tests.browser.demo import click_and_answer, sign_in_demo
-from tests.browser.shots import WIDTHS, shoot
+from tests.browser.shots import shoot, views
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,18 +37,12 @@ def in_view(page, live_server, name: str, selector: str, count: int) -> None:
     """The page shot in both languages and widths; each of `selector`'s `count` elements
     is inside the window, none cut off by a table scrolling in its card."""
     shoot(page, live_server, name, SHOTS)
-    for language in ("zh-hans", "en"):
-        page.context.add_cookies(
-            [{"name": "pdp_language", "value": language, "url": live_server.url}]
+    for language, _name, width in views(page, live_server):
+        edges = page.evaluate(EDGES, selector)
+        assert len(edges) == count, (name, language, width, edges)
+        assert all(0 <= left < right <= edge for left, right, edge in edges), (
+            f"{name} ({language}, {width}px): {selector} at {edges}"
         )
-        for width, height in WIDTHS.values():
-            page.set_viewport_size({"width": width, "height": height})
-            page.reload()
-            edges = page.evaluate(EDGES, selector)
-            assert len(edges) == count, (name, language, width, edges)
-            assert all(0 <= left < right <= edge for left, right, edge in edges), (
-                f"{name} ({language}, {width}px): {selector} at {edges}"
-            )
 
 
 def test_a_merchant_revokes_a_key_on_a_phone(page, live_server, demo):
