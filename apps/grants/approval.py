@@ -229,12 +229,14 @@ def application_decide(
         reason=comment,
         data={"step": step.pk, "stage": step.stage, "kind": kind, "decision": decision},
     )
-    settle_steps(application)
+    # The decided step's notices settle once: here, or in `finish` with every other step.
     if decision == Decision.APPROVE:
-        open_next_step(application, actor=user)
+        if open_next_step(application, actor=user) is not None:
+            settle_steps(application)
     elif decision == Decision.REJECT:
         finish(application, A.REJECTED, actor=user, note=comment)
     else:
+        settle_steps(application)
         application_move(application, A.CHANGES_REQUESTED, actor=user, note=comment)
         application.save()
         notify_decision(
